@@ -1,3 +1,5 @@
+import type {Tensor} from '@tensorflow/tfjs-core';
+
 /**
  * The shape of one activation definition.
  *
@@ -58,7 +60,7 @@ export interface ActivationBase {
   formula: string;
   /** One-sentence description. */
   doc: string;
-  params: ParamSpec[];
+  params: readonly ParamSpec[];
   /** Parameters (already validated, defaults filled in) → constants. */
   constants?: (p: Params) => number[];
 }
@@ -104,6 +106,45 @@ export interface AxisActivation extends ActivationBase {
     backward(saved: Float32Array, dy: Float32Array, dx: Float32Array, outer: number, n: number,
              inner: number): void;
   };
+  /**
+   * The gradient of the backward pass, written with stock (differentiable)
+   * tfjs ops, for `tf.grad` of `tf.grad`: given the cotangent `ddx` of dx,
+   * returns the cotangents of `saved` and of `dy`.
+   */
+  backwardGrad(saved: Tensor, dy: Tensor, ddx: Tensor, axes: number[]): [Tensor, Tensor];
 }
 
 export type ActivationDefinition = ElementwiseActivation | AxisActivation;
+
+/** Value type of each parameter kind, for typed op options. */
+export interface KindValue {
+  number: number;
+  optionalNumber: number | null;
+  boolean: boolean;
+  axis: number;
+  axes: number | number[] | null;
+}
+
+/** Op options derived from a definition's parameter list: defaulted ones are optional. */
+export type OptionsOf<P extends readonly ParamSpec[]> =
+    {[S in P[number] as S extends {default: unknown} ? S['name'] : never]?: KindValue[S['kind']]} &
+    {[S in P[number] as S extends {default: unknown} ? never : S['name']]: KindValue[S['kind']]};
+
+type WithoutKind<T> = Omit<T, 'kind' | 'params'>;
+
+/** Declares an elementwise activation; keeps the literal parameter list for typing. */
+export function elementwise<const P extends readonly ParamSpec[] = []>(
+    d: WithoutKind<ElementwiseActivation> & {params?: P}): ElementwiseActivation & {params: P} {
+  return {...d, params: (d.params ?? []) as unknown as P, kind: 'elementwise'} as
+      ElementwiseActivation & {params: P};
+}
+
+/** Declares an axis activation; keeps the literal parameter list for typing. */
+export function alongAxis<const P extends readonly ParamSpec[]>(
+    d: WithoutKind<AxisActivation> & {params: P}): AxisActivation & {params: P} {
+  return {...d, kind: 'axis'} as AxisActivation & {params: P};
+}
+
+/** Common parameter checks. */
+export const nonNegative = (v: number) => v >= 0 ? undefined : `must be >= 0, got ${v}`;
+export const nonZero = (v: number) => v !== 0 ? undefined : 'must not be 0';

@@ -1,0 +1,50 @@
+import {add, concat, mul, sigmoid as sigmoidOp, split, sub} from '@tensorflow/tfjs-core';
+import {alongAxis} from '../src/definition';
+import {sigmoid} from '../src/math';
+
+/**
+ * glu: split the axis in halves a | b and return a·sigmoid(b); the output
+ * is half as long on that axis. Backward from the input:
+ * da = dy·σ(b), db = dy·a·σ(b)σ(−b).
+ */
+export const glu = alongAxis({
+  id: 'glu',
+  keras: 'glu',
+  doc: 'Gated linear unit; halves the size of its axis.',
+  formula: 'a·sigmoid(b), where [a, b] = x split in two halves along axis',
+  axisKind: 'axis',
+  halvesAxis: true,
+  backwardUses: 'x',
+  params: [{name: 'axis', keras: 'axis', kind: 'axis', default: -1, doc: 'the axis to split'}],
+  cpu: {
+    forward(x, out, outer, n, inner) {
+      const h = n >> 1, half = h * inner;
+      for (let o = 0; o < outer; o++) {
+        const src = o * n * inner, dst = o * half;
+        for (let k = 0; k < half; k++) out[dst + k] = x[src + k] * sigmoid(x[src + half + k]);
+      }
+    },
+    backward(x, dy, dx, outer, n, inner) {
+      const h = n >> 1, half = h * inner;
+      for (let o = 0; o < outer; o++) {
+        const src = o * n * inner, dst = o * half;
+        for (let k = 0; k < half; k++) {
+          const a = x[src + k], b = x[src + half + k], g = dy[dst + k];
+          const s = sigmoid(b);
+          dx[src + k] = g * s;
+          dx[src + half + k] = g * a * s * sigmoid(-b);
+        }
+      }
+    },
+  },
+  backwardGrad(x, dy, g, axes) {
+    const [a, b] = split(x, 2, axes[0]);
+    const [ga, gb] = split(g, 2, axes[0]);
+    const s = sigmoidOp(b);
+    const ds = mul(s, sub(1, s));         // σ'
+    const dds = mul(ds, sub(1, mul(2, s)));  // σ''
+    const dA = mul(mul(gb, dy), ds);
+    const dB = add(mul(mul(ga, dy), ds), mul(mul(gb, dy), mul(a, dds)));
+    return [concat([dA, dB], axes[0]), add(mul(ga, s), mul(mul(gb, a), ds))];
+  },
+});

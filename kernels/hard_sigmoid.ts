@@ -1,0 +1,16 @@
+import {elementwise} from '../src/definition';
+
+/**
+ * Keras 3 hard_sigmoid: relu6(x + 3)/6 = clip(x/6 + 1/2, 0, 1). Not tfjs's
+ * 'hardSigmoid' (the Keras 2 form clip(0.2x + 0.5, 0, 1)): as a layers id it
+ * replaces tfjs's only after `useKeras3HardSigmoid()`.
+ */
+export const hardSigmoid = elementwise({
+  id: 'hardSigmoid',
+  keras: 'hard_sigmoid',
+  doc: 'Keras 3 hard sigmoid (piecewise linear, slope 1/6).',
+  formula: 'relu6(x + 3) / 6',
+  forward: x => x <= -3 ? 0 : (x >= 3 ? 1 : (x + 3) / 6),
+  derivative: x => x > -3 && x < 3 ? 1 / 6 : 0,
+  second: () => 0,
+});

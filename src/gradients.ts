@@ -1,0 +1,56 @@
+/**
+ * Gradients of every activation. The backward pass is itself a fused
+ * kernel (`<Kernel>Grad`), registered per backend next to the forward one.
+ * Elementwise backward kernels take an `order` attribute: order k computes
+ * dy·f⁽ᵏ⁾(x), so the gradient of the order-k kernel is the order-(k+1) one
+ * and `tf.grad(tf.grad(f))` works wherever the definition has `second`.
+ */
+import {engine, mul} from '@tensorflow/tfjs-core';
+import type {GradConfig, NamedAttrMap, Tensor} from '@tensorflow/tfjs-core';
+import type {ActivationDefinition} from './definition';
+import {gradKernelName, kernelName} from './catalogue';
+
+function run(name: string, inputs: Record<string, Tensor>, attrs: NamedAttrMap): Tensor {
+  return engine().runKernel(name, inputs, attrs) as Tensor;
+}
+
+export function gradientConfigs(def: ActivationDefinition): GradConfig[] {
+  const fwd = kernelName(def), bwd = gradKernelName(def);
+  if (def.kind === 'elementwise') {
+    return [
+      {
+        kernelName: fwd,
+        inputsToSave: ['x'],
+        gradFunc: (dy, [x], attrs) => ({x: () => run(bwd, {dy: dy as Tensor, x}, {u: attrs.u, order: 1})}),
+      },
+      {
+        kernelName: bwd,
+        inputsToSave: ['dy', 'x'],
+        gradFunc: (ddx, [dy, x], attrs) => {
+          const order = attrs.order as number;
+          return {
+            dy: () => run(bwd, {dy: ddx as Tensor, x}, {u: attrs.u, order}),
+            x: () => run(bwd, {dy: mul(ddx as Tensor, dy), x}, {u: attrs.u, order: order + 1}),
+          };
+        },
+      },
+    ];
+  }
+  const usesY = def.backwardUses === 'y';
+  return [
+    {
+      kernelName: fwd,
+      inputsToSave: usesY ? [] : ['x'],
+      outputsToSave: usesY ? [true] : [],
+      gradFunc: (dy, [saved], attrs) => ({x: () => run(bwd, {saved, dy: dy as Tensor}, {axes: attrs.axes})}),
+    },
+    {
+      kernelName: bwd,
+      inputsToSave: ['saved', 'dy'],
+      gradFunc: (ddx, [saved, dy], attrs) => {
+        const [dSaved, dDy] = def.backwardGrad(saved, dy, ddx as Tensor, attrs.axes as number[]);
+        return {saved: () => dSaved, dy: () => dDy};
+      },
+    },
+  ];
+}

@@ -1,0 +1,269 @@
+/**
+ * tfjs-layers integration.
+ *
+ * 1. String activations. tfjs-layers looks a string activation up in the
+ *    serialization class map; saving writes the class name in snake_case and
+ *    loading reads it back in camelCase. So each activation is registered
+ *    under its camelCase id (what a loaded model asks for) and under its
+ *    Keras snake_case name and aliases (what users write); every alias saves
+ *    the canonical name. Ids tfjs-layers already owns keep tfjs's behaviour.
+ * 2. Activation layers with parameters (`layers.squareplus({b: 2})`), whose
+ *    config survives save/load, because tfjs drops the parameters of an
+ *    activation object when it saves.
+ */
+import {serialization, tidy} from '@tensorflow/tfjs-core';
+import type {Tensor} from '@tensorflow/tfjs-core';
+import {layers as tfLayers} from '@tensorflow/tfjs-layers';
+import type {ActivationIdentifier} from '@tensorflow/tfjs-layers/dist/keras_format/activation_config';
+import type {LayerArgs} from '@tensorflow/tfjs-layers/dist/engine/topology';
+import type {Kwargs} from '@tensorflow/tfjs-layers/dist/types';
+import type {Shape} from '@tensorflow/tfjs-layers/dist/keras_format/common';
+import * as k from '../kernels';
+import type {ActivationDefinition, OptionsOf, ParamSpec, Params} from './definition';
+import {definitions, lookup} from './catalogue';
+import {applyActivation, resolveAxes} from './apply';
+import {normalizeParams} from './params';
+
+type Ctor = serialization.SerializableConstructor<serialization.Serializable>;
+
+function classMap(): {[name: string]: [Ctor, unknown]} {
+  return serialization.SerializationMap.getMap().classNameMap as {[name: string]: [Ctor, unknown]};
+}
+
+/** Ids tfjs-layers itself registered, captured before we add ours. */
+const tfjsOwned = new Map<string, Ctor>(Object.entries(classMap()).map(([n, [c]]) => [n, c]));
+
+function snakeToCamel(s: string): string {
+  return s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+function register(cls: Ctor): void {
+  serialization.registerClass(cls);
+}
+
+/**
+ * A string activation backed by a definition. `className` is what users
+ * write, `canonical` what it saves as (tfjs turns it into snake_case).
+ */
+function activationClass(def: ActivationDefinition, className: string, canonical: string): Ctor {
+  const problem = stringProblem(def);
+  const C = class extends serialization.Serializable {
+    static className = className;
+    private readonly params: Params;
+    constructor() {
+      super();
+      if (problem !== undefined) throw new Error(problem);
+      this.params = normalizeParams(def, {});
+    }
+    override getClassName(): string {
+      return canonical;
+    }
+    apply(x: Tensor): Tensor {
+      return applyActivation(def, x, this.params);
+    }
+    getConfig(): serialization.ConfigDict {
+      return {};
+    }
+  };
+  return C as unknown as Ctor;
+}
+
+/** Why an activation cannot be a bare string id, if it cannot. */
+function stringProblem(def: ActivationDefinition): string | undefined {
+  const factory = `tfa.layers.${def.id}`;
+  if (def.kind === 'axis' && def.halvesAxis) {
+    return `${def.keras}: '${def.keras}' cannot be a layer's activation string: it halves the size of its axis, ` +
+           `which Dense, Conv and Activation layers cannot report as their output shape. ` +
+           `Add the layer ${factory}({axis}) (class '${layerClassName(def)}') after the layer instead.`;
+  }
+  const required = def.params.filter(p => !('default' in p));
+  if (required.length > 0) {
+    return `${def.keras}: '${def.keras}' cannot be a layer's activation string: it needs ` +
+           `${required.map(p => `'${p.name}'`).join(' and ')}, which have no defaults (as in Keras). ` +
+           `Add the layer ${factory}({${required.map(p => p.name).join(', ')}}) (class '${layerClassName(def)}') instead.`;
+  }
+  return undefined;
+}
+
+/** A subclass of a tfjs activation class that answers to another name and saves as `canonical`. */
+function aliasOf(base: Ctor, className: string, canonical: string): Ctor {
+  const B = base as unknown as new () => serialization.Serializable;
+  const C = class extends B {
+    static className = className;
+    override getClassName(): string {
+      return canonical;
+    }
+    override getConfig(): serialization.ConfigDict {
+      return {};
+    }
+  };
+  return C as unknown as Ctor;
+}
+
+const HARD_SIGMOID_OPT_IN =
+    `hard_sigmoid: Keras 3's 'hard_sigmoid' is relu6(x + 3)/6, while tfjs's 'hardSigmoid' is Keras 2's ` +
+    `clip(0.2x + 0.5, 0, 1). Call useKeras3HardSigmoid() from tfjs-activations to make both ids mean the ` +
+    `Keras 3 form (this also changes the default recurrentActivation of tfjs LSTM/GRU layers created ` +
+    `afterwards), or use 'hardSigmoid' for tfjs's own.`;
+
+function hardSigmoidRefusal(): Ctor {
+  const C = class extends serialization.Serializable {
+    static className = 'hard_sigmoid';
+    constructor() {
+      super();
+      throw new Error(HARD_SIGMOID_OPT_IN);
+    }
+    getConfig(): serialization.ConfigDict {
+      return {};
+    }
+  };
+  return C as unknown as Ctor;
+}
+
+/** Every string id this package makes usable, with what it saves as. */
+export const registeredIds: string[] = [];
+
+function registerStringActivations(): void {
+  for (const def of definitions) {
+    const names = new Set([def.id, def.keras, ...(def.aliases ?? []).flatMap(a => [a, snakeToCamel(a)])]);
+    const owner = tfjsOwned.get(def.id);
+    for (const name of names) {
+      if (tfjsOwned.has(name)) continue;  // tfjs's own id keeps tfjs's behaviour
+      if (def.id === 'hardSigmoid') {
+        register(hardSigmoidRefusal());
+        continue;
+      }
+      register(owner !== undefined ? aliasOf(owner, name, def.id) : activationClass(def, name, def.id));
+      if (stringProblem(def) === undefined) registeredIds.push(name);
+    }
+  }
+  // tfjs saves its 'gelu_new' as is and reads it back as 'geluNew': make that load.
+  const geluNew = tfjsOwned.get('gelu_new');
+  if (geluNew !== undefined && !tfjsOwned.has('geluNew')) {
+    register(aliasOf(geluNew, 'geluNew', 'gelu_new'));
+    registeredIds.push('geluNew');
+  }
+}
+
+/**
+ * Opt in to Keras 3's hard_sigmoid for the layers ids 'hardSigmoid' and
+ * 'hard_sigmoid' (relu6(x + 3)/6 instead of tfjs's clip(0.2x + 0.5, 0, 1)).
+ * Affects layers created afterwards, including the default
+ * `recurrentActivation` of tfjs's LSTM and GRU layers. `false` restores
+ * tfjs's own.
+ */
+export function useKeras3HardSigmoid(enable = true): void {
+  if (enable) {
+    register(activationClass(k.hardSigmoid, 'hardSigmoid', 'hardSigmoid'));
+    register(activationClass(k.hardSigmoid, 'hard_sigmoid', 'hardSigmoid'));
+  } else {
+    const own = tfjsOwned.get('hardSigmoid');
+    if (own !== undefined) register(own);
+    register(hardSigmoidRefusal());
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Activation layers with parameters.
+
+/** Class name of an activation's layer: `squareplus` → `SquareplusActivation`. */
+export function layerClassName(def: ActivationDefinition): string {
+  return def.id[0].toUpperCase() + def.id.slice(1) + 'Activation';
+}
+
+function outputShapeOf(def: ActivationDefinition, params: Params, inputShape: Shape): Shape {
+  if (def.kind !== 'axis') return inputShape;
+  const axes = resolveAxes(def, params, inputShape.length);
+  if (!def.halvesAxis) return inputShape;
+  const out = [...inputShape];
+  const size = out[axes[0]];
+  if (size != null) {
+    if (size % 2 !== 0) {
+      throw new Error(`${def.keras}: the size of axis ${axes[0]} must be even to split it in two halves, ` +
+                      `got ${size} (input shape [${inputShape.map(s => s ?? 'null')}])`);
+    }
+    out[axes[0]] = size / 2;
+  }
+  return out;
+}
+
+export type ActivationLayerArgs<P extends readonly ParamSpec[]> = LayerArgs & OptionsOf<P>;
+
+function layerClass(def: ActivationDefinition) {
+  const own = new Set(def.params.flatMap(p => [p.name, p.keras]));
+  const C = class extends tfLayers.Layer {
+    static className = layerClassName(def);
+    readonly params: Params;
+    constructor(args: Record<string, unknown> = {}) {
+      const base: Record<string, unknown> = {};
+      const mine: Record<string, unknown> = {};
+      for (const [key, v] of Object.entries(args)) (own.has(key) ? mine : base)[key] = v;
+      super(base as LayerArgs);
+      this.params = normalizeParams(def, mine);
+      this.supportsMasking = true;
+    }
+    override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+      const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+      return outputShapeOf(def, this.params, shape);
+    }
+    override call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor {
+      return tidy(() => applyActivation(def, Array.isArray(inputs) ? inputs[0] : inputs, this.params));
+    }
+    override getConfig(): serialization.ConfigDict {
+      return {...this.params, ...super.getConfig()} as serialization.ConfigDict;
+    }
+  };
+  serialization.registerClass(C);
+  return C;
+}
+
+type LayerFactory<P extends readonly ParamSpec[]> =
+    (args?: ActivationLayerArgs<P>) => InstanceType<typeof tfLayers.Layer> & {readonly params: Params};
+
+function layerFactory<P extends readonly ParamSpec[]>(def: ActivationDefinition & {params: P}): LayerFactory<P> {
+  const C = layerClass(def);
+  return (args?: ActivationLayerArgs<P>) => new C(args as Record<string, unknown>);
+}
+
+/**
+ * Activation layers whose parameters are saved with the model:
+ * `tfa.layers.squareplus({b: 2})`, `tfa.layers.glu({axis: -1})`...
+ */
+export const layers = {
+  celu: layerFactory(k.celu),
+  elu: layerFactory(k.elu),
+  gelu: layerFactory(k.gelu),
+  glu: layerFactory(k.glu),
+  hardShrink: layerFactory(k.hardShrink),
+  leakyRelu: layerFactory(k.leakyRelu),
+  logSoftmax: layerFactory(k.logSoftmax),
+  relu: layerFactory(k.relu),
+  softShrink: layerFactory(k.softShrink),
+  softmax: layerFactory(k.softmax),
+  sparsemax: layerFactory(k.sparsemax),
+  squareplus: layerFactory(k.squareplus),
+  threshold: layerFactory(k.threshold),
+};
+
+/** The string ids this package adds to tfjs-layers (tfjs's own ids keep working too). */
+export const newActivationIds = [
+  'celu', 'exponential', 'geluNew', 'hardShrink', 'hard_shrink', 'hardSilu', 'hard_silu', 'hardSwish',
+  'hard_swish', 'hardTanh', 'hard_tanh', 'leakyRelu', 'leaky_relu', 'logSigmoid', 'log_sigmoid',
+  'log_softmax', 'silu', 'softShrink', 'soft_shrink', 'sparsePlus', 'sparse_plus', 'sparseSigmoid',
+  'sparse_sigmoid', 'sparsemax', 'squareplus', 'tanhShrink', 'tanh_shrink',
+] as const;
+
+/** Every activation id usable as a layers `activation:` string with this package. */
+export type ActivationId = ActivationIdentifier | typeof newActivationIds[number];
+
+/**
+ * Types a new activation id for tfjs-layers' `activation` option, whose
+ * TypeScript type lists tfjs's ids only:
+ * `tf.layers.dense({units: 8, activation: activationId('squareplus')})`.
+ */
+export function activationId(id: ActivationId): ActivationIdentifier {
+  if (!(id in classMap())) lookup(id);  // throws with the known names
+  return id as ActivationIdentifier;
+}
+
+registerStringActivations();
