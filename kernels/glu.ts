@@ -14,7 +14,6 @@ export const glu = alongAxis({
   formula: 'a·sigmoid(b), where [a, b] = x split in two halves along axis',
   axisKind: 'axis',
   halvesAxis: true,
-  backwardUses: 'x',
   params: [{name: 'axis', keras: 'axis', kind: 'axis', default: -1, doc: 'the axis to split'}],
   cpu: {
     forward(x, out, outer, n, inner) {
@@ -37,7 +36,7 @@ export const glu = alongAxis({
       }
     },
   },
-  backwardGrad(x, dy, g, axes) {
+  backwardGrad(x, dy, g, axes) {  // glu's backward already takes x
     const [a, b] = split(x, 2, axes[0]);
     const [ga, gb] = split(g, 2, axes[0]);
     const s = sigmoidOp(b);

@@ -1,9 +1,10 @@
 import {exp, mul, neg, sub, sum} from '@tensorflow/tfjs-core';
 import {alongAxis} from '../src/definition';
+import {logSumExpRow} from '../src/math';
 
 /**
- * log_softmax: x − max − log Σ exp(x − max), sums in float64. Backward from
- * the output: dx = dy − exp(y)·Σ dy.
+ * log_softmax: x − (max + log Σ exp(x − max)), sums in float64. Backward,
+ * from x: dx = dy − softmax(x)·Σ dy.
  */
 export const logSoftmax = alongAxis({
   id: 'logSoftmax',
@@ -11,7 +12,6 @@ export const logSoftmax = alongAxis({
   doc: 'Log-softmax over an axis, several axes, or all axes (null).',
   formula: 'x − max(x) − log Σ exp(x − max(x))',
   axisKind: 'axes',
-  backwardUses: 'y',
   params: [{name: 'axis', keras: 'axis', kind: 'axes', default: -1,
             doc: 'an axis, an array of axes, or null for all'}],
   cpu: {
@@ -19,29 +19,27 @@ export const logSoftmax = alongAxis({
       for (let o = 0; o < outer; o++) {
         for (let i = 0; i < inner; i++) {
           const base = o * n * inner + i;
-          let max = -Infinity;
-          for (let j = 0, k = base; j < n; j++, k += inner) if (x[k] > max) max = x[k];
-          if (max === -Infinity) max = 0;
-          let sum = 0;
-          for (let j = 0, k = base; j < n; j++, k += inner) sum += Math.exp(x[k] - max);
-          const shift = max + Math.log(sum);
+          const shift = logSumExpRow(x, base, n, inner);
           for (let j = 0, k = base; j < n; j++, k += inner) out[k] = x[k] - shift;
         }
       }
     },
-    backward(y, dy, dx, outer, n, inner) {
+    backward(x, dy, dx, outer, n, inner) {
       for (let o = 0; o < outer; o++) {
         for (let i = 0; i < inner; i++) {
           const base = o * n * inner + i;
+          const shift = logSumExpRow(x, base, n, inner);
           let sum = 0;
           for (let j = 0, k = base; j < n; j++, k += inner) sum += dy[k];
-          for (let j = 0, k = base; j < n; j++, k += inner) dx[k] = dy[k] - Math.exp(y[k]) * sum;
+          for (let j = 0, k = base; j < n; j++, k += inner) dx[k] = dy[k] - Math.exp(x[k] - shift) * sum;
         }
       }
     },
   },
-  backwardGrad(y, dy, g, axes) {
-    const e = exp(y);
-    return [neg(mul(mul(g, e), sum(dy, axes, true))), sub(g, sum(mul(g, e), axes, true))];
+  backwardGrad(x, dy, g, axes, run) {
+    // dx = dy − p·Σdy with p = exp(y): d/d(dy) = g − Σ g·p; d/dy = −g·p·Σdy, chained to x.
+    const p = exp(run.forward(x));
+    const dY = neg(mul(mul(g, p), sum(dy, axes, true)));
+    return [run.backward(x, dY), sub(g, sum(mul(g, p), axes, true))];
   },
 });

@@ -1,10 +1,11 @@
 import {mul, sub, sum} from '@tensorflow/tfjs-core';
 import {alongAxis} from '../src/definition';
+import {softmaxRow} from '../src/math';
 
 /**
- * softmax over one or several (merged, contiguous) axes: exp(x − max)/sum.
- * Sums are accumulated in float64. The backward pass uses the output:
- * dx = y·(dy − Σ dy·y).
+ * softmax over one or several (merged, contiguous) axes: exp(x − max)/Σ,
+ * accumulated in float64. Backward, from x: dx = y·(dy − Σ dy·y) with y
+ * recomputed in float64.
  */
 export const softmax = alongAxis({
   id: 'softmax',
@@ -12,36 +13,37 @@ export const softmax = alongAxis({
   doc: 'Softmax over an axis, several axes, or all axes (null).',
   formula: 'exp(x − max(x)) / Σ exp(x − max(x))',
   axisKind: 'axes',
-  backwardUses: 'y',
   params: [{name: 'axis', keras: 'axis', kind: 'axes', default: -1,
             doc: 'an axis, an array of axes, or null for all'}],
   cpu: {
     forward(x, out, outer, n, inner) {
+      const y = new Float64Array(n);
       for (let o = 0; o < outer; o++) {
         for (let i = 0; i < inner; i++) {
           const base = o * n * inner + i;
-          let max = -Infinity;
-          for (let j = 0, k = base; j < n; j++, k += inner) if (x[k] > max) max = x[k];
-          if (max === -Infinity) max = 0;  // all −inf: exp(−inf − 0) = 0, 0/0 = NaN as in Keras
-          let sum = 0;
-          for (let j = 0, k = base; j < n; j++, k += inner) sum += Math.exp(x[k] - max);
-          for (let j = 0, k = base; j < n; j++, k += inner) out[k] = Math.exp(x[k] - max) / sum;
+          softmaxRow(x, base, n, inner, y);
+          for (let j = 0; j < n; j++) out[base + j * inner] = y[j];
         }
       }
     },
-    backward(y, dy, dx, outer, n, inner) {
+    backward(x, dy, dx, outer, n, inner) {
+      const y = new Float64Array(n);
       for (let o = 0; o < outer; o++) {
         for (let i = 0; i < inner; i++) {
           const base = o * n * inner + i;
+          softmaxRow(x, base, n, inner, y);
           let dot = 0;
-          for (let j = 0, k = base; j < n; j++, k += inner) dot += dy[k] * y[k];
-          for (let j = 0, k = base; j < n; j++, k += inner) dx[k] = y[k] * (dy[k] - dot);
+          for (let j = 0; j < n; j++) dot += dy[base + j * inner] * y[j];
+          for (let j = 0; j < n; j++) dx[base + j * inner] = y[j] * (dy[base + j * inner] - dot);
         }
       }
     },
   },
-  backwardGrad(y, dy, g, axes) {
+  backwardGrad(x, dy, g, axes, run) {
+    // dx = y(dy − Σ dy·y): d/d(dy) = y(g − Σ g·y); d/dy = g(dy − Σ dy·y) − dy·Σ g·y, chained to x.
+    const y = run.forward(x);
     const gy = sum(mul(g, y), axes, true);
-    return [sub(mul(g, sub(dy, sum(mul(dy, y), axes, true))), mul(dy, gy)), mul(y, sub(g, gy))];
+    const dY = sub(mul(g, sub(dy, sum(mul(dy, y), axes, true))), mul(dy, gy));
+    return [run.backward(x, dY), mul(y, sub(g, gy))];
   },
 });

@@ -17,7 +17,10 @@ export function gradKernelName(def: ActivationDefinition): string {
 
 const byName = new Map<string, ActivationDefinition>();
 for (const d of definitions) {
-  for (const n of [d.id, d.keras, ...(d.aliases ?? [])]) byName.set(n, d);
+  for (const a of [d.id, d.keras, ...(d.aliases ?? [])]) {
+    byName.set(a, d);
+    byName.set(a.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()), d);
+  }
 }
 
 /** Looks a definition up by tfjs id, Keras name or alias; throws with the known names. */

@@ -97,21 +97,26 @@ export interface AxisActivation extends ActivationBase {
   axisKind: 'axis' | 'axes';
   /** glu: the output keeps half of the axis. */
   halvesAxis?: boolean;
-  /** Whether the backward pass needs the forward output (softmax) or the input (glu). */
-  backwardUses: 'x' | 'y';
   cpu: {
     /** out has shape [outer, n or n/2, inner]. */
     forward(x: Float32Array, out: Float32Array, outer: number, n: number, inner: number): void;
-    /** dx from dy; `saved` is x or y as `backwardUses` says. */
-    backward(saved: Float32Array, dy: Float32Array, dx: Float32Array, outer: number, n: number,
+    /** dx from x and dy (dy has the output's shape), in float64 from the exact input. */
+    backward(x: Float32Array, dy: Float32Array, dx: Float32Array, outer: number, n: number,
              inner: number): void;
   };
   /**
-   * The gradient of the backward pass, written with stock (differentiable)
-   * tfjs ops, for `tf.grad` of `tf.grad`: given the cotangent `ddx` of dx,
-   * returns the cotangents of `saved` and of `dy`.
+   * The gradient of the backward pass, for `tf.grad` of `tf.grad`: given the
+   * cotangent `ddx` of dx = backward(x, dy), returns the cotangents of x and
+   * of dy, written with differentiable tfjs ops and `run`, this
+   * activation's own (differentiable) forward and backward kernels.
    */
-  backwardGrad(saved: Tensor, dy: Tensor, ddx: Tensor, axes: number[]): [Tensor, Tensor];
+  backwardGrad(x: Tensor, dy: Tensor, ddx: Tensor, axes: number[], run: AxisKernels): [Tensor, Tensor];
+}
+
+/** An axis activation's own kernels, for use inside its `backwardGrad`. */
+export interface AxisKernels {
+  forward(x: Tensor): Tensor;
+  backward(x: Tensor, dy: Tensor): Tensor;
 }
 
 export type ActivationDefinition = ElementwiseActivation | AxisActivation;

@@ -36,20 +36,26 @@ export function gradientConfigs(def: ActivationDefinition): GradConfig[] {
       },
     ];
   }
-  const usesY = def.backwardUses === 'y';
+  // Backward kernels take the input x (never the output): the output saved by
+  // tfjs is detached from the tape, and recomputing from the exact input in
+  // float64 avoids the cancellation a rounded output brings into dx.
   return [
     {
       kernelName: fwd,
-      inputsToSave: usesY ? [] : ['x'],
-      outputsToSave: usesY ? [true] : [],
-      gradFunc: (dy, [saved], attrs) => ({x: () => run(bwd, {saved, dy: dy as Tensor}, {axes: attrs.axes})}),
+      inputsToSave: ['x'],
+      gradFunc: (dy, [x], attrs) => ({x: () => run(bwd, {x, dy: dy as Tensor}, {axes: attrs.axes})}),
     },
     {
       kernelName: bwd,
-      inputsToSave: ['saved', 'dy'],
-      gradFunc: (ddx, [saved, dy], attrs) => {
-        const [dSaved, dDy] = def.backwardGrad(saved, dy, ddx as Tensor, attrs.axes as number[]);
-        return {saved: () => dSaved, dy: () => dDy};
+      inputsToSave: ['x', 'dy'],
+      gradFunc: (ddx, [x, dy], attrs) => {
+        const axes = attrs.axes as number[];
+        const kernels = {
+          forward: (t: Tensor) => run(fwd, {x: t}, {axes}),
+          backward: (t: Tensor, d: Tensor) => run(bwd, {x: t, dy: d}, {axes}),
+        };
+        const [dX, dDy] = def.backwardGrad(x, dy, ddx as Tensor, axes, kernels);
+        return {x: () => dX, dy: () => dDy};
       },
     },
   ];

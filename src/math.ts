@@ -90,3 +90,48 @@ export function tanhShrink(x: number): number {
   }
   return x - Math.tanh(x);
 }
+
+/**
+ * Softmax of one slice (x[base + j·stride], j < n) into y, in float64. A
+ * slice of all −inf gives NaN, as exp(x − max)/Σ does in Keras.
+ */
+export function softmaxRow(x: ArrayLike<number>, base: number, n: number, stride: number, y: Float64Array): void {
+  let max = -Infinity;
+  for (let j = 0; j < n; j++) if (x[base + j * stride] > max) max = x[base + j * stride];
+  let sum = 0;
+  for (let j = 0; j < n; j++) sum += (y[j] = Math.exp(x[base + j * stride] - max));
+  for (let j = 0; j < n; j++) y[j] /= sum;
+}
+
+/** max + log Σ exp(x − max) of one slice, in float64. */
+export function logSumExpRow(x: ArrayLike<number>, base: number, n: number, stride: number): number {
+  let max = -Infinity;
+  for (let j = 0; j < n; j++) if (x[base + j * stride] > max) max = x[base + j * stride];
+  if (max === -Infinity || max === Infinity) return max;
+  let sum = 0;
+  for (let j = 0; j < n; j++) sum += Math.exp(x[base + j * stride] - max);
+  return max + Math.log(sum);
+}
+
+/**
+ * The sparsemax threshold τ of one slice: with z the slice sorted in
+ * decreasing order and c its running sum, k is the largest r with
+ * 1 + r·z_r > c_r and τ = (c_k − 1)/k. `z` is scratch of length n. NaN in
+ * the slice gives NaN.
+ */
+export function sparsemaxTau(x: ArrayLike<number>, base: number, n: number, stride: number, z: Float64Array): number {
+  for (let j = 0; j < n; j++) {
+    const v = x[base + j * stride];
+    if (v !== v) return v;
+    z[j] = v;
+  }
+  z.sort();  // ascending: walk it from the top
+  let cum = 0, tau = 0;
+  for (let r = 1; r <= n; r++) {
+    const zr = z[n - r];
+    cum += zr;
+    if (zr - (cum - 1) / r > 0) tau = (cum - 1) / r;
+    else break;
+  }
+  return tau;
+}

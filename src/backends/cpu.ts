@@ -81,12 +81,12 @@ function axisKernels(def: AxisActivation, backendName: string): KernelConfig[] {
       backendName,
       kernelFunc: ({inputs, backend, attrs}) => {
         const cpu = backend as MathBackendCPU;
-        const saved = inputs.saved as TensorInfo;
+        const x = inputs.x as TensorInfo;
         const axes = attrs!.axes as number[];
-        const {outer, n, inner} = layoutOf(saved.shape, axes);
-        const dx = new Float32Array(saved.shape.reduce((a, b) => a * b, 1));
-        def.cpu.backward(read(cpu, saved), read(cpu, inputs.dy as TensorInfo), dx, outer, n, inner);
-        return cpu.makeTensorInfo(saved.shape, 'float32', dx);
+        const {outer, n, inner} = layoutOf(x.shape, axes);
+        const dx = new Float32Array(x.shape.reduce((a, b) => a * b, 1));
+        def.cpu.backward(read(cpu, x), read(cpu, inputs.dy as TensorInfo), dx, outer, n, inner);
+        return cpu.makeTensorInfo(x.shape, 'float32', dx);
       },
     },
   ];
