@@ -5,7 +5,7 @@ export const hardShrink = elementwise({
   id: 'hardShrink',
   keras: 'hard_shrink',
   doc: 'Hard shrinkage.',
-  formula: '|x| > t ? x : 0',
+  formula: 'abs(x) > t ? x : 0',
   params: [{name: 'threshold', keras: 'threshold', kind: 'number', default: 0.5,
             doc: 'values with |x| ≤ threshold become 0', check: nonNegative}],
   constants: p => [p.threshold as number],

@@ -5,7 +5,7 @@ export const softsign = elementwise({
   id: 'softsign',
   keras: 'softsign',
   doc: 'Softsign.',
-  formula: 'x / (1 + |x|)',
+  formula: 'x / (1 + abs(x))',
   forward: x => x / (1 + Math.abs(x)),
   derivative: x => {
     const d = 1 + Math.abs(x);

@@ -1,0 +1,145 @@
+/**
+ * The backend-agnostic half of the parity suite: fixture decoding and the
+ * comparisons. No jest, no Node APIs: the browser harness runs it too.
+ */
+import {isNormalF32, MIN_NORMAL, close, ulp} from '../helpers';
+
+export interface FixtureCase {
+  name: string;
+  params: Record<string, unknown>;
+  shape: number[];
+  yShape: number[];
+  x: Float32Array;
+  dy: Float32Array;
+  y32: Float32Array;
+  y64: Float64Array;
+  truth: Float64Array;
+  dx32: Float32Array;
+  dx64: Float64Array;
+  dtruth: Float64Array;
+  kinks: Set<number>;
+}
+
+export interface Fixture {
+  activation: string;
+  kind: 'elementwise' | 'axis';
+  aliasOf?: string;
+  cases: FixtureCase[];
+}
+
+function bytesOf(b64: string): Uint8Array {
+  if (typeof atob === 'function') {
+    const s = atob(b64);
+    const out = new Uint8Array(s.length);
+    for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+    return out;
+  }
+  throw new Error('no base64 decoder');
+}
+
+/** Decodes "f32:<base64>" / "f64:<base64>" (little-endian) arrays. */
+export function decodeArray(s: string): Float32Array | Float64Array {
+  const [kind, b64] = [s.slice(0, 3), s.slice(4)];
+  const bytes = bytesOf(b64);
+  const buf = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  if (kind === 'f32') return new Float32Array(buf);
+  if (kind === 'f64') return new Float64Array(buf);
+  throw new Error(`unknown array kind ${kind}`);
+}
+
+/** A fixture file's parsed JSON → typed arrays. */
+export function decodeFixture(doc: Record<string, unknown>): Fixture {
+  const cases = (doc.cases as Array<Record<string, unknown>>).map(c => ({
+    name: c.name as string,
+    params: c.params as Record<string, unknown>,
+    shape: c.shape as number[],
+    yShape: (c.y_shape as number[] | undefined) ?? (c.shape as number[]),
+    x: decodeArray(c.x as string) as Float32Array,
+    dy: decodeArray(c.dy as string) as Float32Array,
+    y32: decodeArray(c.y32 as string) as Float32Array,
+    y64: decodeArray(c.y64 as string) as Float64Array,
+    truth: decodeArray(c.truth as string) as Float64Array,
+    dx32: decodeArray(c.dx32 as string) as Float32Array,
+    dx64: decodeArray(c.dx64 as string) as Float64Array,
+    dtruth: decodeArray(c.dtruth as string) as Float64Array,
+    kinks: new Set(c.kinks as number[]),
+  }));
+  return {activation: doc.activation as string, kind: doc.kind as Fixture['kind'],
+          aliasOf: doc.alias_of as string | undefined, cases};
+}
+
+export interface Budget {
+  forward: number;
+  backward: number;
+}
+
+/**
+ * Error of one result against the float64 truth: ULPs where the truth is a
+ * normal float32; where it is subnormal or 0 the result may differ by at
+ * most the smallest normal (flush to zero allowed); where it is ±inf or NaN
+ * the result must be the same.
+ */
+export function truthError(result: number, truth: number): number {
+  if (Number.isNaN(truth)) return Number.isNaN(result) ? 0 : Infinity;
+  const t = Math.fround(truth);
+  if (!Number.isFinite(t)) return result === t ? 0 : Infinity;
+  if (isNormalF32(truth)) return ulp(result, truth);
+  return Math.abs(result - truth) <= MIN_NORMAL ? 0 : Infinity;
+}
+
+export interface Failure {
+  index: number;
+  x: number;
+  got: number;
+  want: number;
+  error: number;
+}
+
+export interface CaseReport {
+  /** Max error against the truth (ULP), forward and gradient (kinks excluded). */
+  maxUlp: number;
+  maxUlpGrad: number;
+  /** Same measure for Keras's own float32 output on these inputs. */
+  kerasMaxUlp: number;
+  kerasMaxUlpGrad: number;
+  /** Points where ours and Keras float32 differ beyond Keras's tolerance while Keras is right. */
+  kerasMismatches: Failure[];
+  /** Points where Keras float32 is off the truth beyond its own tolerance (we are compared to the truth there). */
+  kerasInaccurate: number;
+  failures: Failure[];
+  gradFailures: Failure[];
+}
+
+function worst(list: Failure[]): Failure[] {
+  return list.sort((a, b) => b.error - a.error).slice(0, 5);
+}
+
+/** Compares one backend's outputs on a fixture case. */
+export function compareCase(c: FixtureCase, y: ArrayLike<number>, dx: ArrayLike<number>, budget: Budget): CaseReport {
+  const r: CaseReport = {maxUlp: 0, maxUlpGrad: 0, kerasMaxUlp: 0, kerasMaxUlpGrad: 0, kerasMismatches: [],
+                         kerasInaccurate: 0, failures: [], gradFailures: []};
+  const elementwise = c.y32.length === c.x.length && c.shape.length === 1;
+  for (let i = 0; i < y.length; i++) {
+    const xi = elementwise ? c.x[i] : NaN;
+    const e = truthError(y[i], c.truth[i]);
+    r.maxUlp = Math.max(r.maxUlp, e);
+    if (e > budget.forward) r.failures.push({index: i, x: xi, got: y[i], want: c.truth[i], error: e});
+    r.kerasMaxUlp = Math.max(r.kerasMaxUlp, truthError(c.y32[i], c.truth[i]));
+    if (elementwise && Number.isNaN(xi)) continue;  // NaN → NaN here; Keras's where() turns some into numbers
+    const kerasRight = close(c.y32[i], c.truth[i]);
+    if (!kerasRight) r.kerasInaccurate++;
+    else if (!close(y[i], c.y32[i])) r.kerasMismatches.push({index: i, x: xi, got: y[i], want: c.y32[i], error: Math.abs(y[i] - c.y32[i])});
+  }
+  for (let i = 0; i < dx.length; i++) {
+    if (c.kinks.has(i)) continue;
+    const xi = elementwise ? c.x[i] : NaN;
+    const e = truthError(dx[i], c.dtruth[i]);
+    r.maxUlpGrad = Math.max(r.maxUlpGrad, e);
+    if (e > budget.backward) r.gradFailures.push({index: i, x: xi, got: dx[i], want: c.dtruth[i], error: e});
+    r.kerasMaxUlpGrad = Math.max(r.kerasMaxUlpGrad, truthError(c.dx32[i], c.dtruth[i]));
+  }
+  r.failures = worst(r.failures);
+  r.gradFailures = worst(r.gradFailures);
+  r.kerasMismatches = worst(r.kerasMismatches);
+  return r;
+}

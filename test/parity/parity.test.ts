@@ -1,0 +1,82 @@
+/**
+ * Parity with real Keras 3 on every backend available in Node: for every
+ * fixture case (activation × parameter variant × input set), (a) agreement
+ * with Keras's float32 output at Keras's tolerance where Keras is right,
+ * (b) the float64 truth within the backend's ULP budget (forward and
+ * gradient), (c) agreement between backends.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-layers';
+import * as tfa from '../../src';
+import {normalizeParams} from '../../src/params';
+import {applyActivation} from '../../src/apply';
+import {compareCase, truthError, type FixtureCase} from './core';
+import {parityBackends} from './backends';
+import {fixtureFiles, loadFixture} from './fixtures';
+
+const fixtures = fixtureFiles().map(loadFixture);
+const outputs = new Map<string, Map<string, {y: Float32Array; dx: Float32Array}>>();
+
+function run(activation: string, c: FixtureCase): {y: Float32Array; dx: Float32Array} {
+  const def = tfa.lookup(activation);
+  const params = normalizeParams(def, c.params);
+  return tf.tidy(() => {
+    const x = tf.tensor(c.x, c.shape, 'float32');
+    const dy = tf.tensor(c.dy, c.yShape, 'float32');
+    const f = (t: tf.Tensor) => applyActivation(def, t, params);
+    return {y: f(x).dataSync() as Float32Array, dx: tf.grad(f)(x, dy).dataSync() as Float32Array};
+  });
+}
+
+test('fixtures are present for the whole catalogue', () => {
+  const names = new Set(fixtures.map(f => f.activation));
+  for (const def of tfa.definitions) expect(names).toContain(def.keras);
+  expect(names).toContain('swish');
+  expect(names).toContain('hard_swish');
+});
+
+describe.each(parityBackends.map(b => [b.name, b] as const))('%s', (name, backend) => {
+  let unavailable: string | undefined;
+  beforeAll(async () => {
+    unavailable = await backend.prepare();
+    if (unavailable === undefined && !(await tf.setBackend(name))) unavailable = `tf.setBackend('${name}') failed`;
+    outputs.set(name, new Map());
+  });
+
+  test('is available', () => {
+    if (unavailable !== undefined) throw new Error(`backend ${name} cannot run here: ${unavailable}`);
+  });
+
+  describe.each(fixtures.map(f => [f.activation, f] as const))('%s', (activation, fixture) => {
+    test.each(fixture.cases.map(c => [c.name, c] as const))('%s', (caseName, c) => {
+      if (unavailable !== undefined) throw new Error(`backend ${name} cannot run here: ${unavailable}`);
+      const before = tf.memory().numTensors;
+      const out = run(activation, c);
+      expect(tf.memory().numTensors).toBe(before);
+      outputs.get(name)!.set(`${activation}/${caseName}`, out);
+      const r = compareCase(c, out.y, out.dx, backend.budget);
+      const detail = JSON.stringify({failures: r.failures, gradFailures: r.gradFailures, keras: r.kerasMismatches});
+      expect({forward: r.failures.length, backward: r.gradFailures.length, keras: r.kerasMismatches.length, detail})
+          .toEqual({forward: 0, backward: 0, keras: 0, detail: expect.any(String)});
+    });
+  });
+});
+
+test('backends agree with each other within their budgets', () => {
+  const names = [...outputs.keys()].filter(n => outputs.get(n)!.size > 0);
+  for (let a = 0; a < names.length; a++) {
+    for (let b = a + 1; b < names.length; b++) {
+      const budgetA = parityBackends.find(p => p.name === names[a])!.budget;
+      const budgetB = parityBackends.find(p => p.name === names[b])!.budget;
+      for (const [key, A] of outputs.get(names[a])!) {
+        const B = outputs.get(names[b])!.get(key);
+        if (B === undefined) continue;
+        for (let i = 0; i < A.y.length; i++) {
+          if (truthError(A.y[i], B.y[i]) > budgetA.forward + budgetB.forward) {
+            throw new Error(`${names[a]} and ${names[b]} differ on ${key}[${i}]: ${A.y[i]} vs ${B.y[i]}`);
+          }
+        }
+      }
+    }
+  }
+});
