@@ -1,0 +1,162 @@
+/**
+ * Gradients: the fused backward kernels (tf.grad) against central finite
+ * differences of the float64 forward math, and the second derivative
+ * (tf.grad of tf.grad) against finite differences of the float64 first
+ * derivative. Points at kinks (where left and right differences disagree)
+ * are skipped. The analytic truth from mpmath is checked in test/parity/.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-layers';
+import * as tfa from '../src';
+import type {AxisActivation, ElementwiseActivation, ScalarFn} from '../src/definition';
+import {normalizeParams, constantsOf} from '../src/params';
+import {applyActivation, resolveAxes} from '../src/apply';
+import {layoutOf} from '../src/layout';
+import {useBackend} from './helpers';
+
+beforeAll(() => useBackend('cpu'));
+
+const variants: Record<string, Array<Record<string, unknown>>> = {
+  relu: [{}, {negativeSlope: 0.1, maxValue: 6, threshold: 0.5}, {threshold: -1}],
+  leakyRelu: [{}, {negativeSlope: 1.5}], elu: [{}, {alpha: 0.5}], celu: [{}, {alpha: 3}],
+  gelu: [{}, {approximate: true}], squareplus: [{}, {b: 0.25}], softShrink: [{}, {threshold: 1}],
+  hardShrink: [{}, {threshold: 2}], threshold: [{threshold: 1, defaultValue: -1}],
+};
+
+const xs = Array.from({length: 60}, (_, i) => -11 + i * 0.371);
+
+/** f'(x) by central differences in float64; undefined at kinks. */
+function centralDiff(f: (x: number) => number, x: number): number | undefined {
+  const h = 1e-6 * Math.max(1, Math.abs(x));
+  const fx = f(x), left = (fx - f(x - h)) / h, right = (f(x + h) - fx) / h;
+  const scale = Math.max(1e-6, Math.abs(left), Math.abs(right));
+  if (Math.abs(left - right) > 1e-3 * scale + 1e-9) return undefined;
+  return (f(x + h) - f(x - h)) / (2 * h);
+}
+
+function closeRel(got: number, want: number, rtol: number, atol: number): boolean {
+  return Math.abs(got - want) <= atol + rtol * Math.abs(want);
+}
+
+const elementwise = tfa.definitions.filter((d): d is ElementwiseActivation => d.kind === 'elementwise');
+
+describe.each(elementwise.flatMap(d => (variants[d.id] ?? [{}]).map(v => [`${d.id} ${JSON.stringify(v)}`, d, v] as const)))(
+    '%s', (_, def, options) => {
+      const params = normalizeParams(def, options);
+      const u = constantsOf(def, params);
+      const f = (x: number) => def.forward(x, u);
+      const df = (x: number) => def.derivative(x, u);
+      const op = (t: tf.Tensor) => applyActivation(def, t, params);
+
+      test('tf.grad matches finite differences of the forward', () => {
+        const g = tf.tidy(() => tf.grad(op)(tf.tensor1d(xs)).dataSync());
+        let checked = 0;
+        xs.forEach((x, i) => {
+          const want = centralDiff(f, Math.fround(x));
+          if (want === undefined) return;
+          checked++;
+          if (!closeRel(g[i], want, 2e-4, 1e-6)) throw new Error(`x=${x}: tf.grad ${g[i]}, finite difference ${want}`);
+        });
+        expect(checked).toBeGreaterThan(xs.length / 2);
+      });
+
+      const second = def.second as ScalarFn | undefined;
+      test('tf.grad of tf.grad matches finite differences of the derivative', () => {
+        expect(second).toBeDefined();
+        const gg = tf.tidy(() => tf.grad((t: tf.Tensor) => tf.grad(op)(t))(tf.tensor1d(xs)).dataSync());
+        let checked = 0;
+        xs.forEach((x, i) => {
+          const want = centralDiff(df, Math.fround(x));
+          if (want === undefined) return;
+          checked++;
+          if (!closeRel(gg[i], want, 2e-4, 1e-6)) throw new Error(`x=${x}: second derivative ${gg[i]}, finite difference ${want}`);
+        });
+        expect(checked).toBeGreaterThan(xs.length / 3);
+      });
+
+      test('a third derivative is refused clearly', () => {
+        const third = () => tf.tidy(() => tf.grad((t: tf.Tensor) => tf.grad((v: tf.Tensor) => tf.grad(op)(v))(t))(tf.tensor1d([0.3])));
+        expect(third).toThrow(new RegExp(`${def.keras}: derivative of order 3 is not available`));
+      });
+    });
+
+// Axis activations: directional derivatives of L(x) = Σ f(x)·w in float64.
+const axisCases: Array<[string, number[], Record<string, unknown>]> = [
+  ['softmax', [3, 5], {}], ['softmax', [2, 3, 4], {axis: [0, 2]}], ['softmax', [2, 3, 4], {axis: null}],
+  ['logSoftmax', [3, 5], {axis: 0}], ['logSoftmax', [2, 3, 4], {axis: [1, 2]}],
+  ['glu', [3, 6], {}], ['glu', [2, 4, 3], {axis: 1}], ['sparsemax', [4, 6], {}], ['sparsemax', [3, 4, 2], {axis: 1}],
+];
+
+function rand(n: number, seed: number, scale: number): Float64Array {
+  let s = seed;
+  return Float64Array.from({length: n}, () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return Math.fround((s / 2147483648 - 0.5) * scale);
+  });
+}
+
+/** Transposes a row-major array of `shape` by `perm`. */
+function permute(a: Float64Array, shape: number[], perm: number[]): Float64Array {
+  const out = new Float64Array(a.length);
+  const strides = shape.map((_, i) => shape.slice(i + 1).reduce((p, q) => p * q, 1));
+  const pShape = perm.map(i => shape[i]);
+  const idx = new Array(pShape.length).fill(0);
+  for (let k = 0; k < a.length; k++) {
+    out[k] = a[idx.reduce((s, v, d) => s + v * strides[perm[d]], 0)];
+    for (let d = pShape.length - 1; d >= 0 && ++idx[d] === pShape[d]; d--) idx[d] = 0;
+  }
+  return out;
+}
+
+describe.each(axisCases)('%s on %j with %j', (id, shape, options) => {
+  const def = tfa.lookup(id) as AxisActivation;
+  const params = normalizeParams(def, options);
+  const op = (t: tf.Tensor) => applyActivation(def, t, params);
+  const size = shape.reduce((a, b) => a * b, 1);
+  const x = rand(size, 7, 4), v = rand(size, 11, 1);
+  const y0 = tf.tidy(() => op(tf.tensor(Float32Array.from(x), shape)));
+  const yShape = y0.shape;
+  y0.dispose();
+  const w = rand(yShape.reduce((a, b) => a * b, 1), 13, 1);
+
+  /** Σ f(x)·w in float64, with the definition's own loops run on float64 arrays (axes moved last). */
+  function loss(xv: Float64Array): number {
+    const axes = resolveAxes(def, params, shape.length);
+    const perm = [...shape.keys()].filter(i => !axes.includes(i)).concat(axes);
+    const pShape = perm.map(i => shape[i]);
+    const last = axes.map((_, i) => shape.length - axes.length + i);
+    const {outer, n, inner} = layoutOf(pShape, last);
+    const o = new Float64Array(w.length);
+    def.cpu.forward(permute(xv, shape, perm) as unknown as Float32Array, o as unknown as Float32Array, outer, n, inner);
+    const wp = permute(w, yShape, perm);
+    let s = 0;
+    for (let i = 0; i < o.length; i++) s += o[i] * wp[i];
+    return s;
+  }
+
+  test('tf.grad matches a directional finite difference', () => {
+    const g = tf.tidy(() => tf.grad(op)(tf.tensor(Float32Array.from(x), shape), tf.tensor(Float32Array.from(w), yShape)).dataSync());
+    const h = 1e-6;
+    const fd = (loss(x.map((xi, i) => xi + h * v[i])) - loss(x.map((xi, i) => xi - h * v[i]))) / (2 * h);
+    const dot = g.reduce((s, gi, i) => s + gi * v[i], 0);
+    expect(Math.abs(dot - fd)).toBeLessThan(1e-4 * Math.max(1, Math.abs(fd)));
+  });
+
+  test('tf.grad of tf.grad matches a directional finite difference of the gradient', () => {
+    // d/dh <∇L(x + h·v), v> = vᵀ H v
+    const gradAt = (xv: Float64Array) => tf.tidy(() => {
+      const g = tf.grad(op)(tf.tensor(Float32Array.from(xv), shape), tf.tensor(Float32Array.from(w), yShape)).dataSync();
+      return g.reduce((s, gi, i) => s + gi * v[i], 0);
+    });
+    const hvp = tf.tidy(() => {
+      const vt = tf.tensor(Float32Array.from(v), shape), wt = tf.tensor(Float32Array.from(w), yShape);
+      const inner = (t: tf.Tensor) => tf.sum(tf.mul(tf.grad(op)(t, wt), vt));
+      return tf.grad(inner)(tf.tensor(Float32Array.from(x), shape)).dataSync();
+    });
+    const got = hvp.reduce((s, hi, i) => s + hi * v[i], 0);
+    const h = 1e-3;
+    const fd = (gradAt(x.map((xi, i) => xi + h * v[i])) - gradAt(x.map((xi, i) => xi - h * v[i]))) / (2 * h);
+    expect(Math.abs(got - fd)).toBeLessThan(2e-3 * Math.max(1, Math.abs(fd)));
+  });
+});
