@@ -19,10 +19,12 @@ export const gelu = elementwise({
             doc: 'use the tanh approximation'}],
   constants: p => [p.approximate ? 1 : 0],
   forward(x, u) {
+    if (x === -Infinity) return -0;
     if (u[0]) return x * sigmoid(2 * C * (x + K * x * x * x));
     return x * normalCdf(x);
   },
   derivative(x, u) {
+    if (x === Infinity || x === -Infinity) return x > 0 ? 1 : 0;
     if (u[0]) {
       const z2 = 2 * C * (x + K * x * x * x);
       const s = sigmoid(z2), dz2 = 2 * C * (1 + 3 * K * x * x);
@@ -31,6 +33,7 @@ export const gelu = elementwise({
     return normalCdf(x) + x * normalPdf(x);
   },
   second(x, u) {
+    if (x === Infinity || x === -Infinity) return 0;
     if (u[0]) {
       const z2 = 2 * C * (x + K * x * x * x);
       const s = sigmoid(z2), q = s * sigmoid(-z2);

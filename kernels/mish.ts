@@ -19,14 +19,17 @@ export const mish = elementwise({
   formula: 'x·tanh(softplus(x))',
   forward: x => {
     if (x > 40) return x;
+    if (x === -Infinity) return -0;
     const e = Math.exp(x), n = e * (e + 2);
     return x * (n / (n + 2));
   },
   derivative: x => {
+    if (x === Infinity || x === -Infinity) return x > 0 ? 1 : 0;
     const [t, s2] = parts(x);
     return t + x * s2 * sigmoid(x);
   },
   second: x => {
+    if (x === Infinity || x === -Infinity) return 0;
     // T' = S σ, T'' = S(σ(1 − σ) − 2Tσ²); f'' = 2T' + xT''
     const [t, s2] = parts(x), s = sigmoid(x);
     return 2 * s2 * s + x * s2 * (s * sigmoid(-x) - 2 * t * s * s);

@@ -26,7 +26,7 @@ export const relu = elementwise({
     const t = u[2], m = u[1];
     let y = x > t ? x : 0;
     if (m === m) y = y < 0 ? 0 : (y > m ? m : y);
-    return x < t ? y - u[0] * (t - x) : y;
+    return x < t && u[0] !== 0 ? y - u[0] * (t - x) : y;
   },
   derivative(x, u) {
     const t = u[2], m = u[1];

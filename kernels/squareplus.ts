@@ -20,6 +20,7 @@ export const squareplus = elementwise({
   derivative(x, u) {
     const r = Math.sqrt(x * x + u[0]);
     if (r === 0) return 0.5;
+    if (x === Infinity) return 1;
     return x < 0 ? u[0] / (2 * r * (r - x)) : 0.5 + 0.5 * (x / r);
   },
   second(x, u) {
