@@ -139,7 +139,7 @@ describe.each(axisCases)('%s on %j with %j', (id, shape, options) => {
     const g = tf.tidy(() => tf.grad(op)(tf.tensor(Float32Array.from(x), shape), tf.tensor(Float32Array.from(w), yShape)).dataSync());
     const h = 1e-6;
     const fd = (loss(x.map((xi, i) => xi + h * v[i])) - loss(x.map((xi, i) => xi - h * v[i]))) / (2 * h);
-    const dot = g.reduce((s, gi, i) => s + gi * v[i], 0);
+    const dot = Array.from(g).reduce((s, gi, i) => s + gi * v[i], 0);
     expect(Math.abs(dot - fd)).toBeLessThan(1e-4 * Math.max(1, Math.abs(fd)));
   });
 
@@ -147,14 +147,14 @@ describe.each(axisCases)('%s on %j with %j', (id, shape, options) => {
     // d/dh <∇L(x + h·v), v> = vᵀ H v
     const gradAt = (xv: Float64Array) => tf.tidy(() => {
       const g = tf.grad(op)(tf.tensor(Float32Array.from(xv), shape), tf.tensor(Float32Array.from(w), yShape)).dataSync();
-      return g.reduce((s, gi, i) => s + gi * v[i], 0);
+      return Array.from(g).reduce((s, gi, i) => s + gi * v[i], 0);
     });
     const hvp = tf.tidy(() => {
       const vt = tf.tensor(Float32Array.from(v), shape), wt = tf.tensor(Float32Array.from(w), yShape);
       const inner = (t: tf.Tensor) => tf.sum(tf.mul(tf.grad(op)(t, wt), vt));
       return tf.grad(inner)(tf.tensor(Float32Array.from(x), shape)).dataSync();
     });
-    const got = hvp.reduce((s, hi, i) => s + hi * v[i], 0);
+    const got = Array.from(hvp).reduce((s, hi, i) => s + hi * v[i], 0);
     const h = 1e-3;
     const fd = (gradAt(x.map((xi, i) => xi + h * v[i])) - gradAt(x.map((xi, i) => xi - h * v[i]))) / (2 * h);
     expect(Math.abs(got - fd)).toBeLessThan(2e-3 * Math.max(1, Math.abs(fd)));
