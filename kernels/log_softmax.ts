@@ -1,10 +1,11 @@
 import {exp, mul, neg, sub, sum} from '@tensorflow/tfjs-core';
 import {alongAxis} from '../src/definition';
-import {logSumExpRow} from '../src/math';
+import {sliceStats} from '../src/math';
 
 /**
- * log_softmax: x − (max + log Σ exp(x − max)), sums in float64. Backward,
- * from x: dx = dy − softmax(x)·Σ dy.
+ * log_softmax: (x − max) − log1p(Σ_{j≠m} exp(x_j − max)) with m the argmax,
+ * in float64, so the dominant entry keeps its tiny value. Backward, from x:
+ * dx = dy − softmax(x)·Σ dy, with dx_m = (1 − softmax_m)·Σdy − Σ_{j≠m} dy_j.
  */
 export const logSoftmax = alongAxis({
   id: 'logSoftmax',
@@ -19,8 +20,9 @@ export const logSoftmax = alongAxis({
       for (let o = 0; o < outer; o++) {
         for (let i = 0; i < inner; i++) {
           const base = o * n * inner + i;
-          const shift = logSumExpRow(x, base, n, inner);
-          for (let j = 0, k = base; j < n; j++, k += inner) out[k] = x[k] - shift;
+          const [max, , rest] = sliceStats(x, base, n, inner);
+          const l = Math.log1p(rest);
+          for (let j = 0, k = base; j < n; j++, k += inner) out[k] = (x[k] - max) - l;
         }
       }
     },
@@ -28,10 +30,16 @@ export const logSoftmax = alongAxis({
       for (let o = 0; o < outer; o++) {
         for (let i = 0; i < inner; i++) {
           const base = o * n * inner + i;
-          const shift = logSumExpRow(x, base, n, inner);
-          let sum = 0;
-          for (let j = 0, k = base; j < n; j++, k += inner) sum += dy[k];
-          for (let j = 0, k = base; j < n; j++, k += inner) dx[k] = dy[k] - Math.exp(x[k] - shift) * sum;
+          const [max, m, rest] = sliceStats(x, base, n, inner);
+          let sum = 0, others = 0;
+          for (let j = 0, k = base; j < n; j++, k += inner) {
+            sum += dy[k];
+            if (j !== m) others += dy[k];
+          }
+          const d = 1 + rest;
+          for (let j = 0, k = base; j < n; j++, k += inner) {
+            dx[k] = j === m ? (rest / d) * sum - others : dy[k] - (Math.exp(x[k] - max) / d) * sum;
+          }
         }
       }
     },

@@ -5,7 +5,7 @@ import {softmaxRow} from '../src/math';
 /**
  * softmax over one or several (merged, contiguous) axes: exp(x − max)/Σ,
  * accumulated in float64. Backward, from x: dx = y·(dy − Σ dy·y) with y
- * recomputed in float64.
+ * recomputed in float64 and the difference formed without cancellation.
  */
 export const softmax = alongAxis({
   id: 'softmax',
@@ -31,10 +31,13 @@ export const softmax = alongAxis({
       for (let o = 0; o < outer; o++) {
         for (let i = 0; i < inner; i++) {
           const base = o * n * inner + i;
-          softmaxRow(x, base, n, inner, y);
-          let dot = 0;
-          for (let j = 0; j < n; j++) dot += dy[base + j * inner] * y[j];
-          for (let j = 0; j < n; j++) dx[base + j * inner] = y[j] * (dy[base + j * inner] - dot);
+          // dy_k − Σ dy·y = (dy_k − dy_m) + Σ_{j≠m} (dy_m − dy_j)·y_j with m the argmax: the
+          // plain form cancels when y_m ≈ 1.
+          const m = softmaxRow(x, base, n, inner, y);
+          const dym = dy[base + m * inner];
+          let d = 0;
+          for (let j = 0; j < n; j++) if (j !== m) d += (dym - dy[base + j * inner]) * y[j];
+          for (let j = 0; j < n; j++) dx[base + j * inner] = y[j] * ((dy[base + j * inner] - dym) + d);
         }
       }
     },

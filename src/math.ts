@@ -92,25 +92,35 @@ export function tanhShrink(x: number): number {
 }
 
 /**
- * Softmax of one slice (x[base + j·stride], j < n) into y, in float64. A
- * slice of all −inf gives NaN, as exp(x − max)/Σ does in Keras.
+ * The pieces every softmax-like computation of one slice
+ * (x[base + j·stride], j < n) needs, in float64: the max, the index m of its
+ * first occurrence, and rest = Σ_{j≠m} exp(x_j − max). Then
+ * softmax_j = exp(x_j − max)/(1 + rest), 1 − softmax_m = rest/(1 + rest) and
+ * log_softmax_j = (x_j − max) − log1p(rest), all without cancellation when
+ * one entry dominates.
  */
-export function softmaxRow(x: ArrayLike<number>, base: number, n: number, stride: number, y: Float64Array): void {
-  let max = -Infinity;
-  for (let j = 0; j < n; j++) if (x[base + j * stride] > max) max = x[base + j * stride];
-  let sum = 0;
-  for (let j = 0; j < n; j++) sum += (y[j] = Math.exp(x[base + j * stride] - max));
-  for (let j = 0; j < n; j++) y[j] /= sum;
+export function sliceStats(x: ArrayLike<number>, base: number, n: number, stride: number): [number, number, number] {
+  let max = -Infinity, m = 0;
+  for (let j = 0; j < n; j++) {
+    const v = x[base + j * stride];
+    if (v > max || v !== v) {
+      max = v;
+      m = j;
+      if (v !== v) break;
+    }
+  }
+  let rest = 0;
+  for (let j = 0; j < n; j++) if (j !== m) rest += Math.exp(x[base + j * stride] - max);
+  if (max === -Infinity) rest = NaN;  // all −inf: 0/0, NaN as in Keras
+  return [max, m, rest];
 }
 
-/** max + log Σ exp(x − max) of one slice, in float64. */
-export function logSumExpRow(x: ArrayLike<number>, base: number, n: number, stride: number): number {
-  let max = -Infinity;
-  for (let j = 0; j < n; j++) if (x[base + j * stride] > max) max = x[base + j * stride];
-  if (max === -Infinity || max === Infinity) return max;
-  let sum = 0;
-  for (let j = 0; j < n; j++) sum += Math.exp(x[base + j * stride] - max);
-  return max + Math.log(sum);
+/** Softmax of one slice into y (float64); returns the index of the max. */
+export function softmaxRow(x: ArrayLike<number>, base: number, n: number, stride: number, y: Float64Array): number {
+  const [max, m, rest] = sliceStats(x, base, n, stride);
+  const d = 1 + rest;
+  for (let j = 0; j < n; j++) y[j] = j === m ? 1 / d : Math.exp(x[base + j * stride] - max) / d;
+  return m;
 }
 
 /**
