@@ -4,7 +4,8 @@
 // back, and show that the predictions are identical — on cpu, and on the
 // tensorflow backend (tfjs-node) when it is available.
 import {createRequire} from 'node:module';
-import {mkdirSync, readFileSync, rmSync} from 'node:fs';
+import {createServer} from 'node:http';
+import {existsSync, mkdirSync, readFileSync, rmSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 
@@ -100,6 +101,13 @@ if (node && await tf.setBackend('tensorflow')) {
   await tf.setBackend('cpu');
 }
 
+// webgl: the same saved files, loaded and run in headless Chromium (SwiftShader).
+try {
+  columns['webgl loaded'] = await predictInChromium();
+} catch (e) {
+  console.log(`(webgl in Chromium not available: ${e.message.split('\n')[0]})`);
+}
+
 const names = Object.keys(columns);
 const width = 18;
 console.log('\n' + ['input'.padEnd(14), ...names.map(n => n.padStart(width))].join(''));
@@ -109,8 +117,50 @@ probe.forEach((p, i) => {
 const bits = a => Array.from(new Uint32Array(new Float32Array(a).buffer));
 const same = JSON.stringify(bits(columns['cpu trained'])) === JSON.stringify(bits(columns['cpu loaded']));
 console.log(`\ncpu: predictions after save/load are ${same ? 'bit-identical' : 'DIFFERENT'}.`);
+if (columns['webgl loaded']) {
+  const diff = Math.max(...columns['webgl loaded'].map((v, i) => Math.abs(v - columns['cpu loaded'][i])));
+  console.log(`webgl vs cpu: max |difference| ${diff.toExponential(2)} (GPU float32 matmul).`);
+}
 if (tfCols) {
   const diff = Math.max(...columns[tfCols].map((v, i) => Math.abs(v - columns['cpu loaded'][i])));
   console.log(`tensorflow vs cpu: max |difference| ${diff.toExponential(2)} (different matmul kernels).`);
 }
 if (!same) process.exit(1);
+
+/** Serves the repo on 127.0.0.1, loads demo-model/ in a page on webgl, returns its predictions. */
+async function predictInChromium() {
+  const {ensureChromium, CHROMIUM_ARGS} = await import('./setup/chromium.mjs');
+  const executablePath = await ensureChromium({log: () => {}});
+  const {chromium} = require('playwright-core');
+  const types = {'.js': 'text/javascript', '.json': 'application/json', '.html': 'text/html', '.bin': 'application/octet-stream'};
+  const page = `<!doctype html><script src="/node_modules/@tensorflow/tfjs/dist/tf.min.js"></script>
+    <script src="/dist/browser/tfjs-activations.min.js"></script>`;
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url, 'http://127.0.0.1').pathname);
+    if (path === '/demo.html') return res.end(page);
+    const file = join(root, path);
+    if (!file.startsWith(root) || !existsSync(file)) return res.writeHead(404).end();
+    res.writeHead(200, {'content-type': types[file.slice(file.lastIndexOf('.'))] ?? 'application/octet-stream'});
+    res.end(readFileSync(file));
+  });
+  await new Promise(r => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${server.address().port}`;
+  const browser = await chromium.launch({executablePath, headless: true, args: [...CHROMIUM_ARGS]});
+  try {
+    const tab = await browser.newPage();
+    await tab.goto(`${base}/demo.html`);
+    return await tab.evaluate(async ({url, probe}) => {
+      if (!(await tf.setBackend('webgl'))) throw new Error('webgl backend did not start');
+      const model = await tf.loadLayersModel(url);
+      const out = model.predict(tf.tensor2d(probe));
+      const values = Array.from(await out.data());
+      return [values, tf.getBackend()];
+    }, {url: `${base}/demo-model/model.json`, probe}).then(([values, backend]) => {
+      if (backend !== 'webgl') throw new Error(`page ran on ${backend}`);
+      return values;
+    });
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
