@@ -43,4 +43,99 @@ export const gelu = elementwise({
     }
     return normalPdf(x) * (2 - x * x);
   },
+  glsl: {
+    forward: `
+      if (u.x != 0.0) {
+        // x·sigmoid(2C(x + Kx³)) with the argument in double-float
+        if (x > 10.0) return x;
+        if (x < -10.6) return -0.0;
+        vec2 v = ta_gelu_v(x);
+        return ta_sigmoid_mul2(v.x, v.y, x);
+      }
+      if (x > 6.0) return x;
+      if (x < -15.0) return -0.0;
+      return ta_ncdf_mul(x, x);`,
+    derivative: `
+      if (u.x != 0.0) {
+        if (x > 10.0) return 1.0;
+        if (x < -10.6) return 0.0;
+        vec2 v = ta_gelu_v(x);
+        float dv = 1.5957691669464111 * (1.0 + 0.13414500653743744 * x * x);
+        return rootfix_gelua1(x, ta_sigmoid_mul2(v.x, v.y, 1.0 + x * sigmoid(-v.x) * dv));
+      }
+      // Φ(x) + x·φ(x)
+      if (x > 15.0) return 1.0;
+      if (x < -15.0) return 0.0;
+      float z = abs(x) * 0.7071067811865476;
+      float d;
+      if (z < 0.5) {
+        d = 0.5 + 0.5 * ta_erf_small(x * 0.7071067811865476) + x * 0.3989422804014327 * expf(-0.5 * x * x);
+      } else if (x < 0.0) {
+        d = ta_expmul_negsqhalf(x, 0.5 * ta_erfcx(z) + x * 0.3989422804014327);
+      } else {
+        d = 1.0 + ta_expmul_negsqhalf(x, x * 0.3989422804014327 - 0.5 * ta_erfcx(z));
+      }
+      return rootfix_gelu1(x, d);`,
+    second: `
+      if (u.x != 0.0) {
+        if (abs(x) > 10.6) return -0.0;
+        vec2 v = ta_gelu_v(x);
+        float dv = 1.5957691669464111 * (1.0 + 0.13414500653743744 * x * x);
+        float ddv = 0.4281288981437683 * x;
+        float b = 2.0 * dv + x * (ddv - tanhf(0.5 * v.x) * dv * dv);
+        float a = abs(v.x), alo = v.x < 0.0 ? -v.y : v.y;
+        // σ(v)σ(−v)·b, the small factor applied last
+        return rootfix_gelua2(x, ta_sigmoid_mul2(-a, -alo, sigmoid(a) * b));
+      }
+      // φ(x)(2 − x²), 2 − x² = (√2 − |x|)(√2 + |x|) with √2 in double-float
+      float a = abs(x);
+      if (a > 15.0) return -0.0;
+      float lo = 2.4203234971764687e-8 + ta_z;  // not folded into the constant
+      float t = ((1.4142135381698608 - a) + lo) * ((1.4142135381698608 + a) + lo);
+      return ta_expmul_negsqhalf(x, 0.3989422804014327 * t);`,
+  },
+  tensorflow: {
+    // float64: exact x·erfc(−x/√2)/2; approximate x·σ(2C(x + Kx³)). MulNoNan gives the limit 0 at x = −inf.
+    forward(x, u, n) {
+      const X = n.f64(x);
+      if (u[0]) {
+        const z2 = n.mul(X, n.add(n.mul(n.op('Square', [X]), 2 * C * K), 2 * C));
+        return n.mulNoNan(X, n.op('Sigmoid', [z2]));
+      }
+      return n.mul(n.mulNoNan(X, n.op('Erfc', [n.mul(X, -Math.SQRT1_2)])), 0.5);
+    },
+    derivative(x, dy, u, n) {
+      const X = n.f64(x), DY = n.f64(dy);
+      if (u[0]) {
+        // dy·σ(z2)·(1 + x·σ(−z2)·z2')
+        const s = n.op('Square', [X]);
+        const z2 = n.mul(X, n.add(n.mul(s, 2 * C * K), 2 * C));
+        const dz2 = n.add(n.mul(s, 6 * C * K), 2 * C);
+        const g = n.op('SoftplusGrad', [DY, z2]);
+        const t = n.mulNoNan(X, n.mulNoNan(dz2, n.op('Sigmoid', [n.op('Neg', [z2])])));
+        return n.mulNoNan(n.add(t, 1), g);
+      }
+      // Φ(x) + xφ(x) = (erfc(z) − z·e^(−z²)·2/√π)/2, z = −x/√2
+      const z = n.mul(X, -Math.SQRT1_2);
+      const q = n.op('Exp', [n.sub(Math.log(2 / Math.sqrt(Math.PI)), n.op('Square', [z]))]);
+      return n.mul(n.mul(DY, n.sub(n.op('Erfc', [z]), n.mulNoNan(z, q))), 0.5);
+    },
+    second(x, dy, u, n) {
+      const X = n.f64(x), DY = n.f64(dy);
+      if (u[0]) {
+        // f'' = σ'(z2)·(2z2' + x·z2'' − x·tanh(z2/2)·z2'²), z2'' = 12CKx
+        const s = n.op('Square', [X]);
+        const z2 = n.mul(X, n.add(n.mul(s, 2 * C * K), 2 * C));
+        const dz2 = n.add(n.mul(s, 6 * C * K), 2 * C);
+        const q = n.op('SoftplusGrad', [n.op('SoftplusGrad', [DY, z2]), n.op('Neg', [z2])]);
+        const th = n.op('Tanh', [n.mul(z2, 0.5)]);
+        const bracket = n.sub(n.add(n.mul(s, 24 * C * K), 4 * C), n.mul(X, n.mul(th, n.op('Square', [dz2]))));
+        return n.mulNoNan(bracket, q);
+      }
+      // φ(x)(2 − x²) = (1 − s)·e^(−s)·2/√(2π), s = x²/2
+      const s = n.op('Square', [n.mul(X, Math.SQRT1_2)]);
+      const e = n.op('Exp', [n.sub(Math.log(2 / Math.sqrt(2 * Math.PI)), s)]);
+      return n.mul(DY, n.mulNoNan(n.sub(1, s), e));
+    },
+  },
 });

@@ -46,4 +46,17 @@ export const glu = alongAxis({
     const dB = add(mul(mul(ga, dy), ds), mul(mul(gb, dy), mul(a, dds)));
     return [concat([dA, dB], axes[0]), add(mul(ga, s), mul(mul(gb, a), ds))];
   },
+  tensorflow: {
+    // float64; SoftplusGrad(a, b) = a·σ(b).
+    forward(x, axes, n) {
+      const [a, b] = n.split2(n.f64(x), axes[0]);
+      return n.op('SoftplusGrad', [a, b]);
+    },
+    // da = dy·σ(b), db = da·a·σ(−b)
+    backward(x, dy, axes, n) {
+      const [a, b] = n.split2(n.f64(x), axes[0]);
+      const da = n.op('SoftplusGrad', [n.f64(dy), b]);
+      return n.concat2(da, n.op('SoftplusGrad', [n.mul(da, a), n.op('Neg', [b])]), axes[0]);
+    },
+  },
 });

@@ -13,4 +13,17 @@ export const hardSigmoid = elementwise({
   forward: x => x <= -3 ? 0 : (x >= 3 ? 1 : (x + 3) / 6),
   derivative: x => x > -3 && x < 3 ? 1 / 6 : 0,
   second: () => 0,
+  glsl: {
+    forward: `
+      return x <= -3.0 ? 0.0 : (x >= 3.0 ? 1.0 : (x < -1.5 ? (x + 3.0) / 6.0 : x / 6.0 + 0.5));`,
+    derivative: `
+      return (x > -3.0 && x < 3.0) ? 1.0 / 6.0 : 0.0;`,
+    second: `
+      return 0.0;`,
+  },
+  tensorflow: {
+    forward: (x, _u, n) => n.div(n.op('Relu6', [n.add(x, 3)]), 6),
+    derivative: (x, dy, _u, n) => n.select(n.less(n.op('Abs', [x]), 3), n.div(dy, 6), n.nanOf(x)),
+    second: (x, dy, _u, n) => n.mul(dy, n.nanOf(x)),
+  },
 });

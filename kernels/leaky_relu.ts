@@ -12,4 +12,18 @@ export const leakyRelu = elementwise({
   forward: (x, u) => x >= 0 ? x : u[0] * x,
   derivative: (x, u) => x >= 0 ? 1 : u[0],
   second: () => 0,
+  glsl: {
+    forward: `
+      return x >= 0.0 ? x : u.x * x + ul.x * x;`,
+    derivative: `
+      return x >= 0.0 ? 1.0 : u.x;`,
+    second: `
+      return 0.0;`,
+  },
+  tensorflow: {
+    forward: (x, u, n) => u[0] === 0 ? n.op('Relu', [x]) : n.op('LeakyRelu', [x], {alpha: {float: u[0]}}),
+    // LeakyReluGrad gives slope·dy at x = 0 itself (TensorFlow's convention at the kink).
+    derivative: (x, dy, u, n) => n.add(n.op('LeakyReluGrad', [dy, x], {alpha: {float: u[0]}}), n.nanOf(x)),
+    second: (x, dy, _u, n) => n.mul(dy, n.nanOf(x)),
+  },
 });

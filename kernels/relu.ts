@@ -24,6 +24,8 @@ export const relu = elementwise({
                    p.threshold as number],
   forward(x, u) {
     const t = u[2], m = u[1];
+    // plain relu (the defaults) without a data-dependent branch: x + |x| is 2x or +0, exactly
+    if (t === 0 && u[0] === 0 && m !== m) return x === -Infinity ? 0 : 0.5 * (x + Math.abs(x));
     let y = x > t ? x : 0;
     if (m === m) y = y < 0 ? 0 : (y > m ? m : y);
     return x < t && u[0] !== 0 ? y - u[0] * (t - x) : y;
@@ -35,4 +37,51 @@ export const relu = elementwise({
     return x < t ? d + u[0] : d;
   },
   second: () => 0,
+  glsl: {
+    forward: `
+      // the constants as float32 u plus remainder ul, compared and subtracted exactly
+      float t = u.z, tl = ul.z, m = u.y;
+      float y = ta_gt(x, t, tl) ? x : 0.0;
+      if (!ta_isnan(m)) y = y < 0.0 ? 0.0 : (ta_gt(y, m, ul.y) ? m + ul.y : y);
+      if (!ta_lt(x, t, tl) || u.x == 0.0) return y;
+      float d = (t - x) + tl;
+      return y - (u.x * d + ul.x * d);`,
+    derivative: `
+      float t = u.z, tl = ul.z, m = u.y;
+      float d = ta_gt(x, t, tl) ? 1.0 : 0.0;
+      if (!ta_isnan(m) && (x < 0.0 || ta_gt(x, m, ul.y))) d = 0.0;
+      return ta_lt(x, t, tl) ? (d + u.x) + ul.x : d;`,
+    second: `
+      return 0.0;`,
+  },
+  tensorflow: {
+    forward(x, u, n) {
+      const s = u[0], m = u[1], t = u[2], hasMax = m === m;
+      if (t === 0) {
+        if (!hasMax) return s === 0 ? n.op('Relu', [x]) : n.op('LeakyRelu', [x], {alpha: {float: s}});
+        if (s === 0) return m === 6 ? n.op('Relu6', [x]) : n.clip(x, 0, m);
+        if (s > 0) return n.minimum(n.op('LeakyRelu', [x], {alpha: {float: s}}), m);
+        return n.select(n.greater(x, 0), n.minimum(x, m), n.mul(x, s));
+      }
+      const above = hasMax ? n.clip(x, 0, m) : x;
+      if (s === 0) return n.select(n.lessEqual(x, t), 0, above);
+      // below t: s·(x − t) in float64 (t need not be a float32, and x − t must not overflow)
+      return n.select(n.greater(x, t), above, n.f32(n.mul(n.sub(n.f64(x), t), s)));
+    },
+    // ReluGrad/LeakyReluGrad/Relu6Grad follow TensorFlow at the kinks themselves (x = 0 gives slope·dy, x = 6 gives 0).
+    derivative(x, dy, u, n) {
+      const s = u[0], m = u[1], t = u[2], hasMax = m === m;
+      if (t === 0) {
+        if (s === 0 && m === 6) return n.add(n.op('Relu6Grad', [dy, x]), n.nanOf(x));
+        const g = s === 0 ? n.op('ReluGrad', [dy, x]) : n.op('LeakyReluGrad', [dy, x], {alpha: {float: s}});
+        const r = n.add(g, n.nanOf(x));
+        return hasMax ? n.select(n.greater(x, m), 0, r) : r;
+      }
+      // [x > t and (no max or 0 ≤ x ≤ m)]·dy + [x < t]·s·dy
+      let inside = n.greater(x, t);
+      if (hasMax) inside = n.op('LogicalAnd', [inside, n.op('LogicalAnd', [n.greaterEqual(x, 0), n.lessEqual(x, m)])]);
+      return n.select(inside, dy, s === 0 ? n.nanOf(x) : n.select(n.less(x, t), n.mul(dy, s), n.nanOf(x)));
+    },
+    second: (x, dy, _u, n) => n.mul(dy, n.nanOf(x)),
+  },
 });

@@ -9,4 +9,17 @@ export const relu6 = elementwise({
   forward: x => x < 0 ? 0 : (x > 6 ? 6 : x),
   derivative: x => x > 0 && x < 6 ? 1 : 0,
   second: () => 0,
+  glsl: {
+    forward: `
+      return x < 0.0 ? 0.0 : (x > 6.0 ? 6.0 : x);`,
+    derivative: `
+      return (x > 0.0 && x < 6.0) ? 1.0 : 0.0;`,
+    second: `
+      return 0.0;`,
+  },
+  tensorflow: {
+    forward: (x, _u, n) => n.op('Relu6', [x]),
+    derivative: (x, dy, _u, n) => n.add(n.op('Relu6Grad', [dy, x]), n.nanOf(x)),
+    second: (x, dy, _u, n) => n.mul(dy, n.nanOf(x)),
+  },
 });

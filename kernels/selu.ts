@@ -12,4 +12,24 @@ export const selu = elementwise({
   forward: x => x > 0 ? SCALE * x : (SCALE * ALPHA) * Math.expm1(x),
   derivative: x => x > 0 ? SCALE : (SCALE * ALPHA) * Math.exp(x),
   second: x => x > 0 ? 0 : (SCALE * ALPHA) * Math.exp(x),
+  glsl: {
+    forward: `
+      if (x > 3.4028234e38) return x;
+      if (x > 0.0) return x * 1.0507010221481323 - x * 3.479265231476347e-8;
+      float e = expm1(x);
+      return e * 1.7580993175506592 + e * 2.3296717444054593e-8;`,
+    derivative: `
+      return x > 0.0 ? 1.0507009873554805 : ta_expmul(x, 1.7580993175506592) + ta_expmul(x, 2.3296717444054593e-8);`,
+    second: `
+      return x > 0.0 ? 0.0 : ta_expmul(x, 1.7580993175506592) + ta_expmul(x, 2.3296717444054593e-8);`,
+  },
+  tensorflow: {
+    // float64 expm1/exp for x ≤ 0 (libtensorflow's Selu computes exp(x) − 1; its SeluGrad cancels for x ≪ 0).
+    forward: (x, _u, n) =>
+      n.select(n.greater(x, 0), n.mul(x, SCALE), n.f32(n.mul(n.op('Expm1', [n.f64(x)]), SCALE * ALPHA))),
+    derivative: (x, dy, _u, n) => n.select(n.greater(x, 0), n.mul(dy, SCALE),
+                                           n.f32(n.mul(n.mul(n.f64(dy), n.op('Exp', [n.f64(x)])), SCALE * ALPHA))),
+    second: (x, dy, _u, n) =>
+      n.select(n.greater(x, 0), 0, n.f32(n.mul(n.mul(n.f64(dy), n.op('Exp', [n.f64(x)])), SCALE * ALPHA))),
+  },
 });

@@ -10,4 +10,21 @@ export const softplus = elementwise({
   forward: x => sp(x),
   derivative: x => sigmoid(x),
   second: x => sigmoid(x) * sigmoid(-x),
+  glsl: {
+    forward: `
+      return softplus(x);`,
+    derivative: `
+      return sigmoid(x);`,
+    second: `
+      return ta_dsigmoid_mul(x, 1.0);`,
+  },
+  tensorflow: {
+    // float64 (float32 Softplus is off by up to 7 ULP); SoftplusGrad(dy, x) = dy·σ(x).
+    forward: (x, _u, n) => n.op('Softplus', [n.f64(x)]),
+    derivative: (x, dy, _u, n) => n.op('SoftplusGrad', [n.f64(dy), n.f64(x)]),
+    second(x, dy, _u, n) {
+      const X = n.f64(x);
+      return n.op('SoftplusGrad', [n.op('SoftplusGrad', [n.f64(dy), X]), n.op('Neg', [X])]);
+    },
+  },
 });

@@ -14,4 +14,17 @@ export const threshold = elementwise({
   forward: (x, u) => x > u[0] ? x : u[1],
   derivative: (x, u) => x > u[0] ? 1 : 0,
   second: () => 0,
+  glsl: {
+    forward: `
+      return ta_gt(x, u.x, ul.x) ? x : u.y;`,
+    derivative: `
+      return ta_gt(x, u.x, ul.x) ? 1.0 : 0.0;`,
+    second: `
+      return 0.0;`,
+  },
+  tensorflow: {
+    forward: (x, u, n) => n.select(n.lessEqual(x, u[0]), u[1], x),
+    derivative: (x, dy, u, n) => n.select(n.greater(x, u[0]), dy, n.nanOf(x)),
+    second: (x, dy, _u, n) => n.mul(dy, n.nanOf(x)),
+  },
 });

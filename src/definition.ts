@@ -49,6 +49,93 @@ export type Constants = ArrayLike<number>;
 /** Scalar math in float64: `x` is one input element, `u` the constants. */
 export type ScalarFn = (x: number, u: Constants) => number;
 
+/**
+ * A tensor inside a tensorflow (tfjs-node) composition: one libtensorflow
+ * tensor, float32 or float64 (bool and int32 for masks and indices).
+ * Intermediates are deleted when the kernel returns.
+ */
+export interface NativeTensor {
+  readonly dtype: 'float32' | 'float64' | 'int32' | 'bool';
+  readonly shape: readonly number[];
+}
+
+/** An op input: a tensor, or a number that becomes a scalar of the op's dtype. */
+export type NativeArg = NativeTensor | number;
+
+/** An op attribute other than the dtype `T` (which is taken from the inputs). */
+export type NativeAttr = boolean | {float: number} | {int: number} | {type: NativeTensor['dtype']};
+
+/**
+ * The helper a tensorflow composition gets (`nat`, src/backends/tensorflow.ts).
+ * Every method launches one libtensorflow op, except `ints`, and `f64`,
+ * `f32` or `reshape` when there is nothing to change. Numbers become scalars of the other
+ * input's dtype: float64 scalars hold the exact float64 value (cached, so
+ * they cost nothing after the first call), float32 ones the rounded value.
+ */
+export interface NativeOps {
+  /** Runs a TensorFlow op by name (`'Softplus'`, `'SoftplusGrad'`...); `T` is set from the first non-bool input. */
+  op(name: string, inputs: NativeArg[], attrs?: Record<string, NativeAttr>): NativeTensor;
+  /** Several outputs of one op (`TopKV2`...). */
+  ops(name: string, inputs: NativeArg[], attrs: Record<string, NativeAttr>, outputs: number): NativeTensor[];
+  /** An int32 constant (axes, shapes, permutations): a scalar for a number. No launch. */
+  ints(values: number | readonly number[]): NativeTensor;
+  /** Cast to float64 (memoised per tensor) and back to float32. */
+  f64(x: NativeTensor): NativeTensor;
+  f32(x: NativeTensor): NativeTensor;
+  add(a: NativeArg, b: NativeArg): NativeTensor;
+  sub(a: NativeArg, b: NativeArg): NativeTensor;
+  mul(a: NativeArg, b: NativeArg): NativeTensor;
+  div(a: NativeArg, b: NativeArg): NativeTensor;
+  /** a·b, but 0 wherever b is 0 (so ±inf·0 gives 0, the limit, instead of NaN). */
+  mulNoNan(a: NativeArg, b: NativeArg): NativeTensor;
+  maximum(a: NativeArg, b: NativeArg): NativeTensor;
+  minimum(a: NativeArg, b: NativeArg): NativeTensor;
+  /** Comparisons (bool). Against a number they are exact, as the float64 definitions compare. */
+  greater(a: NativeTensor, b: NativeArg): NativeTensor;
+  greaterEqual(a: NativeTensor, b: NativeArg): NativeTensor;
+  less(a: NativeTensor, b: NativeArg): NativeTensor;
+  lessEqual(a: NativeTensor, b: NativeArg): NativeTensor;
+  /** cond ? a : b, broadcasting (SelectV2). */
+  select(cond: NativeTensor, a: NativeArg, b: NativeArg): NativeTensor;
+  /** min(max(x, lo), hi); NaN stays NaN. */
+  clip(x: NativeTensor, lo: number, hi: number): NativeTensor;
+  /** 0 where x is a number (±inf included), NaN where x is NaN: `add` it to pass NaN through. */
+  nanOf(x: NativeTensor): NativeTensor;
+  /** Reductions over `axes`, keeping them as size-1 dimensions. */
+  sum(x: NativeTensor, axes: readonly number[]): NativeTensor;
+  max(x: NativeTensor, axes: readonly number[]): NativeTensor;
+  reshape(x: NativeTensor, shape: readonly number[]): NativeTensor;
+  /** Two equal halves along an axis, and back. */
+  split2(x: NativeTensor, axis: number): [NativeTensor, NativeTensor];
+  concat2(a: NativeTensor, b: NativeTensor, axis: number): NativeTensor;
+}
+
+/**
+ * An elementwise activation on the tensorflow backend, as libtensorflow ops.
+ * `derivative`/`second` return dy·f'(x) and dy·f''(x) (fusing the product
+ * lets it be formed in float64). A float64 result is cast to float32 by the
+ * backend. A missing function runs the scalar definition on the tensor's
+ * values instead, and `fallback` says why.
+ */
+export interface TensorflowElementwise {
+  forward?(x: NativeTensor, u: Constants, nat: NativeOps): NativeTensor;
+  derivative?(x: NativeTensor, dy: NativeTensor, u: Constants, nat: NativeOps): NativeTensor;
+  second?(x: NativeTensor, dy: NativeTensor, u: Constants, nat: NativeOps): NativeTensor;
+  fallback?: string;
+}
+
+/**
+ * An axis activation on the tensorflow backend: `x` has its original shape,
+ * `axes` are sorted and contiguous (see `AxisActivation`); `backward` gets
+ * dy with the output's shape and returns dx. Missing functions fall back to
+ * the `cpu` loops on the tensor's values, and `fallback` says why.
+ */
+export interface TensorflowAxis {
+  forward?(x: NativeTensor, axes: readonly number[], nat: NativeOps): NativeTensor;
+  backward?(x: NativeTensor, dy: NativeTensor, axes: readonly number[], nat: NativeOps): NativeTensor;
+  fallback?: string;
+}
+
 export interface ActivationBase {
   /** tfjs id, camelCase (`softShrink`). Also the op name and the layers class name. */
   id: string;
@@ -78,12 +165,25 @@ export interface ElementwiseActivation extends ActivationBase {
   /** f''(x); absent when the activation has no second derivative. */
   second?: ScalarFn;
   /**
+   * f(x) = x for every x (linear): a backend may return the input itself as
+   * the output instead of a copy. (Not dy as the gradient: dx is NaN where
+   * x is NaN.)
+   */
+  identity?: boolean;
+  /**
    * GLSL ES 3.0 bodies of `float f(float x)`, `float df(float x)` and
-   * `float d2f(float x)`; the constants are the uniform `vec4 u`. Shared
-   * helpers (expm1, log1p, erf, erfc, sigmoid, softplus...) come from
-   * `src/backends/glsl_math.ts`.
+   * `float d2f(float x)`. The constants are the uniform `vec4 u` (rounded
+   * to float32) and `vec4 ul`, the remainders u − float32(u), for bodies
+   * that need a constant as exactly as the float64 cpu math has it; the
+   * uniform `float ta_z` is always 0 and keeps the compiler from folding
+   * error-compensation terms. Shared helpers (expm1, log1p, erf, erfc,
+   * sigmoid, softplus, the `ta_*` double-float helpers and the fitted
+   * `rootfix_*` corrections near roots) come from
+   * `src/backends/glsl_math.ts`, which includes only the ones a body uses.
    */
   glsl?: {forward: string; derivative: string; second?: string};
+  /** The tensorflow (tfjs-node) backend's composition of libtensorflow ops. */
+  tensorflow?: TensorflowElementwise;
 }
 
 /**
@@ -111,6 +211,8 @@ export interface AxisActivation extends ActivationBase {
    * activation's own (differentiable) forward and backward kernels.
    */
   backwardGrad(x: Tensor, dy: Tensor, ddx: Tensor, axes: number[], run: AxisKernels): [Tensor, Tensor];
+  /** The tensorflow (tfjs-node) backend's composition of libtensorflow ops. */
+  tensorflow?: TensorflowAxis;
 }
 
 /** An axis activation's own kernels, for use inside its `backwardGrad`. */

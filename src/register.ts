@@ -9,6 +9,8 @@ import type {KernelConfig} from '@tensorflow/tfjs-core';
 import type {ActivationDefinition} from './definition';
 import {definitions} from './catalogue';
 import {cpuKernels} from './backends/cpu';
+import {webglKernels} from './backends/webgl';
+import {tensorflowKernels} from './backends/tensorflow';
 import {gradientConfigs} from './gradients';
 
 /** A backend factory: the kernel configs of one activation for one backend. */
@@ -17,6 +19,8 @@ export type BackendFactory = (def: ActivationDefinition) => KernelConfig[];
 /** One line per backend. */
 export const backendFactories: Record<string, BackendFactory> = {
   cpu: def => cpuKernels(def, 'cpu'),
+  webgl: def => webglKernels(def),
+  tensorflow: def => tensorflowKernels(def),
 };
 
 let registered = false;
