@@ -8,6 +8,8 @@ import type {Budget} from './core';
 export interface ParityBackend {
   name: string;
   budget: Budget;
+  /** Reads subnormal inputs as ±0 (TensorFlow's and GPUs' denormals-are-zero). */
+  subnormalInputsAsZero?: boolean;
   prepare(): Promise<string | undefined>;
 }
 
@@ -22,4 +24,6 @@ async function load(module: string): Promise<string | undefined> {
 
 export const parityBackends: ParityBackend[] = [
   {name: 'cpu', budget: {forward: 4, backward: 16}, prepare: () => load('@tensorflow/tfjs-backend-cpu')},
+  {name: 'tensorflow', budget: {forward: 4, backward: 16}, subnormalInputsAsZero: true,
+   prepare: () => load('@tensorflow/tfjs-node')},
 ];
