@@ -1,0 +1,144 @@
+/**
+ * Browser harness for the webgl suites: a static HTTP server on 127.0.0.1
+ * (random port) serving the repository root, Debian's Chromium driven by
+ * playwright-core (never a browser download), and a page that loads
+ * tf.min.js, the browser bundle and test/browser/suite.js with the 'webgl'
+ * backend on SwiftShader (WebGL 2, float32 textures).
+ *
+ * Everything that can fail here throws: a suite that cannot start its
+ * browser fails, it does not skip.
+ */
+import {execFileSync} from 'node:child_process';
+import {createReadStream, existsSync, statSync} from 'node:fs';
+import {createServer, type Server} from 'node:http';
+import type {AddressInfo} from 'node:net';
+import {extname, join, normalize, sep} from 'node:path';
+import {chromium, type Browser, type Page} from 'playwright-core';
+
+export const ROOT = join(__dirname, '..', '..');
+
+/** Chromium flags: software WebGL through ANGLE on SwiftShader, no network chatter. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--no-first-run', '--disable-quic', '--disable-dev-shm-usage',
+];
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript',
+  '.json': 'application/json', '.map': 'application/json', '.gz': 'application/gzip', '.bin': 'application/octet-stream',
+};
+
+/** Serves files under `root` on 127.0.0.1 with a random port. */
+export async function startServer(root = ROOT): Promise<{url: string; close: () => Promise<void>}> {
+  const server: Server = createServer((req, res) => {
+    let path: string;
+    try {
+      path = normalize(join(root, decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname)));
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    if (!(path === root || path.startsWith(root + sep)) || !existsSync(path) || statSync(path).isDirectory()) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, {'content-type': TYPES[extname(path)] ?? 'application/octet-stream', 'cache-control': 'no-store'});
+    createReadStream(path).pipe(res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const {port} = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>(resolve => server.close(() => resolve())),
+  };
+}
+
+/** Builds dist/ (a no-op when it is up to date): the page loads the browser bundle. */
+export function buildBrowserBundle(): void {
+  execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], {cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit']});
+  const bundle = join(ROOT, 'dist', 'browser', 'tfjs-activations.min.js');
+  if (!existsSync(bundle)) throw new Error(`npm run build did not write ${bundle}`);
+}
+
+/** Path of a Chromium that launches headless (installs Debian's package when missing). */
+export function chromiumPath(): string {
+  const out = execFileSync(process.execPath, [join(ROOT, 'scripts', 'setup', 'chromium.mjs')],
+                           {cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit']});
+  const path = out.trim().split('\n').pop() ?? '';
+  if (!path || !existsSync(path)) throw new Error(`scripts/setup/chromium.mjs gave no executable (${JSON.stringify(out)})`);
+  return path;
+}
+
+export interface PageInfo {
+  backend: string;
+  webglVersion: number;
+  float32: boolean;
+  renderer: string;
+  packUnary: boolean;
+  activations: number;
+}
+
+export interface Session {
+  browser: Browser;
+  page: Page;
+  url: string;
+  info: PageInfo;
+  /** Console errors and page errors seen so far. */
+  errors: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the server and the browser and opens the test page with the
+ * webgl backend; checks that it is WebGL 2 on SwiftShader with float32
+ * render targets.
+ */
+export async function openSession(): Promise<Session> {
+  buildBrowserBundle();
+  const executablePath = chromiumPath();
+  const server = await startServer();
+  let browser: Browser | undefined;
+  try {
+    browser = await chromium.launch({executablePath, headless: true, args: CHROMIUM_ARGS, timeout: 60000});
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', e => errors.push(String(e)));
+    page.on('console', m => {
+      if (m.type() === 'error' && !/favicon/.test(m.location().url ?? '')) errors.push(m.text());
+    });
+    await page.goto(`${server.url}/test/browser/page.html`);
+    await page.waitForFunction(() => (window as unknown as {ready?: boolean; readyError?: string}).ready === true ||
+                                     (window as unknown as {readyError?: string}).readyError !== undefined,
+                               null, {timeout: 60000});
+    const readyError = await page.evaluate(() => (window as unknown as {readyError?: string}).readyError);
+    if (readyError) throw new Error(`the test page could not start tfjs on webgl: ${readyError}`);
+    const info = await page.evaluate(() => (window as unknown as {tfaSuite: {info(): PageInfo}}).tfaSuite.info());
+    if (info.backend !== 'webgl' || info.webglVersion !== 2 || !info.float32 || !/SwiftShader/i.test(info.renderer)) {
+      throw new Error(`expected webgl on WebGL 2 / SwiftShader with float32 textures, got ${JSON.stringify(info)}`);
+    }
+    const b = browser;
+    return {
+      browser: b, page, url: server.url, info, errors,
+      close: async () => {
+        await b.close();
+        await server.close();
+      },
+    };
+  } catch (e) {
+    await browser?.close().catch(() => undefined);
+    await server.close();
+    throw e;
+  }
+}
+
+/** Calls `window.tfaSuite[name](arg)` in the page. */
+export function suite<T>(s: Session, name: string, arg?: unknown): Promise<T> {
+  return s.page.evaluate(([n, a]) => {
+    const fn = (window as unknown as {tfaSuite: Record<string, (x?: unknown) => unknown>}).tfaSuite[n as string];
+    return fn(a) as T;
+  }, [name, arg] as const) as Promise<T>;
+}
