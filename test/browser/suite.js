@@ -514,7 +514,8 @@
   /**
    * Runs the cases of one fixture file on webgl (GPU programs: CPU
    * forwarding off): forward output and dx = ∂Σ(dy·f(x))/∂x through tf.grad.
-   * x, dy and the results are base64 float32.
+   * x, dy and the results are base64 float32; `leaked` counts the tensors
+   * left behind by the whole call.
    */
   async function fixture({activation, cases}) {
     await tf.setBackend('webgl');
@@ -522,7 +523,8 @@
     tf.env().set('WEBGL_CPU_FORWARD', false);
     try {
       const def = tfa.lookup(activation);
-      return cases.map(c => tf.tidy(() => {
+      const before = tf.memory().numTensors;
+      const outs = cases.map(c => tf.tidy(() => {
         // Elementwise cases are padded to one length, so that every case reuses the same
         // compiled programs (tfjs compiles per shape); padding does not change any element.
         const cx = fromBase64(c.x), cdy = fromBase64(c.dy);
@@ -539,6 +541,8 @@
         const dx = tf.grad(t => tf.sum(tf.mul(f(t), dy)))(x);
         return {y: toBase64(y.dataSync().slice(0, cdy.length)), dx: toBase64(dx.dataSync().slice(0, n))};
       }));
+      const leaked = tf.memory().numTensors - before;
+      return outs.map(o => ({...o, leaked}));
     } finally {
       tf.env().set('WEBGL_CPU_FORWARD', forward);
     }

@@ -9,17 +9,13 @@
  * (c) a model.fit step with the new activations;
  * (d) save/load through indexeddb:// with bit-identical predictions;
  * (e) tf.memory() back to its baseline after all of it;
- * plus parity with the Keras fixtures' mpmath truth (test/fixtures).
+ * The Keras fixtures run on webgl in the parity suite (test/parity/).
  *
  * The suite fails, it does not skip, when the browser cannot start.
  */
-import {existsSync, mkdirSync, writeFileSync} from 'node:fs';
-import {join} from 'node:path';
-import {openSession, ROOT, suite, type Session} from './harness';
-import {AXIS_BUDGET, ELEMENTWISE_BUDGET, FIXTURE_BUDGET} from './budgets';
-import {definitions, lookup} from '../../src/catalogue';
-import type {ElementwiseActivation} from '../../src/definition';
-import {MIN_NORMAL} from '../helpers';
+import {openSession, suite, type Session} from './harness';
+import {AXIS_BUDGET, ELEMENTWISE_BUDGET} from './budgets';
+import {definitions} from '../../src/catalogue';
 
 interface Measure {
   truth: {max: number; at: {x: number; got: number; want: number} | null; flushed: number};
@@ -155,72 +151,6 @@ describe('webgl in Chromium', () => {
     expect(r.activations).toEqual(expect.arrayContaining(['squareplus', 'mish', 'celu', 'softShrink', 'hardSilu']));
   }, 60000);
 
-  const fixtureDir = join(ROOT, 'test', 'fixtures');
-  const haveFixtures = existsSync(join(fixtureDir, 'manifest.json'));
-  (haveFixtures ? test : test.skip)('Keras fixtures: webgl against the mpmath truth, forward and gradient', async () => {
-    // Loaded lazily: the parity helpers belong to the parity suite.
-    const {fixtureFiles, loadFixture} = await import('../parity/fixtures');
-    const {truthError} = await import('../parity/core');
-    const problems: string[] = [];
-    const worst = new Map<string, [number, number]>();
-    const timings: string[] = [];
-    for (const file of fixtureFiles()) {
-      const fx = loadFixture(file);
-      const def = lookup(fx.activation);
-      const cases = fx.cases.map(c => ({params: c.params, shape: c.shape, yShape: c.yShape,
-                                        x: toBase64(c.x), dy: toBase64(c.dy)}));
-      const t0 = Date.now();
-      const out = await suite<Array<{y: string; dx: string}>>(session, 'fixture', {activation: fx.activation, cases});
-      timings.push(`${fx.activation} ${Date.now() - t0}`);
-      fx.cases.forEach((c, k) => {
-        const y = fromBase64(out[k].y), dx = fromBase64(out[k].dx);
-        const elementwise = def.kind === 'elementwise';
-        // GPUs read subnormal inputs as zero: there f(±0) is accepted too.
-        const daz = (i: number, order: 0 | 1) => {
-          if (!elementwise) return undefined;
-          const xi = c.x[i];
-          if (xi === 0 || !(Math.abs(xi) < MIN_NORMAL)) return undefined;
-          const e = def as ElementwiseActivation;
-          const u = constantsFor(e, c.params);
-          const z = xi > 0 ? 0 : -0;
-          return order === 0 ? e.forward(z, u) : c.dy[i] * e.derivative(z, u);
-        };
-        let fMax = 0, bMax = 0;
-        for (let i = 0; i < y.length; i++) {
-          let e = truthError(y[i], c.truth[i]);
-          const alt = e > 0 ? daz(i, 0) : undefined;
-          if (alt !== undefined) e = Math.min(e, truthError(y[i], alt));
-          fMax = Math.max(fMax, e);
-          if (e > FIXTURE_BUDGET.forward) problems.push(`${fx.activation} ${c.name}: y[${i}] (x=${elementwise ? c.x[i] : '…'}) = ${y[i]}, truth ${c.truth[i]} (${e} ulp)`);
-        }
-        // An axis activation's gradient is a sum that cancels: there the error may also be
-        // measured against the largest |dx| of the case (AXIS_BUDGET.gradRel).
-        let scale = 0;
-        for (let i = 0; i < c.dtruth.length; i++) if (Number.isFinite(c.dtruth[i])) scale = Math.max(scale, Math.abs(c.dtruth[i]));
-        for (let i = 0; i < dx.length; i++) {
-          if (c.kinks.has(i)) continue;
-          let e = truthError(dx[i], c.dtruth[i]);
-          const alt = e > 0 ? daz(i, 1) : undefined;
-          if (alt !== undefined) e = Math.min(e, truthError(dx[i], alt));
-          bMax = Math.max(bMax, e);
-          if (!elementwise && Math.abs(dx[i] - c.dtruth[i]) <= AXIS_BUDGET.gradRel * scale) continue;
-          if (e > FIXTURE_BUDGET.backward) problems.push(`${fx.activation} ${c.name}: dx[${i}] (x=${elementwise ? c.x[i] : '…'}) = ${dx[i]}, truth ${c.dtruth[i]} (${e} ulp)`);
-        }
-        const w = worst.get(fx.activation) ?? [0, 0];
-        worst.set(fx.activation, [Math.max(w[0], fMax), Math.max(w[1], bMax)]);
-      });
-    }
-    report.push(`fixture timings (ms): ${timings.join(', ')}`);
-    report.push('fixtures (max ulp forward/backward): ' + [...worst].map(([a, [f, b]]) => `${a} ${f}/${b}`).join(', '));
-    // For `npm run accuracy` (docs/accuracy.md).
-    mkdirSync(join(ROOT, '.cache'), {recursive: true});
-    writeFileSync(join(ROOT, '.cache', 'webgl-accuracy.json'), JSON.stringify({
-      budget: FIXTURE_BUDGET,
-      ...Object.fromEntries([...worst].map(([a, [f, b]]) => [a, {fwd: f, bwd: b}])),
-    }));
-    expect(problems.slice(0, 20)).toEqual([]);
-  }, 180000);
-
   test('(e) tf.memory(): tensors and GPU bytes back to the baseline', async () => {
     const m = await suite<Memory>(session, 'memory');
     expect(m.numTensors).toBe(baseline.numTensors);
@@ -228,22 +158,3 @@ describe('webgl in Chromium', () => {
     expect(session.errors).toEqual([]);
   });
 });
-
-function toBase64(a: Float32Array): string {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
-}
-
-function fromBase64(s: string): Float32Array {
-  const b = Buffer.from(s, 'base64');
-  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-}
-
-/** The constants of an elementwise activation for fixture parameters (Keras snake_case names). */
-function constantsFor(def: ElementwiseActivation, params: Record<string, unknown>): number[] {
-  const p: Record<string, unknown> = {};
-  for (const s of def.params) {
-    const v = params[s.keras] ?? params[s.name];
-    p[s.name] = v === undefined ? s.default : v;
-  }
-  return def.constants ? def.constants(p as never) : [];
-}

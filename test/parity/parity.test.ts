@@ -1,33 +1,24 @@
 /**
- * Parity with real Keras 3 on every backend available in Node: for every
+ * Parity with real Keras 3 on every backend (backends.ts: cpu and
+ * tensorflow in this process, webgl in headless Chromium): for every
  * fixture case (activation × parameter variant × input set), (a) agreement
  * with Keras's float32 output at Keras's tolerance where Keras is right,
  * (b) the float64 truth within the backend's ULP budget (forward and
- * gradient), (c) agreement between backends.
+ * gradient), (c) agreement between backends. The largest errors per
+ * backend go to .cache/parity/ for `npm run accuracy` (docs/accuracy.md).
  */
+import {mkdirSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
 import * as tfa from '../../src';
-import {normalizeParams} from '../../src/params';
-import {applyActivation} from '../../src/apply';
 import {compareCase, truthError, type Alternatives, type FixtureCase} from './core';
 import {MIN_NORMAL} from '../helpers';
-import {parityBackends} from './backends';
+import {parityBackends, runHere, type CaseOutput, type Runner} from './backends';
 import {fixtureFiles, loadFixture} from './fixtures';
 
 const fixtures = fixtureFiles().map(loadFixture);
-const outputs = new Map<string, Map<string, {y: Float32Array; dx: Float32Array}>>();
-
-function run(activation: string, c: FixtureCase, xs = c.x): {y: Float32Array; dx: Float32Array} {
-  const def = tfa.lookup(activation);
-  const params = normalizeParams(def, c.params);
-  return tf.tidy(() => {
-    const x = tf.tensor(xs, c.shape, 'float32');
-    const dy = tf.tensor(c.dy, c.yShape, 'float32');
-    const f = (t: tf.Tensor) => applyActivation(def, t, params);
-    return {y: f(x).dataSync() as Float32Array, dx: tf.grad(f)(x, dy).dataSync() as Float32Array};
-  });
-}
+const outputs = new Map<string, Map<string, CaseOutput>>();
 
 test('fixtures are present for the whole catalogue', () => {
   const names = new Set(fixtures.map(f => f.activation));
@@ -36,12 +27,57 @@ test('fixtures are present for the whole catalogue', () => {
   expect(names).toContain('hard_swish');
 });
 
+const isSubnormal = (v: number) => v !== 0 && Math.abs(v) < MIN_NORMAL;
+
+/**
+ * For a backend that reads subnormal inputs as ±0: the exact outputs with
+ * those inputs flushed, and the gradient just across 0 (the float64
+ * definitions, through cpu in this process).
+ */
+async function flushedAlternatives(activation: string, c: FixtureCase): Promise<Alternatives | undefined> {
+  const at = new Set([...c.x.keys()].filter(i => isSubnormal(c.x[i])));
+  if (at.size === 0) return undefined;
+  const previous = tf.getBackend();
+  await tf.setBackend('cpu');
+  try {
+    const flushed = c.x.map(v => isSubnormal(v) ? (v > 0 ? 0 : -0) : v);
+    const across = c.x.map(v => isSubnormal(v) ? -Math.sign(v) * MIN_NORMAL : v);
+    return {at, ...runHere(activation, c, flushed), dxAcross: runHere(activation, c, across).dx};
+  } finally {
+    await tf.setBackend(previous);
+  }
+}
+
+/** Per activation: largest errors (ULP) of this backend and of Keras float32, and Keras's unbounded ones. */
+interface Worst {
+  cases: number;
+  fwd: number;
+  bwd: number;
+  kerasFwd: number;
+  kerasBwd: number;
+  kerasWrong: number;
+  kerasWrongGrad: number;
+}
+
 describe.each(parityBackends.map(b => [b.name, b] as const))('%s', (name, backend) => {
+  let runner: Runner | undefined;
   let unavailable: string | undefined;
+  const worst = new Map<string, Worst>();
   beforeAll(async () => {
-    unavailable = await backend.prepare();
-    if (unavailable === undefined && !(await tf.setBackend(name))) unavailable = `tf.setBackend('${name}') failed`;
+    const started = await backend.start();
+    if (typeof started === 'string') unavailable = started;
+    else runner = started;
     outputs.set(name, new Map());
+  }, 180000);
+
+  afterAll(async () => {
+    await runner?.close?.();
+    const ran = [...worst.values()].reduce((n, w) => n + w.cases, 0);
+    if (ran === fixtures.reduce((n, f) => n + f.cases.length, 0)) {  // a complete run only
+      const dir = join(__dirname, '..', '..', '.cache', 'parity');
+      mkdirSync(dir, {recursive: true});
+      writeFileSync(join(dir, `${name}.json`), JSON.stringify({budget: backend.budget, activations: Object.fromEntries(worst)}));
+    }
   });
 
   test('is available', () => {
@@ -50,31 +86,22 @@ describe.each(parityBackends.map(b => [b.name, b] as const))('%s', (name, backen
 
   describe.each(fixtures.map(f => [f.activation, f] as const))('%s', (activation, fixture) => {
     test.each(fixture.cases.map(c => [c.name, c] as const))('%s', async (caseName, c) => {
-      if (unavailable !== undefined) throw new Error(`backend ${name} cannot run here: ${unavailable}`);
-      const before = tf.memory().numTensors;
-      const out = run(activation, c);
-      expect(tf.memory().numTensors).toBe(before);
+      if (runner === undefined) throw new Error(`backend ${name} cannot run here: ${unavailable}`);
+      const out = await runner.run(activation, c);
       outputs.get(name)!.set(`${activation}/${caseName}`, out);
-      let alt: Alternatives | undefined;
-      if (backend.subnormalInputsAsZero) {
-        // The exact outputs with subnormal inputs read as ±0 (the float64 definitions, through cpu).
-        const at = new Set([...c.x.keys()].filter(i => c.x[i] !== 0 && Math.abs(c.x[i]) < MIN_NORMAL));
-        if (at.size > 0) {
-          const flushed = c.x.map(v => v !== 0 && Math.abs(v) < MIN_NORMAL ? (v > 0 ? 0 : -0) : v);
-          await tf.setBackend('cpu');
-          const across = c.x.map(v => v !== 0 && Math.abs(v) < MIN_NORMAL ? -Math.sign(v) * MIN_NORMAL : v);
-          alt = {at, ...run(activation, c, flushed), dxAcross: run(activation, c, across).dx};
-          await tf.setBackend(name);
-        }
-      }
+      const alt = backend.subnormalInputsAsZero ? await flushedAlternatives(activation, c) : undefined;
       const r = compareCase(c, out.y, out.dx, backend.budget, alt);
+      const w = worst.get(activation) ?? {cases: 0, fwd: 0, bwd: 0, kerasFwd: 0, kerasBwd: 0, kerasWrong: 0, kerasWrongGrad: 0};
+      worst.set(activation, {cases: w.cases + 1, fwd: Math.max(w.fwd, r.maxUlp), bwd: Math.max(w.bwd, r.maxUlpGrad),
+                             kerasFwd: Math.max(w.kerasFwd, r.kerasMaxUlp), kerasBwd: Math.max(w.kerasBwd, r.kerasMaxUlpGrad),
+                             kerasWrong: w.kerasWrong + r.kerasWrong, kerasWrongGrad: w.kerasWrongGrad + r.kerasWrongGrad});
       if (r.failures.length + r.gradFailures.length + r.kerasMismatches.length > 0) {
         throw new Error(`${name} ${activation} ${caseName} (worst first):\n` +
                         `  beyond ${backend.budget.forward} ULP forward: ${JSON.stringify(r.failures)}\n` +
                         `  beyond ${backend.budget.backward} ULP gradient: ${JSON.stringify(r.gradFailures)}\n` +
                         `  off Keras float32 where Keras is right: ${JSON.stringify(r.kerasMismatches)}`);
       }
-    });
+    }, 60000);
   });
 });
 
