@@ -219,6 +219,65 @@
     return {mismatches};
   }
 
+  /**
+   * GPU programs only: with CPU forwarding off, counts the reads of tensor
+   * data back to the CPU (backend.readSync / read) and the shader programs
+   * compiled, while the ops run (their results are read afterwards). Each
+   * call runs twice with different parameter values on the same shape: the
+   * second must compile nothing (parameters are uniforms).
+   */
+  async function gpuOnly() {
+    await tf.setBackend('webgl');
+    const backend = tf.backend();
+    const forward = tf.env().getBool('WEBGL_CPU_FORWARD');
+    tf.env().set('WEBGL_CPU_FORWARD', false);
+    const reads = {n: 0};
+    const {readSync, read} = backend;
+    backend.readSync = function (...a) { reads.n++; return readSync.apply(this, a); };
+    backend.read = function (...a) { reads.n++; return read.apply(this, a); };
+    const programs = () => Object.keys(backend.binaryCache).length;
+    const rows = [];
+    try {
+      const x4 = tf.tidy(() => tf.randomNormal([8, 6, 5, 4], 0, 3, 'float32', 7));
+      const x1 = tf.tidy(() => tf.randomNormal([4096], 0, 3, 'float32', 8));
+      const calls = [
+        ['squareplus', x1, [{b: 4}, {b: 0.5}]],
+        ['softShrink', x1, [{threshold: 0.5}, {threshold: 2}]],
+        ['relu', x1, [{negativeSlope: 0.1, maxValue: 6, threshold: 0}, {negativeSlope: 0.3, maxValue: 2, threshold: 1}]],
+        ['celu', x1, [{alpha: 1}, {alpha: 2.5}]],
+        ['gelu', x1, [{approximate: false}, {approximate: false}]],
+        ['softmax', x4, [{axis: 1}, {axis: 1}]],
+        ['logSoftmax', x4, [{axis: [1, 2]}, {axis: [1, 2]}]],
+        ['glu', x4, [{axis: -1}, {axis: -1}]],
+        ['sparsemax', x4, [{axis: 2}, {axis: 2}]],
+      ];
+      for (const [id, x, variants] of calls) {
+        const compiled = [];
+        let readsDuring = 0;
+        for (const options of variants) {
+          const p0 = programs(), r0 = reads.n;
+          const out = tf.tidy(() => {
+            const f = t => tfa[id](t, options);
+            const y = f(x);
+            const dx = tf.grad(t => tf.sum(tf.mul(f(t), tf.onesLike(f(t)))))(x);
+            return [y, dx];
+          });
+          readsDuring += reads.n - r0;
+          compiled.push(programs() - p0);
+          out.forEach(t => t.dispose());
+        }
+        rows.push({id, reads: readsDuring, compiled});
+      }
+      x4.dispose();
+      x1.dispose();
+    } finally {
+      backend.readSync = readSync;
+      backend.read = read;
+      tf.env().set('WEBGL_CPU_FORWARD', forward);
+    }
+    return rows;
+  }
+
   // ---------------------------------------------------------------------------
   // Axis activations
 
@@ -574,6 +633,6 @@
     return {numTensors: m.numTensors, numBytes: m.numBytes, numBytesInGPU: m.numBytesInGPU};
   }
 
-  window.tfaSuite = {info, memory, elementwise, cpuForwarding, axis, inputLayouts, fit, saveLoad, fixture, gunzipJson, ulp, inputs,
+  window.tfaSuite = {info, memory, elementwise, cpuForwarding, gpuOnly, axis, inputLayouts, fit, saveLoad, fixture, gunzipJson, ulp, inputs,
                      defOf, constantsOf};
 })();

@@ -106,6 +106,17 @@ describe('webgl in Chromium', () => {
     expect(r.mismatches).toEqual([]);
   });
 
+  test('(a, b) GPU programs only: no data read back while the ops and gradients run; new parameter values compile nothing', async () => {
+    const rows = await suite<Array<{id: string; reads: number; compiled: number[]}>>(session, 'gpuOnly');
+    expect(rows.length).toBe(9);
+    for (const r of rows) {
+      expect({id: r.id, reads: r.reads}).toEqual({id: r.id, reads: 0});
+      expect({id: r.id, second: r.compiled[1]}).toEqual({id: r.id, second: 0});
+    }
+    // The first call compiled its programs (they were not all cached by earlier tests).
+    expect(rows.some(r => r.compiled[0] > 0)).toBe(true);
+  });
+
   test('(b) softmax, log_softmax, glu, sparsemax and their gradients on GPU programs match the cpu backend', async () => {
     const problems: string[] = [];
     for (const cpuForward of [false, true]) {
