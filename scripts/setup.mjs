@@ -24,10 +24,8 @@ function ensureNodeModules() {
   execFileSync(cmd, [...args, 'ci', '--ignore-scripts', '--no-audit', '--no-fund'], {cwd: root, stdio: 'inherit'});
 }
 
-async function step(name, file, fn) {
-  const path = join(root, 'scripts', 'setup', file);
-  if (!existsSync(path)) return;
-  const mod = await import(pathToFileURL(path).href);
+async function step(file, fn) {
+  const mod = await import(pathToFileURL(join(root, 'scripts', 'setup', file)).href);
   await mod[fn]({log});
 }
 
@@ -35,6 +33,6 @@ const started = Date.now();
 ensureNodeModules();
 const {buildPackage} = await import(pathToFileURL(join(root, 'scripts', 'build.mjs')).href);
 await buildPackage({log});
-await step('tfjs-node', 'tfjs-node.mjs', 'ensureTfjsNode');
-await step('chromium', 'chromium.mjs', 'ensureChromium');
+await step('tfjs-node.mjs', 'ensureTfjsNode');
+await step('chromium.mjs', 'ensureChromium');
 if (Date.now() - started > 2000) log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
