@@ -315,6 +315,33 @@ const med = a => {
 };
 
 /** Observations computed from this run (no numbers written by hand). */
+/** Optimisations tried for the missed targets, and side measurements (not re-measured by this script). */
+const TRIED = [
+  '- cpu, all: each activation\'s element loop is compiled for its own scalar function (`new Function`), ' +
+  'so V8 inlines the function instead of calling it through a megamorphic site (2–5× faster than one shared ' +
+  'loop); constants are read once per call; no closures or attribute lookups per element; linear returns its input.',
+  '- cpu, piecewise-linear (≤ 2.5× copy): ternaries, Math.min/Math.max and branch-free forms (relu as ' +
+  '0.5(x + |x|)) all run at the same speed on N(0, 2²) data. Standalone loops over 1M elements, output ' +
+  'allocated as a kernel must (2026-12-01, medians of 21): slice 2.58 ms, copy loop 3.43 ms, hardTanh as ' +
+  'ternaries 8.85 ms, as Math.min/max 8.73 ms, through the kernel\'s NaN test and inlined call 8.78 ms; relu ' +
+  '6.53 ms (ternary) and 6.73 ms (Math.max). The kernels are at the floor of a JS loop; only native code ' +
+  '(the wasm backend, with SIMD) can approach the copy.',
+  '- cpu, gelu (≥ 3× composite): Φ(x) from erf\'s rational forms, one exp in the erfc tail (instead of two), ' +
+  'the central interval without erfc. It costs about 35 ns per element, of which one Math.exp takes 13 ns ' +
+  '(V8); the remaining cost is the region branches on random data. Fewer regions would need new minimax fits.',
+  '- tensorflow (never slower than the composite): the composites are single float32 libtensorflow ops whose ' +
+  'errors break the 4 ULP rule (Tanh 5, Sigmoid 6, Softplus 7, Erfc 63, Elu/Selu 8.6e8 ULP: ' +
+  'docs/tensorflow-backend.md); the accurate chains cast to float64 and back, and each extra pass over the ' +
+  'tensor costs more than the whole float32 op. Where a float32 op is accurate (Relu, Relu6, LeakyRelu, ' +
+  'ClipByValue, Exp forward, Softsign) it is used as is, and those targets are met.',
+  '- webgl (≤ 1.3× tf.relu): on SwiftShader the time follows the instruction count. relu with Keras\'s three ' +
+  'parameters (exact comparisons against float32 + remainder constants, NaN tests) takes 21.7 ms at 1M; ' +
+  'rewritten with selects instead of early returns 19.2 ms; a bare `x > u.z ? x : 0.0` body 8.8 ms ' +
+  '(1.17× tf.relu), so the cost is the exactness itself. Transcendental activations carry stable ' +
+  'expm1/log1p/erfc in double-float arithmetic (GLSL ES 3.0 has none), which a GPU with real ALUs would ' +
+  'hide behind memory traffic but SwiftShader cannot.',
+];
+
 function notes(res) {
   const out = [];
   const cpu = res.summary.cpu;
@@ -379,6 +406,7 @@ function markdown(res) {
     }
   }
   lines.push('', '## Notes', '', ...notes(res));
+  lines.push('', '## What was tried where targets are missed', '', ...TRIED);
   lines.push('', '## Composites', '', '| activation | composite from stock tfjs ops |', '|---|---|');
   const any = Object.values(res.backends).find(r => r.activations);
   if (any) for (const [id, a] of Object.entries(any.activations)) lines.push(`| ${id} | ${a.composite} |`);
