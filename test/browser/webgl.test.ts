@@ -179,7 +179,7 @@ describe('webgl in Chromium', () => {
       await p.goto(`${session.url}/.cache/readme-page.html`);
       await p.waitForFunction(() => document.readyState === 'complete');
       const printed = async () => logs.filter(l => l.startsWith('Tensor'));
-      for (let i = 0; i < 100 && (await printed()).length < 2; i++) await p.waitForTimeout(100);
+      for (let i = 0; i < 300 && (await printed()).length < 2; i++) await p.waitForTimeout(100);  // up to 30 s (shader compiles)
       const [sq, pred] = await printed();
       const numbers = (t: string) => (t.match(/-?\d+(\.\d+)?(e[-+]?\d+)?/g) ?? []).map(Number);
       const want = [-1, 0, 1].map(x => (x + Math.sqrt(x * x + 4)) / 2);
