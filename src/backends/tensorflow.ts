@@ -23,11 +23,11 @@ import type {DataId, KernelConfig, TensorInfo} from '@tensorflow/tfjs-core';
 import type {NodeJSKernelBackend} from '@tensorflow/tfjs-node/dist/nodejs_kernel_backend';
 import type {TFEOpAttr, TensorMetadata} from '@tensorflow/tfjs-node/dist/tfjs_binding';
 import type {
-  ActivationDefinition, AxisActivation, Constants, ElementwiseActivation, NativeArg, NativeAttr, NativeOps,
-  NativeTensor, ScalarFn,
+  ActivationDefinition, AxisActivation, ElementwiseActivation, NativeArg, NativeAttr, NativeOps, NativeTensor,
 } from '../definition';
 import {gradKernelName, kernelName} from '../catalogue';
 import {axisOutputShape, layoutOf} from '../layout';
+import {scalarLoops} from './scalar_loops';
 
 type DType = NativeTensor['dtype'];
 type Binding = NodeJSKernelBackend['binding'];
@@ -340,24 +340,6 @@ function output(backend: NodeBackend, shape: readonly number[], data: Float32Arr
   return {dataId: backend.write(data, [...shape], 'float32'), shape: [...shape], dtype: 'float32'};
 }
 
-function scalarForward(backend: NodeBackend, x: TensorInfo, f: ScalarFn, u: Constants): TensorInfo {
-  const xs = values(backend, x), out = new Float32Array(xs.length);
-  for (let i = 0; i < xs.length; i++) {
-    const v = xs[i];
-    out[i] = v === v ? f(v, u) : v;
-  }
-  return output(backend, x.shape, out);
-}
-
-function scalarBackward(backend: NodeBackend, x: TensorInfo, dy: TensorInfo, df: ScalarFn, u: Constants): TensorInfo {
-  const xs = values(backend, x), dys = values(backend, dy), out = new Float32Array(xs.length);
-  for (let i = 0; i < xs.length; i++) {
-    const v = xs[i];
-    out[i] = v === v ? dys[i] * df(v, u) : v;
-  }
-  return output(backend, x.shape, out);
-}
-
 // ---------------------------------------------------------------------------
 
 function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
@@ -371,7 +353,7 @@ function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
         const u = attrs!.u as number[];
         const b = backend as unknown as NodeBackend;
         const tf = def.tensorflow ?? {};
-        if (tf.forward === undefined || !hasBinding(b)) return scalarForward(b, x, def.forward, u);
+        if (tf.forward === undefined || !hasBinding(b)) return output(b, x.shape, scalarLoops(def).forward(values(b, x), u));
         return native(b, x.shape, name, nat => tf.forward!(nat.input(x), u, nat));
       },
     },
@@ -386,9 +368,7 @@ function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
         const tf = def.tensorflow ?? {};
         const f = order === 1 ? 'derivative' : order === 2 ? 'second' : undefined;
         if (f === undefined || tf[f] === undefined || !hasBinding(b)) {
-          const df = order === 1 ? def.derivative : order === 2 ? def.second : undefined;
-          if (df === undefined) throw new Error(`${def.keras}: derivative of order ${order} is not available`);
-          return scalarBackward(b, x, dy, df, u);
+          return output(b, x.shape, scalarLoops(def).backward(order, values(b, x), values(b, dy), u));
         }
         return native(b, x.shape, grad, nat => tf[f]!(nat.input(x), nat.input(dy), u, nat));
       },

@@ -20,10 +20,11 @@
 import {env} from '@tensorflow/tfjs-core';
 import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
 import type {GPGPUProgram, MathBackendWebGL} from '@tensorflow/tfjs-backend-webgl';
-import type {ActivationDefinition, AxisActivation, ElementwiseActivation, ScalarFn} from '../definition';
+import type {ActivationDefinition, AxisActivation, ElementwiseActivation} from '../definition';
 import {gradKernelName, kernelName} from '../catalogue';
 import {axisOutputShape, layoutOf} from '../layout';
 import {glslHelpers} from './glsl_math';
+import {scalarLoops} from './scalar_loops';
 
 type Program = GPGPUProgram;
 
@@ -115,26 +116,13 @@ function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
     if (c === undefined) codes.set(key, c = elementwiseCode(def, order, packed));
     return c;
   };
-  const scalar = (order: number): ScalarFn => {
-    const fn = order === 1 ? def.derivative : order === 2 ? def.second : undefined;
-    if (fn === undefined) throw new Error(`${def.keras}: derivative of order ${order} is not available`);
-    return fn;
-  };
   const packed = () => env().getBool('WEBGL_PACK_UNARY_OPERATIONS');
 
   const forward: KernelFunc = ({inputs, backend, attrs}) => {
     const gl = backend as MathBackendWebGL;
     const x = inputs.x as TensorInfo;
     const u = attrs!.u as number[];
-    if (gl.shouldExecuteOnCPU([x])) {
-      const xs = cpuValues(gl, x), f = def.forward;
-      const out = new Float32Array(xs.length);
-      for (let i = 0; i < xs.length; i++) {
-        const v = xs[i];
-        out[i] = v === v ? f(v, u) : v;
-      }
-      return gl.makeTensorInfo(x.shape, 'float32', out);
-    }
+    if (gl.shouldExecuteOnCPU([x])) return gl.makeTensorInfo(x.shape, 'float32', scalarLoops(def).forward(cpuValues(gl, x), u));
     const p = packed();
     const program: Program = {
       variableNames: ['X'], outputShape: x.shape.slice(), userCode: code(0, p), customUniforms: U,
@@ -150,14 +138,7 @@ function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
     const order = attrs!.order as number;
     if (order !== 1 && order !== 2) throw new Error(`${def.keras}: derivative of order ${order} is not available`);
     if (gl.shouldExecuteOnCPU([x, dy])) {
-      const df = scalar(order);
-      const xs = cpuValues(gl, x), dys = cpuValues(gl, dy);
-      const out = new Float32Array(xs.length);
-      for (let i = 0; i < xs.length; i++) {
-        const v = xs[i];
-        out[i] = v === v ? dys[i] * df(v, u) : v;
-      }
-      return gl.makeTensorInfo(x.shape, 'float32', out);
+      return gl.makeTensorInfo(x.shape, 'float32', scalarLoops(def).backward(order, cpuValues(gl, x), cpuValues(gl, dy), u));
     }
     const p = packed();
     const program: Program = {
