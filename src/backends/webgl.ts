@@ -283,15 +283,8 @@ function softmaxStats(ctx: Ctx, X: TensorInfo, o: number, n: number, i: number):
 }
 
 function softmaxKernels(def: AxisActivation, log: boolean): [KernelFunc, KernelFunc] {
-  const forward: KernelFunc = ({inputs, backend, attrs}) => {
-    const gl = backend as MathBackendWebGL;
-    const x = inputs.x as TensorInfo;
-    const axes = attrs!.axes as number[];
-    const {outer: o, n, inner: i} = layoutOf(x.shape, axes);
-    const fwd = cpuForward(def, gl, x, axes);
-    if (fwd !== null) return fwd;
-    return withCtx(gl, x.shape.slice(), ctx => {
-      const X = view3d(ctx, x, o, n, i);
+  return axisPair(def,
+    (ctx, X, o, n, i) => {
       const [M, S, I] = softmaxStats(ctx, X, o, n, i);
       const body = log ?
         // (x − m) − log1p(s′), s′ = Σexp(x − m) − 1
@@ -303,17 +296,8 @@ function softmaxKernels(def: AxisActivation, log: boolean): [KernelFunc, KernelF
         `float x = getX(o, j, i), m = getM(o, 0, i), s = getS(o, 0, i);
   return ta_expshift(x, m) / (1.0 + s);`;
       return mapPass(ctx, [X, M, S, I], ['X', 'M', 'S', 'I'], [o, n, i], body, EXPSHIFT);
-    });
-  };
-  const backward: KernelFunc = ({inputs, backend, attrs}) => {
-    const gl = backend as MathBackendWebGL;
-    const x = inputs.x as TensorInfo, dy = inputs.dy as TensorInfo;
-    const axes = attrs!.axes as number[];
-    const {outer: o, n, inner: i} = layoutOf(x.shape, axes);
-    const bwd = cpuBackward(def, gl, x, dy, axes);
-    if (bwd !== null) return bwd;
-    return withCtx(gl, x.shape.slice(), ctx => {
-      const X = view3d(ctx, x, o, n, i), D = view3d(ctx, dy, o, n, i);
+    },
+    (ctx, X, D, o, n, i) => {
       const [M, S, I] = softmaxStats(ctx, X, o, n, i);
       const argmax = ARGMAX;
       const helpers = EXPSHIFT + argmax;
@@ -335,37 +319,18 @@ function softmaxKernels(def: AxisActivation, log: boolean): [KernelFunc, KernelF
       return mapPass(ctx, [X, D, M, S, I, T], [...names, 'T'], [o, n, i], `float y = ${prob};
   return y * ((getD(o, j, i) - getD(o, ta_argmax(o, i), i)) + getT(o, 0, i));`, helpers);
     });
-  };
-  return [forward, backward];
 }
 
 function gluKernels(def: AxisActivation): [KernelFunc, KernelFunc] {
-  const forward: KernelFunc = ({inputs, backend, attrs}) => {
-    const gl = backend as MathBackendWebGL;
-    const x = inputs.x as TensorInfo;
-    const axes = attrs!.axes as number[];
-    const {outer: o, n, inner: i} = layoutOf(x.shape, axes);
-    const shape = axisOutputShape(x.shape, axes, true);
-    const fwd = cpuForward(def, gl, x, axes);
-    if (fwd !== null) return fwd;
-    const h = n / 2;
-    return withCtx(gl, shape, ctx => {
-      const X = view3d(ctx, x, o, n, i);
+  return axisPair(def,
+    (ctx, X, o, n, i) => {
+      const h = n / 2;
       return mapPass(ctx, [X], ['X'], [o, h, i], `float a = getX(o, j, i), b = getX(o, j + ${h}, i);
   if (ta_isnan(a) || ta_isnan(b)) return a + b;
   return ta_sigmoid_mul(b, a);`);
-    });
-  };
-  const backward: KernelFunc = ({inputs, backend, attrs}) => {
-    const gl = backend as MathBackendWebGL;
-    const x = inputs.x as TensorInfo, dy = inputs.dy as TensorInfo;
-    const axes = attrs!.axes as number[];
-    const {outer: o, n, inner: i} = layoutOf(x.shape, axes);
-    const bwd = cpuBackward(def, gl, x, dy, axes);
-    if (bwd !== null) return bwd;
-    const h = n / 2;
-    return withCtx(gl, x.shape.slice(), ctx => {
-      const X = view3d(ctx, x, o, n, i), D = view3d(ctx, dy, o, h, i);
+    },
+    (ctx, X, D, o, n, i) => {
+      const h = n / 2;
       // da = dy·σ(b), db = dy·a·σ(b)σ(−b)
       return mapPass(ctx, [X, D], ['X', 'D'], [o, n, i], `int k = j < ${h} ? j : j - ${h};
   float a = getX(o, k, i), b = getX(o, k + ${h}, i), g = getD(o, k, i);
@@ -373,8 +338,6 @@ function gluKernels(def: AxisActivation): [KernelFunc, KernelFunc] {
   if (j < ${h}) return ta_sigmoid_mul(b, g);
   return ta_dsigmoid_mul(b, g * a);`);
     });
-  };
-  return [forward, backward];
 }
 
 /** Above this slice length sparsemax finds its support by bisection instead of O(n) work per element. */
@@ -462,29 +425,13 @@ function refineTau(ctx: Ctx, X: TensorInfo, T: TensorInfo, o: number, n: number,
 }
 
 function sparsemaxKernels(def: AxisActivation): [KernelFunc, KernelFunc] {
-  const forward: KernelFunc = ({inputs, backend, attrs}) => {
-    const gl = backend as MathBackendWebGL;
-    const x = inputs.x as TensorInfo;
-    const axes = attrs!.axes as number[];
-    const {outer: o, n, inner: i} = layoutOf(x.shape, axes);
-    const fwd = cpuForward(def, gl, x, axes);
-    if (fwd !== null) return fwd;
-    return withCtx(gl, x.shape.slice(), ctx => {
-      const X = view3d(ctx, x, o, n, i);
+  return axisPair(def,
+    (ctx, X, o, n, i) => {
       const [T, L] = sparsemaxTau(ctx, X, o, n, i);
       return mapPass(ctx, [X, T, L], ['X', 'T', 'L'], [o, n, i], `float v = (getX(o, j, i) - getT(o, 0, i)) - getL(o, 0, i);
   return (v > 0.0 || ta_isnan(v)) ? v : 0.0;`);
-    });
-  };
-  const backward: KernelFunc = ({inputs, backend, attrs}) => {
-    const gl = backend as MathBackendWebGL;
-    const x = inputs.x as TensorInfo, dy = inputs.dy as TensorInfo;
-    const axes = attrs!.axes as number[];
-    const {outer: o, n, inner: i} = layoutOf(x.shape, axes);
-    const bwd = cpuBackward(def, gl, x, dy, axes);
-    if (bwd !== null) return bwd;
-    return withCtx(gl, x.shape.slice(), ctx => {
-      const X = view3d(ctx, x, o, n, i), D = view3d(ctx, dy, o, n, i);
+    },
+    (ctx, X, D, o, n, i) => {
       const [T] = sparsemaxTau(ctx, X, o, n, i);
       // dx = dy − mean over the support of dy on the support (x > τ), 0 elsewhere
       const sum = reduce(ctx, 'sum', [X, D, T], ['X', 'D', 'T'], 'getX(o, j, i) > getT(o, 0, i) ? getD(o, j, i) : 0.0',
@@ -494,27 +441,47 @@ function sparsemaxKernels(def: AxisActivation): [KernelFunc, KernelFunc] {
                      `if (!(getX(o, j, i) > getT(o, 0, i))) return 0.0;
   return getD(o, j, i) - getS(o, 0, i) / getC(o, 0, i);`);
     });
+}
+
+/** GPU work of an axis kernel on [outer, n, inner] views of x (and of dy, whose axis is n/2 long for glu). */
+type AxisForward = (ctx: Ctx, X: TensorInfo, o: number, n: number, i: number) => TensorInfo;
+type AxisBackward = (ctx: Ctx, X: TensorInfo, D: TensorInfo, o: number, n: number, i: number) => TensorInfo;
+
+/**
+ * The forward and backward kernels of an axis activation: small inputs
+ * whose values are on the CPU go through the definition's cpu loops (tfjs's
+ * CPU-forwarding rule), the rest through GPU programs with their
+ * intermediates released.
+ */
+function axisPair(def: AxisActivation, forward: AxisForward, backward: AxisBackward): [KernelFunc, KernelFunc] {
+  const halves = def.halvesAxis === true;
+  const forwardKernel: KernelFunc = ({inputs, backend, attrs}) => {
+    const gl = backend as MathBackendWebGL;
+    const x = inputs.x as TensorInfo;
+    const axes = attrs!.axes as number[];
+    const {outer: o, n, inner: i} = layoutOf(x.shape, axes);
+    const shape = axisOutputShape(x.shape, axes, halves);
+    if (gl.shouldExecuteOnCPU([x])) {
+      const out = new Float32Array(size(shape));
+      def.cpu.forward(cpuValues(gl, x), out, o, n, i);
+      return gl.makeTensorInfo(shape, 'float32', out);
+    }
+    return withCtx(gl, shape, ctx => forward(ctx, view3d(ctx, x, o, n, i), o, n, i));
   };
-  return [forward, backward];
-}
-
-/** CPU forwarding for small inputs whose values are on the CPU; null otherwise. */
-function cpuForward(def: AxisActivation, gl: MathBackendWebGL, x: TensorInfo, axes: number[]): TensorInfo | null {
-  if (!gl.shouldExecuteOnCPU([x])) return null;
-  const {outer, n, inner} = layoutOf(x.shape, axes);
-  const shape = axisOutputShape(x.shape, axes, def.halvesAxis === true);
-  const out = new Float32Array(size(shape));
-  def.cpu.forward(cpuValues(gl, x), out, outer, n, inner);
-  return gl.makeTensorInfo(shape, 'float32', out);
-}
-
-function cpuBackward(def: AxisActivation, gl: MathBackendWebGL, x: TensorInfo, dy: TensorInfo,
-                     axes: number[]): TensorInfo | null {
-  if (!gl.shouldExecuteOnCPU([x, dy])) return null;
-  const {outer, n, inner} = layoutOf(x.shape, axes);
-  const dx = new Float32Array(size(x.shape));
-  def.cpu.backward(cpuValues(gl, x), cpuValues(gl, dy), dx, outer, n, inner);
-  return gl.makeTensorInfo(x.shape, 'float32', dx);
+  const backwardKernel: KernelFunc = ({inputs, backend, attrs}) => {
+    const gl = backend as MathBackendWebGL;
+    const x = inputs.x as TensorInfo, dy = inputs.dy as TensorInfo;
+    const axes = attrs!.axes as number[];
+    const {outer: o, n, inner: i} = layoutOf(x.shape, axes);
+    if (gl.shouldExecuteOnCPU([x, dy])) {
+      const dx = new Float32Array(size(x.shape));
+      def.cpu.backward(cpuValues(gl, x), cpuValues(gl, dy), dx, o, n, i);
+      return gl.makeTensorInfo(x.shape, 'float32', dx);
+    }
+    return withCtx(gl, x.shape.slice(), ctx =>
+      backward(ctx, view3d(ctx, x, o, n, i), view3d(ctx, dy, o, halves ? n / 2 : n, i), o, n, i));
+  };
+  return [forwardKernel, backwardKernel];
 }
 
 function axisKernels(def: AxisActivation): KernelConfig[] {
