@@ -1,8 +1,15 @@
-import {elementwise} from '../src/definition';
+import {elementwise, type NativeOps, type NativeTensor} from '../src/definition';
 import {normalCdf, normalPdf, sigmoid} from '../src/math';
 
 const C = 0.7978845608028654;  // sqrt(2/pi)
 const K = 0.044715;
+
+/** The tanh form on tensorflow: s = x², z2 = 2C(x + Kx³) and z2' = 2C(1 + 3Kx²), from float64 x. */
+function tanhFormArgs(X: NativeTensor, n: NativeOps): {s: NativeTensor; z2: NativeTensor; dz2: NativeTensor} {
+  const s = n.op('Square', [X]);
+  const z2 = n.mul(X, n.add(n.mul(s, 2 * C * K), 2 * C));
+  return {s, z2, dz2: n.add(n.mul(s, 6 * C * K), 2 * C)};
+}
 
 /**
  * gelu. Exact: x·Φ(x) with Φ from erfc, so the x < −5 tail keeps its
@@ -108,9 +115,7 @@ export const gelu = elementwise({
       const X = n.f64(x), DY = n.f64(dy);
       if (u[0]) {
         // dy·σ(z2)·(1 + x·σ(−z2)·z2')
-        const s = n.op('Square', [X]);
-        const z2 = n.mul(X, n.add(n.mul(s, 2 * C * K), 2 * C));
-        const dz2 = n.add(n.mul(s, 6 * C * K), 2 * C);
+        const {z2, dz2} = tanhFormArgs(X, n);
         const g = n.op('SoftplusGrad', [DY, z2]);
         const t = n.mulNoNan(X, n.mulNoNan(dz2, n.op('Sigmoid', [n.op('Neg', [z2])])));
         return n.mulNoNan(n.add(t, 1), g);
@@ -124,9 +129,7 @@ export const gelu = elementwise({
       const X = n.f64(x), DY = n.f64(dy);
       if (u[0]) {
         // f'' = σ'(z2)·(2z2' + x·z2'' − x·tanh(z2/2)·z2'²), z2'' = 12CKx
-        const s = n.op('Square', [X]);
-        const z2 = n.mul(X, n.add(n.mul(s, 2 * C * K), 2 * C));
-        const dz2 = n.add(n.mul(s, 6 * C * K), 2 * C);
+        const {s, z2, dz2} = tanhFormArgs(X, n);
         const q = n.op('SoftplusGrad', [n.op('SoftplusGrad', [DY, z2]), n.op('Neg', [z2])]);
         const th = n.op('Tanh', [n.mul(z2, 0.5)]);
         const bracket = n.sub(n.add(n.mul(s, 24 * C * K), 4 * C), n.mul(X, n.mul(th, n.op('Square', [dz2]))));

@@ -30,38 +30,20 @@ export const squareplus = elementwise({
   glsl: {
     forward: `
       if (abs(x) > 3.4028234e38) return x > 0.0 ? x : 0.0;
-      float b = u.x, a = abs(x), r;
-      if (a > 1e-18 && a < 1e18 && b < 1e36) {
-        r = sqrt(x * x + b);
-      } else {  // hypot(x, sqrt(b)) without overflow or underflow
-        float sb = sqrt(b), hi = max(a, sb), q = min(a, sb) / hi;
-        r = hi == 0.0 ? 0.0 : hi * sqrt(1.0 + q * q);
-      }
+      float b = u.x, a = abs(x), r = ta_sqrt_sq_plus(a, b);
       if (r == 0.0) return 0.0;
       // (x + r)/2 = x + b/(2(r + |x|)) for x >= 0, b/(2(r + |x|)) for x < 0: no cancellation, no overflow
       float c = a < 1e38 ? (0.5 * b) / (r + a) : ((0.5 * b) / r) / (1.0 + a / r);
       return x < 0.0 ? c : x + c;`,
     derivative: `
       if (abs(x) > 3.4028234e38) return x > 0.0 ? 1.0 : 0.0;
-      float b = u.x, a = abs(x), r;
-      if (a > 1e-18 && a < 1e18 && b < 1e36) {
-        r = sqrt(x * x + b);
-      } else {  // hypot(x, sqrt(b)) without overflow or underflow
-        float sb = sqrt(b), hi = max(a, sb), q = min(a, sb) / hi;
-        r = hi == 0.0 ? 0.0 : hi * sqrt(1.0 + q * q);
-      }
+      float b = u.x, a = abs(x), r = ta_sqrt_sq_plus(a, b);
       if (r == 0.0) return 0.5;
       if (x > 3.4028234e38) return 1.0;
       return x < 0.0 ? (((0.5 * b) / r) / r) / (1.0 + a / r) : 0.5 + 0.5 * (x / r);`,
     second: `
       if (abs(x) > 3.4028234e38) return 0.0;
-      float b = u.x, a = abs(x), r;
-      if (a > 1e-18 && a < 1e18 && b < 1e36) {
-        r = sqrt(x * x + b);
-      } else {  // hypot(x, sqrt(b)) without overflow or underflow
-        float sb = sqrt(b), hi = max(a, sb), q = min(a, sb) / hi;
-        r = hi == 0.0 ? 0.0 : hi * sqrt(1.0 + q * q);
-      }
+      float b = u.x, a = abs(x), r = ta_sqrt_sq_plus(a, b);
       return r == 0.0 ? 0.0 : (((0.5 * b) / r) / r) / r;`,
   },
   tensorflow: {

@@ -414,6 +414,16 @@ float ta_tanh_shrink_small(float x) {
 }`,
   },
   {
+    name: 'ta_sqrt_sq_plus',
+    code: `
+// √(a² + b) for a >= 0, b >= 0 (hypot(a, √b)), without overflow or underflow.
+float ta_sqrt_sq_plus(float a, float b) {
+  if (a > 1e-18 && a < 1e18 && b < 1e36) return sqrt(a * a + b);
+  float sb = sqrt(b), hi = max(a, sb), q = min(a, sb) / hi;
+  return hi == 0.0 ? 0.0 : hi * sqrt(1.0 + q * q);
+}`,
+  },
+  {
     name: 'ta_gelu_v',
     code: `
 // gelu(approximate=True): v = 2C(x + Kx³) = 2C·x·(1 + K·x²) in double-float, |x| <= 11.
@@ -445,6 +455,7 @@ const PROVIDES: Record<string, string[]> = {
   tanhf: ['tanhf', 'ta_sech2_mul', 'sech2'],
   erfc: ['ta_erfcx', 'ta_erf_small', 'erfc', 'erf', 'ta_ncdf_mul'],
   ta_tanh_shrink_small: ['ta_tanh_shrink_small'],
+  ta_sqrt_sq_plus: ['ta_sqrt_sq_plus'],
   ta_gelu_v: ['ta_gelu_v'],
 };
 for (const name of Object.keys(ROOTS)) PROVIDES[`rootfix_${name}`] = [`rootfix_${name}`];
