@@ -20,7 +20,7 @@ function newest(dir) {
 }
 
 export async function buildPackage({force = false, log = console.log} = {}) {
-  const sources = Math.max(newest(join(root, 'src')), newest(join(root, 'kernels')),
+  const sources = Math.max(newest(join(root, 'src')),
                            statSync(join(root, 'package.json')).mtimeMs, statSync(fileURLToPath(import.meta.url)).mtimeMs);
   if (!force && existsSync(stamp) && statSync(stamp).mtimeMs >= sources) return false;
   log('build: dist/ (esm, cjs, browser, types)');

@@ -1,4 +1,4 @@
-import * as all from '../kernels';
+import * as all from './activations';
 import type {ActivationDefinition} from './definition';
 
 /** Every definition, in alphabetical order of its id. */

@@ -3,7 +3,7 @@ import type {Tensor} from '@tensorflow/tfjs-core';
 /**
  * The shape of one activation definition.
  *
- * Every activation lives in one file under `kernels/` and exports one
+ * Every activation lives in one file under `src/activations/` and exports one
  * definition object. Backends (`src/backends/*`) are generic factories that
  * turn definitions into tfjs `KernelConfig`s; `src/ops.ts` turns them into
  * typed ops and `src/layers.ts` into serializable tfjs-layers activations.

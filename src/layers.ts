@@ -18,7 +18,7 @@ import type {ActivationIdentifier} from '@tensorflow/tfjs-layers/dist/keras_form
 import type {LayerArgs} from '@tensorflow/tfjs-layers/dist/engine/topology';
 import type {Kwargs} from '@tensorflow/tfjs-layers/dist/types';
 import type {Shape} from '@tensorflow/tfjs-layers/dist/keras_format/common';
-import * as k from '../kernels';
+import * as k from './activations';
 import type {ActivationDefinition, OptionsOf, ParamSpec, Params} from './definition';
 import {definitions, lookup} from './catalogue';
 import {applyActivation, resolveAxes} from './apply';

@@ -5,7 +5,7 @@
  * and runs the registered fused kernel through `tf.engine().runKernel`.
  */
 import type {Tensor, TensorLike} from '@tensorflow/tfjs-core';
-import * as k from '../kernels';
+import * as k from './activations';
 import type {ActivationDefinition, OptionsOf, ParamSpec} from './definition';
 import {applyActivation} from './apply';
 import {normalizeParams} from './params';

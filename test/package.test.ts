@@ -39,7 +39,7 @@ afterAll(() => rmSync(dir, {recursive: true, force: true}));
 test('the tarball holds the builds, the types and the README, and no sources or tests', () => {
   const listing = runNpm(['pack', '--dry-run', '--json', '--ignore-scripts'], root);
   const files = (JSON.parse(listing)[0].files as Array<{path: string}>).map(f => f.path);
-  for (const f of ['dist/esm/index.js', 'dist/cjs/index.js', 'dist/types/src/index.d.ts',
+  for (const f of ['dist/esm/index.js', 'dist/cjs/index.js', 'dist/types/index.d.ts',
                    'dist/browser/tfjs-activations.min.js', 'README.md', 'package.json']) {
     expect(files).toContain(f);
   }

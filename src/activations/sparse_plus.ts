@@ -1,4 +1,4 @@
-import {elementwise} from '../src/definition';
+import {elementwise} from '../definition';
 
 /** sparse_plus: 0 below −1, (x + 1)²/4 on (−1, 1), x from 1 on. */
 export const sparsePlus = elementwise({

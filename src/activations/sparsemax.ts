@@ -1,6 +1,6 @@
 import {cast, div, greater, maximum, mul, scalar, sub, sum, zerosLike} from '@tensorflow/tfjs-core';
-import {alongAxis} from '../src/definition';
-import {sparsemaxTau} from '../src/math';
+import {alongAxis} from '../definition';
+import {sparsemaxTau} from '../math';
 
 /**
  * sparsemax (Martins & Astudillo, 2016): the Euclidean projection of x onto

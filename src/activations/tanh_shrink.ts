@@ -1,5 +1,5 @@
-import {elementwise} from '../src/definition';
-import {sech2, tanh, tanhShrink as ts} from '../src/math';
+import {elementwise} from '../definition';
+import {sech2, tanh, tanhShrink as ts} from '../math';
 
 /** tanh_shrink: x − tanh(x), by its series near 0 where it cancels. */
 export const tanhShrink = elementwise({

@@ -1,4 +1,4 @@
-import {elementwise, nonZero} from '../src/definition';
+import {elementwise, nonZero} from '../definition';
 
 /** celu: max(x, 0) + alpha·expm1(min(x, 0)/alpha). u = [alpha]. */
 export const celu = elementwise({

@@ -1,4 +1,4 @@
-import {elementwise} from '../src/definition';
+import {elementwise} from '../definition';
 
 const ALPHA = 1.6732632423543772;
 const SCALE = 1.0507009873554805;

@@ -1,4 +1,4 @@
-import {elementwise} from '../src/definition';
+import {elementwise} from '../definition';
 
 /** hard_silu (hard_swish): x·relu6(x + 3)/6. Gives −0 at x = −3, as Keras. */
 export const hardSilu = elementwise({

@@ -1,4 +1,4 @@
-import {elementwise, nonNegative} from '../src/definition';
+import {elementwise, nonNegative} from '../definition';
 
 /**
  * squareplus: (x + sqrt(x² + b))/2. For x < 0 the sum cancels, so it is

@@ -1,6 +1,6 @@
 import {add, concat, mul, sigmoid as sigmoidOp, split, sub} from '@tensorflow/tfjs-core';
-import {alongAxis} from '../src/definition';
-import {sigmoid} from '../src/math';
+import {alongAxis} from '../definition';
+import {sigmoid} from '../math';
 
 /**
  * glu: split the axis in halves a | b and return a·sigmoid(b); the output

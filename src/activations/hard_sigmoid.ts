@@ -1,4 +1,4 @@
-import {elementwise} from '../src/definition';
+import {elementwise} from '../definition';
 
 /**
  * Keras 3 hard_sigmoid: relu6(x + 3)/6 = clip(x/6 + 1/2, 0, 1). Not tfjs's

@@ -1,4 +1,4 @@
-import {elementwise} from '../src/definition';
+import {elementwise} from '../definition';
 
 /** threshold: x > threshold ? x : default_value. Both are required, as in Keras. */
 export const threshold = elementwise({

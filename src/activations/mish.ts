@@ -1,5 +1,5 @@
-import {elementwise} from '../src/definition';
-import {sigmoid} from '../src/math';
+import {elementwise} from '../definition';
+import {sigmoid} from '../math';
 
 /**
  * mish: x·tanh(softplus(x)) with one exp: with e = exp(x) and

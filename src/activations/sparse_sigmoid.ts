@@ -1,4 +1,4 @@
-import {elementwise} from '../src/definition';
+import {elementwise} from '../definition';
 
 /** sparse_sigmoid: clip((x + 1)/2, 0, 1). */
 export const sparseSigmoid = elementwise({

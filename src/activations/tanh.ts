@@ -1,5 +1,5 @@
-import {elementwise} from '../src/definition';
-import {sech2, tanh as th} from '../src/math';
+import {elementwise} from '../definition';
+import {sech2, tanh as th} from '../math';
 
 /** tanh, with its derivative as sech² (no cancellation in 1 − tanh²). */
 export const tanh = elementwise({

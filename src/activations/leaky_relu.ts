@@ -1,4 +1,4 @@
-import {elementwise} from '../src/definition';
+import {elementwise} from '../definition';
 
 /** Leaky relu: x ≥ 0 ? x : negative_slope·x. u = [negative_slope]. */
 export const leakyRelu = elementwise({

@@ -1,4 +1,4 @@
-import {elementwise} from '../src/definition';
+import {elementwise} from '../definition';
 
 /** hard_tanh: clip(x, −1, 1). */
 export const hardTanh = elementwise({

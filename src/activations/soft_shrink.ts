@@ -1,4 +1,4 @@
-import {elementwise, nonNegative} from '../src/definition';
+import {elementwise, nonNegative} from '../definition';
 
 /** soft_shrink: shrinks x towards 0 by threshold. u = [threshold]. */
 export const softShrink = elementwise({

@@ -1,5 +1,5 @@
-import {elementwise, type NativeOps, type NativeTensor} from '../src/definition';
-import {normalCdf, normalPdf, sigmoid} from '../src/math';
+import {elementwise, type NativeOps, type NativeTensor} from '../definition';
+import {normalCdf, normalPdf, sigmoid} from '../math';
 
 const C = 0.7978845608028654;  // sqrt(2/pi)
 const K = 0.044715;

@@ -1,5 +1,5 @@
-import {elementwise} from '../src/definition';
-import {sigmoid} from '../src/math';
+import {elementwise} from '../definition';
+import {sigmoid} from '../math';
 
 /** silu (swish): x·sigmoid(x). */
 export const silu = elementwise({

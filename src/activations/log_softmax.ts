@@ -1,6 +1,6 @@
 import {exp, mul, neg, sub, sum} from '@tensorflow/tfjs-core';
-import {alongAxis} from '../src/definition';
-import {sliceStats} from '../src/math';
+import {alongAxis} from '../definition';
+import {sliceStats} from '../math';
 
 /**
  * log_softmax: (x − max) − log1p(Σ_{j≠m} exp(x_j − max)) with m the argmax,

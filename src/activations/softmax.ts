@@ -1,6 +1,6 @@
 import {mul, sub, sum} from '@tensorflow/tfjs-core';
-import {alongAxis} from '../src/definition';
-import {softmaxRow} from '../src/math';
+import {alongAxis} from '../definition';
+import {softmaxRow} from '../math';
 
 /**
  * softmax over one or several (merged, contiguous) axes: exp(x − max)/Σ,

@@ -1,4 +1,4 @@
-import {elementwise} from '../src/definition';
+import {elementwise} from '../definition';
 
 /**
  * Keras 3 relu with its three parameters. Keras computes, in order:

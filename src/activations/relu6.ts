@@ -1,4 +1,4 @@
-import {elementwise} from '../src/definition';
+import {elementwise} from '../definition';
 
 /** relu6: min(max(x, 0), 6). */
 export const relu6 = elementwise({

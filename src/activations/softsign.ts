@@ -1,4 +1,4 @@
-import {elementwise} from '../src/definition';
+import {elementwise} from '../definition';
 
 /** softsign: x / (1 + |x|). */
 export const softsign = elementwise({

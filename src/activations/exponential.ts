@@ -1,4 +1,4 @@
-import {elementwise} from '../src/definition';
+import {elementwise} from '../definition';
 
 /** exponential: exp(x). */
 export const exponential = elementwise({

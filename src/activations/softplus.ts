@@ -1,5 +1,5 @@
-import {elementwise} from '../src/definition';
-import {sigmoid, softplus as sp} from '../src/math';
+import {elementwise} from '../definition';
+import {sigmoid, softplus as sp} from '../math';
 
 /** softplus: log(1 + exp(x)), computed without overflow. */
 export const softplus = elementwise({

@@ -1,5 +1,5 @@
-import {elementwise} from '../src/definition';
-import {sigmoid as s} from '../src/math';
+import {elementwise} from '../definition';
+import {sigmoid as s} from '../math';
 
 /** sigmoid: 1/(1 + exp(−x)), without overflow. */
 export const sigmoid = elementwise({

@@ -1,4 +1,4 @@
-import {elementwise, nonNegative} from '../src/definition';
+import {elementwise, nonNegative} from '../definition';
 
 /** hard_shrink: |x| > threshold ? x : 0 (strict). u = [threshold]. */
 export const hardShrink = elementwise({

@@ -1,4 +1,4 @@
-import {elementwise} from '../src/definition';
+import {elementwise} from '../definition';
 
 /** elu: x > 0 ? x : alpha·expm1(x). u = [alpha]. */
 export const elu = elementwise({

@@ -1,5 +1,5 @@
-import {elementwise} from '../src/definition';
-import {sigmoid, softplus} from '../src/math';
+import {elementwise} from '../definition';
+import {sigmoid, softplus} from '../math';
 
 /** log_sigmoid: −softplus(−x), without overflow. */
 export const logSigmoid = elementwise({
