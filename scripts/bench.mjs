@@ -275,7 +275,12 @@ function counts(summary) {
   for (const [backend, bySize] of Object.entries(summary)) {
     let met = 0, missed = 0;
     for (const rows of Object.values(bySize)) {
-      for (const a of Object.values(rows)) for (const g of a.targets) g.met === true ? met++ : g.met === false && missed++;
+      for (const a of Object.values(rows)) {
+        for (const g of a.targets) {
+          if (g.met === true) met++;
+          else if (g.met === false) missed++;
+        }
+      }
     }
     c[backend] = {met, missed};
   }
@@ -411,7 +416,7 @@ function markdown(res) {
   const any = Object.values(res.backends).find(r => r.activations);
   if (any) for (const [id, a] of Object.entries(any.activations)) lines.push(`| ${id} | ${a.composite} |`);
   lines.push('', 'Every composite was checked against this package on the benchmark input (largest relative',
-             'difference per backend in bench/results.json, `agreement`).', '');
+             'difference per backend in the bench/results.json a run writes, `agreement`).', '');
   return lines.join('\n');
 }
 

@@ -12,7 +12,7 @@ import {normalizeParams} from './params';
 
 /** `options` is optional when every parameter has a Keras default. */
 export type OptionsArg<P extends readonly ParamSpec[]> =
-    {} extends OptionsOf<P> ? [options?: OptionsOf<P>] : [options: OptionsOf<P>];
+    Record<string, never> extends OptionsOf<P> ? [options?: OptionsOf<P>] : [options: OptionsOf<P>];
 
 export type ActivationOp<P extends readonly ParamSpec[]> =
     (x: Tensor | TensorLike, ...options: OptionsArg<P>) => Tensor;

@@ -14,7 +14,24 @@ const ids = definitions.map(d => d.id);
 
 let dir: string;
 let stdout: string;
-let results: any;
+/** The parts of results.json this test reads. */
+interface Timed {
+  ms: number;
+}
+interface ActivationRecord {
+  forward: Record<string, Timed>;
+  backward: Record<string, Timed>;
+  inspect: {oursForward: {bytes: number; outBytes: number}; compositeForward: {kernels: number}};
+  agreement: {forward: number; backward: number};
+}
+interface Results {
+  backends: {cpu: {error?: string; sizes: Record<string, {activations: Record<string, ActivationRecord>}>}};
+  options: object;
+  machine: {cores: number};
+  summary: {cpu: Record<string, Record<string, {fwdSpeedup: number; bwdSpeedup: number; targets: unknown[]}>>};
+}
+
+let results: Results;
 let markdown: string;
 
 beforeAll(() => {

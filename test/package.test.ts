@@ -4,7 +4,7 @@
  * and from strict TypeScript.
  */
 import {execFileSync} from 'node:child_process';
-import {mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join, resolve} from 'node:path';
 
@@ -26,7 +26,7 @@ beforeAll(() => {
   const tarball = readdirSync(dir).find(f => f.endsWith('.tgz'))!;
   writeFileSync(join(dir, 'package.json'), JSON.stringify({name: 'scratch', private: true, version: '1.0.0'}));
   writeFileSync(join(dir, '.npmrc'), 'ignore-scripts=true\n');
-  const pkg = require('../package.json');
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   runNpm(['install', '--prefer-offline', '--no-audit', '--no-fund', `./${tarball}`,
           `@tensorflow/tfjs-core@${pkg.devDependencies['@tensorflow/tfjs-core']}`,
           `@tensorflow/tfjs-layers@${pkg.devDependencies['@tensorflow/tfjs-layers']}`,

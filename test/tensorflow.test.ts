@@ -12,6 +12,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import {runInThisContext} from 'node:vm';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import * as tfa from '../src';
@@ -529,8 +530,7 @@ test.each(['softmax', 'logSoftmax', 'glu', 'sparsemax'])('tf.grad and tf.grad of
  * the main context's while saving and loading.
  */
 function useMainRealmTypedArrays(): () => void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const main = (require('node:vm') as typeof import('node:vm')).runInThisContext('({Float32Array, Int32Array, Uint8Array})');
+  const main = runInThisContext('({Float32Array, Int32Array, Uint8Array})');
   const g = globalThis as unknown as Record<string, unknown>;
   const saved = {Float32Array: g.Float32Array, Int32Array: g.Int32Array, Uint8Array: g.Uint8Array};
   Object.assign(g, main);

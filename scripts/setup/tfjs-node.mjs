@@ -253,7 +253,7 @@ async function acquireLock(lockDir, log) {
       if (e.code !== 'EEXIST') throw e;
     }
     const pid = Number(readPid(lockDir));
-    let age = 0;
+    let age;
     try {
       age = Date.now() - fs.statSync(lockDir).mtimeMs;
     } catch {
