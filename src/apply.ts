@@ -3,6 +3,7 @@ import type {TensorLike} from '@tensorflow/tfjs-core';
 import type {ActivationDefinition, AxisActivation, Params} from './definition';
 import {kernelName} from './catalogue';
 import {constantsOf} from './params';
+import {axisOutputShape} from './layout';
 
 /** The input as a float32 tensor; `owned` when this call created it and must dispose it. */
 function asFloatTensor(def: ActivationDefinition, x: Tensor | TensorLike): {t: Tensor; owned: boolean} {
@@ -53,10 +54,7 @@ export function resolveAxes(def: AxisActivation, params: Params, rank: number): 
 
 function runAxis(def: AxisActivation, x: Tensor, params: Params): Tensor {
   const axes = resolveAxes(def, params, x.rank);
-  if (def.halvesAxis && x.shape[axes[0]] % 2 !== 0) {
-    throw new Error(`${def.keras}: the size of axis ${axes[0]} must be even to split it in two halves, ` +
-                    `got ${x.shape[axes[0]]} (shape [${x.shape}])`);
-  }
+  axisOutputShape(def, x.shape, axes);  // throws for an odd axis that glu would halve
   const contiguous = axes[axes.length - 1] - axes[0] === axes.length - 1;
   if (contiguous) return engine().runKernel(kernelName(def), {x}, {axes}) as Tensor;
   // Move the axes to the end, run there, and move them back.

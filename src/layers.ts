@@ -23,6 +23,7 @@ import type {ActivationDefinition, OptionsOf, ParamSpec, Params} from './definit
 import {definitions, lookup} from './catalogue';
 import {applyActivation, resolveAxes} from './apply';
 import {normalizeParams} from './params';
+import {axisOutputShape} from './layout';
 
 type Ctor = serialization.SerializableConstructor<serialization.Serializable>;
 
@@ -173,18 +174,7 @@ export function layerClassName(def: ActivationDefinition): string {
 
 function outputShapeOf(def: ActivationDefinition, params: Params, inputShape: Shape): Shape {
   if (def.kind !== 'axis') return inputShape;
-  const axes = resolveAxes(def, params, inputShape.length);
-  if (!def.halvesAxis) return inputShape;
-  const out = [...inputShape];
-  const size = out[axes[0]];
-  if (size != null) {
-    if (size % 2 !== 0) {
-      throw new Error(`${def.keras}: the size of axis ${axes[0]} must be even to split it in two halves, ` +
-                      `got ${size} (input shape [${inputShape.map(s => s ?? 'null')}])`);
-    }
-    out[axes[0]] = size / 2;
-  }
-  return out;
+  return axisOutputShape(def, inputShape, resolveAxes(def, params, inputShape.length));
 }
 
 export type ActivationLayerArgs<P extends readonly ParamSpec[]> = LayerArgs & OptionsOf<P>;

@@ -1,9 +1,12 @@
+import type {AxisActivation} from './definition';
+
 /**
  * An axis activation sees its input as [outer, n, inner]: `axes` must be
  * sorted, non-negative and contiguous (the op transposes when they are not).
  */
 export interface Layout {
   outer: number;
+  /** Length of the (merged) axis. */
   n: number;
   inner: number;
 }
@@ -19,9 +22,27 @@ export function layoutOf(shape: readonly number[], axes: readonly number[]): Lay
   return {outer, n, inner};
 }
 
-/** Output shape of an axis activation (glu halves its axis). */
-export function axisOutputShape(shape: readonly number[], axes: readonly number[], halves: boolean): number[] {
+/** Number of elements of a shape. */
+export function sizeOf(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/**
+ * Output shape of an axis activation (glu halves its axis; an unknown size,
+ * `null` in a layer's shape, stays unknown). Throws when an axis to be
+ * halved has an odd size.
+ */
+export function axisOutputShape<S extends number | null>(def: AxisActivation, shape: readonly S[],
+                                                         axes: readonly number[]): S[] {
   const out = [...shape];
-  if (halves) out[axes[0]] = out[axes[0]] / 2;
+  if (!def.halvesAxis) return out;
+  const size = out[axes[0]];
+  if (size != null) {
+    if (size % 2 !== 0) {
+      throw new Error(`${def.keras}: the size of axis ${axes[0]} must be even to split it in two halves, ` +
+                      `got ${size} (shape [${shape.map(s => s ?? 'null')}])`);
+    }
+    out[axes[0]] = size / 2 as S;
+  }
   return out;
 }

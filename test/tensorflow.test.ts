@@ -617,10 +617,10 @@ test('without a composition, a kernel runs the scalar definition on the tensor v
   const x = tf.tensor1d([-1e20, -3, -0.5, 0, 0.5, 3, NaN]), dy = tf.onesLike(x);
   try {
     (def as {tensorflow?: unknown}).tensorflow = undefined;
-    const n = countLaunches(() => tfa.squareplus(x, {b: 2}));
+    const launched = countLaunches(() => tfa.squareplus(x, {b: 2}));
     const y = tfa.squareplus(x, {b: 2});
     const g = tf.engine().runKernel(tfa.gradKernelName(def), {dy, x}, {u: [2], order: 1}) as tf.Tensor;
-    expect(n).toBe(0);
+    expect(launched).toBe(0);
     expect(Array.from(y.dataSync())).toEqual(Array.from(x.dataSync(), v => Math.fround(v === v ? def.forward(v, [2]) : v)));
     expect(Array.from(g.dataSync())).toEqual(Array.from(x.dataSync(), v => Math.fround(v === v ? def.derivative(v, [2]) : v)));
     tf.dispose([y, g]);
@@ -640,7 +640,7 @@ test('an error inside a composition frees the handles it created', () => {
   try {
     (def as {tensorflow?: unknown}).tensorflow = {
       ...saved,
-      forward: (t, u, n) => n.op('NoSuchOpAnywhere', [n.op('Softplus', [n.f64(t)])]),
+      forward: (t, u, nat) => nat.op('NoSuchOpAnywhere', [nat.op('Softplus', [nat.f64(t)])]),
     } satisfies ElementwiseActivation['tensorflow'];
     expect(() => tfa.softplus(x)).toThrow(/NoSuchOpAnywhere/);
     expect(nativeTensors()).toBe(handles);

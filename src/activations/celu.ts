@@ -41,20 +41,20 @@ export const celu = elementwise({
   },
   tensorflow: {
     // float64 (libtensorflow's float32 Expm1 is off by up to 5 ULP): x > 0 ? x : α·expm1(x/α).
-    forward(x, u, n) {
-      const a = u[0], X = n.f64(x);
-      if (a === 1) return n.maximum(x, n.f32(n.op('Expm1', [n.minimum(X, 0)])));
-      return n.select(n.greater(x, 0), x, n.f32(n.mul(n.op('Expm1', [n.div(X, a)]), a)));
+    forward(x, u, nat) {
+      const a = u[0], X = nat.f64(x);
+      if (a === 1) return nat.maximum(x, nat.f32(nat.op('Expm1', [nat.minimum(X, 0)])));
+      return nat.select(nat.greater(x, 0), x, nat.f32(nat.mul(nat.op('Expm1', [nat.div(X, a)]), a)));
     },
     // f' = exp(min(x, 0)/α), continuous at 0.
-    derivative(x, dy, u, n) {
-      const m = n.minimum(n.f64(x), 0);
-      return n.mul(n.f64(dy), n.op('Exp', [u[0] === 1 ? m : n.div(m, u[0])]));
+    derivative(x, dy, u, nat) {
+      const m = nat.minimum(nat.f64(x), 0);
+      return nat.mul(nat.f64(dy), nat.op('Exp', [u[0] === 1 ? m : nat.div(m, u[0])]));
     },
-    second(x, dy, u, n) {
-      const X = n.f64(x), e = n.op('Exp', [u[0] === 1 ? X : n.div(X, u[0])]);
-      const g = n.mul(n.f64(dy), e);
-      return n.select(n.greater(x, 0), 0, n.f32(u[0] === 1 ? g : n.div(g, u[0])));
+    second(x, dy, u, nat) {
+      const X = nat.f64(x), e = nat.op('Exp', [u[0] === 1 ? X : nat.div(X, u[0])]);
+      const g = nat.mul(nat.f64(dy), e);
+      return nat.select(nat.greater(x, 0), 0, nat.f32(u[0] === 1 ? g : nat.div(g, u[0])));
     },
   },
 });

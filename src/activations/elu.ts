@@ -23,17 +23,17 @@ export const elu = elementwise({
   },
   tensorflow: {
     // float64 expm1 (libtensorflow's Elu computes exp(x) − 1, 0 for |x| < 3e-8; its float32 Expm1 is off by 5 ULP).
-    forward(x, u, n) {
-      if (u[0] === 1) return n.maximum(x, n.f32(n.op('Expm1', [n.minimum(n.f64(x), 0)])));
-      return n.select(n.greater(x, 0), x, n.f32(n.mul(n.op('Expm1', [n.f64(x)]), u[0])));
+    forward(x, u, nat) {
+      if (u[0] === 1) return nat.maximum(x, nat.f32(nat.op('Expm1', [nat.minimum(nat.f64(x), 0)])));
+      return nat.select(nat.greater(x, 0), x, nat.f32(nat.mul(nat.op('Expm1', [nat.f64(x)]), u[0])));
     },
-    derivative(x, dy, u, n) {
-      if (u[0] === 1) return n.mul(n.f64(dy), n.op('Exp', [n.minimum(n.f64(x), 0)]));
-      return n.select(n.greater(x, 0), dy, n.f32(n.mul(n.mul(n.f64(dy), n.op('Exp', [n.f64(x)])), u[0])));
+    derivative(x, dy, u, nat) {
+      if (u[0] === 1) return nat.mul(nat.f64(dy), nat.op('Exp', [nat.minimum(nat.f64(x), 0)]));
+      return nat.select(nat.greater(x, 0), dy, nat.f32(nat.mul(nat.mul(nat.f64(dy), nat.op('Exp', [nat.f64(x)])), u[0])));
     },
-    second(x, dy, u, n) {
-      const g = n.mul(n.f64(dy), n.op('Exp', [n.f64(x)]));
-      return n.select(n.greater(x, 0), 0, n.f32(u[0] === 1 ? g : n.mul(g, u[0])));
+    second(x, dy, u, nat) {
+      const g = nat.mul(nat.f64(dy), nat.op('Exp', [nat.f64(x)]));
+      return nat.select(nat.greater(x, 0), 0, nat.f32(u[0] === 1 ? g : nat.mul(g, u[0])));
     },
   },
 });

@@ -19,8 +19,8 @@ export const exponential = elementwise({
   },
   tensorflow: {
     // float32 Exp is within 1 ULP; the products with dy are formed in float64 (no overflow below the truth's).
-    forward: (x, _u, n) => n.op('Exp', [x]),
-    derivative: (x, dy, _u, n) => n.mul(n.f64(dy), n.op('Exp', [n.f64(x)])),
-    second: (x, dy, _u, n) => n.mul(n.f64(dy), n.op('Exp', [n.f64(x)])),
+    forward: (x, _u, nat) => nat.op('Exp', [x]),
+    derivative: (x, dy, _u, nat) => nat.mul(nat.f64(dy), nat.op('Exp', [nat.f64(x)])),
+    second: (x, dy, _u, nat) => nat.mul(nat.f64(dy), nat.op('Exp', [nat.f64(x)])),
   },
 });

@@ -5,10 +5,10 @@ const C = 0.7978845608028654;  // sqrt(2/pi)
 const K = 0.044715;
 
 /** The tanh form on tensorflow: s = x², z2 = 2C(x + Kx³) and z2' = 2C(1 + 3Kx²), from float64 x. */
-function tanhFormArgs(X: NativeTensor, n: NativeOps): {s: NativeTensor; z2: NativeTensor; dz2: NativeTensor} {
-  const s = n.op('Square', [X]);
-  const z2 = n.mul(X, n.add(n.mul(s, 2 * C * K), 2 * C));
-  return {s, z2, dz2: n.add(n.mul(s, 6 * C * K), 2 * C)};
+function tanhFormArgs(X: NativeTensor, nat: NativeOps): {s: NativeTensor; z2: NativeTensor; dz2: NativeTensor} {
+  const s = nat.op('Square', [X]);
+  const z2 = nat.mul(X, nat.add(nat.mul(s, 2 * C * K), 2 * C));
+  return {s, z2, dz2: nat.add(nat.mul(s, 6 * C * K), 2 * C)};
 }
 
 /**
@@ -103,42 +103,42 @@ export const gelu = elementwise({
   },
   tensorflow: {
     // float64: exact x·erfc(−x/√2)/2; approximate x·σ(2C(x + Kx³)). MulNoNan gives the limit 0 at x = −inf.
-    forward(x, u, n) {
-      const X = n.f64(x);
+    forward(x, u, nat) {
+      const X = nat.f64(x);
       if (u[0]) {
-        const z2 = n.mul(X, n.add(n.mul(n.op('Square', [X]), 2 * C * K), 2 * C));
-        return n.mulNoNan(X, n.op('Sigmoid', [z2]));
+        const z2 = nat.mul(X, nat.add(nat.mul(nat.op('Square', [X]), 2 * C * K), 2 * C));
+        return nat.mulNoNan(X, nat.op('Sigmoid', [z2]));
       }
-      return n.mul(n.mulNoNan(X, n.op('Erfc', [n.mul(X, -Math.SQRT1_2)])), 0.5);
+      return nat.mul(nat.mulNoNan(X, nat.op('Erfc', [nat.mul(X, -Math.SQRT1_2)])), 0.5);
     },
-    derivative(x, dy, u, n) {
-      const X = n.f64(x), DY = n.f64(dy);
+    derivative(x, dy, u, nat) {
+      const X = nat.f64(x), DY = nat.f64(dy);
       if (u[0]) {
         // dy·σ(z2)·(1 + x·σ(−z2)·z2')
-        const {z2, dz2} = tanhFormArgs(X, n);
-        const g = n.op('SoftplusGrad', [DY, z2]);
-        const t = n.mulNoNan(X, n.mulNoNan(dz2, n.op('Sigmoid', [n.op('Neg', [z2])])));
-        return n.mulNoNan(n.add(t, 1), g);
+        const {z2, dz2} = tanhFormArgs(X, nat);
+        const g = nat.op('SoftplusGrad', [DY, z2]);
+        const t = nat.mulNoNan(X, nat.mulNoNan(dz2, nat.op('Sigmoid', [nat.op('Neg', [z2])])));
+        return nat.mulNoNan(nat.add(t, 1), g);
       }
       // Φ(x) + xφ(x) = (erfc(z) − z·e^(−z²)·2/√π)/2, z = −x/√2
-      const z = n.mul(X, -Math.SQRT1_2);
-      const q = n.op('Exp', [n.sub(Math.log(2 / Math.sqrt(Math.PI)), n.op('Square', [z]))]);
-      return n.mul(n.mul(DY, n.sub(n.op('Erfc', [z]), n.mulNoNan(z, q))), 0.5);
+      const z = nat.mul(X, -Math.SQRT1_2);
+      const q = nat.op('Exp', [nat.sub(Math.log(2 / Math.sqrt(Math.PI)), nat.op('Square', [z]))]);
+      return nat.mul(nat.mul(DY, nat.sub(nat.op('Erfc', [z]), nat.mulNoNan(z, q))), 0.5);
     },
-    second(x, dy, u, n) {
-      const X = n.f64(x), DY = n.f64(dy);
+    second(x, dy, u, nat) {
+      const X = nat.f64(x), DY = nat.f64(dy);
       if (u[0]) {
         // f'' = σ'(z2)·(2z2' + x·z2'' − x·tanh(z2/2)·z2'²), z2'' = 12CKx
-        const {s, z2, dz2} = tanhFormArgs(X, n);
-        const q = n.op('SoftplusGrad', [n.op('SoftplusGrad', [DY, z2]), n.op('Neg', [z2])]);
-        const th = n.op('Tanh', [n.mul(z2, 0.5)]);
-        const bracket = n.sub(n.add(n.mul(s, 24 * C * K), 4 * C), n.mul(X, n.mul(th, n.op('Square', [dz2]))));
-        return n.mulNoNan(bracket, q);
+        const {s, z2, dz2} = tanhFormArgs(X, nat);
+        const q = nat.op('SoftplusGrad', [nat.op('SoftplusGrad', [DY, z2]), nat.op('Neg', [z2])]);
+        const th = nat.op('Tanh', [nat.mul(z2, 0.5)]);
+        const bracket = nat.sub(nat.add(nat.mul(s, 24 * C * K), 4 * C), nat.mul(X, nat.mul(th, nat.op('Square', [dz2]))));
+        return nat.mulNoNan(bracket, q);
       }
       // φ(x)(2 − x²) = (1 − s)·e^(−s)·2/√(2π), s = x²/2
-      const s = n.op('Square', [n.mul(X, Math.SQRT1_2)]);
-      const e = n.op('Exp', [n.sub(Math.log(2 / Math.sqrt(2 * Math.PI)), s)]);
-      return n.mul(DY, n.mulNoNan(n.sub(1, s), e));
+      const s = nat.op('Square', [nat.mul(X, Math.SQRT1_2)]);
+      const e = nat.op('Exp', [nat.sub(Math.log(2 / Math.sqrt(2 * Math.PI)), s)]);
+      return nat.mul(DY, nat.mulNoNan(nat.sub(1, s), e));
     },
   },
 });

@@ -48,15 +48,15 @@ export const glu = alongAxis({
   },
   tensorflow: {
     // float64; SoftplusGrad(a, b) = a·σ(b).
-    forward(x, axes, n) {
-      const [a, b] = n.split2(n.f64(x), axes[0]);
-      return n.op('SoftplusGrad', [a, b]);
+    forward(x, axes, nat) {
+      const [a, b] = nat.split2(nat.f64(x), axes[0]);
+      return nat.op('SoftplusGrad', [a, b]);
     },
     // da = dy·σ(b), db = da·a·σ(−b)
-    backward(x, dy, axes, n) {
-      const [a, b] = n.split2(n.f64(x), axes[0]);
-      const da = n.op('SoftplusGrad', [n.f64(dy), b]);
-      return n.concat2(da, n.op('SoftplusGrad', [n.mul(da, a), n.op('Neg', [b])]), axes[0]);
+    backward(x, dy, axes, nat) {
+      const [a, b] = nat.split2(nat.f64(x), axes[0]);
+      const da = nat.op('SoftplusGrad', [nat.f64(dy), b]);
+      return nat.concat2(da, nat.op('SoftplusGrad', [nat.mul(da, a), nat.op('Neg', [b])]), axes[0]);
     },
   },
 });

@@ -22,9 +22,9 @@ export const hardShrink = elementwise({
   },
   tensorflow: {
     // threshold 0 is the identity (derivative 1, as the definition)
-    forward: (x, u, n) => u[0] === 0 ? x : n.select(n.lessEqual(n.op('Abs', [x]), u[0]), 0, x),
-    derivative: (x, dy, u, n) =>
-      u[0] === 0 ? n.add(dy, n.nanOf(x)) : n.select(n.greater(n.op('Abs', [x]), u[0]), dy, n.nanOf(x)),
-    second: (x, dy, _u, n) => n.mul(dy, n.nanOf(x)),
+    forward: (x, u, nat) => u[0] === 0 ? x : nat.select(nat.lessEqual(nat.op('Abs', [x]), u[0]), 0, x),
+    derivative: (x, dy, u, nat) =>
+      u[0] === 0 ? nat.add(dy, nat.nanOf(x)) : nat.select(nat.greater(nat.op('Abs', [x]), u[0]), dy, nat.nanOf(x)),
+    second: (x, dy, _u, nat) => nat.mul(dy, nat.nanOf(x)),
   },
 });

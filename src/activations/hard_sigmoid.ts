@@ -22,8 +22,8 @@ export const hardSigmoid = elementwise({
       return 0.0;`,
   },
   tensorflow: {
-    forward: (x, _u, n) => n.div(n.op('Relu6', [n.add(x, 3)]), 6),
-    derivative: (x, dy, _u, n) => n.select(n.less(n.op('Abs', [x]), 3), n.div(dy, 6), n.nanOf(x)),
-    second: (x, dy, _u, n) => n.mul(dy, n.nanOf(x)),
+    forward: (x, _u, nat) => nat.div(nat.op('Relu6', [nat.add(x, 3)]), 6),
+    derivative: (x, dy, _u, nat) => nat.select(nat.less(nat.op('Abs', [x]), 3), nat.div(dy, 6), nat.nanOf(x)),
+    second: (x, dy, _u, nat) => nat.mul(dy, nat.nanOf(x)),
   },
 });

@@ -20,11 +20,11 @@ export const hardSilu = elementwise({
   },
   tensorflow: {
     // x·(relu6(x + 3)/6): the factor is ≤ 1, so no overflow; MulNoNan gives 0 at x = −inf.
-    forward: (x, _u, n) => n.mulNoNan(x, n.div(n.op('Relu6', [n.add(x, 3)]), 6)),
-    derivative(x, dy, _u, n) {
-      const inner = n.select(n.greater(x, 3), 1, n.div(n.add(n.mul(x, 2), 3), 6));
-      return n.mul(dy, n.select(n.less(x, -3), 0, inner));
+    forward: (x, _u, nat) => nat.mulNoNan(x, nat.div(nat.op('Relu6', [nat.add(x, 3)]), 6)),
+    derivative(x, dy, _u, nat) {
+      const inner = nat.select(nat.greater(x, 3), 1, nat.div(nat.add(nat.mul(x, 2), 3), 6));
+      return nat.mul(dy, nat.select(nat.less(x, -3), 0, inner));
     },
-    second: (x, dy, _u, n) => n.select(n.less(n.op('Abs', [x]), 3), n.div(dy, 3), n.nanOf(x)),
+    second: (x, dy, _u, nat) => nat.select(nat.less(nat.op('Abs', [x]), 3), nat.div(dy, 3), nat.nanOf(x)),
   },
 });

@@ -18,8 +18,8 @@ export const hardTanh = elementwise({
       return 0.0;`,
   },
   tensorflow: {
-    forward: (x, _u, n) => n.clip(x, -1, 1),
-    derivative: (x, dy, _u, n) => n.select(n.less(n.op('Abs', [x]), 1), dy, n.nanOf(x)),
-    second: (x, dy, _u, n) => n.mul(dy, n.nanOf(x)),
+    forward: (x, _u, nat) => nat.clip(x, -1, 1),
+    derivative: (x, dy, _u, nat) => nat.select(nat.less(nat.op('Abs', [x]), 1), dy, nat.nanOf(x)),
+    second: (x, dy, _u, nat) => nat.mul(dy, nat.nanOf(x)),
   },
 });

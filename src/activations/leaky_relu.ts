@@ -21,9 +21,9 @@ export const leakyRelu = elementwise({
       return 0.0;`,
   },
   tensorflow: {
-    forward: (x, u, n) => u[0] === 0 ? n.op('Relu', [x]) : n.op('LeakyRelu', [x], {alpha: {float: u[0]}}),
+    forward: (x, u, nat) => u[0] === 0 ? nat.op('Relu', [x]) : nat.op('LeakyRelu', [x], {alpha: {float: u[0]}}),
     // LeakyReluGrad gives slope·dy at x = 0 itself (TensorFlow's convention at the kink).
-    derivative: (x, dy, u, n) => n.add(n.op('LeakyReluGrad', [dy, x], {alpha: {float: u[0]}}), n.nanOf(x)),
-    second: (x, dy, _u, n) => n.mul(dy, n.nanOf(x)),
+    derivative: (x, dy, u, nat) => nat.add(nat.op('LeakyReluGrad', [dy, x], {alpha: {float: u[0]}}), nat.nanOf(x)),
+    second: (x, dy, _u, nat) => nat.mul(dy, nat.nanOf(x)),
   },
 });

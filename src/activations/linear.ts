@@ -20,7 +20,7 @@ export const linear = elementwise({
   },
   tensorflow: {
     forward: x => x,
-    derivative: (x, dy, _u, n) => n.add(dy, n.nanOf(x)),
-    second: (x, dy, _u, n) => n.mul(dy, n.nanOf(x)),
+    derivative: (x, dy, _u, nat) => nat.add(dy, nat.nanOf(x)),
+    second: (x, dy, _u, nat) => nat.mul(dy, nat.nanOf(x)),
   },
 });

@@ -20,13 +20,13 @@ export const logSigmoid = elementwise({
   },
   tensorflow: {
     // float64 (float32 Softplus is off by up to 7 ULP).
-    forward: (x, _u, n) => n.op('Neg', [n.op('Softplus', [n.op('Neg', [n.f64(x)])])]),
-    derivative: (x, dy, _u, n) => n.op('SoftplusGrad', [n.f64(dy), n.op('Neg', [n.f64(x)])]),
+    forward: (x, _u, nat) => nat.op('Neg', [nat.op('Softplus', [nat.op('Neg', [nat.f64(x)])])]),
+    derivative: (x, dy, _u, nat) => nat.op('SoftplusGrad', [nat.f64(dy), nat.op('Neg', [nat.f64(x)])]),
     // −dy·σ(x)σ(−x)
-    second(x, dy, _u, n) {
-      const X = n.f64(x);
-      const q = n.op('SoftplusGrad', [n.op('SoftplusGrad', [n.f64(dy), X]), n.op('Neg', [X])]);
-      return n.op('Neg', [q]);
+    second(x, dy, _u, nat) {
+      const X = nat.f64(x);
+      const q = nat.op('SoftplusGrad', [nat.op('SoftplusGrad', [nat.f64(dy), X]), nat.op('Neg', [X])]);
+      return nat.op('Neg', [q]);
     },
   },
 });

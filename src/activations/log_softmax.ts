@@ -53,26 +53,26 @@ export const logSoftmax = alongAxis({
   tensorflow: {
     // float64. With z = x − max, y = z − log1p(δ), δ = Σ_{z<0} e^z + (#maxima − 1): the two sums stay
     // apart, so a δ ≪ 1 keeps its digits (log Σ e^z would round 1 + δ and lose y at the maximum).
-    forward(x, axes, n) {
-      const X = n.f64(x);
-      const z = n.sub(X, n.max(X, axes));
-      const s = n.op('Sign', [z]);  // −1 below the maximum, 0 at it
+    forward(x, axes, nat) {
+      const X = nat.f64(x);
+      const z = nat.sub(X, nat.max(X, axes));
+      const s = nat.op('Sign', [z]);  // −1 below the maximum, 0 at it
       const count = axes.reduce((p, a) => p * x.shape[a], 1);
-      const delta = n.sub(n.add(n.sum(s, axes), count - 1), n.sum(n.mul(n.op('Exp', [z]), s), axes));
-      return n.sub(z, n.op('Log1p', [delta]));
+      const delta = nat.sub(nat.add(nat.sum(s, axes), count - 1), nat.sum(nat.mul(nat.op('Exp', [z]), s), axes));
+      return nat.sub(z, nat.op('Log1p', [delta]));
     },
     // dx = dy − p·Σdy = dy·(1 − p) − p·(Σdy − dy), with 1 − p = (δ − expm1(z))/(1 + δ) and
     // Σdy − dy = (Σ_max dy − dy) + Σ_below dy: no cancellation when p ≈ 1 (confident rows).
-    backward(x, dy, axes, n) {
-      const X = n.f64(x), DY = n.f64(dy);
-      const z = n.sub(X, n.max(X, axes));
-      const s = n.op('Sign', [z]), e = n.op('Exp', [z]);
+    backward(x, dy, axes, nat) {
+      const X = nat.f64(x), DY = nat.f64(dy);
+      const z = nat.sub(X, nat.max(X, axes));
+      const s = nat.op('Sign', [z]), e = nat.op('Exp', [z]);
       const count = axes.reduce((p, a) => p * x.shape[a], 1);
-      const delta = n.sub(n.add(n.sum(s, axes), count - 1), n.sum(n.mul(e, s), axes));
-      const total = n.add(delta, 1);
-      const q = n.div(n.sub(delta, n.op('Expm1', [z])), total);
-      const rest = n.sub(n.sub(n.sum(n.mul(DY, n.add(s, 1)), axes), DY), n.sum(n.mul(DY, s), axes));
-      return n.sub(n.mul(DY, q), n.mul(n.div(e, total), rest));
+      const delta = nat.sub(nat.add(nat.sum(s, axes), count - 1), nat.sum(nat.mul(e, s), axes));
+      const total = nat.add(delta, 1);
+      const q = nat.div(nat.sub(delta, nat.op('Expm1', [z])), total);
+      const rest = nat.sub(nat.sub(nat.sum(nat.mul(DY, nat.add(s, 1)), axes), DY), nat.sum(nat.mul(DY, s), axes));
+      return nat.sub(nat.mul(DY, q), nat.mul(nat.div(e, total), rest));
     },
   },
 });

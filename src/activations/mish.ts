@@ -67,27 +67,27 @@ export const mish = elementwise({
   },
   tensorflow: {
     // float64; T = tanh(softplus(x)), S = sech²(softplus(x)).
-    forward(x, _u, n) {
-      const X = n.f64(x);
-      return n.mulNoNan(X, n.op('Tanh', [n.op('Softplus', [X])]));
+    forward(x, _u, nat) {
+      const X = nat.f64(x);
+      return nat.mulNoNan(X, nat.op('Tanh', [nat.op('Softplus', [X])]));
     },
     // dy·(T + x·σ(x)·S), S as 1 − T² (its loss for x > 19 is below the result's precision)
-    derivative(x, dy, _u, n) {
-      const X = n.f64(x), DY = n.f64(dy);
-      const t = n.op('Tanh', [n.op('Softplus', [X])]);
-      const s = n.sub(1, n.op('Square', [t]));
-      const g = n.op('SoftplusGrad', [DY, X]);
-      return n.add(n.mul(t, DY), n.mulNoNan(X, n.mul(g, s)));
+    derivative(x, dy, _u, nat) {
+      const X = nat.f64(x), DY = nat.f64(dy);
+      const t = nat.op('Tanh', [nat.op('Softplus', [X])]);
+      const s = nat.sub(1, nat.op('Square', [t]));
+      const g = nat.op('SoftplusGrad', [DY, X]);
+      return nat.add(nat.mul(t, DY), nat.mulNoNan(X, nat.mul(g, s)));
     },
     // dy·σ(x)·S·(2 + x·(σ(−x) − 2Tσ(x))), S = 1/cosh²(softplus(x)) (1 − T² is 0 for x > 19)
-    second(x, dy, _u, n) {
-      const X = n.f64(x), DY = n.f64(dy);
-      const sp = n.op('Softplus', [X]);
-      const t = n.op('Tanh', [sp]);
-      const s = n.op('Reciprocal', [n.op('Square', [n.op('Cosh', [sp])])]);
-      const w = n.sub(n.op('Sigmoid', [n.op('Neg', [X])]), n.mul(n.mul(t, n.op('Sigmoid', [X])), 2));
-      const g = n.op('SoftplusGrad', [DY, X]);
-      return n.mulNoNan(n.add(n.mul(X, w), 2), n.mul(g, s));
+    second(x, dy, _u, nat) {
+      const X = nat.f64(x), DY = nat.f64(dy);
+      const sp = nat.op('Softplus', [X]);
+      const t = nat.op('Tanh', [sp]);
+      const s = nat.op('Reciprocal', [nat.op('Square', [nat.op('Cosh', [sp])])]);
+      const w = nat.sub(nat.op('Sigmoid', [nat.op('Neg', [X])]), nat.mul(nat.mul(t, nat.op('Sigmoid', [X])), 2));
+      const g = nat.op('SoftplusGrad', [DY, X]);
+      return nat.mulNoNan(nat.add(nat.mul(X, w), 2), nat.mul(g, s));
     },
   },
 });

@@ -55,33 +55,33 @@ export const relu = elementwise({
       return 0.0;`,
   },
   tensorflow: {
-    forward(x, u, n) {
+    forward(x, u, nat) {
       const s = u[0], m = u[1], t = u[2], hasMax = m === m;
       if (t === 0) {
-        if (!hasMax) return s === 0 ? n.op('Relu', [x]) : n.op('LeakyRelu', [x], {alpha: {float: s}});
-        if (s === 0) return m === 6 ? n.op('Relu6', [x]) : n.clip(x, 0, m);
-        if (s > 0) return n.minimum(n.op('LeakyRelu', [x], {alpha: {float: s}}), m);
-        return n.select(n.greater(x, 0), n.minimum(x, m), n.mul(x, s));
+        if (!hasMax) return s === 0 ? nat.op('Relu', [x]) : nat.op('LeakyRelu', [x], {alpha: {float: s}});
+        if (s === 0) return m === 6 ? nat.op('Relu6', [x]) : nat.clip(x, 0, m);
+        if (s > 0) return nat.minimum(nat.op('LeakyRelu', [x], {alpha: {float: s}}), m);
+        return nat.select(nat.greater(x, 0), nat.minimum(x, m), nat.mul(x, s));
       }
-      const above = hasMax ? n.clip(x, 0, m) : x;
-      if (s === 0) return n.select(n.lessEqual(x, t), 0, above);
+      const above = hasMax ? nat.clip(x, 0, m) : x;
+      if (s === 0) return nat.select(nat.lessEqual(x, t), 0, above);
       // below t: s·(x − t) in float64 (t need not be a float32, and x − t must not overflow)
-      return n.select(n.greater(x, t), above, n.f32(n.mul(n.sub(n.f64(x), t), s)));
+      return nat.select(nat.greater(x, t), above, nat.f32(nat.mul(nat.sub(nat.f64(x), t), s)));
     },
     // ReluGrad/LeakyReluGrad/Relu6Grad follow TensorFlow at the kinks themselves (x = 0 gives slope·dy, x = 6 gives 0).
-    derivative(x, dy, u, n) {
+    derivative(x, dy, u, nat) {
       const s = u[0], m = u[1], t = u[2], hasMax = m === m;
       if (t === 0) {
-        if (s === 0 && m === 6) return n.add(n.op('Relu6Grad', [dy, x]), n.nanOf(x));
-        const g = s === 0 ? n.op('ReluGrad', [dy, x]) : n.op('LeakyReluGrad', [dy, x], {alpha: {float: s}});
-        const r = n.add(g, n.nanOf(x));
-        return hasMax ? n.select(n.greater(x, m), 0, r) : r;
+        if (s === 0 && m === 6) return nat.add(nat.op('Relu6Grad', [dy, x]), nat.nanOf(x));
+        const g = s === 0 ? nat.op('ReluGrad', [dy, x]) : nat.op('LeakyReluGrad', [dy, x], {alpha: {float: s}});
+        const r = nat.add(g, nat.nanOf(x));
+        return hasMax ? nat.select(nat.greater(x, m), 0, r) : r;
       }
       // [x > t and (no max or 0 ≤ x ≤ m)]·dy + [x < t]·s·dy
-      let inside = n.greater(x, t);
-      if (hasMax) inside = n.op('LogicalAnd', [inside, n.op('LogicalAnd', [n.greaterEqual(x, 0), n.lessEqual(x, m)])]);
-      return n.select(inside, dy, s === 0 ? n.nanOf(x) : n.select(n.less(x, t), n.mul(dy, s), n.nanOf(x)));
+      let inside = nat.greater(x, t);
+      if (hasMax) inside = nat.op('LogicalAnd', [inside, nat.op('LogicalAnd', [nat.greaterEqual(x, 0), nat.lessEqual(x, m)])]);
+      return nat.select(inside, dy, s === 0 ? nat.nanOf(x) : nat.select(nat.less(x, t), nat.mul(dy, s), nat.nanOf(x)));
     },
-    second: (x, dy, _u, n) => n.mul(dy, n.nanOf(x)),
+    second: (x, dy, _u, nat) => nat.mul(dy, nat.nanOf(x)),
   },
 });

@@ -18,8 +18,8 @@ export const relu6 = elementwise({
       return 0.0;`,
   },
   tensorflow: {
-    forward: (x, _u, n) => n.op('Relu6', [x]),
-    derivative: (x, dy, _u, n) => n.add(n.op('Relu6Grad', [dy, x]), n.nanOf(x)),
-    second: (x, dy, _u, n) => n.mul(dy, n.nanOf(x)),
+    forward: (x, _u, nat) => nat.op('Relu6', [x]),
+    derivative: (x, dy, _u, nat) => nat.add(nat.op('Relu6Grad', [dy, x]), nat.nanOf(x)),
+    second: (x, dy, _u, nat) => nat.mul(dy, nat.nanOf(x)),
   },
 });

@@ -25,11 +25,11 @@ export const selu = elementwise({
   },
   tensorflow: {
     // float64 expm1/exp for x ≤ 0 (libtensorflow's Selu computes exp(x) − 1; its SeluGrad cancels for x ≪ 0).
-    forward: (x, _u, n) =>
-      n.select(n.greater(x, 0), n.mul(x, SCALE), n.f32(n.mul(n.op('Expm1', [n.f64(x)]), SCALE * ALPHA))),
-    derivative: (x, dy, _u, n) => n.select(n.greater(x, 0), n.mul(dy, SCALE),
-                                           n.f32(n.mul(n.mul(n.f64(dy), n.op('Exp', [n.f64(x)])), SCALE * ALPHA))),
-    second: (x, dy, _u, n) =>
-      n.select(n.greater(x, 0), 0, n.f32(n.mul(n.mul(n.f64(dy), n.op('Exp', [n.f64(x)])), SCALE * ALPHA))),
+    forward: (x, _u, nat) =>
+      nat.select(nat.greater(x, 0), nat.mul(x, SCALE), nat.f32(nat.mul(nat.op('Expm1', [nat.f64(x)]), SCALE * ALPHA))),
+    derivative: (x, dy, _u, nat) => nat.select(nat.greater(x, 0), nat.mul(dy, SCALE),
+                                           nat.f32(nat.mul(nat.mul(nat.f64(dy), nat.op('Exp', [nat.f64(x)])), SCALE * ALPHA))),
+    second: (x, dy, _u, nat) =>
+      nat.select(nat.greater(x, 0), 0, nat.f32(nat.mul(nat.mul(nat.f64(dy), nat.op('Exp', [nat.f64(x)])), SCALE * ALPHA))),
   },
 });

@@ -21,15 +21,15 @@ export const sigmoid = elementwise({
   },
   tensorflow: {
     // float64 (float32 Sigmoid is off by up to 6 ULP). σ' = σ(x)σ(−x) as two SoftplusGrads (dy·σ(·)).
-    forward: (x, _u, n) => n.op('Sigmoid', [n.f64(x)]),
-    derivative(x, dy, _u, n) {
-      const X = n.f64(x);
-      return n.op('SoftplusGrad', [n.op('SoftplusGrad', [n.f64(dy), X]), n.op('Neg', [X])]);
+    forward: (x, _u, nat) => nat.op('Sigmoid', [nat.f64(x)]),
+    derivative(x, dy, _u, nat) {
+      const X = nat.f64(x);
+      return nat.op('SoftplusGrad', [nat.op('SoftplusGrad', [nat.f64(dy), X]), nat.op('Neg', [X])]);
     },
-    second(x, dy, _u, n) {
-      const X = n.f64(x), nx = n.op('Neg', [X]);
-      const q = n.op('SoftplusGrad', [n.op('SoftplusGrad', [n.f64(dy), X]), nx]);
-      return n.mul(q, n.op('Tanh', [n.mul(nx, 0.5)]));
+    second(x, dy, _u, nat) {
+      const X = nat.f64(x), nx = nat.op('Neg', [X]);
+      const q = nat.op('SoftplusGrad', [nat.op('SoftplusGrad', [nat.f64(dy), X]), nx]);
+      return nat.mul(q, nat.op('Tanh', [nat.mul(nx, 0.5)]));
     },
   },
 });

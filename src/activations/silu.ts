@@ -33,21 +33,21 @@ export const silu = elementwise({
   },
   tensorflow: {
     // float64; MulNoNan gives the limits at ±inf where a factor is exactly 0.
-    forward(x, _u, n) {
-      const X = n.f64(x);
-      return n.mulNoNan(X, n.op('Sigmoid', [X]));
+    forward(x, _u, nat) {
+      const X = nat.f64(x);
+      return nat.mulNoNan(X, nat.op('Sigmoid', [X]));
     },
     // dy·σ(x)·(1 + x·σ(−x))
-    derivative(x, dy, _u, n) {
-      const X = n.f64(x);
-      const g = n.op('SoftplusGrad', [n.f64(dy), X]);
-      return n.mulNoNan(n.add(n.mulNoNan(X, n.op('Sigmoid', [n.op('Neg', [X])])), 1), g);
+    derivative(x, dy, _u, nat) {
+      const X = nat.f64(x);
+      const g = nat.op('SoftplusGrad', [nat.f64(dy), X]);
+      return nat.mulNoNan(nat.add(nat.mulNoNan(X, nat.op('Sigmoid', [nat.op('Neg', [X])])), 1), g);
     },
     // dy·σ'(x)·(2 − x·tanh(x/2))
-    second(x, dy, _u, n) {
-      const X = n.f64(x);
-      const q = n.op('SoftplusGrad', [n.op('SoftplusGrad', [n.f64(dy), X]), n.op('Neg', [X])]);
-      return n.mulNoNan(n.sub(2, n.mul(X, n.op('Tanh', [n.mul(X, 0.5)]))), q);
+    second(x, dy, _u, nat) {
+      const X = nat.f64(x);
+      const q = nat.op('SoftplusGrad', [nat.op('SoftplusGrad', [nat.f64(dy), X]), nat.op('Neg', [X])]);
+      return nat.mulNoNan(nat.sub(2, nat.mul(X, nat.op('Tanh', [nat.mul(X, 0.5)]))), q);
     },
   },
 });

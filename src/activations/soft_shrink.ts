@@ -25,12 +25,12 @@ export const softShrink = elementwise({
   },
   tensorflow: {
     // x − clip(x, −t, t); in float64 when t is not a float32, so x − t is rounded once.
-    forward(x, u, n) {
-      const v = Math.fround(u[0]) === u[0] ? x : n.f64(x);
-      return n.sub(v, n.clip(v, -u[0], u[0]));
+    forward(x, u, nat) {
+      const v = Math.fround(u[0]) === u[0] ? x : nat.f64(x);
+      return nat.sub(v, nat.clip(v, -u[0], u[0]));
     },
-    derivative: (x, dy, u, n) =>  // threshold 0 is the identity (derivative 1, as the definition)
-      u[0] === 0 ? n.add(dy, n.nanOf(x)) : n.select(n.greater(n.op('Abs', [x]), u[0]), dy, n.nanOf(x)),
-    second: (x, dy, _u, n) => n.mul(dy, n.nanOf(x)),
+    derivative: (x, dy, u, nat) =>  // threshold 0 is the identity (derivative 1, as the definition)
+      u[0] === 0 ? nat.add(dy, nat.nanOf(x)) : nat.select(nat.greater(nat.op('Abs', [x]), u[0]), dy, nat.nanOf(x)),
+    second: (x, dy, _u, nat) => nat.mul(dy, nat.nanOf(x)),
   },
 });

@@ -51,30 +51,30 @@ export const softmax = alongAxis({
   },
   tensorflow: {
     // float64, so x − max is exact. Native Softmax when the axes are the last ones (merged by a reshape).
-    forward(x, axes, n) {
-      const X = n.f64(x), rank = x.shape.length;
+    forward(x, axes, nat) {
+      const X = nat.f64(x), rank = x.shape.length;
       if (axes[axes.length - 1] === rank - 1) {
-        if (axes.length === 1) return n.op('Softmax', [X]);
-        return n.reshape(n.op('Softmax', [n.reshape(X, [...x.shape.slice(0, axes[0]), -1])]), x.shape);
+        if (axes.length === 1) return nat.op('Softmax', [X]);
+        return nat.reshape(nat.op('Softmax', [nat.reshape(X, [...x.shape.slice(0, axes[0]), -1])]), x.shape);
       }
-      const e = n.op('Exp', [n.sub(X, n.max(X, axes))]);
-      return n.div(e, n.sum(e, axes));
+      const e = nat.op('Exp', [nat.sub(X, nat.max(X, axes))]);
+      return nat.div(e, nat.sum(e, axes));
     },
     // dx = y(dy − Σ dy·y), written as y(D − Σ D·y) with D = dy − c: equal for any c, and with c the
     // dy of the maximum, D is exactly 0 there, so a dominant y ≈ 1 does not cancel (1 − y can be 1e-30).
-    backward(x, dy, axes, n) {
-      const X = n.f64(x), DY = n.f64(dy), rank = x.shape.length;
-      const z = n.sub(X, n.max(X, axes));
+    backward(x, dy, axes, nat) {
+      const X = nat.f64(x), DY = nat.f64(dy), rank = x.shape.length;
+      const z = nat.sub(X, nat.max(X, axes));
       let y;
       if (axes.length === 1 && axes[0] === rank - 1) {
-        y = n.op('Softmax', [X]);
+        y = nat.op('Softmax', [X]);
       } else {
-        const e = n.op('Exp', [z]);
-        y = n.div(e, n.sum(e, axes));
+        const e = nat.op('Exp', [z]);
+        y = nat.div(e, nat.sum(e, axes));
       }
-      const atMax = n.add(n.op('Sign', [z]), 1);  // 1 at the maxima, 0 below
-      const d = n.sub(DY, n.sum(n.mul(DY, atMax), axes));
-      return n.mul(y, n.sub(d, n.sum(n.mul(d, y), axes)));
+      const atMax = nat.add(nat.op('Sign', [z]), 1);  // 1 at the maxima, 0 below
+      const d = nat.sub(DY, nat.sum(nat.mul(DY, atMax), axes));
+      return nat.mul(y, nat.sub(d, nat.sum(nat.mul(d, y), axes)));
     },
   },
 });

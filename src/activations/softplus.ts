@@ -20,11 +20,11 @@ export const softplus = elementwise({
   },
   tensorflow: {
     // float64 (float32 Softplus is off by up to 7 ULP); SoftplusGrad(dy, x) = dy·σ(x).
-    forward: (x, _u, n) => n.op('Softplus', [n.f64(x)]),
-    derivative: (x, dy, _u, n) => n.op('SoftplusGrad', [n.f64(dy), n.f64(x)]),
-    second(x, dy, _u, n) {
-      const X = n.f64(x);
-      return n.op('SoftplusGrad', [n.op('SoftplusGrad', [n.f64(dy), X]), n.op('Neg', [X])]);
+    forward: (x, _u, nat) => nat.op('Softplus', [nat.f64(x)]),
+    derivative: (x, dy, _u, nat) => nat.op('SoftplusGrad', [nat.f64(dy), nat.f64(x)]),
+    second(x, dy, _u, nat) {
+      const X = nat.f64(x);
+      return nat.op('SoftplusGrad', [nat.op('SoftplusGrad', [nat.f64(dy), X]), nat.op('Neg', [X])]);
     },
   },
 });

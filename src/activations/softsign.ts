@@ -29,13 +29,13 @@ export const softsign = elementwise({
   },
   tensorflow: {
     // float32 Softsign is within 1 ULP, but gives NaN at ±inf: clip to ±max float32 first.
-    forward: (x, _u, n) => n.op('Softsign', [n.clip(x, -3.4028234663852886e38, 3.4028234663852886e38)]),
+    forward: (x, _u, nat) => nat.op('Softsign', [nat.clip(x, -3.4028234663852886e38, 3.4028234663852886e38)]),
     // float64, so (1 + |x|)² cannot overflow
-    derivative: (x, dy, _u, n) => n.op('SoftsignGrad', [n.f64(dy), n.f64(x)]),
-    second(x, dy, _u, n) {
-      const X = n.f64(x);
-      const g = n.op('SoftsignGrad', [n.f64(dy), X]);
-      return n.mul(n.div(n.mul(g, n.op('Sign', [X])), n.add(n.op('Abs', [X]), 1)), -2);
+    derivative: (x, dy, _u, nat) => nat.op('SoftsignGrad', [nat.f64(dy), nat.f64(x)]),
+    second(x, dy, _u, nat) {
+      const X = nat.f64(x);
+      const g = nat.op('SoftsignGrad', [nat.f64(dy), X]);
+      return nat.mul(nat.div(nat.mul(g, nat.op('Sign', [X])), nat.add(nat.op('Abs', [X]), 1)), -2);
     },
   },
 });

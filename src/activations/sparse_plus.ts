@@ -19,8 +19,8 @@ export const sparsePlus = elementwise({
   },
   tensorflow: {
     // max(x, (clip(x, −1, 1) + 1)²/4): equal to the three pieces, since (x + 1)²/4 ≥ x.
-    forward: (x, _u, n) => n.maximum(x, n.mul(n.op('SquaredDifference', [n.clip(x, -1, 1), -1]), 0.25)),
-    derivative: (x, dy, _u, n) => n.mul(n.mul(dy, n.add(n.clip(x, -1, 1), 1)), 0.5),
-    second: (x, dy, _u, n) => n.select(n.less(n.op('Abs', [x]), 1), n.mul(dy, 0.5), n.nanOf(x)),
+    forward: (x, _u, nat) => nat.maximum(x, nat.mul(nat.op('SquaredDifference', [nat.clip(x, -1, 1), -1]), 0.25)),
+    derivative: (x, dy, _u, nat) => nat.mul(nat.mul(dy, nat.add(nat.clip(x, -1, 1), 1)), 0.5),
+    second: (x, dy, _u, nat) => nat.select(nat.less(nat.op('Abs', [x]), 1), nat.mul(dy, 0.5), nat.nanOf(x)),
   },
 });

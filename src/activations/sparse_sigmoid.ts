@@ -18,8 +18,8 @@ export const sparseSigmoid = elementwise({
       return 0.0;`,
   },
   tensorflow: {
-    forward: (x, _u, n) => n.mul(n.add(n.clip(x, -1, 1), 1), 0.5),
-    derivative: (x, dy, _u, n) => n.select(n.less(n.op('Abs', [x]), 1), n.mul(dy, 0.5), n.nanOf(x)),
-    second: (x, dy, _u, n) => n.mul(dy, n.nanOf(x)),
+    forward: (x, _u, nat) => nat.mul(nat.add(nat.clip(x, -1, 1), 1), 0.5),
+    derivative: (x, dy, _u, nat) => nat.select(nat.less(nat.op('Abs', [x]), 1), nat.mul(dy, 0.5), nat.nanOf(x)),
+    second: (x, dy, _u, nat) => nat.mul(dy, nat.nanOf(x)),
   },
 });

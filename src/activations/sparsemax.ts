@@ -59,26 +59,26 @@ export const sparsemax = alongAxis({
     // float64 (x − τ cancels in float32), with the axis moved last. As the cpu loop: z = x sorted
     // descending (TopKV2), c = cumsum(z), support = {r: 1 + r·z_r > c_r}, τ = (Σ_support z − 1)/|support|.
     // MulNoNan keeps −inf entries out of the sum; a NaN in a slice makes its τ NaN.
-    forward(x, axes, n) {
+    forward(x, axes, nat) {
       const rank = x.shape.length, axis = axes[0], len = x.shape[axis], last = rank - 1;
       const perm = [...Array(rank).keys()].filter(d => d !== axis).concat(axis);
-      const X = n.f64(x);
-      const v = axis === last ? X : n.op('Transpose', [X, n.ints(perm)], {Tperm: {type: 'int32'}});
-      const [z] = n.ops('TopKV2', [v, n.ints(len)], {sorted: true}, 2);
-      const c = n.op('Cumsum', [z, n.ints(last)], {Tidx: {type: 'int32'}});
-      const r = n.f64(n.ints(Array.from({length: len}, (_, i) => i + 1)));
-      const on = n.f64(n.greater(n.add(n.mul(z, r), 1), c));
-      const tau = n.add(n.div(n.sub(n.sum(n.mulNoNan(z, on), [last]), 1), n.sum(on, [last])),
-                        n.sum(n.nanOf(v), [last]));
-      const y = n.op('Relu', [n.sub(v, tau)]);
+      const X = nat.f64(x);
+      const v = axis === last ? X : nat.op('Transpose', [X, nat.ints(perm)], {Tperm: {type: 'int32'}});
+      const [z] = nat.ops('TopKV2', [v, nat.ints(len)], {sorted: true}, 2);
+      const c = nat.op('Cumsum', [z, nat.ints(last)], {Tidx: {type: 'int32'}});
+      const r = nat.f64(nat.ints(Array.from({length: len}, (_, i) => i + 1)));
+      const on = nat.f64(nat.greater(nat.add(nat.mul(z, r), 1), c));
+      const tau = nat.add(nat.div(nat.sub(nat.sum(nat.mulNoNan(z, on), [last]), 1), nat.sum(on, [last])),
+                        nat.sum(nat.nanOf(v), [last]));
+      const y = nat.op('Relu', [nat.sub(v, tau)]);
       if (axis === last) return y;
-      return n.op('Transpose', [y, n.ints(perm.map((_, i) => perm.indexOf(i)))], {Tperm: {type: 'int32'}});
+      return nat.op('Transpose', [y, nat.ints(perm.map((_, i) => perm.indexOf(i)))], {Tperm: {type: 'int32'}});
     },
     // on the support (y > 0): dy − mean_support(dy); 0 elsewhere (and on NaN slices, as the cpu loop)
-    backward(x, dy, axes, n) {
-      const m = n.f64(n.greater(this.forward!(x, axes, n), 0)), DY = n.f64(dy);
-      const mean = n.op('DivNoNan', [n.sum(n.mulNoNan(DY, m), axes), n.sum(m, axes)]);
-      return n.mulNoNan(n.sub(DY, mean), m);
+    backward(x, dy, axes, nat) {
+      const m = nat.f64(nat.greater(this.forward!(x, axes, nat), 0)), DY = nat.f64(dy);
+      const mean = nat.op('DivNoNan', [nat.sum(nat.mulNoNan(DY, m), axes), nat.sum(m, axes)]);
+      return nat.mulNoNan(nat.sub(DY, mean), m);
     },
   },
 });

@@ -48,22 +48,22 @@ export const squareplus = elementwise({
   },
   tensorflow: {
     // (x + √(x² + b))/2 = (√b/2)·exp(asinh(x/√b)) in float64: no cancellation for x ≪ 0, no x² to overflow.
-    forward(x, u, n) {
-      if (u[0] === 0) return n.op('Relu', [x]);
+    forward(x, u, nat) {
+      if (u[0] === 0) return nat.op('Relu', [x]);
       const r = Math.sqrt(u[0]);
-      return n.mul(n.op('Exp', [n.op('Asinh', [n.div(n.f64(x), r)])]), r / 2);
+      return nat.mul(nat.op('Exp', [nat.op('Asinh', [nat.div(nat.f64(x), r)])]), r / 2);
     },
     // f' = (1 + x/√(x² + b))/2 = σ(2·asinh(x/√b))
-    derivative(x, dy, u, n) {
-      if (u[0] === 0) return n.mul(dy, n.add(n.mul(n.op('Sign', [x]), 0.5), 0.5));
-      const a = n.op('Asinh', [n.div(n.f64(x), Math.sqrt(u[0]))]);
-      return n.op('SoftplusGrad', [n.f64(dy), n.mul(a, 2)]);
+    derivative(x, dy, u, nat) {
+      if (u[0] === 0) return nat.mul(dy, nat.add(nat.mul(nat.op('Sign', [x]), 0.5), 0.5));
+      const a = nat.op('Asinh', [nat.div(nat.f64(x), Math.sqrt(u[0]))]);
+      return nat.op('SoftplusGrad', [nat.f64(dy), nat.mul(a, 2)]);
     },
     // f'' = b/(2(x² + b)^1.5)
-    second(x, dy, u, n) {
-      if (u[0] === 0) return n.mul(dy, n.nanOf(x));
-      const X = n.f64(x);
-      return n.mul(n.mul(n.f64(dy), n.op('Pow', [n.add(n.op('Square', [X]), u[0]), -1.5])), u[0] / 2);
+    second(x, dy, u, nat) {
+      if (u[0] === 0) return nat.mul(dy, nat.nanOf(x));
+      const X = nat.f64(x);
+      return nat.mul(nat.mul(nat.f64(dy), nat.op('Pow', [nat.add(nat.op('Square', [X]), u[0]), -1.5])), u[0] / 2);
     },
   },
 });

@@ -20,13 +20,13 @@ export const tanh = elementwise({
   },
   tensorflow: {
     // float64 (float32 Tanh is off by up to 5 ULP); sech² as 1/cosh² (TanhGrad's 1 − y² cancels).
-    forward: (x, _u, n) => n.op('Tanh', [n.f64(x)]),
-    derivative(x, dy, _u, n) {
-      return n.div(n.f64(dy), n.op('Square', [n.op('Cosh', [n.f64(x)])]));
+    forward: (x, _u, nat) => nat.op('Tanh', [nat.f64(x)]),
+    derivative(x, dy, _u, nat) {
+      return nat.div(nat.f64(dy), nat.op('Square', [nat.op('Cosh', [nat.f64(x)])]));
     },
-    second(x, dy, _u, n) {
-      const X = n.f64(x);
-      return n.mul(n.div(n.mul(n.f64(dy), n.op('Tanh', [X])), n.op('Square', [n.op('Cosh', [X])])), -2);
+    second(x, dy, _u, nat) {
+      const X = nat.f64(x);
+      return nat.mul(nat.div(nat.mul(nat.f64(dy), nat.op('Tanh', [X])), nat.op('Square', [nat.op('Cosh', [X])])), -2);
     },
   },
 });

@@ -24,14 +24,14 @@ export const tanhShrink = elementwise({
   },
   tensorflow: {
     // float64: x³/3 for |x| < 2.5e-4 (the next term is below 0.5 ULP), else x − tanh(x) (float64 cancels < 0.2 ULP there).
-    forward(x, _u, n) {
-      const X = n.f64(x), s = n.op('Square', [X]);
-      return n.select(n.less(s, 6.25e-8), n.mul(n.mul(s, X), 1 / 3), n.sub(X, n.op('Tanh', [X])));
+    forward(x, _u, nat) {
+      const X = nat.f64(x), s = nat.op('Square', [X]);
+      return nat.select(nat.less(s, 6.25e-8), nat.mul(nat.mul(s, X), 1 / 3), nat.sub(X, nat.op('Tanh', [X])));
     },
-    derivative: (x, dy, _u, n) => n.mul(n.f64(dy), n.op('Square', [n.op('Tanh', [n.f64(x)])])),
-    second(x, dy, _u, n) {
-      const X = n.f64(x);
-      return n.mul(n.div(n.mul(n.f64(dy), n.op('Tanh', [X])), n.op('Square', [n.op('Cosh', [X])])), 2);
+    derivative: (x, dy, _u, nat) => nat.mul(nat.f64(dy), nat.op('Square', [nat.op('Tanh', [nat.f64(x)])])),
+    second(x, dy, _u, nat) {
+      const X = nat.f64(x);
+      return nat.mul(nat.div(nat.mul(nat.f64(dy), nat.op('Tanh', [X])), nat.op('Square', [nat.op('Cosh', [X])])), 2);
     },
   },
 });

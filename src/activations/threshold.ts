@@ -23,8 +23,8 @@ export const threshold = elementwise({
       return 0.0;`,
   },
   tensorflow: {
-    forward: (x, u, n) => n.select(n.lessEqual(x, u[0]), u[1], x),
-    derivative: (x, dy, u, n) => n.select(n.greater(x, u[0]), dy, n.nanOf(x)),
-    second: (x, dy, _u, n) => n.mul(dy, n.nanOf(x)),
+    forward: (x, u, nat) => nat.select(nat.lessEqual(x, u[0]), u[1], x),
+    derivative: (x, dy, u, nat) => nat.select(nat.greater(x, u[0]), dy, nat.nanOf(x)),
+    second: (x, dy, _u, nat) => nat.mul(dy, nat.nanOf(x)),
   },
 });

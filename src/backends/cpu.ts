@@ -5,10 +5,9 @@
  */
 import type {KernelConfig, TensorInfo} from '@tensorflow/tfjs-core';
 import type {MathBackendCPU} from '@tensorflow/tfjs-backend-cpu';
-import type {ActivationDefinition, AxisActivation, ElementwiseActivation} from '../definition';
+import type {ActivationDefinition} from '../definition';
 import {gradKernelName, kernelName} from '../catalogue';
-import {axisOutputShape, layoutOf} from '../layout';
-import {scalarLoops} from './scalar_loops';
+import {backwardOnHost, forwardOnHost} from './host';
 
 type Values = Float32Array;
 
@@ -22,8 +21,8 @@ function shared(cpu: MathBackendCPU, t: TensorInfo): TensorInfo {
   return {dataId: t.dataId, shape: t.shape, dtype: t.dtype};
 }
 
-function elementwiseKernels(def: ElementwiseActivation, backendName: string): KernelConfig[] {
-  const loops = scalarLoops(def);
+/** Forward and backward kernels of one activation for a typed-array backend. */
+export function cpuKernels(def: ActivationDefinition, backendName = 'cpu'): KernelConfig[] {
   return [
     {
       kernelName: kernelName(def),
@@ -31,9 +30,9 @@ function elementwiseKernels(def: ElementwiseActivation, backendName: string): Ke
       kernelFunc: ({inputs, backend, attrs}) => {
         const cpu = backend as MathBackendCPU;
         const x = inputs.x as TensorInfo;
-        if (def.identity) return shared(cpu, x);
-        const u = attrs!.u as number[];
-        return cpu.makeTensorInfo(x.shape, 'float32', loops.forward(read(cpu, x), u));
+        if (def.kind === 'elementwise' && def.identity) return shared(cpu, x);
+        const {shape, values} = forwardOnHost(def, read(cpu, x), x.shape, attrs!);
+        return cpu.makeTensorInfo(shape, 'float32', values);
       },
     },
     {
@@ -42,47 +41,9 @@ function elementwiseKernels(def: ElementwiseActivation, backendName: string): Ke
       kernelFunc: ({inputs, backend, attrs}) => {
         const cpu = backend as MathBackendCPU;
         const x = inputs.x as TensorInfo;
-        const u = attrs!.u as number[];
-        const out = loops.backward(attrs!.order as number, read(cpu, x), read(cpu, inputs.dy as TensorInfo), u);
-        return cpu.makeTensorInfo(x.shape, 'float32', out);
-      },
-    },
-  ];
-}
-
-function axisKernels(def: AxisActivation, backendName: string): KernelConfig[] {
-  return [
-    {
-      kernelName: kernelName(def),
-      backendName,
-      kernelFunc: ({inputs, backend, attrs}) => {
-        const cpu = backend as MathBackendCPU;
-        const x = inputs.x as TensorInfo;
-        const axes = attrs!.axes as number[];
-        const {outer, n, inner} = layoutOf(x.shape, axes);
-        const shape = axisOutputShape(x.shape, axes, def.halvesAxis === true);
-        const out = new Float32Array(shape.reduce((a, b) => a * b, 1));
-        def.cpu.forward(read(cpu, x), out, outer, n, inner);
-        return cpu.makeTensorInfo(shape, 'float32', out);
-      },
-    },
-    {
-      kernelName: gradKernelName(def),
-      backendName,
-      kernelFunc: ({inputs, backend, attrs}) => {
-        const cpu = backend as MathBackendCPU;
-        const x = inputs.x as TensorInfo;
-        const axes = attrs!.axes as number[];
-        const {outer, n, inner} = layoutOf(x.shape, axes);
-        const dx = new Float32Array(x.shape.reduce((a, b) => a * b, 1));
-        def.cpu.backward(read(cpu, x), read(cpu, inputs.dy as TensorInfo), dx, outer, n, inner);
+        const dx = backwardOnHost(def, read(cpu, x), read(cpu, inputs.dy as TensorInfo), x.shape, attrs!);
         return cpu.makeTensorInfo(x.shape, 'float32', dx);
       },
     },
   ];
-}
-
-/** Forward and backward kernels of one activation for a typed-array backend. */
-export function cpuKernels(def: ActivationDefinition, backendName = 'cpu'): KernelConfig[] {
-  return def.kind === 'elementwise' ? elementwiseKernels(def, backendName) : axisKernels(def, backendName);
 }

@@ -18,13 +18,13 @@
  * not load it.
  */
 import {env} from '@tensorflow/tfjs-core';
-import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
+import type {KernelConfig, KernelFunc, NamedAttrMap, TensorInfo} from '@tensorflow/tfjs-core';
 import type {GPGPUProgram, MathBackendWebGL} from '@tensorflow/tfjs-backend-webgl';
 import type {ActivationDefinition, AxisActivation, ElementwiseActivation} from '../definition';
 import {gradKernelName, kernelName} from '../catalogue';
 import {axisOutputShape, layoutOf} from '../layout';
 import {glslHelpers} from './glsl_math';
-import {scalarLoops} from './scalar_loops';
+import {backwardOnHost, forwardOnHost} from './host';
 
 type Program = GPGPUProgram;
 
@@ -46,10 +46,6 @@ function uniformOf(u: ArrayLike<number> | undefined): number[][] {
   return [hi, lo, [0]];
 }
 
-function size(shape: readonly number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
-
 /** tfjs-backend-webgl's own rule for shape uniforms (`useShapeUniforms`). */
 function shapeUniforms(rank: number): boolean {
   return env().getBool('WEBGL_USE_SHAPES_UNIFORMS') && rank <= 4;
@@ -57,6 +53,17 @@ function shapeUniforms(rank: number): boolean {
 
 function cpuValues(backend: MathBackendWebGL, t: TensorInfo): Float32Array {
   return backend.texData.get(t.dataId).values as Float32Array;
+}
+
+/** Values still on the CPU: the definition's float64 code, as the cpu kernels run it. */
+function onHost(gl: MathBackendWebGL, def: ActivationDefinition, x: TensorInfo, attrs: NamedAttrMap): TensorInfo {
+  const {shape, values} = forwardOnHost(def, cpuValues(gl, x), x.shape, attrs);
+  return gl.makeTensorInfo(shape, 'float32', values);
+}
+
+function onHostBackward(gl: MathBackendWebGL, def: ActivationDefinition, x: TensorInfo, dy: TensorInfo,
+                        attrs: NamedAttrMap): TensorInfo {
+  return gl.makeTensorInfo(x.shape, 'float32', backwardOnHost(def, cpuValues(gl, x), cpuValues(gl, dy), x.shape, attrs));
 }
 
 // ---------------------------------------------------------------------------
@@ -122,7 +129,7 @@ function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
     const gl = backend as MathBackendWebGL;
     const x = inputs.x as TensorInfo;
     const u = attrs!.u as number[];
-    if (gl.shouldExecuteOnCPU([x])) return gl.makeTensorInfo(x.shape, 'float32', scalarLoops(def).forward(cpuValues(gl, x), u));
+    if (gl.shouldExecuteOnCPU([x])) return onHost(gl, def, x, attrs!);
     const p = packed();
     const program: Program = {
       variableNames: ['X'], outputShape: x.shape.slice(), userCode: code(0, p), customUniforms: U,
@@ -137,9 +144,7 @@ function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
     const u = attrs!.u as number[];
     const order = attrs!.order as number;
     if (order !== 1 && order !== 2) throw new Error(`${def.keras}: derivative of order ${order} is not available`);
-    if (gl.shouldExecuteOnCPU([x, dy])) {
-      return gl.makeTensorInfo(x.shape, 'float32', scalarLoops(def).backward(order, cpuValues(gl, x), cpuValues(gl, dy), u));
-    }
+    if (gl.shouldExecuteOnCPU([x, dy])) return onHostBackward(gl, def, x, dy, attrs!);
     const p = packed();
     const program: Program = {
       variableNames: ['Dy', 'X'], outputShape: x.shape.slice(), userCode: code(order, p), customUniforms: U,
@@ -458,26 +463,18 @@ function axisPair(def: AxisActivation, forward: AxisForward, backward: AxisBackw
   const forwardKernel: KernelFunc = ({inputs, backend, attrs}) => {
     const gl = backend as MathBackendWebGL;
     const x = inputs.x as TensorInfo;
+    if (gl.shouldExecuteOnCPU([x])) return onHost(gl, def, x, attrs!);
     const axes = attrs!.axes as number[];
     const {outer: o, n, inner: i} = layoutOf(x.shape, axes);
-    const shape = axisOutputShape(x.shape, axes, halves);
-    if (gl.shouldExecuteOnCPU([x])) {
-      const out = new Float32Array(size(shape));
-      def.cpu.forward(cpuValues(gl, x), out, o, n, i);
-      return gl.makeTensorInfo(shape, 'float32', out);
-    }
+    const shape = axisOutputShape(def, x.shape, axes);
     return withCtx(gl, shape, ctx => forward(ctx, view3d(ctx, x, o, n, i), o, n, i));
   };
   const backwardKernel: KernelFunc = ({inputs, backend, attrs}) => {
     const gl = backend as MathBackendWebGL;
     const x = inputs.x as TensorInfo, dy = inputs.dy as TensorInfo;
+    if (gl.shouldExecuteOnCPU([x, dy])) return onHostBackward(gl, def, x, dy, attrs!);
     const axes = attrs!.axes as number[];
     const {outer: o, n, inner: i} = layoutOf(x.shape, axes);
-    if (gl.shouldExecuteOnCPU([x, dy])) {
-      const dx = new Float32Array(size(x.shape));
-      def.cpu.backward(cpuValues(gl, x), cpuValues(gl, dy), dx, o, n, i);
-      return gl.makeTensorInfo(x.shape, 'float32', dx);
-    }
     return withCtx(gl, x.shape.slice(), ctx =>
       backward(ctx, view3d(ctx, x, o, n, i), view3d(ctx, dy, o, halves ? n / 2 : n, i), o, n, i));
   };
