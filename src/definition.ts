@@ -1,3 +1,4 @@
+import type * as tfc from '@tensorflow/tfjs-core';
 import type {Tensor} from '@tensorflow/tfjs-core';
 
 /**
@@ -148,8 +149,59 @@ export interface ActivationBase {
   /** One-sentence description. */
   doc: string;
   params: readonly ParamSpec[];
-  /** Parameters (already validated, defaults filled in) → constants. */
+  /** Parameters (already validated, defaults filled in) → constants (at most `MAX_CONSTANTS`). */
   constants?: (p: Params) => number[];
+  /** What the test suites need: parameter variants and kinks. */
+  test?: ActivationTests;
+  /** Error and cost bounds the test suites hold each backend to. */
+  budget?: ActivationBudget;
+  /** The benchmark's stock-tfjs reference (scripts/bench.mjs, bench/core.js). */
+  bench?: ActivationBench;
+}
+
+/** Op options of one test variant (camelCase names; missing ones take Keras's defaults). */
+export type Variant = Record<string, ParamValue>;
+
+export interface ActivationTests {
+  /**
+   * Parameter variants every suite runs (cpu, tensorflow, webgl, gradients):
+   * Keras's defaults first. Absent: `[{}]` (or the first listed variant when a
+   * parameter is required).
+   */
+  variants?: readonly Variant[];
+  /**
+   * Elementwise: the points where f′ jumps, for these parameters (defaults
+   * filled in). Suites add inputs within an ULP of each and hold the
+   * gradient to its budget only away from them.
+   */
+  kinks?: (p: Params) => number[];
+}
+
+export interface ActivationBudget {
+  /**
+   * webgl (SwiftShader), in float32 ULPs against the float64 definition:
+   * `backward` covers dy·f′ and dy·f″ (docs/webgl.md gives the reasons).
+   */
+  webgl?: {forward: number; backward: number};
+  /**
+   * tensorflow: the most libtensorflow ops one call launches, over the
+   * variants: [forward, dy·f′, dy·f″] (elementwise) or [forward, backward].
+   */
+  tensorflowLaunches?: readonly number[];
+}
+
+export interface ActivationBench {
+  /**
+   * The same activation from stock tfjs ops (tfjs's own op or tfjs-layers'
+   * activation where there is one), with the bench parameters. `xs` holds
+   * x's values off the gradient tape (for a composite that needs a
+   * non-differentiable op such as topk).
+   */
+  composite: {what: string; fn: (tf: typeof tfc, x: Tensor, xs: Tensor) => Tensor; needsDetached?: boolean};
+  /** The op's options in the benchmark (default: Keras's defaults). */
+  params?: Variant;
+  /** Forward is piecewise linear: its cpu target is a copy's time (×2.5). */
+  piecewiseLinear?: boolean;
 }
 
 /**
@@ -239,17 +291,46 @@ export type OptionsOf<P extends readonly ParamSpec[]> =
 
 type WithoutKind<T> = Omit<T, 'kind' | 'params'>;
 
-/** Declares an elementwise activation; keeps the literal parameter list for typing. */
-export function elementwise<const P extends readonly ParamSpec[] = []>(
-    d: WithoutKind<ElementwiseActivation> & {params?: P}): ElementwiseActivation & {params: P} {
-  return {...d, params: (d.params ?? []) as unknown as P, kind: 'elementwise'} as
-      ElementwiseActivation & {params: P};
+/** Names kept as literal types (for the typed layers ids). */
+export interface Named<I extends string, K extends string, A extends readonly string[]> {
+  id: I;
+  keras: K;
+  aliases?: A;
 }
 
-/** Declares an axis activation; keeps the literal parameter list for typing. */
-export function alongAxis<const P extends readonly ParamSpec[]>(
-    d: WithoutKind<AxisActivation> & {params: P}): AxisActivation & {params: P} {
-  return {...d, kind: 'axis'} as AxisActivation & {params: P};
+/** Constants one activation may have: the shaders' `vec4 u`. */
+export const MAX_CONSTANTS = 4;
+
+/** The constants function, checked on every call: more than MAX_CONSTANTS is an error, not a silent truncation. */
+function checkedConstants(keras: string, f: ((p: Params) => number[]) | undefined): ((p: Params) => number[]) | undefined {
+  if (f === undefined) return undefined;
+  return p => {
+    const u = f(p);
+    if (u.length > MAX_CONSTANTS) {
+      throw new Error(`${keras}: its definition produces ${u.length} constants; at most ${MAX_CONSTANTS} fit ` +
+                      `the shaders' vec4 u`);
+    }
+    return u;
+  };
+}
+
+/** Declares an elementwise activation; keeps the literal parameter list and names for typing. */
+export function elementwise<const P extends readonly ParamSpec[] = [], const I extends string = string,
+                            const K extends string = string, const A extends readonly string[] = []>(
+    d: WithoutKind<ElementwiseActivation> & {params?: P} & Named<I, K, A>):
+    ElementwiseActivation & {params: P} & Named<I, K, A> {
+  return {...d, params: (d.params ?? []) as unknown as P, kind: 'elementwise',
+          constants: checkedConstants(d.keras, d.constants)} as ElementwiseActivation & {params: P} & Named<I, K, A>;
+}
+
+/** Declares an axis activation; keeps the literal parameter list and names for typing. */
+export function alongAxis<const P extends readonly ParamSpec[], const I extends string = string,
+                          const K extends string = string, const A extends readonly string[] = [],
+                          const H extends boolean = false>(
+    d: WithoutKind<AxisActivation> & {params: P; halvesAxis?: H} & Named<I, K, A>):
+    AxisActivation & {params: P; halvesAxis?: H} & Named<I, K, A> {
+  return {...d, kind: 'axis', constants: checkedConstants(d.keras, d.constants)} as
+      AxisActivation & {params: P; halvesAxis?: H} & Named<I, K, A>;
 }
 
 /** Common parameter checks. */

@@ -11,7 +11,13 @@ registerAll();
 
 export * from './ops';
 export {activationId, layers, layerClassName, newActivationIds, registeredIds, useKeras3HardSigmoid} from './layers';
-export type {ActivationId, ActivationLayerArgs} from './layers';
+export type {ActivationId, ActivationLayerArgs, LayerFactory, NewActivationId} from './layers';
+export {registerActivation, backendFactories} from './register';
+export type {BackendFactory} from './register';
 export {definitions, kernelName, gradKernelName, lookup} from './catalogue';
-export type {ActivationDefinition, AxisActivation, ElementwiseActivation, OptionsOf, ParamSpec} from './definition';
+export {elementwise, alongAxis, MAX_CONSTANTS} from './definition';
+export type {
+  ActivationBench, ActivationBudget, ActivationDefinition, ActivationTests, AxisActivation, ElementwiseActivation, OptionsOf,
+  ParamSpec, Variant,
+} from './definition';
 export type {ActivationOp} from './ops';

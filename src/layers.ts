@@ -18,9 +18,9 @@ import type {ActivationIdentifier} from '@tensorflow/tfjs-layers/dist/keras_form
 import type {LayerArgs} from '@tensorflow/tfjs-layers/dist/engine/topology';
 import type {Kwargs} from '@tensorflow/tfjs-layers/dist/types';
 import type {Shape} from '@tensorflow/tfjs-layers/dist/keras_format/common';
-import * as k from './activations';
+import type * as all from './activations';
 import type {ActivationDefinition, OptionsOf, ParamSpec, Params} from './definition';
-import {definitions, lookup} from './catalogue';
+import {definitions, lookup, snakeToCamel} from './catalogue';
 import {applyActivation, resolveAxes} from './apply';
 import {normalizeParams} from './params';
 import {axisOutputShape} from './layout';
@@ -33,10 +33,6 @@ function classMap(): {[name: string]: [Ctor, unknown]} {
 
 /** Ids tfjs-layers itself registered, captured before we add ours. */
 const tfjsOwned = new Map<string, Ctor>(Object.entries(classMap()).map(([n, [c]]) => [n, c]));
-
-function snakeToCamel(s: string): string {
-  return s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-}
 
 function register(cls: Ctor): void {
   serialization.registerClass(cls);
@@ -121,24 +117,26 @@ function hardSigmoidRefusal(): Ctor {
   return C as unknown as Ctor;
 }
 
-/** Every string id this package makes usable, with what it saves as. */
+/** Every string id this package makes usable (tfjs's own ids keep working too). */
 export const registeredIds: string[] = [];
 
-function registerStringActivations(): void {
-  for (const def of definitions) {
-    const names = new Set([def.id, def.keras, ...(def.aliases ?? []).flatMap(a => [a, snakeToCamel(a)])]);
-    const owner = tfjsOwned.get(def.id);
-    for (const name of names) {
-      if (tfjsOwned.has(name)) continue;  // tfjs's own id keeps tfjs's behaviour
-      if (def.id === 'hardSigmoid') {
-        register(hardSigmoidRefusal());
-        continue;
-      }
-      register(owner !== undefined ? aliasOf(owner, name, def.id) : activationClass(def, name, def.id));
-      if (stringProblem(def) === undefined) registeredIds.push(name);
+/** Registers the string ids of one definition: its id, Keras name and aliases (and their camelCase forms). */
+export function registerStringIds(def: ActivationDefinition): void {
+  const names = new Set([def.id, def.keras, ...(def.aliases ?? []).flatMap(a => [a, snakeToCamel(a)])]);
+  const owner = tfjsOwned.get(def.id);
+  for (const name of names) {
+    if (tfjsOwned.has(name)) continue;  // tfjs's own id keeps tfjs's behaviour
+    if (def.id === 'hardSigmoid') {
+      register(hardSigmoidRefusal());
+      continue;
     }
+    register(owner !== undefined ? aliasOf(owner, name, def.id) : activationClass(def, name, def.id));
+    if (stringProblem(def) === undefined) registeredIds.push(name);
   }
-  // tfjs saves its 'gelu_new' as is and reads it back as 'geluNew': make that load.
+}
+
+/** tfjs saves its 'gelu_new' as is and reads it back as 'geluNew': make that load. */
+function registerGeluNew(): void {
   const geluNew = tfjsOwned.get('gelu_new');
   if (geluNew !== undefined && !tfjsOwned.has('geluNew')) {
     register(aliasOf(geluNew, 'geluNew', 'gelu_new'));
@@ -155,8 +153,8 @@ function registerStringActivations(): void {
  */
 export function useKeras3HardSigmoid(enable = true): void {
   if (enable) {
-    register(activationClass(k.hardSigmoid, 'hardSigmoid', 'hardSigmoid'));
-    register(activationClass(k.hardSigmoid, 'hard_sigmoid', 'hardSigmoid'));
+    register(activationClass(lookup('hardSigmoid'), 'hardSigmoid', 'hardSigmoid'));
+    register(activationClass(lookup('hardSigmoid'), 'hard_sigmoid', 'hardSigmoid'));
   } else {
     const own = tfjsOwned.get('hardSigmoid');
     if (own !== undefined) register(own);
@@ -207,7 +205,7 @@ function layerClass(def: ActivationDefinition) {
   return C;
 }
 
-type LayerFactory<P extends readonly ParamSpec[]> =
+export type LayerFactory<P extends readonly ParamSpec[]> =
     (args?: ActivationLayerArgs<P>) => InstanceType<typeof tfLayers.Layer> & {readonly params: Params};
 
 function layerFactory<P extends readonly ParamSpec[]>(def: ActivationDefinition & {params: P}): LayerFactory<P> {
@@ -215,36 +213,42 @@ function layerFactory<P extends readonly ParamSpec[]>(def: ActivationDefinition 
   return (args?: ActivationLayerArgs<P>) => new C(args as Record<string, unknown>);
 }
 
-/**
- * Activation layers whose parameters are saved with the model:
- * `tfa.layers.squareplus({b: 2})`, `tfa.layers.glu({axis: -1})`...
- */
-export const layers = {
-  celu: layerFactory(k.celu),
-  elu: layerFactory(k.elu),
-  gelu: layerFactory(k.gelu),
-  glu: layerFactory(k.glu),
-  hardShrink: layerFactory(k.hardShrink),
-  leakyRelu: layerFactory(k.leakyRelu),
-  logSoftmax: layerFactory(k.logSoftmax),
-  relu: layerFactory(k.relu),
-  softShrink: layerFactory(k.softShrink),
-  softmax: layerFactory(k.softmax),
-  sparsemax: layerFactory(k.sparsemax),
-  squareplus: layerFactory(k.squareplus),
-  threshold: layerFactory(k.threshold),
+type Defs = typeof all;
+type Def = Defs[keyof Defs];
+
+/** The activations with parameters, by id: they get a layer, since tfjs drops an activation's parameters on save. */
+type LayerFactories = {
+  [K in keyof Defs as Defs[K]['params'] extends readonly [] ? never : K]: LayerFactory<Defs[K]['params']>
 };
 
-/** The string ids this package adds to tfjs-layers (tfjs's own ids keep working too). */
-export const newActivationIds = [
-  'celu', 'exponential', 'geluNew', 'hardShrink', 'hard_shrink', 'hardSilu', 'hard_silu', 'hardSwish',
-  'hard_swish', 'hardTanh', 'hard_tanh', 'leakyRelu', 'leaky_relu', 'logSigmoid', 'log_sigmoid',
-  'log_softmax', 'silu', 'softShrink', 'soft_shrink', 'sparsePlus', 'sparse_plus', 'sparseSigmoid',
-  'sparse_sigmoid', 'sparsemax', 'squareplus', 'tanhShrink', 'tanh_shrink',
-] as const;
+/**
+ * Activation layers whose parameters are saved with the model:
+ * `tfa.layers.squareplus({b: 2})`, `tfa.layers.glu({axis: -1})`... One per
+ * activation with parameters (`registerActivation` adds its own).
+ */
+export const layers = {} as LayerFactories;
+
+/** Adds the layer factory of a definition with parameters to `layers`. */
+export function registerLayer(def: ActivationDefinition): void {
+  if (def.params.length > 0) (layers as Record<string, unknown>)[def.id] = layerFactory(def);
+}
+
+type Camel<S extends string> = S extends `${infer A}_${infer B}` ? `${A}${Capitalize<Camel<B>>}` : S;
+type NamesOf<D> = D extends {id: infer I extends string; keras: infer K extends string} ?
+    I | K | NonNullable<D extends {aliases?: infer A extends readonly string[]} ? A : []>[number] |
+    Camel<NonNullable<D extends {aliases?: infer A extends readonly string[]} ? A : []>[number]> : never;
+/** Definitions usable as a bare string id: every parameter has a default and the axis keeps its size. */
+type StringUsable<D> = D extends {halvesAxis?: true} ? never :
+    D extends {params: infer P extends readonly ParamSpec[]} ? (P[number] extends {default: unknown} ? D : never) : never;
+
+/** The string ids this package adds to tfjs-layers (tfjs's own ids keep working too); the same array as `registeredIds`. */
+export const newActivationIds: readonly NewActivationId[] = registeredIds as NewActivationId[];
+
+/** Ids added by this package, derived from the definitions ('hard_sigmoid' needs `useKeras3HardSigmoid()`). */
+export type NewActivationId = Exclude<NamesOf<StringUsable<Def>>, ActivationIdentifier | 'hard_sigmoid'> | 'geluNew';
 
 /** Every activation id usable as a layers `activation:` string with this package. */
-export type ActivationId = ActivationIdentifier | typeof newActivationIds[number];
+export type ActivationId = ActivationIdentifier | NewActivationId;
 
 /**
  * Types a new activation id for tfjs-layers' `activation` option, whose
@@ -256,4 +260,11 @@ export function activationId(id: ActivationId): ActivationIdentifier {
   return id as ActivationIdentifier;
 }
 
-registerStringActivations();
+/** String ids and layer factories of one definition. */
+export function registerLayersOf(def: ActivationDefinition): void {
+  registerStringIds(def);
+  registerLayer(def);
+}
+
+for (const def of definitions) registerLayersOf(def);
+registerGeluNew();

@@ -4,24 +4,10 @@
  * nested array, validates its options (camelCase or Keras snake_case names)
  * and runs the registered fused kernel through `tf.engine().runKernel`.
  */
-import type {Tensor, TensorLike} from '@tensorflow/tfjs-core';
 import * as k from './activations';
-import type {ActivationDefinition, OptionsOf, ParamSpec} from './definition';
-import {applyActivation} from './apply';
-import {normalizeParams} from './params';
+import {op} from './op';
 
-/** `options` is optional when every parameter has a Keras default. */
-export type OptionsArg<P extends readonly ParamSpec[]> =
-    Record<string, never> extends OptionsOf<P> ? [options?: OptionsOf<P>] : [options: OptionsOf<P>];
-
-export type ActivationOp<P extends readonly ParamSpec[]> =
-    (x: Tensor | TensorLike, ...options: OptionsArg<P>) => Tensor;
-
-function op<P extends readonly ParamSpec[]>(def: ActivationDefinition & {params: P}): ActivationOp<P> {
-  const f = (x: Tensor | TensorLike, options?: object) => applyActivation(def, x, normalizeParams(def, options));
-  Object.defineProperty(f, 'name', {value: def.id});
-  return f as ActivationOp<P>;
-}
+export type {ActivationOp, OptionsArg} from './op';
 
 export const celu = op(k.celu);
 export const elu = op(k.elu);

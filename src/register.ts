@@ -2,16 +2,19 @@
  * Registers every activation's kernels (forward and backward) for each
  * backend factory, and their gradients. Registering a kernel for a backend
  * does not load that backend: a kernel receives the backend object at run
- * time. Importing the package runs this once.
+ * time. Importing the package runs this once; `registerActivation` does the
+ * same for a definition added at run time.
  */
 import {registerGradient, registerKernel} from '@tensorflow/tfjs-core';
 import type {KernelConfig} from '@tensorflow/tfjs-core';
-import type {ActivationDefinition} from './definition';
-import {definitions} from './catalogue';
+import type {ActivationDefinition, ParamSpec} from './definition';
+import {addDefinition, definitions} from './catalogue';
 import {cpuKernels} from './backends/cpu';
 import {webglKernels} from './backends/webgl';
 import {tensorflowKernels} from './backends/tensorflow';
 import {gradientConfigs} from './gradients';
+import {registerLayersOf} from './layers';
+import {op, type ActivationOp} from './op';
 
 /** A backend factory: the kernel configs of one activation for one backend. */
 export type BackendFactory = (def: ActivationDefinition) => KernelConfig[];
@@ -25,11 +28,30 @@ export const backendFactories: Record<string, BackendFactory> = {
 
 let registered = false;
 
+/** Kernels of one definition for every backend factory, and its gradients. */
+function registerKernelsOf(def: ActivationDefinition): void {
+  for (const factory of Object.values(backendFactories)) factory(def).forEach(registerKernel);
+  gradientConfigs(def).forEach(registerGradient);
+}
+
 export function registerAll(): void {
   if (registered) return;
   registered = true;
-  for (const def of definitions) {
-    for (const factory of Object.values(backendFactories)) factory(def).forEach(registerKernel);
-    gradientConfigs(def).forEach(registerGradient);
-  }
+  for (const def of definitions) registerKernelsOf(def);
+}
+
+/**
+ * Adds an activation at run time, exactly as a definition file in
+ * src/activations/ is added at build time: to the catalogue (`definitions`,
+ * `lookup`), to every backend (`backendFactories`) with its gradients, to
+ * tfjs-layers (string ids and, with parameters, `layers[def.id]`). Returns
+ * its typed op. Throws when one of its names is already taken.
+ */
+export function registerActivation<const P extends readonly ParamSpec[]>(
+    def: ActivationDefinition & {params: P}): ActivationOp<P> {
+  registerAll();
+  addDefinition(def);
+  registerKernelsOf(def);
+  registerLayersOf(def);
+  return op(def);
 }
