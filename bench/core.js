@@ -21,71 +21,20 @@
   /** Size of the axis for softmax, log_softmax, sparsemax and glu. */
   const AXIS_COLS = 1024;
 
-  /** Forward is piecewise linear: target within 2.5× of a Float32Array copy on cpu. */
-  const PIECEWISE_LINEAR = ['relu', 'relu6', 'leakyRelu', 'hardTanh', 'hardSigmoid', 'sparseSigmoid',
-                            'softShrink', 'hardShrink', 'threshold', 'linear'];
-
-  /** Parameters of ours (defaults unless the activation has required ones). */
-  const PARAMS = {threshold: {threshold: 0.1, defaultValue: -1}};
-
   /**
-   * The same activations from stock tfjs ops: tfjs's own op or tfjs-layers
-   * activation where there is one (mirroring its source), otherwise the Keras
-   * formula written with differentiable tfjs ops. Every function runs inside
-   * tf.tidy, so only its output survives.
+   * The same activations from stock tfjs ops, from each definition's `bench`
+   * entry (src/activations/*.ts): tfjs's own op or tfjs-layers activation
+   * where there is one, otherwise the Keras formula written with
+   * differentiable tfjs ops. Every function runs inside tf.tidy, so only its
+   * output survives.
    */
-  function composites(tf) {
-    const hardSigmoid = x => tf.clipByValue(tf.add(tf.mul(x, 1 / 6), 0.5), 0, 1);
-    // Sparsemax from stock ops. TopK has no gradient in tfjs, so the support
-    // (piecewise constant in x) is found from `xs`, a tensor with the same
-    // values as x that is not on the gradient tape, and τ = (Σ_S x − 1)/|S|
-    // is formed from x itself: autodiff then gives the true sparsemax gradient.
-    const sparsemax = (x, xs) => {
-      const n = x.shape[x.rank - 1];
-      const z = tf.topk(xs, n).values;
-      const c = tf.cumsum(z, x.rank - 1);
-      const r = tf.range(1, n + 1, 1, 'float32');
-      const onSupport = tf.cast(tf.greater(tf.add(1, tf.mul(r, z)), c), 'float32');
-      const k = tf.sum(onSupport, -1, true);
-      const tau0 = tf.div(tf.sub(tf.sum(tf.mul(z, onSupport), -1, true), 1), k);
-      const mask = tf.cast(tf.greater(xs, tau0), 'float32');
-      const tau = tf.div(tf.sub(tf.sum(tf.mul(x, mask), -1, true), 1), k);
-      return tf.relu(tf.sub(x, tau));
-    };
-    return {
-      celu: {what: 'relu(x) + expm1(min(x, 0)) (α = 1 folded)', fn: x => tf.add(tf.relu(x), tf.expm1(tf.minimum(x, 0)))},
-      elu: {what: 'tf.elu', fn: x => tf.elu(x)},
-      exponential: {what: 'tf.exp', fn: x => tf.exp(x)},
-      gelu: {what: 'tfjs-layers gelu: x·0.5(1 + erf(x/√2))',
-             fn: x => tf.mul(x, tf.mul(0.5, tf.add(1, tf.erf(tf.div(x, Math.SQRT2)))))},
-      glu: {what: 'split, a·sigmoid(b)', fn: x => { const [a, b] = tf.split(x, 2, -1); return tf.mul(a, tf.sigmoid(b)); }},
-      hardShrink: {what: 'x·step(|x| − t)', fn: x => tf.mul(x, tf.step(tf.sub(tf.abs(x), 0.5)))},
-      hardSigmoid: {what: 'clip(x/6 + 0.5, 0, 1) (tfjs-layers form, Keras 3 slope)', fn: hardSigmoid},
-      hardSilu: {what: 'x·clip(x/6 + 0.5, 0, 1)', fn: x => tf.mul(x, hardSigmoid(x))},
-      hardTanh: {what: 'tf.clipByValue', fn: x => tf.clipByValue(x, -1, 1)},
-      leakyRelu: {what: 'tf.leakyRelu', fn: x => tf.leakyRelu(x, 0.2)},
-      linear: {what: 'tf.clone (Identity kernel)', fn: x => tf.clone(x)},
-      logSigmoid: {what: 'tf.logSigmoid', fn: x => tf.logSigmoid(x)},
-      logSoftmax: {what: 'tf.logSoftmax', fn: x => tf.logSoftmax(x)},
-      mish: {what: 'tfjs-layers mish: x·tanh(softplus(x))', fn: x => tf.mul(x, tf.tanh(tf.softplus(x)))},
-      relu: {what: 'tf.relu', fn: x => tf.relu(x)},
-      relu6: {what: 'tf.relu6', fn: x => tf.relu6(x)},
-      selu: {what: 'tf.selu', fn: x => tf.selu(x)},
-      sigmoid: {what: 'tf.sigmoid', fn: x => tf.sigmoid(x)},
-      silu: {what: 'tfjs-layers swish: sigmoid(x·1)·x', fn: x => tf.mul(tf.sigmoid(tf.mul(x, 1)), x)},
-      softmax: {what: 'tf.softmax', fn: x => tf.softmax(x)},
-      softplus: {what: 'tf.softplus', fn: x => tf.softplus(x)},
-      softShrink: {what: 'x − clip(x, −t, t)', fn: x => tf.sub(x, tf.clipByValue(x, -0.5, 0.5))},
-      softsign: {what: 'tfjs-layers softsign: x/(|x| + 1)', fn: x => tf.div(x, tf.add(tf.abs(x), 1))},
-      sparsemax: {what: 'topk, cumsum, support, τ, relu(x − τ)', fn: sparsemax, needsDetached: true},
-      sparsePlus: {what: '(clip(x, −1, 1) + 1)²/4 + relu(x − 1)',
-                   fn: x => tf.add(tf.mul(tf.square(tf.add(tf.clipByValue(x, -1, 1), 1)), 0.25), tf.relu(tf.sub(x, 1)))},
-      sparseSigmoid: {what: 'clip((x + 1)·0.5, 0, 1)', fn: x => tf.clipByValue(tf.mul(tf.add(x, 1), 0.5), 0, 1)},
-      squareplus: {what: '(x + sqrt(x² + b))·0.5', fn: x => tf.mul(tf.add(x, tf.sqrt(tf.add(tf.square(x), 4))), 0.5)},
-      tanh: {what: 'tf.tanh', fn: x => tf.tanh(x)},
-      tanhShrink: {what: 'x − tanh(x)', fn: x => tf.sub(x, tf.tanh(x))},
-      threshold: {what: 'd + step(x − t)·(x − d)', fn: x => tf.add(-1, tf.mul(tf.step(tf.sub(x, 0.1)), tf.sub(x, -1)))},
-    };
+  function composites(tf, tfa) {
+    const out = {};
+    for (const def of tfa.definitions) {
+      const c = def.bench && def.bench.composite;
+      if (c) out[def.id] = {what: c.what, fn: (x, xs) => c.fn(tf, x, xs), needsDetached: c.needsDetached === true};
+    }
+    return out;
   }
 
   const now = () => performance.now();
@@ -242,7 +191,7 @@
     const {tf, tfa, backend} = opts;
     const log = opts.log || (() => {});
     const sync = opts.sync || (() => {});
-    const comps = composites(tf);
+    const comps = composites(tf, tfa);
     const defs = tfa.definitions.filter(d => !opts.only || opts.only.includes(d.id) || opts.only.includes(d.keras));
     const scale = opts.budgetScale || 1;
     const result = {backend, sizes: {}, activations: {}};
@@ -250,7 +199,8 @@
       result.activations[def.id] = {
         keras: def.keras,
         kind: def.kind,
-        piecewiseLinear: PIECEWISE_LINEAR.includes(def.id),
+        // forward piecewise linear: target within 2.5× of a Float32Array copy on cpu
+        piecewiseLinear: Boolean(def.bench && def.bench.piecewiseLinear),
         composite: comps[def.id] ? comps[def.id].what : null,
         available: tf.getKernel(tfa.kernelName(def), backend) != null &&
                    tf.getKernel(tfa.gradKernelName(def), backend) != null,
@@ -283,7 +233,7 @@
         const info = result.activations[def.id];
         const shape = shapeFor(def, n);
         const total = shape.reduce((a, b) => a * b, 1);
-        const params = PARAMS[def.id];
+        const params = def.bench ? def.bench.params : undefined;
         const comp = comps[def.id];
         const ours = x => tfa[def.id](x, params);
         // Each variant gets its own input (same values), so a backend's
@@ -346,5 +296,5 @@
     return result;
   }
 
-  return {run, parseSizes, sizeLabel, composites, PIECEWISE_LINEAR, AXIS_COLS};
+  return {run, parseSizes, sizeLabel, composites, AXIS_COLS};
 });

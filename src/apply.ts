@@ -3,7 +3,9 @@ import type {TensorLike} from '@tensorflow/tfjs-core';
 import type {ActivationDefinition, AxisActivation, Params} from './definition';
 import {kernelName} from './catalogue';
 import {constantsOf} from './params';
-import {axisOutputShape} from './layout';
+import {axesLast, axisOutputShape, contiguous, resolveAxes} from './layout';
+
+export {resolveAxes};
 
 /** The input as a float32 tensor; `owned` when this call created it and must dispose it. */
 function asFloatTensor(def: ActivationDefinition, x: Tensor | TensorLike): {t: Tensor; owned: boolean} {
@@ -31,38 +33,13 @@ function asFloatTensor(def: ActivationDefinition, x: Tensor | TensorLike): {t: T
   return {t: f, owned: true};
 }
 
-function normalizeAxis(def: ActivationDefinition, axis: number, rank: number): number {
-  if (axis < -rank || axis >= rank) {
-    throw new Error(`${def.keras}: axis ${axis} is out of range for a tensor of rank ${rank} ` +
-                    `(valid: ${-rank} to ${rank - 1})`);
-  }
-  return axis < 0 ? axis + rank : axis;
-}
-
-/** Sorted, non-negative axes of an axis activation for this rank. */
-export function resolveAxes(def: AxisActivation, params: Params, rank: number): number[] {
-  if (rank === 0) throw new Error(`${def.keras}: needs a tensor of rank >= 1, got a scalar`);
-  const a = params.axis as number | number[] | null;
-  const axes = a === null ? Array.from({length: rank}, (_, i) => i) :
-                            (Array.isArray(a) ? a : [a]).map(v => normalizeAxis(def, v, rank));
-  const sorted = [...axes].sort((p, q) => p - q);
-  for (let i = 1; i < sorted.length; i++) {
-    if (sorted[i] === sorted[i - 1]) throw new Error(`${def.keras}: axis ${sorted[i]} is repeated in ${JSON.stringify(a)}`);
-  }
-  return sorted;
-}
-
 function runAxis(def: AxisActivation, x: Tensor, params: Params): Tensor {
   const axes = resolveAxes(def, params, x.rank);
   axisOutputShape(def, x.shape, axes);  // throws for an odd axis that glu would halve
-  const contiguous = axes[axes.length - 1] - axes[0] === axes.length - 1;
-  if (contiguous) return engine().runKernel(kernelName(def), {x}, {axes}) as Tensor;
+  if (contiguous(axes)) return engine().runKernel(kernelName(def), {x}, {axes}) as Tensor;
   // Move the axes to the end, run there, and move them back.
   return tidy(() => {
-    const rest = x.shape.map((_, i) => i).filter(i => !axes.includes(i));
-    const perm = [...rest, ...axes];
-    const inverse = perm.map((_, i) => perm.indexOf(i));
-    const last = axes.map((_, i) => x.rank - axes.length + i);
+    const {perm, inverse, last} = axesLast(x.rank, axes);
     const y = engine().runKernel(kernelName(def), {x: transpose(x, perm)}, {axes: last}) as Tensor;
     return transpose(y, inverse);
   });

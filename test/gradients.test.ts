@@ -14,15 +14,9 @@ import {normalizeParams, constantsOf} from '../src/params';
 import {applyActivation, resolveAxes} from '../src/apply';
 import {layoutOf} from '../src/layout';
 import {useBackend} from './helpers';
+import {variantsOf} from './variants';
 
 beforeAll(() => useBackend('cpu'));
-
-const variants: Record<string, Array<Record<string, unknown>>> = {
-  relu: [{}, {negativeSlope: 0.1, maxValue: 6, threshold: 0.5}, {threshold: -1}],
-  leakyRelu: [{}, {negativeSlope: 1.5}], elu: [{}, {alpha: 0.5}], celu: [{}, {alpha: 3}],
-  gelu: [{}, {approximate: true}], squareplus: [{}, {b: 0.25}], softShrink: [{}, {threshold: 1}],
-  hardShrink: [{}, {threshold: 2}], threshold: [{threshold: 1, defaultValue: -1}],
-};
 
 const xs = Array.from({length: 60}, (_, i) => -11 + i * 0.371);
 
@@ -41,7 +35,7 @@ function closeRel(got: number, want: number, rtol: number, atol: number): boolea
 
 const elementwise = tfa.definitions.filter((d): d is ElementwiseActivation => d.kind === 'elementwise');
 
-describe.each(elementwise.flatMap(d => (variants[d.id] ?? [{}]).map(v => [`${d.id} ${JSON.stringify(v)}`, d, v] as const)))(
+describe.each(elementwise.flatMap(d => variantsOf(d).map(v => [`${d.id} ${JSON.stringify(v)}`, d, v] as const)))(
     '%s', (_, def, options) => {
       const params = normalizeParams(def, options);
       const u = constantsOf(def, params);

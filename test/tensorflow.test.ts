@@ -16,8 +16,11 @@ import {runInThisContext} from 'node:vm';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import * as tfa from '../src';
-import type {ActivationDefinition, AxisActivation, ElementwiseActivation} from '../src';
-import {isNormalF32, MIN_NORMAL, ulp} from './helpers';
+import type {AxisActivation, ElementwiseActivation} from '../src';
+import {isSubnormal, MAX_FLOAT, MIN_NORMAL, stepUlp, truthError} from './helpers';
+import {layoutOf, resolveAxes} from '../src/layout';
+import {normalizeParams} from '../src/params';
+import {constantsFor, kinksOf, variantsOf} from './variants';
 
 process.env.TF_CPP_MIN_LOG_LEVEL = process.env.TF_CPP_MIN_LOG_LEVEL ?? '2';
 let loadError: string | undefined;
@@ -91,36 +94,6 @@ test('tfjs-node loads and the tensorflow backend is active', () => {
 // ---------------------------------------------------------------------------
 // Truth and error measure.
 
-const MAX_F32 = 3.4028234663852886e38;
-const f32 = new Float32Array(1);
-const i32 = new Int32Array(f32.buffer);
-
-/** The float32 `steps` ULPs away from v (towards +inf for steps > 0). */
-function step(v: number, steps: number): number {
-  f32[0] = v;
-  if (f32[0] === 0) {
-    i32[0] = Math.abs(steps);
-    return steps > 0 ? f32[0] : -f32[0];
-  }
-  i32[0] += (f32[0] > 0 ? 1 : -1) * steps;
-  return f32[0];
-}
-
-const isSubnormal = (x: number) => x !== 0 && Math.abs(x) < MIN_NORMAL;
-
-/**
- * Error of a float32 result against a float64 truth: ULPs where the truth is
- * a normal float32; where it is subnormal or 0 the result may be off by the
- * smallest normal (flush to zero); ±inf and NaN must match.
- */
-function error(r: number, t: number): number {
-  if (Number.isNaN(t)) return Number.isNaN(r) ? 0 : Infinity;
-  const t32 = Math.fround(t);
-  if (!Number.isFinite(t32)) return r === t32 ? 0 : Infinity;
-  if (isNormalF32(t)) return ulp(r, t);
-  return Math.abs(r - t) <= MIN_NORMAL ? 0 : Infinity;
-}
-
 type Scalar = (x: number, u: ArrayLike<number>) => number;
 
 /** f(x) from the definition in float64, with the limit at ±inf where the formula gives inf·0. */
@@ -137,8 +110,8 @@ function truthAt(f: Scalar, x: number, u: number[]): number {
  * at ±0 is accepted too.
  */
 function errorAt(r: number, x: number, truth: (x: number) => number): number {
-  const e = error(r, truth(x));
-  return isSubnormal(x) ? Math.min(e, error(r, truth(x > 0 ? 0 : -0))) : e;
+  const e = truthError(r, truth(x));
+  return isSubnormal(x) ? Math.min(e, truthError(r, truth(x > 0 ? 0 : -0))) : e;
 }
 
 // ---------------------------------------------------------------------------
@@ -146,68 +119,20 @@ function errorAt(r: number, x: number, truth: (x: number) => number): number {
 
 type Params = Record<string, number | boolean | null>;
 
-/** Parameter variants (Keras's defaults first) with the launches of [forward, dy·f', dy·f'']. */
-const elementwise: Array<[string, Params, [number, number, number]]> = [
-  ['celu', {}, [5, 6, 7]], ['celu', {alpha: 0.5}, [7, 7, 9]], ['celu', {alpha: 3}, [7, 7, 9]],
-  ['celu', {alpha: -2}, [7, 7, 9]], ['celu', {alpha: 1e-3}, [7, 7, 9]],
-  ['elu', {}, [5, 6, 7]], ['elu', {alpha: 0.5}, [6, 8, 8]], ['elu', {alpha: 2}, [6, 8, 8]], ['elu', {alpha: -0.3}, [6, 8, 8]],
-  ['exponential', {}, [1, 5, 5]],
-  ['gelu', {}, [6, 12, 10]], ['gelu', {approximate: true}, [8, 16, 21]],
-  ['hardShrink', {}, [3, 4, 2]], ['hardShrink', {threshold: 0}, [0, 2, 2]], ['hardShrink', {threshold: 2}, [3, 4, 2]],
-  ['hardShrink', {threshold: 0.3}, [3, 4, 2]],
-  ['hardSigmoid', {}, [3, 5, 2]],
-  ['hardSilu', {}, [4, 8, 5]],
-  ['hardTanh', {}, [1, 4, 2]],
-  ['leakyRelu', {}, [1, 3, 2]], ['leakyRelu', {negativeSlope: 0.01}, [1, 3, 2]], ['leakyRelu', {negativeSlope: 1.5}, [1, 3, 2]],
-  ['leakyRelu', {negativeSlope: 0}, [1, 3, 2]],
-  ['linear', {}, [0, 2, 2]],
-  ['logSigmoid', {}, [5, 5, 7]],
-  ['mish', {}, [5, 12, 19]],
-  ['relu', {}, [1, 3, 2]], ['relu', {negativeSlope: 0.1}, [1, 3, 2]], ['relu', {maxValue: 6}, [1, 3, 2]],
-  ['relu', {maxValue: 2.5}, [1, 5, 2]], ['relu', {threshold: 0.5}, [2, 3, 2]], ['relu', {threshold: -1}, [2, 3, 2]],
-  ['relu', {negativeSlope: 0.2, maxValue: 6, threshold: 1}, [7, 10, 2]], ['relu', {negativeSlope: -0.5, maxValue: 3}, [4, 5, 2]],
-  ['relu', {negativeSlope: 0.3, maxValue: 4}, [2, 5, 2]], ['relu', {threshold: 0.3, maxValue: 1.7}, [3, 7, 2]],
-  ['relu', {negativeSlope: 0.1, threshold: 0.1}, [6, 6, 2]],
-  ['relu6', {}, [1, 3, 2]],
-  ['selu', {}, [7, 9, 8]],
-  ['sigmoid', {}, [3, 6, 9]],
-  ['silu', {}, [4, 9, 11]],
-  ['softShrink', {}, [2, 4, 2]], ['softShrink', {threshold: 0}, [2, 2, 2]], ['softShrink', {threshold: 1.5}, [2, 4, 2]],
-  ['softShrink', {threshold: 0.3}, [4, 4, 2]],
-  ['softplus', {}, [3, 4, 6]],
-  ['softsign', {}, [2, 4, 10]],
-  ['sparsePlus', {}, [4, 4, 5]],
-  ['sparseSigmoid', {}, [3, 5, 2]],
-  ['squareplus', {}, [6, 7, 8]], ['squareplus', {b: 0}, [1, 4, 2]], ['squareplus', {b: 0.25}, [6, 7, 8]],
-  ['squareplus', {b: 100}, [6, 7, 8]], ['squareplus', {b: 1e-20}, [6, 7, 8]],
-  ['tanh', {}, [3, 6, 9]],
-  ['tanhShrink', {}, [9, 6, 9]],
-  ['threshold', {threshold: 0, defaultValue: 0}, [2, 3, 2]], ['threshold', {threshold: 1, defaultValue: -1}, [2, 3, 2]],
-  ['threshold', {threshold: -2, defaultValue: 5}, [2, 3, 2]], ['threshold', {threshold: 0.1, defaultValue: 0.7}, [2, 3, 2]],
-];
-
-/** Points where the derivative jumps (the gradient rule holds away from them). */
-function kinks(id: string, p: Params): number[] {
-  const t = (p.threshold ?? 0.5) as number;
-  switch (id) {
-    case 'relu': return [0, (p.threshold ?? 0) as number, ...(p.maxValue != null ? [p.maxValue as number] : [])];
-    case 'leakyRelu': case 'elu': case 'selu': case 'celu': case 'softsign': return [0];
-    case 'relu6': return [0, 6];
-    case 'sparsePlus': case 'hardTanh': case 'sparseSigmoid': return [-1, 1];
-    case 'hardSigmoid': case 'hardSilu': return [-3, 3];
-    case 'softShrink': case 'hardShrink': return t === 0 ? [] : [-t, t];
-    case 'threshold': return [p.threshold as number];
-    case 'squareplus': return p.b === 0 ? [0] : [];
-    default: return [];
-  }
-}
+/**
+ * Every elementwise activation × its test variants (the definitions' `test`), with the definition's
+ * bound on libtensorflow launches of [forward, dy·f', dy·f''].
+ */
+const elementwise: Array<[string, Params, readonly number[]]> = tfa.definitions.flatMap(d =>
+    d.kind !== 'elementwise' ? [] : variantsOf(d).map(v => [d.id, v as Params, d.budget!.tensorflowLaunches!] as
+        [string, Params, readonly number[]]));
 
 function elementwiseInputs(ks: number[]): Float32Array {
   const v: number[] = [];
   for (let x = -12; x <= 12; x += 1 / 128) v.push(x);  // dense grid
   for (let e = -300; e <= 300; e++) v.push(10 ** (e / 10), -(10 ** (e / 10)));  // 1e-30..1e30, both signs
   for (let x = 80; x <= 110; x += 0.25) v.push(x, -x);  // around exp's float32 overflow (88.72)
-  v.push(0, -0, MAX_F32, -MAX_F32, 3e38, -3e38, 1e38, -1e38, 1e19, -1e19, 1.8e19, -1.8e19, 2e19, -2e19,
+  v.push(0, -0, MAX_FLOAT, -MAX_FLOAT, 3e38, -3e38, 1e38, -1e38, 1e19, -1e19, 1.8e19, -1.8e19, 2e19, -2e19,
          88.72, 88.73, -87.3, -103.9, 1e-40, -1e-40, 1.4e-45, -1.4e-45, Infinity, -Infinity, NaN);
   // where libtensorflow's float32 kernels are measured > 4 ULP off (Tanh, Sigmoid, Softplus, Expm1, Erf, Erfc)
   for (const w of [4.103862762451172, 7.907991409301758, -1.1342443227767944, -50.718387603759766, -13.942429542541504,
@@ -215,7 +140,7 @@ function elementwiseInputs(ks: number[]): Float32Array {
     v.push(w, -w, w * Math.SQRT2, -w * Math.SQRT2);  // also where gelu evaluates erf/erfc at x/√2
   }
   for (const k of ks) {
-    for (const base of k === 0 ? [0, -0] : [k]) for (let d = -2; d <= 2; d++) v.push(step(base, d));  // kinks ±1, ±2 ULP
+    for (const base of k === 0 ? [0, -0] : [k]) for (let d = -2; d <= 2; d++) v.push(stepUlp(base, d));  // kinks ±1, ±2 ULP
   }
   const bits = new Uint32Array(1), f = new Float32Array(bits.buffer);
   for (let b = 0; b < 0x7f800000; b += 0x7f800000 / 4096) {  // every binade
@@ -226,11 +151,6 @@ function elementwiseInputs(ks: number[]): Float32Array {
 }
 
 const DY = [1, -0.75, 1.5, 0.3, 1e-3, 37, -2, 1e-20, 2e15];
-
-function constantsOf(def: ActivationDefinition, p: Params): number[] {
-  const full = {...Object.fromEntries(def.params.map(s => [s.name, s.default ?? null])), ...p};
-  return def.constants ? def.constants(full as Record<string, number>) : [];
-}
 
 interface Worst {
   ulp: number;
@@ -276,9 +196,9 @@ const measured: Array<{id: string; params: string; ops: number[]; ulp: number[]}
 
 describe.each(elementwise)('%s %j', (id, params, ops) => {
   const def = tfa.lookup(id) as ElementwiseActivation;
-  const u = () => constantsOf(def, params);
-  const ks = kinks(id, params);
-  const nearKink = (x: number) => ks.some(k => Math.abs(x - k) <= Math.abs(step(k, 1) - Math.fround(k)) ||
+  const u = () => constantsFor(def, params);
+  const ks = kinksOf(def, params);
+  const nearKink = (x: number) => ks.some(k => Math.abs(x - k) <= Math.abs(stepUlp(k, 1) - Math.fround(k)) ||
                                                (k === 0 && isSubnormal(x)));
   const op = (tfa as unknown as Record<string, (t: tf.Tensor, o?: object) => tf.Tensor>)[def.id];
   const opts = Object.keys(params).length > 0 ? params : undefined;
@@ -298,18 +218,19 @@ describe.each(elementwise)('%s %j', (id, params, ops) => {
       return w;
     };
     const d1 = grad(1, def.derivative), d2 = grad(2, def.second!);
-    measured.push({id, params: JSON.stringify(params), ops, ulp: [fwd.ulp, d1.ulp, d2.ulp]});
+    measured.push({id, params: JSON.stringify(params), ops: [...ops], ulp: [fwd.ulp, d1.ulp, d2.ulp]});
     tf.dispose([x, dy, y]);
     expect({forward: fwd.ulp <= 4 ? 'ok' : fwd, derivative: d1.ulp <= 16 ? 'ok' : d1, second: d2.ulp <= 16 ? 'ok' : d2})
         .toEqual({forward: 'ok', derivative: 'ok', second: 'ok'});
   });
 
-  test(`launches ${ops[0]} / ${ops[1]} / ${ops[2]} libtensorflow ops (forward / dy·f' / dy·f'')`, () => {
+  test(`launches at most ${ops[0]} / ${ops[1]} / ${ops[2]} libtensorflow ops (forward / dy·f' / dy·f'')`, () => {
     needBackend();
     const x = tf.tensor1d([-2, -0.5, 0, 0.5, 2, 7]), dy = tf.onesLike(x);
     const c = u();
     const grad = (order: number) => () => tf.engine().runKernel(tfa.gradKernelName(def), {dy, x}, {u: c, order}) as tf.Tensor;
-    expect([countLaunches(() => op(x, opts)), countLaunches(grad(1)), countLaunches(grad(2))]).toEqual(ops);
+    const launched = [countLaunches(() => op(x, opts)), countLaunches(grad(1)), countLaunches(grad(2))];
+    expect(launched.map((l, k) => l <= ops[k] ? 'ok' : `${l} > ${ops[k]}`)).toEqual(['ok', 'ok', 'ok']);
     tf.dispose([x, dy]);
   });
 });
@@ -377,16 +298,6 @@ const axisTruth: Record<string, {forward?: AxisTruth; backward?: AxisGradTruth}>
   },
 };
 
-function layoutOf(shape: number[], axes: number[]): [number, number, number] {
-  let outer = 1, n = 1, inner = 1;
-  shape.forEach((d, k) => {
-    if (k < axes[0]) outer *= d;
-    else if (k > axes[axes.length - 1]) inner *= d;
-    else n *= d;
-  });
-  return [outer, n, inner];
-}
-
 let seed = 12345;
 function random(): number {
   seed = (seed * 16807) % 2147483647;
@@ -410,29 +321,24 @@ function axisInput(id: string, shape: number[], axes: number[], scale: number): 
   return v;
 }
 
-/** [id, shape, params, launches forward, launches backward] */
-const axisCases: Array<[string, number[], Params | {axis: number[] | null}, number, number]> = [
-  ['softmax', [6, 9], {axis: -1}, 3, 15], ['softmax', [3, 4, 5], {axis: 1}, 7, 17],
-  ['softmax', [3, 4, 5], {axis: [1, 2]}, 5, 17], ['softmax', [3, 4, 5], {axis: null}, 5, 17],
-  ['softmax', [4, 3], {axis: 0}, 7, 17], ['softmax', [2, 3, 4, 5], {axis: [1, 2]}, 7, 17],
-  ['logSoftmax', [6, 9], {axis: -1}, 13, 27], ['logSoftmax', [3, 4, 5], {axis: 1}, 13, 27],
-  ['logSoftmax', [3, 4, 5], {axis: [1, 2]}, 13, 27], ['logSoftmax', [3, 4, 5], {axis: null}, 13, 27],
-  ['glu', [5, 8], {axis: -1}, 4, 9], ['glu', [2, 6, 3], {axis: 1}, 4, 9], ['glu', [4, 2], {axis: 0}, 4, 9],
-  ['sparsemax', [6, 9], {axis: -1}, 19, 28], ['sparsemax', [3, 4, 5], {axis: 1}, 21, 30],
-  ['sparsemax', [7, 3], {axis: 0}, 21, 30],
+/** [id, shape, params]; the launch bounds are the definitions' (`budget.tensorflowLaunches`). */
+const axisCases: Array<[string, number[], Params | {axis: number[] | null}]> = [
+  ['softmax', [6, 9], {axis: -1}], ['softmax', [3, 4, 5], {axis: 1}],
+  ['softmax', [3, 4, 5], {axis: [1, 2]}], ['softmax', [3, 4, 5], {axis: null}],
+  ['softmax', [4, 3], {axis: 0}], ['softmax', [2, 3, 4, 5], {axis: [1, 2]}],
+  ['logSoftmax', [6, 9], {axis: -1}], ['logSoftmax', [3, 4, 5], {axis: 1}],
+  ['logSoftmax', [3, 4, 5], {axis: [1, 2]}], ['logSoftmax', [3, 4, 5], {axis: null}],
+  ['glu', [5, 8], {axis: -1}], ['glu', [2, 6, 3], {axis: 1}], ['glu', [4, 2], {axis: 0}],
+  ['sparsemax', [6, 9], {axis: -1}], ['sparsemax', [3, 4, 5], {axis: 1}],
+  ['sparsemax', [7, 3], {axis: 0}],
 ];
 
-function axesOf(params: {axis?: unknown}, rank: number): number[] {
-  const a = params.axis as number | number[] | null;
-  const list = a === null ? [...Array(rank).keys()] : Array.isArray(a) ? a : [a];
-  return list.map(v => v < 0 ? v + rank : v).sort((p, q) => p - q);
-}
-
-describe.each(axisCases)('%s %j %j', (id, shape, params, fwdOps, bwdOps) => {
+describe.each(axisCases)('%s %j %j', (id, shape, params) => {
   const def = tfa.lookup(id) as AxisActivation;
+  const [fwdOps, bwdOps] = def.budget!.tensorflowLaunches!;
   const op = (tfa as unknown as Record<string, (t: tf.Tensor, o?: object) => tf.Tensor>)[def.id];
-  const axes = axesOf(params, shape.length);
-  const [outer, n, inner] = layoutOf(shape, axes);
+  const axes = resolveAxes(def, normalizeParams(def, params), shape.length);
+  const {outer, n, inner} = layoutOf(shape, axes);
 
   test.each([1, 4, 30])('scale %d: forward within 4 ULP, backward within 16 ULP', scale => {
     needBackend();
@@ -448,20 +354,21 @@ describe.each(axisCases)('%s %j %j', (id, shape, params, fwdOps, bwdOps) => {
     (axisTruth[id]?.backward ?? def.cpu.backward as unknown as AxisGradTruth)(xs, dys, dwant, outer, n, inner);
     const ys = y.dataSync(), gs = g.dataSync();
     let fw = 0, bw = 0;
-    for (let i = 0; i < ys.length; i++) fw = Math.max(fw, error(ys[i], want[i]));
-    for (let i = 0; i < gs.length; i++) bw = Math.max(bw, error(gs[i], dwant[i]));
+    for (let i = 0; i < ys.length; i++) fw = Math.max(fw, truthError(ys[i], want[i]));
+    for (let i = 0; i < gs.length; i++) bw = Math.max(bw, truthError(gs[i], dwant[i]));
     measured.push({id, params: JSON.stringify({shape, ...params, scale}), ops: [fwdOps, bwdOps], ulp: [fw, bw]});
     tf.dispose([x, y, dy, g]);
     expect({forward: fw <= 4 ? 'ok' : fw, backward: bw <= 16 ? 'ok' : bw}).toEqual({forward: 'ok', backward: 'ok'});
   });
 
-  test(`launches ${fwdOps} / ${bwdOps} libtensorflow ops (forward / backward)`, () => {
+  test(`launches at most ${fwdOps} / ${bwdOps} libtensorflow ops (forward / backward)`, () => {
     needBackend();
     const x = tf.randomNormal(shape, 0, 2, 'float32', 3);
     const y = op(x, params);
     const dy = tf.onesLike(y);
     const bwd = () => tf.engine().runKernel(tfa.gradKernelName(def), {x, dy}, {axes}) as tf.Tensor;
-    expect([countLaunches(() => op(x, params)), countLaunches(bwd)]).toEqual([fwdOps, bwdOps]);
+    const launched = [countLaunches(() => op(x, params)), countLaunches(bwd)];
+    expect(launched.map((l, k) => l <= [fwdOps, bwdOps][k] ? 'ok' : `${l} > ${[fwdOps, bwdOps][k]}`)).toEqual(['ok', 'ok']);
     tf.dispose([x, y, dy]);
   });
 });
@@ -475,12 +382,12 @@ const smooth = [-7.3, -3.5, -2.2, -1.3, -0.7, -0.2, 0.15, 0.6, 1.2, 2.7, 3.9, 8.
 describe.each(tfa.definitions.filter(d => d.kind === 'elementwise').map(d => [d.id, d] as const))(
     'tf.grad of %s', (id, d) => {
       const def = d as ElementwiseActivation;
-      const params: Params = id === 'threshold' ? {threshold: 0.5, defaultValue: -1} : {};
+      const params = variantsOf(def)[0] as Params;
       const op = (tfa as unknown as Record<string, (t: tf.Tensor, o?: object) => tf.Tensor>)[id];
 
       test('first and second derivatives match the definition', () => {
         needBackend();
-        const c = constantsOf(def, params);
+        const c = constantsFor(def, params);
         const x = tf.tensor1d(smooth);
         const f = (t: tf.Tensor) => op(t, params);
         const g1 = tf.grad(f)(x);
@@ -596,7 +503,7 @@ test('no tfjs tensor and no libtensorflow handle is left behind by any kernel', 
   const all = () => {
     for (const def of tfa.definitions) {
       const op = (tfa as unknown as Record<string, (t: tf.Tensor, o?: object) => tf.Tensor>)[def.id];
-      const o = def.id === 'threshold' ? {threshold: 0, defaultValue: 1} : undefined;
+      const o = variantsOf(def)[0];
       tf.dispose(op(x, o));
       tf.dispose(tf.grad((t: tf.Tensor) => op(t, o))(x));
       tf.dispose(tf.tidy(() => tf.grad((t: tf.Tensor) => tf.grad((v: tf.Tensor) => op(v, o))(t))(x)));

@@ -57,4 +57,12 @@ export const celu = elementwise({
       return nat.select(nat.greater(x, 0), 0, nat.f32(u[0] === 1 ? g : nat.div(g, u[0])));
     },
   },
+  test: {
+    variants: [{}, {alpha: 0.5}, {alpha: 3}, {alpha: -2}, {alpha: 0.001}, {alpha: 1.7}],
+    kinks: () => [0],
+  },
+  budget: {webgl: {forward: 2, backward: 2}, tensorflowLaunches: [7, 7, 9]},
+  bench: {
+    composite: {what: 'relu(x) + expm1(min(x, 0)) (α = 1 folded)', fn: (tf, x) => tf.add(tf.relu(x), tf.expm1(tf.minimum(x, 0)))},
+  },
 });

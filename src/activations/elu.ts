@@ -36,4 +36,12 @@ export const elu = elementwise({
       return nat.select(nat.greater(x, 0), 0, nat.f32(u[0] === 1 ? g : nat.mul(g, u[0])));
     },
   },
+  test: {
+    variants: [{}, {alpha: 0.5}, {alpha: 2}, {alpha: -0.3}, {alpha: 1.7}],
+    kinks: () => [0],
+  },
+  budget: {webgl: {forward: 2, backward: 1}, tensorflowLaunches: [6, 8, 8]},
+  bench: {
+    composite: {what: 'tf.elu', fn: (tf, x) => tf.elu(x)},
+  },
 });

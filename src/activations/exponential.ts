@@ -23,4 +23,8 @@ export const exponential = elementwise({
     derivative: (x, dy, _u, nat) => nat.mul(nat.f64(dy), nat.op('Exp', [nat.f64(x)])),
     second: (x, dy, _u, nat) => nat.mul(nat.f64(dy), nat.op('Exp', [nat.f64(x)])),
   },
+  budget: {webgl: {forward: 1, backward: 1}, tensorflowLaunches: [1, 5, 5]},
+  bench: {
+    composite: {what: 'tf.exp', fn: (tf, x) => tf.exp(x)},
+  },
 });

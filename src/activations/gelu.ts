@@ -141,4 +141,11 @@ export const gelu = elementwise({
       return nat.mul(DY, nat.mulNoNan(nat.sub(1, s), e));
     },
   },
+  test: {
+    variants: [{}, {approximate: true}],
+  },
+  budget: {webgl: {forward: 3, backward: 9}, tensorflowLaunches: [8, 16, 21]},
+  bench: {
+    composite: {what: 'tfjs-layers gelu: x·0.5(1 + erf(x/√2))', fn: (tf, x) => tf.mul(x, tf.mul(0.5, tf.add(1, tf.erf(tf.div(x, Math.SQRT2)))))},
+  },
 });

@@ -59,4 +59,11 @@ export const glu = alongAxis({
       return nat.concat2(da, nat.op('SoftplusGrad', [nat.mul(da, a), nat.op('Neg', [b])]), axes[0]);
     },
   },
+  budget: {tensorflowLaunches: [4, 9]},
+  bench: {
+    composite: {what: 'split, a·sigmoid(b)', fn: (tf, x) => {
+        const [a, b] = tf.split(x, 2, -1);
+        return tf.mul(a, tf.sigmoid(b));
+      }},
+  },
 });

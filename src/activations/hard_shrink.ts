@@ -27,4 +27,13 @@ export const hardShrink = elementwise({
       u[0] === 0 ? nat.add(dy, nat.nanOf(x)) : nat.select(nat.greater(nat.op('Abs', [x]), u[0]), dy, nat.nanOf(x)),
     second: (x, dy, _u, nat) => nat.mul(dy, nat.nanOf(x)),
   },
+  test: {
+    variants: [{}, {threshold: 0}, {threshold: 2}, {threshold: 0.3}, {threshold: 1.3}],
+    kinks: p => p.threshold === 0 ? [] : [-(p.threshold as number), p.threshold as number],
+  },
+  budget: {webgl: {forward: 0, backward: 0}, tensorflowLaunches: [3, 4, 2]},
+  bench: {
+    composite: {what: 'x·step(|x| − t)', fn: (tf, x) => tf.mul(x, tf.step(tf.sub(tf.abs(x), 0.5)))},
+    piecewiseLinear: true,
+  },
 });

@@ -26,4 +26,12 @@ export const hardSigmoid = elementwise({
     derivative: (x, dy, _u, nat) => nat.select(nat.less(nat.op('Abs', [x]), 3), nat.div(dy, 6), nat.nanOf(x)),
     second: (x, dy, _u, nat) => nat.mul(dy, nat.nanOf(x)),
   },
+  test: {
+    kinks: () => [-3, 3],
+  },
+  budget: {webgl: {forward: 1, backward: 0}, tensorflowLaunches: [3, 5, 2]},
+  bench: {
+    composite: {what: 'clip(x/6 + 0.5, 0, 1) (tfjs-layers form, Keras 3 slope)', fn: (tf, x) => tf.clipByValue(tf.add(tf.mul(x, 1 / 6), 0.5), 0, 1)},
+    piecewiseLinear: true,
+  },
 });

@@ -27,4 +27,11 @@ export const hardSilu = elementwise({
     },
     second: (x, dy, _u, nat) => nat.select(nat.less(nat.op('Abs', [x]), 3), nat.div(dy, 3), nat.nanOf(x)),
   },
+  test: {
+    kinks: () => [-3, 3],
+  },
+  budget: {webgl: {forward: 1, backward: 1}, tensorflowLaunches: [4, 8, 5]},
+  bench: {
+    composite: {what: 'x·clip(x/6 + 0.5, 0, 1)', fn: (tf, x) => tf.mul(x, tf.clipByValue(tf.add(tf.mul(x, 1 / 6), 0.5), 0, 1))},
+  },
 });

@@ -22,4 +22,12 @@ export const hardTanh = elementwise({
     derivative: (x, dy, _u, nat) => nat.select(nat.less(nat.op('Abs', [x]), 1), dy, nat.nanOf(x)),
     second: (x, dy, _u, nat) => nat.mul(dy, nat.nanOf(x)),
   },
+  test: {
+    kinks: () => [-1, 1],
+  },
+  budget: {webgl: {forward: 0, backward: 0}, tensorflowLaunches: [1, 4, 2]},
+  bench: {
+    composite: {what: 'tf.clipByValue', fn: (tf, x) => tf.clipByValue(x, -1, 1)},
+    piecewiseLinear: true,
+  },
 });

@@ -26,4 +26,13 @@ export const leakyRelu = elementwise({
     derivative: (x, dy, u, nat) => nat.add(nat.op('LeakyReluGrad', [dy, x], {alpha: {float: u[0]}}), nat.nanOf(x)),
     second: (x, dy, _u, nat) => nat.mul(dy, nat.nanOf(x)),
   },
+  test: {
+    variants: [{}, {negativeSlope: 0.01}, {negativeSlope: 1.5}, {negativeSlope: 0}, {negativeSlope: 0.3}],
+    kinks: () => [0],
+  },
+  budget: {webgl: {forward: 1, backward: 0}, tensorflowLaunches: [1, 3, 2]},
+  bench: {
+    composite: {what: 'tf.leakyRelu', fn: (tf, x) => tf.leakyRelu(x, 0.2)},
+    piecewiseLinear: true,
+  },
 });

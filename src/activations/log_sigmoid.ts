@@ -29,4 +29,8 @@ export const logSigmoid = elementwise({
       return nat.op('Neg', [q]);
     },
   },
+  budget: {webgl: {forward: 2, backward: 3}, tensorflowLaunches: [5, 5, 7]},
+  bench: {
+    composite: {what: 'tf.logSigmoid', fn: (tf, x) => tf.logSigmoid(x)},
+  },
 });

@@ -75,4 +75,8 @@ export const logSoftmax = alongAxis({
       return nat.sub(nat.mul(DY, q), nat.mul(nat.div(e, total), rest));
     },
   },
+  budget: {tensorflowLaunches: [13, 27]},
+  bench: {
+    composite: {what: 'tf.logSoftmax', fn: (tf, x) => tf.logSoftmax(x)},
+  },
 });

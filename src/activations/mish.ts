@@ -90,4 +90,8 @@ export const mish = elementwise({
       return nat.mulNoNan(nat.add(nat.mul(X, w), 2), nat.mul(g, s));
     },
   },
+  budget: {webgl: {forward: 3, backward: 7}, tensorflowLaunches: [5, 12, 19]},
+  bench: {
+    composite: {what: 'tfjs-layers mish: x·tanh(softplus(x))', fn: (tf, x) => tf.mul(x, tf.tanh(tf.softplus(x)))},
+  },
 });

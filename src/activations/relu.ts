@@ -84,4 +84,27 @@ export const relu = elementwise({
     },
     second: (x, dy, _u, nat) => nat.mul(dy, nat.nanOf(x)),
   },
+  test: {
+    variants: [
+      {},
+      {negativeSlope: 0.1},
+      {maxValue: 6},
+      {maxValue: 2.5},
+      {threshold: 0.5},
+      {threshold: -1},
+      {negativeSlope: 0.2, maxValue: 6, threshold: 1},
+      {negativeSlope: -0.5, maxValue: 3},
+      {negativeSlope: 0.3, maxValue: 4},
+      {threshold: 0.3, maxValue: 1.7},
+      {negativeSlope: 0.1, threshold: 0.1},
+      {negativeSlope: 0.1, maxValue: 6, threshold: 0.5},
+      {negativeSlope: 0.2, maxValue: 4, threshold: 0.5},
+    ],
+    kinks: p => [0, p.threshold as number, ...(p.maxValue !== null ? [p.maxValue as number] : [])],
+  },
+  budget: {webgl: {forward: 1, backward: 0}, tensorflowLaunches: [7, 10, 2]},
+  bench: {
+    composite: {what: 'tf.relu', fn: (tf, x) => tf.relu(x)},
+    piecewiseLinear: true,
+  },
 });

@@ -22,4 +22,12 @@ export const relu6 = elementwise({
     derivative: (x, dy, _u, nat) => nat.add(nat.op('Relu6Grad', [dy, x]), nat.nanOf(x)),
     second: (x, dy, _u, nat) => nat.mul(dy, nat.nanOf(x)),
   },
+  test: {
+    kinks: () => [0, 6],
+  },
+  budget: {webgl: {forward: 0, backward: 0}, tensorflowLaunches: [1, 3, 2]},
+  bench: {
+    composite: {what: 'tf.relu6', fn: (tf, x) => tf.relu6(x)},
+    piecewiseLinear: true,
+  },
 });

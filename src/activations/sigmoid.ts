@@ -32,4 +32,8 @@ export const sigmoid = elementwise({
       return nat.mul(q, nat.op('Tanh', [nat.mul(nx, 0.5)]));
     },
   },
+  budget: {webgl: {forward: 2, backward: 4}, tensorflowLaunches: [3, 6, 9]},
+  bench: {
+    composite: {what: 'tf.sigmoid', fn: (tf, x) => tf.sigmoid(x)},
+  },
 });

@@ -50,4 +50,8 @@ export const silu = elementwise({
       return nat.mulNoNan(nat.sub(2, nat.mul(X, nat.op('Tanh', [nat.mul(X, 0.5)]))), q);
     },
   },
+  budget: {webgl: {forward: 2, backward: 5}, tensorflowLaunches: [4, 9, 11]},
+  bench: {
+    composite: {what: 'tfjs-layers swish: sigmoid(x·1)·x', fn: (tf, x) => tf.mul(tf.sigmoid(tf.mul(x, 1)), x)},
+  },
 });

@@ -33,4 +33,13 @@ export const softShrink = elementwise({
       u[0] === 0 ? nat.add(dy, nat.nanOf(x)) : nat.select(nat.greater(nat.op('Abs', [x]), u[0]), dy, nat.nanOf(x)),
     second: (x, dy, _u, nat) => nat.mul(dy, nat.nanOf(x)),
   },
+  test: {
+    variants: [{}, {threshold: 0}, {threshold: 1.5}, {threshold: 0.3}, {threshold: 1}, {threshold: 1.3}],
+    kinks: p => p.threshold === 0 ? [] : [-(p.threshold as number), p.threshold as number],
+  },
+  budget: {webgl: {forward: 1, backward: 0}, tensorflowLaunches: [4, 4, 2]},
+  bench: {
+    composite: {what: 'x − clip(x, −t, t)', fn: (tf, x) => tf.sub(x, tf.clipByValue(x, -0.5, 0.5))},
+    piecewiseLinear: true,
+  },
 });

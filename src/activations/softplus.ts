@@ -27,4 +27,8 @@ export const softplus = elementwise({
       return nat.op('SoftplusGrad', [nat.op('SoftplusGrad', [nat.f64(dy), X]), nat.op('Neg', [X])]);
     },
   },
+  budget: {webgl: {forward: 2, backward: 3}, tensorflowLaunches: [3, 4, 6]},
+  bench: {
+    composite: {what: 'tf.softplus', fn: (tf, x) => tf.softplus(x)},
+  },
 });

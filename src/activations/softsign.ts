@@ -38,4 +38,11 @@ export const softsign = elementwise({
       return nat.mul(nat.div(nat.mul(g, nat.op('Sign', [X])), nat.add(nat.op('Abs', [X]), 1)), -2);
     },
   },
+  test: {
+    kinks: () => [0],
+  },
+  budget: {webgl: {forward: 1, backward: 3}, tensorflowLaunches: [2, 4, 10]},
+  bench: {
+    composite: {what: 'tfjs-layers softsign: x/(|x| + 1)', fn: (tf, x) => tf.div(x, tf.add(tf.abs(x), 1))},
+  },
 });

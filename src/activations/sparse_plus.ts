@@ -23,4 +23,12 @@ export const sparsePlus = elementwise({
     derivative: (x, dy, _u, nat) => nat.mul(nat.mul(dy, nat.add(nat.clip(x, -1, 1), 1)), 0.5),
     second: (x, dy, _u, nat) => nat.select(nat.less(nat.op('Abs', [x]), 1), nat.mul(dy, 0.5), nat.nanOf(x)),
   },
+  test: {
+    kinks: () => [-1, 1],
+  },
+  budget: {webgl: {forward: 1, backward: 0}, tensorflowLaunches: [4, 4, 5]},
+  bench: {
+    composite: {what: '(clip(x, −1, 1) + 1)²/4 + relu(x − 1)', fn: (tf, x) =>
+        tf.add(tf.mul(tf.square(tf.add(tf.clipByValue(x, -1, 1), 1)), 0.25), tf.relu(tf.sub(x, 1)))},
+  },
 });

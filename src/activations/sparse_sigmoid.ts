@@ -22,4 +22,12 @@ export const sparseSigmoid = elementwise({
     derivative: (x, dy, _u, nat) => nat.select(nat.less(nat.op('Abs', [x]), 1), nat.mul(dy, 0.5), nat.nanOf(x)),
     second: (x, dy, _u, nat) => nat.mul(dy, nat.nanOf(x)),
   },
+  test: {
+    kinks: () => [-1, 1],
+  },
+  budget: {webgl: {forward: 0, backward: 0}, tensorflowLaunches: [3, 5, 2]},
+  bench: {
+    composite: {what: 'clip((x + 1)·0.5, 0, 1)', fn: (tf, x) => tf.clipByValue(tf.mul(tf.add(x, 1), 0.5), 0, 1)},
+    piecewiseLinear: true,
+  },
 });

@@ -1,6 +1,28 @@
+import type * as tfc from '@tensorflow/tfjs-core';
+import type {Tensor} from '@tensorflow/tfjs-core';
 import {cast, div, greater, maximum, mul, scalar, sub, sum, zerosLike} from '@tensorflow/tfjs-core';
 import {alongAxis} from '../definition';
 import {sparsemaxTau} from '../math';
+
+/**
+ * Sparsemax from stock tfjs ops, for the benchmark. TopK has no gradient in
+ * tfjs, so the support (piecewise constant in x) is found from `xs`, a
+ * tensor with the same values as x that is not on the gradient tape, and
+ * τ = (Σ_S x − 1)/|S| is formed from x itself: autodiff then gives the true
+ * sparsemax gradient.
+ */
+function stockSparsemax(tf: typeof tfc, x: Tensor, xs: Tensor): Tensor {
+  const len = x.shape[x.rank - 1];
+  const z = tf.topk(xs, len).values;
+  const c = tf.cumsum(z, x.rank - 1);
+  const r = tf.range(1, len + 1, 1, 'float32');
+  const onSupport = tf.cast(tf.greater(tf.add(1, tf.mul(r, z)), c), 'float32');
+  const k = tf.sum(onSupport, -1, true);
+  const tau0 = tf.div(tf.sub(tf.sum(tf.mul(z, onSupport), -1, true), 1), k);
+  const mask = tf.cast(tf.greater(xs, tau0), 'float32');
+  const tau = tf.div(tf.sub(tf.sum(tf.mul(x, mask), -1, true), 1), k);
+  return tf.relu(tf.sub(x, tau));
+}
 
 /**
  * sparsemax (Martins & Astudillo, 2016): the Euclidean projection of x onto
@@ -80,5 +102,9 @@ export const sparsemax = alongAxis({
       const mean = nat.op('DivNoNan', [nat.sum(nat.mulNoNan(DY, m), axes), nat.sum(m, axes)]);
       return nat.mulNoNan(nat.sub(DY, mean), m);
     },
+  },
+  budget: {tensorflowLaunches: [21, 30]},
+  bench: {
+    composite: {what: 'topk, cumsum, support, τ, relu(x − τ)', fn: stockSparsemax, needsDetached: true},
   },
 });

@@ -66,4 +66,12 @@ export const squareplus = elementwise({
       return nat.mul(nat.mul(nat.f64(dy), nat.op('Pow', [nat.add(nat.op('Square', [X]), u[0]), -1.5])), u[0] / 2);
     },
   },
+  test: {
+    variants: [{}, {b: 0}, {b: 0.25}, {b: 100}, {b: 1e-20}, {b: 0.3}, {b: 1000}],
+    kinks: p => p.b === 0 ? [0] : [],
+  },
+  budget: {webgl: {forward: 2, backward: 6}, tensorflowLaunches: [6, 7, 8]},
+  bench: {
+    composite: {what: '(x + sqrt(x² + b))·0.5', fn: (tf, x) => tf.mul(tf.add(x, tf.sqrt(tf.add(tf.square(x), 4))), 0.5)},
+  },
 });

@@ -29,4 +29,8 @@ export const tanh = elementwise({
       return nat.mul(nat.div(nat.mul(nat.f64(dy), nat.op('Tanh', [X])), nat.op('Square', [nat.op('Cosh', [X])])), -2);
     },
   },
+  budget: {webgl: {forward: 2, backward: 4}, tensorflowLaunches: [3, 6, 9]},
+  bench: {
+    composite: {what: 'tf.tanh', fn: (tf, x) => tf.tanh(x)},
+  },
 });

@@ -34,4 +34,8 @@ export const tanhShrink = elementwise({
       return nat.mul(nat.div(nat.mul(nat.f64(dy), nat.op('Tanh', [X])), nat.op('Square', [nat.op('Cosh', [X])])), 2);
     },
   },
+  budget: {webgl: {forward: 2, backward: 4}, tensorflowLaunches: [9, 6, 9]},
+  bench: {
+    composite: {what: 'x − tanh(x)', fn: (tf, x) => tf.sub(x, tf.tanh(x))},
+  },
 });

@@ -27,4 +27,20 @@ export const threshold = elementwise({
     derivative: (x, dy, u, nat) => nat.select(nat.greater(x, u[0]), dy, nat.nanOf(x)),
     second: (x, dy, _u, nat) => nat.mul(dy, nat.nanOf(x)),
   },
+  test: {
+    variants: [
+      {threshold: 0, defaultValue: 0},
+      {threshold: 1, defaultValue: -1},
+      {threshold: -2, defaultValue: 5},
+      {threshold: 0.1, defaultValue: 0.7},
+      {threshold: 0.7, defaultValue: -2},
+    ],
+    kinks: p => [p.threshold as number],
+  },
+  budget: {webgl: {forward: 0, backward: 0}, tensorflowLaunches: [2, 3, 2]},
+  bench: {
+    composite: {what: 'd + step(x − t)·(x − d)', fn: (tf, x) => tf.add(-1, tf.mul(tf.step(tf.sub(x, 0.1)), tf.sub(x, -1)))},
+    params: {threshold: 0.1, defaultValue: -1},
+    piecewiseLinear: true,
+  },
 });
