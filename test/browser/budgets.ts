@@ -1,43 +1,11 @@
 /**
- * The webgl ULP budgets, per activation (docs/webgl.md has the same table
- * and the reasons). Measured on SwiftShader (ANGLE, Vulkan) over the input
- * set of suite.js: webgl result against the float64 scalar definition
- * rounded to float32, max over the parameter variants and over the packed
- * and unpacked programs. `backward` covers dy·f′ and dy·f″.
+ * The webgl budgets of the axis activations. The elementwise ones are each
+ * definition's `budget.webgl` (src/activations/*.ts; docs/webgl.md has the
+ * same table and the reasons): measured on SwiftShader (ANGLE, Vulkan) over
+ * the input set of suite.ts, webgl result against the float64 scalar
+ * definition rounded to float32, max over the parameter variants and over
+ * the packed and unpacked programs; `backward` covers dy·f′ and dy·f″.
  */
-export interface UlpBudget {
-  forward: number;
-  backward: number;
-}
-
-export const ELEMENTWISE_BUDGET: Record<string, UlpBudget> = {
-  celu: {forward: 2, backward: 2},
-  elu: {forward: 2, backward: 1},
-  exponential: {forward: 1, backward: 1},
-  gelu: {forward: 3, backward: 9},
-  hardShrink: {forward: 0, backward: 0},
-  hardSigmoid: {forward: 1, backward: 0},
-  hardSilu: {forward: 1, backward: 1},
-  hardTanh: {forward: 0, backward: 0},
-  leakyRelu: {forward: 1, backward: 0},
-  linear: {forward: 0, backward: 0},
-  logSigmoid: {forward: 2, backward: 3},
-  mish: {forward: 3, backward: 7},
-  relu: {forward: 1, backward: 0},
-  relu6: {forward: 0, backward: 0},
-  selu: {forward: 2, backward: 1},
-  sigmoid: {forward: 2, backward: 4},
-  silu: {forward: 2, backward: 5},
-  softShrink: {forward: 1, backward: 0},
-  softplus: {forward: 2, backward: 3},
-  softsign: {forward: 1, backward: 3},
-  sparsePlus: {forward: 1, backward: 0},
-  sparseSigmoid: {forward: 0, backward: 0},
-  squareplus: {forward: 2, backward: 6},
-  tanh: {forward: 2, backward: 4},
-  tanhShrink: {forward: 2, backward: 4},
-  threshold: {forward: 0, backward: 0},
-};
 
 /**
  * Axis activations against the cpu backend in the same page: the largest

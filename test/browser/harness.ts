@@ -2,7 +2,8 @@
  * Browser harness for the webgl suites: a static HTTP server on 127.0.0.1
  * (random port) serving the repository root, Debian's Chromium driven by
  * playwright-core (never a browser download), and a page that loads
- * tf.min.js, the browser bundle and test/browser/suite.js with the 'webgl'
+ * tf.min.js, the browser bundle and the in-page suite (test/browser/suite.ts,
+ * bundled into .cache/browser/suite.js) with the 'webgl'
  * backend on SwiftShader (WebGL 2, float32 textures).
  *
  * Everything that can fail here throws: a suite that cannot start its
@@ -13,6 +14,7 @@ import {createReadStream, existsSync, statSync} from 'node:fs';
 import {createServer, type Server} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {extname, join, normalize, sep} from 'node:path';
+import {buildSync} from 'esbuild';
 import {chromium, type Browser, type Page} from 'playwright-core';
 
 export const ROOT = join(__dirname, '..', '..');
@@ -62,6 +64,20 @@ export function buildBrowserBundle(): void {
   execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], {cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit']});
   const bundle = join(ROOT, 'dist', 'browser', 'tfjs-activations.min.js');
   if (!existsSync(bundle)) throw new Error(`npm run build did not write ${bundle}`);
+  buildSuite();
+}
+
+/** Where the page loads the in-page suite from (built from suite.ts). */
+export const SUITE_BUNDLE = join(ROOT, '.cache', 'browser', 'suite.js');
+
+/**
+ * Bundles test/browser/suite.ts for the page (esbuild): it shares the
+ * float32 helpers, layouts and variants with the Node suites, and uses the
+ * page's globals `tf` and `tfa` (it imports only their types).
+ */
+export function buildSuite(): void {
+  buildSync({entryPoints: [join(__dirname, 'suite.ts')], bundle: true, format: 'iife', target: 'es2019',
+             outfile: SUITE_BUNDLE, logLevel: 'warning', sourcemap: 'inline'});
 }
 
 /** Path of a Chromium that launches headless (installs Debian's package when missing). */
