@@ -1,5 +1,6 @@
 import type * as tfc from '@tensorflow/tfjs-core';
 import type {Tensor} from '@tensorflow/tfjs-core';
+import type {WebglAxis} from './backends/webgl_axis';
 
 /**
  * The shape of one activation definition.
@@ -270,6 +271,8 @@ export interface AxisActivation extends ActivationBase {
   backwardGrad(x: Tensor, dy: Tensor, ddx: Tensor, axes: number[], run: AxisKernels): [Tensor, Tensor];
   /** The tensorflow (tfjs-node) backend's composition of libtensorflow ops. */
   tensorflow?: TensorflowAxis;
+  /** The webgl backend's GPU programs (reductions and passes from src/backends/webgl_axis.ts). */
+  webgl?: WebglAxis;
 }
 
 /** An axis activation's own kernels, for use inside its `backwardGrad`. */

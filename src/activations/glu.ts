@@ -1,6 +1,7 @@
 import {add, concat, mul, sigmoid as sigmoidOp, split, sub} from '@tensorflow/tfjs-core';
 import {alongAxis} from '../definition';
 import {sigmoid} from '../math';
+import {mapPass} from '../backends/webgl_axis';
 
 /**
  * glu: split the axis in halves a | b and return a·sigmoid(b); the output
@@ -57,6 +58,23 @@ export const glu = alongAxis({
       const [a, b] = nat.split2(nat.f64(x), axes[0]);
       const da = nat.op('SoftplusGrad', [nat.f64(dy), b]);
       return nat.concat2(da, nat.op('SoftplusGrad', [nat.mul(da, a), nat.op('Neg', [b])]), axes[0]);
+    },
+  },
+  webgl: {
+    forward(ctx, X, o, n, i) {
+      const h = n / 2;
+      return mapPass(ctx, [X], ['X'], [o, h, i], `float a = getX(o, j, i), b = getX(o, j + ${h}, i);
+  if (ta_isnan(a) || ta_isnan(b)) return a + b;
+  return ta_sigmoid_mul(b, a);`);
+    },
+    backward(ctx, X, D, o, n, i) {
+      const h = n / 2;
+      // da = dy·σ(b), db = dy·a·σ(b)σ(−b)
+      return mapPass(ctx, [X, D], ['X', 'D'], [o, n, i], `int k = j < ${h} ? j : j - ${h};
+  float a = getX(o, k, i), b = getX(o, k + ${h}, i), g = getD(o, k, i);
+  if (ta_isnan(a) || ta_isnan(b)) return a + b;
+  if (j < ${h}) return ta_sigmoid_mul(b, g);
+  return ta_dsigmoid_mul(b, g * a);`);
     },
   },
   budget: {tensorflowLaunches: [4, 9]},

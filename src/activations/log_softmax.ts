@@ -1,6 +1,8 @@
 import {exp, mul, neg, sub, sum} from '@tensorflow/tfjs-core';
 import {alongAxis} from '../definition';
 import {sliceStats} from '../math';
+import {mapPass, reduce} from '../backends/webgl_axis';
+import {ARGMAX, EXPSHIFT, softmaxStats} from './softmax';
 
 /**
  * log_softmax: (x − max) − log1p(Σ_{j≠m} exp(x_j − max)) with m the argmax,
@@ -73,6 +75,33 @@ export const logSoftmax = alongAxis({
       const q = nat.div(nat.sub(delta, nat.op('Expm1', [z])), total);
       const rest = nat.sub(nat.sub(nat.sum(nat.mul(DY, nat.add(s, 1)), axes), DY), nat.sum(nat.mul(DY, s), axes));
       return nat.sub(nat.mul(DY, q), nat.mul(nat.div(e, total), rest));
+    },
+  },
+  webgl: {
+    forward(ctx, X, o, n, i) {
+      const [M, S, I] = softmaxStats(ctx, X, o, n, i);
+      const body =
+        // (x − m) − log1p(s′), s′ = Σexp(x − m) − 1
+        `float x = getX(o, j, i), m = getM(o, 0, i), s = getS(o, 0, i);
+  if (ta_isnan(x) || ta_isnan(m) || abs(m) > 3.4028234e38) return x - m;
+  vec2 d = ta_two_sum(x, -m);
+  if (ta_isnan(d.y)) return d.x;
+  return (d.x - log1p(s)) + d.y;`;
+      return mapPass(ctx, [X, M, S, I], ['X', 'M', 'S', 'I'], [o, n, i], body, EXPSHIFT);
+    },
+    backward(ctx, X, D, o, n, i) {
+      const [M, S, I] = softmaxStats(ctx, X, o, n, i);
+      const argmax = ARGMAX;
+      const helpers = EXPSHIFT + argmax;
+      const prob = 'ta_expshift(getX(o, j, i), getM(o, 0, i)) / (1.0 + getS(o, 0, i))';
+      const names = ['X', 'D', 'M', 'S', 'I'];
+      // dx = dy − p·Σdy. At the maximum, 1 − p = s′/(1 + s′) exactly: dx = dy·s′/(1 + s′) − p·Σ_{k≠m} dy
+      const T = reduce(ctx, 'sum', [D, I], ['D', 'I'], 'j == ta_argmax(o, i) ? 0.0 : getD(o, j, i)', o, n, i, argmax);
+      return mapPass(ctx, [X, D, M, S, I, T], [...names, 'T'], [o, n, i], `float p = ${prob};
+  float s = getS(o, 0, i), t = getT(o, 0, i);
+  int m = ta_argmax(o, i);
+  if (j == m) return getD(o, j, i) * (s / (1.0 + s)) - p * t;
+  return getD(o, j, i) - p * (t + getD(o, m, i));`, helpers);
     },
   },
   budget: {tensorflowLaunches: [13, 27]},

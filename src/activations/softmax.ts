@@ -1,6 +1,40 @@
 import {mul, sub, sum} from '@tensorflow/tfjs-core';
+import type {TensorInfo} from '@tensorflow/tfjs-core';
 import {alongAxis} from '../definition';
 import {softmaxRow} from '../math';
+import {mapPass, reduce, type Ctx} from '../backends/webgl_axis';
+
+// webgl: per-slice statistics shared with log_softmax.
+export const EXPSHIFT = `
+// exp(x − m) with x − m in double-float.
+float ta_expshift(float x, float m) {
+  if (ta_isnan(x) || ta_isnan(m)) return x + m;
+  vec2 d = ta_two_sum(x, -m);
+  if (ta_isnan(d.y)) return expf(d.x);
+  return ta_expmul2(d.x, d.y, 1.0);
+}`;
+
+export const ARGMAX = `
+// The index of the first maximum of the slice (from I = −index), 0 when there is none (NaN).
+int ta_argmax(int o, int i) {
+  float v = getI(o, 0, i);
+  return v > -1e30 ? int(-v + 0.5) : 0;
+}`;
+
+/**
+ * Per slice: the maximum m, I = −(index of its first occurrence), and
+ * s′ = Σ exp(x − m) over every other element (= Σ − 1, without forming
+ * 1 + s′), so that log1p(s′) and 1 − p = s′/(1 + s′) keep their accuracy
+ * when one element dominates.
+ */
+export function softmaxStats(ctx: Ctx, X: TensorInfo, o: number, n: number, i: number): TensorInfo[] {
+  const M = reduce(ctx, 'max', [X], ['X'], 'getX(o, j, i)', o, n, i);
+  const I = reduce(ctx, 'max', [X, M], ['X', 'M'], 'getX(o, j, i) == getM(o, 0, i) ? -float(j) : -ta_inf()', o, n, i);
+  const S = reduce(ctx, 'sum', [X, M, I], ['X', 'M', 'I'],
+                   'j == ta_argmax(o, i) ? 0.0 : ta_expshift(getX(o, j, i), getM(o, 0, i))', o, n, i, EXPSHIFT + ARGMAX);
+  return [M, S, I];
+}
+
 
 /**
  * softmax over one or several (merged, contiguous) axes: exp(x − max)/Σ,
@@ -75,6 +109,27 @@ export const softmax = alongAxis({
       const atMax = nat.add(nat.op('Sign', [z]), 1);  // 1 at the maxima, 0 below
       const d = nat.sub(DY, nat.sum(nat.mul(DY, atMax), axes));
       return nat.mul(y, nat.sub(d, nat.sum(nat.mul(d, y), axes)));
+    },
+  },
+  webgl: {
+    forward(ctx, X, o, n, i) {
+      const [M, S, I] = softmaxStats(ctx, X, o, n, i);
+      const body =
+        `float x = getX(o, j, i), m = getM(o, 0, i), s = getS(o, 0, i);
+  return ta_expshift(x, m) / (1.0 + s);`;
+      return mapPass(ctx, [X, M, S, I], ['X', 'M', 'S', 'I'], [o, n, i], body, EXPSHIFT);
+    },
+    backward(ctx, X, D, o, n, i) {
+      const [M, S, I] = softmaxStats(ctx, X, o, n, i);
+      const helpers = EXPSHIFT + ARGMAX;
+      const prob = 'ta_expshift(getX(o, j, i), getM(o, 0, i)) / (1.0 + getS(o, 0, i))';
+      const names = ['X', 'D', 'M', 'S', 'I'];
+      // dx = y·(dy − Σ y·dy) = y·((dy − dy_m) + Σ y·(dy_m − dy)), m the argmax (Σ y = 1): no
+      // cancellation when one entry dominates
+      const T = reduce(ctx, 'sum', [X, D, M, S, I], names,
+                       `${prob} * (getD(o, ta_argmax(o, i), i) - getD(o, j, i))`, o, n, i, helpers);
+      return mapPass(ctx, [X, D, M, S, I, T], [...names, 'T'], [o, n, i], `float y = ${prob};
+  return y * ((getD(o, j, i) - getD(o, ta_argmax(o, i), i)) + getT(o, 0, i));`, helpers);
     },
   },
   budget: {tensorflowLaunches: [7, 17]},
