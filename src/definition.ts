@@ -235,11 +235,18 @@ export interface ElementwiseActivation extends ActivationBase {
    * that need a constant as exactly as the float64 cpu math has it; the
    * uniform `float ta_z` is always 0 and keeps the compiler from folding
    * error-compensation terms. Shared helpers (expm1, log1p, erf, erfc,
-   * sigmoid, softplus, the `ta_*` double-float helpers and the fitted
-   * `rootfix_*` corrections near roots) come from
-   * `src/backends/glsl_math.ts`, which includes only the ones a body uses.
+   * sigmoid, softplus, the `ta_*` double-float helpers) come from
+   * `src/backends/glsl_math.ts`, which includes only the ones a body uses;
+   * helpers of this activation alone (such as the fitted `rootfix_*`
+   * corrections near roots, built by `rootfix`) go in `helpers`.
    */
-  glsl?: {forward: string; derivative: string; second?: string};
+  glsl?: {
+    forward: string;
+    derivative: string;
+    second?: string;
+    /** GLSL functions only this activation uses (after the shared helpers they call), e.g. `rootfix(...)`. */
+    helpers?: string;
+  };
   /** The tensorflow (tfjs-node) backend's composition of libtensorflow ops. */
   tensorflow?: TensorflowElementwise;
 }

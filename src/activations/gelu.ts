@@ -1,8 +1,22 @@
 import {elementwise, type NativeOps, type NativeTensor} from '../definition';
+import {glslF32, glslFloat, glslSplit, rootfix, type Root} from '../backends/glsl_math';
 import {normalCdf, normalPdf, sigmoid} from '../math';
 
 const C = 0.7978845608028654;  // sqrt(2/pi)
 const K = 0.044715;
+
+/** GLSL literals of these constants (float32, and remainders where a body needs them exactly). */
+const [K_HI, K_LO] = glslSplit(K);
+const [C2_HI, C2_LO] = glslSplit(2 * C);
+const C2_LO_NEG = glslFloat(-Number(C2_LO));  // negative: written as a subtraction
+
+/** gelu′ and gelu″ (both forms) near their roots, f = (x − r)·Q(x) (test/browser/tools/glsl_coefficients.py). */
+const GELU1: Root[] = [{rh: -0.7517915368080139, rl: 1.211444988769017e-08, a: -1.1914999246816682, b: -0.44338889979006446, m: -0.817444384098053, ih: 2.6733999252319336, lo: -1.0394155758319812e-08, c: [-1.830925384638249e-06, 1.4366646610142197e-05, 0.0001277105911867693, -0.00040744178113527596, -0.005721416790038347, 0.0005343476077541709, 0.14558950066566467, 0.4059554934501648]}];
+const GELUA1: Root[] = [{rh: -0.7524614334106445, rl: 1.1339627903339533e-08, a: -1.19216982205912, b: -0.4440587971675163, m: -0.8181142807006836, ih: 2.6733999252319336, lo: -7.436834703611339e-09, c: [-3.8846584970997355e-07, -1.8906612240243703e-06, 1.71256633620942e-05, 0.0001274195674341172, -0.00044473365414887667, -0.005692307837307453, 0.0008640635060146451, 0.1451851725578308, 0.4049222767353058]}];
+const GELUA2: Root[] = [
+  {rh: -1.418503999710083, rl: -9.080745044798277e-09, a: -2.1895353497588155, b: -0.9380227679970277, m: -1.5637791156768799, ih: 1.5980662107467651, lo: -1.2894654233264191e-08, c: [-1.172819065686781e-05, -3.49441688740626e-05, 0.00011830400035250932, 0.0008753117872402072, 0.0005969234625808895, -0.010145699605345726, -0.030602240934967995, 0.027679160237312317, 0.2629691958427429, 0.3474181294441223]},
+  {rh: 1.418503999710083, rl: 9.080745044798277e-09, a: 0.9380227679970277, b: 2.1895353497588155, m: 1.5637791156768799, ih: 1.5980662107467651, lo: 1.2894654233264191e-08, c: [-1.172819065686781e-05, 3.49441688740626e-05, 0.00011830400035250932, -0.0008753117872402072, 0.0005969234625808895, 0.010145699605345726, -0.030602240934967995, -0.027679160237312317, 0.2629691958427429, -0.3474181294441223]},
+];
 
 /** The tanh form on tensorflow: s = x², z2 = 2C(x + Kx³) and z2' = 2C(1 + 3Kx²), from float64 x. */
 function tanhFormArgs(X: NativeTensor, nat: NativeOps): {s: NativeTensor; z2: NativeTensor; dz2: NativeTensor} {
@@ -67,7 +81,7 @@ export const gelu = elementwise({
         if (x > 10.0) return 1.0;
         if (x < -10.6) return 0.0;
         vec2 v = ta_gelu_v(x);
-        float dv = 1.5957691669464111 * (1.0 + 0.13414500653743744 * x * x);
+        float dv = ${C2_HI} * (1.0 + ${glslF32(3 * K)} * x * x);
         return rootfix_gelua1(x, ta_sigmoid_mul2(v.x, v.y, 1.0 + x * sigmoid(-v.x) * dv));
       }
       // Φ(x) + x·φ(x)
@@ -87,8 +101,8 @@ export const gelu = elementwise({
       if (u.x != 0.0) {
         if (abs(x) > 10.6) return -0.0;
         vec2 v = ta_gelu_v(x);
-        float dv = 1.5957691669464111 * (1.0 + 0.13414500653743744 * x * x);
-        float ddv = 0.4281288981437683 * x;
+        float dv = ${C2_HI} * (1.0 + ${glslF32(3 * K)} * x * x);
+        float ddv = ${glslF32(12 * C * K)} * x;
         float b = 2.0 * dv + x * (ddv - tanhf(0.5 * v.x) * dv * dv);
         float a = abs(v.x), alo = v.x < 0.0 ? -v.y : v.y;
         // σ(v)σ(−v)·b, the small factor applied last
@@ -100,6 +114,22 @@ export const gelu = elementwise({
       float lo = 2.4203234971764687e-8 + ta_z;  // not folded into the constant
       float t = ((1.4142135381698608 - a) + lo) * ((1.4142135381698608 + a) + lo);
       return ta_expmul_negsqhalf(x, 0.3989422804014327 * t);`,
+    helpers: `
+// gelu(approximate=True): v = 2C(x + Kx³) = 2C·x·(1 + K·x²) in double-float, |x| <= 11.
+vec2 ta_gelu_v(float x) {
+  vec2 q = ta_two_prod(x, x);
+  float K = ${K_HI} + ta_z;
+  vec2 k = ta_two_prod(K, q.x);
+  float kl = k.y + K * q.y + ${K_LO} * q.x;
+  vec2 s = ta_two_sum(1.0 + ta_z, k.x);
+  s = ta_fast_two_sum(s.x, s.y + kl);
+  vec2 t = ta_two_prod(s.x, x);
+  t.y += s.y * x;
+  float C2 = ${C2_HI} + ta_z;
+  vec2 v = ta_two_prod(t.x, C2);
+  v.y += t.y * C2 - ${C2_LO_NEG} * t.x;
+  return ta_fast_two_sum(v.x, v.y);
+}` + rootfix('gelu1', GELU1) + rootfix('gelua1', GELUA1) + rootfix('gelua2', GELUA2),
   },
   tensorflow: {
     // float64: exact x·erfc(−x/√2)/2; approximate x·σ(2C(x + Kx³)). MulNoNan gives the limit 0 at x = −inf.

@@ -1,7 +1,13 @@
 import {elementwise} from '../definition';
+import {glslFloat, glslSplit} from '../backends/glsl_math';
 
 const ALPHA = 1.6732632423543772;
 const SCALE = 1.0507009873554805;
+
+/** The constants as GLSL float32 literals plus remainders: scale and scale·alpha. */
+const [S_HI, S_LO] = glslSplit(SCALE);
+const [SA_HI, SA_LO] = glslSplit(SCALE * ALPHA);
+const S_LO_NEG = glslFloat(-Number(S_LO));  // the remainder is negative: written as a subtraction
 
 /** selu: scale·elu(x, alpha) with Klambauer et al.'s constants. */
 export const selu = elementwise({
@@ -15,13 +21,13 @@ export const selu = elementwise({
   glsl: {
     forward: `
       if (x > 3.4028234e38) return x;
-      if (x > 0.0) return x * 1.0507010221481323 - x * 3.479265231476347e-8;
+      if (x > 0.0) return x * ${S_HI} - x * ${S_LO_NEG};
       float e = expm1(x);
-      return e * 1.7580993175506592 + e * 2.3296717444054593e-8;`,
+      return e * ${SA_HI} + e * ${SA_LO};`,
     derivative: `
-      return x > 0.0 ? 1.0507009873554805 : ta_expmul(x, 1.7580993175506592) + ta_expmul(x, 2.3296717444054593e-8);`,
+      return x > 0.0 ? ${glslFloat(SCALE)} : ta_expmul(x, ${SA_HI}) + ta_expmul(x, ${SA_LO});`,
     second: `
-      return x > 0.0 ? 0.0 : ta_expmul(x, 1.7580993175506592) + ta_expmul(x, 2.3296717444054593e-8);`,
+      return x > 0.0 ? 0.0 : ta_expmul(x, ${SA_HI}) + ta_expmul(x, ${SA_LO});`,
   },
   tensorflow: {
     // float64 expm1/exp for x ≤ 0 (libtensorflow's Selu computes exp(x) − 1; its SeluGrad cancels for x ≪ 0).

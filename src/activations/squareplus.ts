@@ -1,5 +1,8 @@
 import {elementwise, nonNegative} from '../definition';
 
+
+
+
 /**
  * squareplus: (x + sqrt(x² + b))/2. For x < 0 the sum cancels, so it is
  * computed as b / (2(sqrt(x² + b) − x)). x² is formed in float64, where it
@@ -45,6 +48,13 @@ export const squareplus = elementwise({
       if (abs(x) > 3.4028234e38) return 0.0;
       float b = u.x, a = abs(x), r = ta_sqrt_sq_plus(a, b);
       return r == 0.0 ? 0.0 : (((0.5 * b) / r) / r) / r;`,
+    helpers: `
+// √(a² + b) for a >= 0, b >= 0 (hypot(a, √b)), without overflow or underflow.
+float ta_sqrt_sq_plus(float a, float b) {
+  if (a > 1e-18 && a < 1e18 && b < 1e36) return sqrt(a * a + b);
+  float sb = sqrt(b), hi = max(a, sb), q = min(a, sb) / hi;
+  return hi == 0.0 ? 0.0 : hi * sqrt(1.0 + q * q);
+}`,
   },
   tensorflow: {
     // (x + √(x² + b))/2 = (√b/2)·exp(asinh(x/√b)) in float64: no cancellation for x ≪ 0, no x² to overflow.

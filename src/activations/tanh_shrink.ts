@@ -1,5 +1,9 @@
 import {elementwise} from '../definition';
+import {horner, type Fit} from '../backends/glsl_math';
 import {sech2, tanh, tanhShrink as ts} from '../math';
+
+/** (x − tanh x)/x³ as a polynomial in x² on [0, 2.25]. */
+const TANH_SHRINK: Fit = {m: 1.125, ih: 0.8888888955116272, lo: 4.373771123056258e-09, c: [-8.432118193013594e-06, 2.692582165764179e-05, -6.490046507678926e-05, 0.00020724315254483372, -0.0006802243879064918, 0.0021721411030739546, -0.006929961033165455, 0.022136827930808067, -0.0708569586277008, 0.23024970293045044]};
 
 /** tanh_shrink: x − tanh(x), by its series near 0 where it cancels. */
 export const tanhShrink = elementwise({
@@ -21,6 +25,13 @@ export const tanhShrink = elementwise({
       return t * t;`,
     second: `
       return ta_sech2_mul(x, 2.0 * tanhf(x));`,
+    helpers: `
+// x − tanh(x) for |x| <= 1.5, as x³·P(x²).
+float ta_tanh_shrink_small(float x) {
+  float u = x * x;
+  ${horner('u', TANH_SHRINK)}
+  return (x * u) * p;
+}`,
   },
   tensorflow: {
     // float64: x³/3 for |x| < 2.5e-4 (the next term is below 0.5 ULP), else x − tanh(x) (float64 cancels < 0.2 ULP there).

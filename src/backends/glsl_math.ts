@@ -49,7 +49,21 @@ export function glslFloat(v: number): string {
   return /[.eE]/.test(s) ? s : s + '.0';
 }
 
-interface Fit {
+/**
+ * A JS constant for GLSL as a float32 literal and the float32 of its
+ * remainder (v ≈ hi + lo), so that a definition writes the number once.
+ */
+export function glslSplit(v: number): [hi: string, lo: string] {
+  const hi = Math.fround(v);
+  return [glslFloat(hi), glslFloat(Math.fround(v - hi))];
+}
+
+/** A JS constant for GLSL, rounded to float32. */
+export function glslF32(v: number): string {
+  return glslFloat(Math.fround(v));
+}
+
+export interface Fit {
   /** Centre and inverse half-width of the interval: t = (x − m)·ih. */
   m: number;
   ih: number;
@@ -60,7 +74,7 @@ interface Fit {
 }
 
 /** Horner's rule in t = (arg − m)·ih, the constant term added as hi + lo last. */
-function horner(arg: string, f: Fit): string {
+export function horner(arg: string, f: Fit): string {
   const t = `((${arg}) - ${glslFloat(f.m)}) * ${glslFloat(f.ih)}`;
   const lines = [`float t = ${t};`, `float p = ${glslFloat(f.c[0])};`];
   for (const c of f.c.slice(1, -1)) lines.push(`p = p * t + ${glslFloat(c)};`);
@@ -82,10 +96,8 @@ const ERFCX: Array<Fit & {b: number}> = [
 /** erf(z)/z as a polynomial in z² on [0, 0.25]. */
 const ERF_SMALL: Fit = {m: 0.125, ih: 8.0, lo: -4.7281712767244244e-08, c: [1.1521198075570283e-06, -4.765271660289727e-05, 0.0016130715375766158, -0.04364205151796341, 1.0830752849578857]};
 
-/** (x − tanh x)/x³ as a polynomial in x² on [0, 2.25]. */
-const TANH_SHRINK: Fit = {m: 1.125, ih: 0.8888888955116272, lo: 4.373771123056258e-09, c: [-8.432118193013594e-06, 2.692582165764179e-05, -6.490046507678926e-05, 0.00020724315254483372, -0.0006802243879064918, 0.0021721411030739546, -0.006929961033165455, 0.022136827930808067, -0.0708569586277008, 0.23024970293045044]};
-
-interface Root extends Fit {
+/** A root of a derivative that cancels, with the fit of Q on its window (test/browser/tools/glsl_coefficients.py). */
+export interface Root extends Fit {
   /** The root in double-float and the window [a, b] around it. */
   rh: number;
   rl: number;
@@ -93,41 +105,23 @@ interface Root extends Fit {
   b: number;
 }
 
-/** f(x) = (x − r)·Q(x) near roots of derivatives that cancel. */
-const ROOTS: Record<string, Root[]> = {
-  silu1: [{rh: -1.2784645557403564, rl: 1.2979282537628478e-08, a: -2.2267358384410936, b: -0.7376786732079197, m: -1.4822072982788086, ih: 1.3431317806243896, lo: 2.0199639738649466e-09, c: [2.413173388049472e-05, 8.642615284770727e-05, -0.00015257220366038382, -0.00193492672406137, -0.004089939873665571, 0.014713018201291561, 0.10221251845359802, 0.18883396685123444]}],
-  silu2: [
-    {rh: -2.399357318878174, rl: 3.83627067890302e-08, a: -3.921054334705746, b: -1.531554713469884, m: -2.726304531097412, ih: 0.8369953036308289, lo: 2.3139135052474558e-09, c: [2.6202126264252e-06, 3.232348171877675e-05, 9.451744699617848e-05, 2.8772850782843307e-05, -0.0006411233334802091, -0.002447451464831829, -0.0038668252527713776, 0.003180329455062747, 0.03177877515554428, 0.0734385997056961, 0.0690145418047905]},
-    {rh: 2.399357318878174, rl: -3.83627067890302e-08, a: 1.531554713469884, b: 3.921054334705746, m: 2.726304531097412, ih: 0.8369953036308289, lo: -2.3139135052474558e-09, c: [-2.6202126264252e-06, 3.232348171877675e-05, -9.451744699617848e-05, 2.8772850782843307e-05, 0.0006411233334802091, -0.002447451464831829, 0.0038668252527713776, 0.003180329455062747, -0.03177877515554428, 0.0734385997056961, -0.0690145418047905]},
-  ],
-  gelu1: [{rh: -0.7517915368080139, rl: 1.211444988769017e-08, a: -1.1914999246816682, b: -0.44338889979006446, m: -0.817444384098053, ih: 2.6733999252319336, lo: -1.0394155758319812e-08, c: [-1.830925384638249e-06, 1.4366646610142197e-05, 0.0001277105911867693, -0.00040744178113527596, -0.005721416790038347, 0.0005343476077541709, 0.14558950066566467, 0.4059554934501648]}],
-  gelua1: [{rh: -0.7524614334106445, rl: 1.1339627903339533e-08, a: -1.19216982205912, b: -0.4440587971675163, m: -0.8181142807006836, ih: 2.6733999252319336, lo: -7.436834703611339e-09, c: [-3.8846584970997355e-07, -1.8906612240243703e-06, 1.71256633620942e-05, 0.0001274195674341172, -0.00044473365414887667, -0.005692307837307453, 0.0008640635060146451, 0.1451851725578308, 0.4049222767353058]}],
-  gelua2: [
-    {rh: -1.418503999710083, rl: -9.080745044798277e-09, a: -2.1895353497588155, b: -0.9380227679970277, m: -1.5637791156768799, ih: 1.5980662107467651, lo: -1.2894654233264191e-08, c: [-1.172819065686781e-05, -3.49441688740626e-05, 0.00011830400035250932, 0.0008753117872402072, 0.0005969234625808895, -0.010145699605345726, -0.030602240934967995, 0.027679160237312317, 0.2629691958427429, 0.3474181294441223]},
-    {rh: 1.418503999710083, rl: 9.080745044798277e-09, a: 0.9380227679970277, b: 2.1895353497588155, m: 1.5637791156768799, ih: 1.5980662107467651, lo: 1.2894654233264191e-08, c: [-1.172819065686781e-05, 3.49441688740626e-05, 0.00011830400035250932, -0.0008753117872402072, 0.0005969234625808895, 0.010145699605345726, -0.030602240934967995, -0.027679160237312317, 0.2629691958427429, -0.3474181294441223]},
-  ],
-  mish1: [{rh: -1.1924312114715576, rl: -3.0439375464652585e-09, a: -2.140702510195515, b: -0.6673963897066078, m: -1.4040493965148926, ih: 1.357491135597229, lo: -3.323979758107498e-09, c: [-1.0608305274217855e-06, 1.0389054523329833e-06, 2.169698927900754e-05, 6.521846080431715e-05, -6.769564151909435e-06, -0.0008589122444391251, -0.003481518244370818, -0.0034091698471456766, 0.02760479599237442, 0.13615906238555908, 0.22566166520118713]}],
-  mish2: [
-    {rh: -2.2563765048980713, rl: 1.0853727872017771e-07, a: -3.7780734505510716, b: -1.3357246529821334, m: -2.556899070739746, ih: 0.8188838362693787, lo: -2.3674601168366394e-10, c: [-7.925372642603179e-07, -1.1647252904367633e-06, 3.8074904296081513e-06, 1.6180461898329668e-05, 3.573825233615935e-05, 4.6702403778908774e-05, -4.893606819678098e-05, -0.0005186012131161988, -0.0017463130643591285, -0.003487674053758383, -0.002431589877232909, 0.011202272959053516, 0.048955608159303665, 0.09496283531188965, 0.08226539194583893]},
-    {rh: 1.490571141242981, rl: 3.82424474310028e-08, a: 0.9168514504764872, b: 2.438842475165448, m: 1.677846908569336, ih: 1.3140681982040405, lo: 3.5385137042709403e-09, c: [-1.6060985217336565e-06, -3.6792337141378084e-06, 3.126465526293032e-05, -3.216650657122955e-05, -0.00019047099340241402, 0.0007866859086789191, -0.0006281735841184855, -0.004343619104474783, 0.015798749402165413, -0.011488346382975578, -0.06097887083888054, 0.1871384233236313, -0.181180939078331]},
-  ],
-};
-
-function rootHelper(name: string): Helper {
-  const branches = ROOTS[name].map(r => `
+/**
+ * `float rootfix_<name>(float x, float direct)`: near the given roots, the
+ * value computed directly as `direct` is replaced by (x − r)·Q(x). For a
+ * definition's `glsl.helpers`.
+ */
+export function rootfix(name: string, roots: readonly Root[]): string {
+  const branches = roots.map(r => `
   if (x > ${glslFloat(r.a)} && x < ${glslFloat(r.b)}) {
     float d = (x - ${glslFloat(r.rh)}) - (${glslFloat(r.rl)} + ta_z);
     ${horner('x', r)}
     return d * p;
   }`).join('');
-  return {
-    name: `rootfix_${name}`,
-    code: `
+  return `
 // Near its roots, the value computed directly as \`direct\` is replaced by (x − r)·Q(x).
 float rootfix_${name}(float x, float direct) {${branches}
   return direct;
-}`,
-  };
+}`;
 }
 
 // ---------------------------------------------------------------------------
@@ -403,46 +397,6 @@ float ta_ncdf_mul(float x, float f) {
   return x < 0.0 ? q : f - q;
 }`,
   },
-  {
-    name: 'ta_tanh_shrink_small',
-    code: `
-// x − tanh(x) for |x| <= 1.5, as x³·P(x²).
-float ta_tanh_shrink_small(float x) {
-  float u = x * x;
-  ${horner('u', TANH_SHRINK)}
-  return (x * u) * p;
-}`,
-  },
-  {
-    name: 'ta_sqrt_sq_plus',
-    code: `
-// √(a² + b) for a >= 0, b >= 0 (hypot(a, √b)), without overflow or underflow.
-float ta_sqrt_sq_plus(float a, float b) {
-  if (a > 1e-18 && a < 1e18 && b < 1e36) return sqrt(a * a + b);
-  float sb = sqrt(b), hi = max(a, sb), q = min(a, sb) / hi;
-  return hi == 0.0 ? 0.0 : hi * sqrt(1.0 + q * q);
-}`,
-  },
-  {
-    name: 'ta_gelu_v',
-    code: `
-// gelu(approximate=True): v = 2C(x + Kx³) = 2C·x·(1 + K·x²) in double-float, |x| <= 11.
-vec2 ta_gelu_v(float x) {
-  vec2 q = ta_two_prod(x, x);
-  float K = 0.044714998453855515 + ta_z;
-  vec2 k = ta_two_prod(K, q.x);
-  float kl = k.y + K * q.y + 1.5461444347053543e-9 * q.x;
-  vec2 s = ta_two_sum(1.0 + ta_z, k.x);
-  s = ta_fast_two_sum(s.x, s.y + kl);
-  vec2 t = ta_two_prod(s.x, x);
-  t.y += s.y * x;
-  float C2 = 1.5957691669464111 + ta_z;
-  vec2 v = ta_two_prod(t.x, C2);
-  v.y += t.y * C2 - 4.534068054340423e-8 * t.x;
-  return ta_fast_two_sum(v.x, v.y);
-}`,
-  },
-  ...Object.keys(ROOTS).map(rootHelper),
 ];
 
 /** Which helper defines which function names. */
@@ -454,11 +408,7 @@ const PROVIDES: Record<string, string[]> = {
   sigmoid: ['sigmoid', 'ta_sigmoid_mul2', 'ta_sigmoid_mul', 'ta_dsigmoid_mul', 'softplus'],
   tanhf: ['tanhf', 'ta_sech2_mul', 'sech2'],
   erfc: ['ta_erfcx', 'ta_erf_small', 'erfc', 'erf', 'ta_ncdf_mul'],
-  ta_tanh_shrink_small: ['ta_tanh_shrink_small'],
-  ta_sqrt_sq_plus: ['ta_sqrt_sq_plus'],
-  ta_gelu_v: ['ta_gelu_v'],
 };
-for (const name of Object.keys(ROOTS)) PROVIDES[`rootfix_${name}`] = [`rootfix_${name}`];
 
 function uses(code: string, fn: string): boolean {
   return new RegExp(`\\b${fn}\\s*\\(`).test(code);

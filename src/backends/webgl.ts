@@ -71,7 +71,8 @@ float ta_fn(float x) {
   ${body}
 }
 `;
-  const head = glslHelpers(body) + fn;
+  const own = def.glsl?.helpers ?? '';
+  const head = glslHelpers(body, own) + own + fn;
   if (order === 0) {
     return packed ? `${head}
 float ta_one(float x) { return ta_isnan(x) ? x : ta_fn(x); }
