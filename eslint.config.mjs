@@ -31,6 +31,11 @@ export default tseslint.config(
     },
   },
   {
+    // tfjs-node is required inside try/catch, so that a missing native addon fails tests instead of the file.
+    files: ['test/**/*.ts'],
+    rules: {'@typescript-eslint/no-require-imports': ['error', {allow: ['^@tensorflow/tfjs-node$']}]},
+  },
+  {
     files: ['**/*.cjs', 'bench/core.js'],
     languageOptions: {sourceType: 'commonjs'},
     rules: {'@typescript-eslint/no-require-imports': 'off'},

@@ -1,6 +1,10 @@
 // Prints the README's activation table from the definitions (dist/cjs), so
 // the README cannot drift from the code: test/readme.test.ts compares them.
+// With --write, replaces the table in README.md (npm run readme).
+import {readFileSync, writeFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
+import {dirname, join} from 'node:path';
+import {fileURLToPath} from 'node:url';
 const require = createRequire(import.meta.url);
 
 export function activationTable(tfa) {
@@ -14,5 +18,13 @@ export function activationTable(tfa) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  console.log(activationTable(require('../dist/cjs/index.js')));
+  const table = activationTable(require('../dist/cjs/index.js'));
+  if (process.argv.includes('--write')) {
+    const readme = join(dirname(fileURLToPath(import.meta.url)), '..', 'README.md');
+    const [head, rest] = readFileSync(readme, 'utf8').split('<!-- activations:start -->');
+    const tail = rest.split('<!-- activations:end -->')[1];
+    writeFileSync(readme, `${head}<!-- activations:start -->\n${table}\n<!-- activations:end -->${tail}`);
+  } else {
+    console.log(table);
+  }
 }

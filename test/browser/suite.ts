@@ -11,6 +11,7 @@ import {axesLast, contiguous, layoutOf, resolveAxes, sizeOf} from '../../src/lay
 import {normalizeParams} from '../../src/params';
 import {MAX_FLOAT, MIN_NORMAL, MIN_SUBNORMAL, stepUlp, ulp as ulpF32} from '../float32';
 import {constantsFor, kinksOf, variantsOf} from '../variants';
+import {throwaway} from '../throwaway';
 
 declare const tf: typeof Tfjs;
 declare const tfa: typeof Tfa;
@@ -618,6 +619,51 @@ async function fixture({activation, cases}: FixtureCall) {
   }
 }
 
+/**
+ * A definition registered at run time in the page (test/throwaway.ts):
+ * found by its names, its webgl kernels compile and run GPU programs (CPU
+ * forwarding off) and agree with the cpu backend, and its string id works
+ * as a layer activation on webgl.
+ */
+async function registration() {
+  const op = tfa.registerActivation(throwaway) as unknown as Op;
+  await tf.setBackend('webgl');
+  const backend = tf.backend() as unknown as WebglBackend;
+  const forwarding = tf.env().getBool('WEBGL_CPU_FORWARD');
+  const xs = Float32Array.from([-3, -0.5, 0, 0.25, 1.5, 7, 1e3, -1e-3]);
+  const run = () => tidyValue(() => {
+    const x = tf.tensor1d(xs);
+    const y = op(x, {c: 0.25});
+    const g = tf.grad((t: Tensor) => op(t))(x);
+    const gg = tf.grad((t: Tensor) => tf.grad((v: Tensor) => op(v, {c: -2}))(t))(x);
+    return [y, g, gg].map(t => Array.from(t.dataSync()));
+  });
+  const programs0 = Object.keys(backend.binaryCache).length;
+  tf.env().set('WEBGL_CPU_FORWARD', false);
+  let gl: number[][];
+  try {
+    gl = run();
+  } finally {
+    tf.env().set('WEBGL_CPU_FORWARD', forwarding);
+  }
+  const compiled = Object.keys(backend.binaryCache).length - programs0;
+  await tf.setBackend('cpu');
+  const cpu = run();
+  await tf.setBackend('webgl');
+  const worst = gl.map((v, k) => Math.max(...v.map((a, i) => ulp(a, cpu[k][i]))));
+  const layer = tidyValue(() => {
+    const x = tf.tensor2d([[0.5, -1, 2]]);
+    const y = tf.layers.activation({activation: 'throwaway_bend' as 'relu'}).apply(x) as Tensor;
+    return {config: (tf.layers.activation({activation: 'throwaway_bend' as 'relu'}).getConfig().activation),
+            same: Array.from(y.dataSync()).every((v, i) => Object.is(v, op(x).dataSync()[i]))};
+  });
+  return {
+    names: ['throwawayParabola', 'throwaway_parabola', 'throwaway_bend'].map(n => tfa.lookup(n).id),
+    listed: tfa.definitions.includes(tfa.lookup('throwawayParabola')),
+    compiled, worst, budget: throwaway.budget!.webgl!, layer, backend: tf.getBackend(),
+  };
+}
+
 function info() {
   const gl = (tf.backend() as unknown as WebglBackend).gpgpu.gl;
   const ext = gl.getExtension('WEBGL_debug_renderer_info');
@@ -637,5 +683,5 @@ function memory() {
 }
 
 (window as unknown as {tfaSuite: object}).tfaSuite = {
-  info, memory, elementwise, cpuForwarding, gpuOnly, axis, inputLayouts, fit, saveLoad, fixture,
+  info, memory, elementwise, cpuForwarding, gpuOnly, axis, inputLayouts, fit, saveLoad, fixture, registration,
 };
