@@ -26,7 +26,7 @@ import {gradKernelName, kernelName} from '../catalogue';
 import {axisOutputShape, layoutOf} from '../layout';
 import {glslHelpers} from './glsl_math';
 import {backwardOnHost, forwardOnHost} from './host';
-import {U, uniformOf, view3d, withCtx} from './webgl_axis';
+import {U, uniformOf, type Ctx} from './webgl_axis';
 
 type Program = GPGPUProgram;
 
@@ -146,6 +146,28 @@ function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
 
 // ---------------------------------------------------------------------------
 // Axis activations: the definitions' GPU programs (webgl_axis.ts).
+
+/**
+ * `t` viewed as [outer, n, inner] on an unpacked texture (a free reshape,
+ * as tfjs's Reshape does for unpacked data); packed data is unpacked first.
+ */
+function view3d(ctx: Ctx, t: TensorInfo, outer: number, n: number, inner: number): TensorInfo {
+  const gl = ctx.gl as MathBackendWebGL;
+  let src = t;
+  if (gl.texData.get(t.dataId).isPacked) {
+    src = gl.unpackTensor(t);
+    ctx.temps.push(src);
+  }
+  return {dataId: src.dataId, shape: [outer, n, inner], dtype: 'float32'};
+}
+
+/** Runs `f` with intermediates disposed afterwards; returns its result with the given shape. */
+function withCtx(gl: MathBackendWebGL, shape: number[], f: (ctx: Ctx) => TensorInfo): TensorInfo {
+  const ctx: Ctx = {gl, temps: []};
+  const out = f(ctx);
+  for (const t of ctx.temps) if (t.dataId !== out.dataId) gl.disposeIntermediateTensorInfo(t);
+  return {dataId: out.dataId, shape, dtype: 'float32'};
+}
 
 /**
  * The forward and backward kernels of an axis activation: small inputs

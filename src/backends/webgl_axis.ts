@@ -38,29 +38,18 @@ export function uniformOf(u: ArrayLike<number> | undefined): number[][] {
 const CHUNK = 128;
 
 export interface Ctx {
-  gl: MathBackendWebGL;
+  /** The webgl backend (a MathBackendWebGL; typed loosely so that these types need no webgl package). */
+  gl: unknown;
   /** Intermediate tensors to dispose at the end of the kernel. */
   temps: TensorInfo[];
 }
 
-export function run(ctx: Ctx, program: Program, inputs: TensorInfo[]): TensorInfo {
-  const out = ctx.gl.runWebGLProgram({...program, customUniforms: U}, inputs, 'float32', uniformOf([]));
+function run(ctx: Ctx, program: Program, inputs: TensorInfo[]): TensorInfo {
+  const out = (ctx.gl as MathBackendWebGL).runWebGLProgram({...program, customUniforms: U}, inputs, 'float32', uniformOf([]));
   ctx.temps.push(out);
   return out;
 }
 
-/**
- * `t` viewed as [outer, n, inner] on an unpacked texture (a free reshape,
- * as tfjs's Reshape does for unpacked data); packed data is unpacked first.
- */
-export function view3d(ctx: Ctx, t: TensorInfo, outer: number, n: number, inner: number): TensorInfo {
-  let src = t;
-  if (ctx.gl.texData.get(t.dataId).isPacked) {
-    src = ctx.gl.unpackTensor(t);
-    ctx.temps.push(src);
-  }
-  return {dataId: src.dataId, shape: [outer, n, inner], dtype: 'float32'};
-}
 
 const GLSL_COMMON = `
 float ta_max(float a, float b) { return (ta_isnan(a) || ta_isnan(b)) ? a + b : max(a, b); }
@@ -120,13 +109,6 @@ void main() {
   return run(ctx, {variableNames: names, outputShape: outShape, userCode}, inputs);
 }
 
-/** Runs `f` with intermediates disposed afterwards; returns its result with the given shape. */
-export function withCtx(gl: MathBackendWebGL, shape: number[], f: (ctx: Ctx) => TensorInfo): TensorInfo {
-  const ctx: Ctx = {gl, temps: []};
-  const out = f(ctx);
-  for (const t of ctx.temps) if (t.dataId !== out.dataId) gl.disposeIntermediateTensorInfo(t);
-  return {dataId: out.dataId, shape, dtype: 'float32'};
-}
 
 /**
  * An axis activation's webgl programs, on [outer, n, inner] views of x (and
