@@ -205,7 +205,7 @@ describe('webgl in Chromium', () => {
     expect(r.compiled).toBeGreaterThan(0);
     expect(r.worst[0]).toBeLessThanOrEqual(r.budget.forward);
     expect(Math.max(r.worst[1], r.worst[2])).toBeLessThanOrEqual(r.budget.backward);
-    expect(r.layer).toEqual({config: 'throwaway_parabola', same: true});  // an alias saves as the Keras name
+    expect(r.layer).toEqual({config: 'throwawayParabola', same: true});  // an alias answers as the canonical id
     expect(r.backend).toBe('webgl');
   }, 60000);
 
