@@ -48,6 +48,9 @@ export interface ParamSpec {
  */
 export type Constants = ArrayLike<number>;
 
+/** What `constants` returns: at most four numbers, the shaders' `vec4 u` (a fifth is a type error). */
+export type ConstantList = [] | [number] | [number, number] | [number, number, number] | [number, number, number, number];
+
 /** Scalar math in float64: `x` is one input element, `u` the constants. */
 export type ScalarFn = (x: number, u: Constants) => number;
 
@@ -150,8 +153,8 @@ export interface ActivationBase {
   /** One-sentence description. */
   doc: string;
   params: readonly ParamSpec[];
-  /** Parameters (already validated, defaults filled in) → constants (at most `MAX_CONSTANTS`). */
-  constants?: (p: Params) => number[];
+  /** Parameters (already validated, defaults filled in) → constants: at most four (`MAX_CONSTANTS`), typed and checked. */
+  constants?: (p: Params) => ConstantList;
   /** What the test suites need: parameter variants and kinks. */
   test?: ActivationTests;
   /** Error and cost bounds the test suites hold each backend to. */
@@ -317,11 +320,11 @@ export interface Named<I extends string, K extends string, A extends readonly st
 export const MAX_CONSTANTS = 4;
 
 /** The constants function, checked on every call: more than MAX_CONSTANTS is an error, not a silent truncation. */
-function checkedConstants(keras: string, f: ((p: Params) => number[]) | undefined): ((p: Params) => number[]) | undefined {
+function checkedConstants(keras: string, f: ((p: Params) => ConstantList) | undefined): ((p: Params) => ConstantList) | undefined {
   if (f === undefined) return undefined;
   return p => {
     const u = f(p);
-    if (u.length > MAX_CONSTANTS) {
+    if ((u as readonly number[]).length > MAX_CONSTANTS) {  // JS callers get past the type
       throw new Error(`${keras}: its definition produces ${u.length} constants; at most ${MAX_CONSTANTS} fit ` +
                       `the shaders' vec4 u`);
     }
