@@ -12,7 +12,8 @@ import * as tfa from '../src';
 import type {AxisActivation, ElementwiseActivation, ScalarFn} from '../src/definition';
 import {normalizeParams, constantsOf} from '../src/params';
 import {applyActivation, resolveAxes} from '../src/apply';
-import {layoutOf} from '../src/layout';
+import {axesLast, layoutOf} from '../src/layout';
+import {transposeInto} from './arrays';
 import {useBackend} from './helpers';
 import {variantsOf} from './variants';
 
@@ -92,15 +93,7 @@ function rand(n: number, seed: number, scale: number): Float64Array {
 
 /** Transposes a row-major array of `shape` by `perm`. */
 function permute(a: Float64Array, shape: number[], perm: number[]): Float64Array {
-  const out = new Float64Array(a.length);
-  const strides = shape.map((_, i) => shape.slice(i + 1).reduce((p, q) => p * q, 1));
-  const pShape = perm.map(i => shape[i]);
-  const idx = new Array(pShape.length).fill(0);
-  for (let k = 0; k < a.length; k++) {
-    out[k] = a[idx.reduce((s, v, d) => s + v * strides[perm[d]], 0)];
-    for (let d = pShape.length - 1; d >= 0 && ++idx[d] === pShape[d]; d--) idx[d] = 0;
-  }
-  return out;
+  return transposeInto(a, shape, perm, new Float64Array(a.length));
 }
 
 describe.each(axisCases)('%s on %j with %j', (id, shape, options) => {
@@ -117,9 +110,8 @@ describe.each(axisCases)('%s on %j with %j', (id, shape, options) => {
   /** Σ f(x)·w in float64, with the definition's own loops run on float64 arrays (axes moved last). */
   function loss(xv: Float64Array): number {
     const axes = resolveAxes(def, params, shape.length);
-    const perm = [...shape.keys()].filter(i => !axes.includes(i)).concat(axes);
+    const {perm, last} = axesLast(shape.length, axes);
     const pShape = perm.map(i => shape[i]);
-    const last = axes.map((_, i) => shape.length - axes.length + i);
     const {outer, n, inner} = layoutOf(pShape, last);
     const o = new Float64Array(w.length);
     def.cpu.forward(permute(xv, shape, perm) as unknown as Float32Array, o as unknown as Float32Array, outer, n, inner);

@@ -12,6 +12,7 @@ import {normalizeParams} from '../../src/params';
 import {MAX_FLOAT, MIN_NORMAL, MIN_SUBNORMAL, stepUlp, ulp as ulpF32} from '../float32';
 import {constantsFor, kinksOf, variantsOf} from '../variants';
 import {throwaway} from '../throwaway';
+import {transposeInto} from '../arrays';
 
 declare const tf: typeof Tfjs;
 declare const tfa: typeof Tfa;
@@ -395,21 +396,7 @@ function errors(a: ArrayLike<number>, b: ArrayLike<number>) {
 
 /** Transposes a row-major array of `shape` by `perm`. */
 function transposeArray(values: ArrayLike<number>, shape: number[], perm: number[]): number[] {
-  const rank = shape.length;
-  const outShape = perm.map(p => shape[p]);
-  const strides = shape.map((_, i) => sizeOf(shape.slice(i + 1)));
-  const out = new Array<number>(values.length);
-  const idx = new Array<number>(rank).fill(0);
-  for (let k = 0; k < values.length; k++) {
-    let src = 0;
-    for (let d = 0; d < rank; d++) src += idx[d] * strides[perm[d]];
-    out[k] = values[src];
-    for (let d = rank - 1; d >= 0; d--) {
-      if (++idx[d] < outShape[d]) break;
-      idx[d] = 0;
-    }
-  }
-  return out;
+  return transposeInto(values, shape, perm, new Array<number>(values.length));
 }
 
 /** softmax, log_softmax, glu, sparsemax: webgl against the cpu backend, forward and gradients. */
