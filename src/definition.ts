@@ -150,6 +150,8 @@ export interface ActivationBase {
   params: readonly ParamSpec[];
   /** Parameters (already validated, defaults filled in) → constants. */
   constants?: (p: Params) => number[];
+  /** One line on when to use it, shown by the gallery page. */
+  note?: string;
 }
 
 /**

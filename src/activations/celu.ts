@@ -57,4 +57,5 @@ export const celu = elementwise({
       return n.select(n.greater(x, 0), 0, n.f32(u[0] === 1 ? g : n.div(g, u[0])));
     },
   },
+  note: 'Like elu but continuously differentiable for every alpha; pick it when you tune alpha.',
 });

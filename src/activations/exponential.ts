@@ -23,4 +23,5 @@ export const exponential = elementwise({
     derivative: (x, dy, _u, n) => n.mul(n.f64(dy), n.op('Exp', [n.f64(x)])),
     second: (x, dy, _u, n) => n.mul(n.f64(dy), n.op('Exp', [n.f64(x)])),
   },
+  note: 'Outputs that must be positive and grow multiplicatively (rates, scales); rarely a hidden activation.',
 });

@@ -141,4 +141,5 @@ export const gelu = elementwise({
       return n.mul(DY, n.mulNoNan(n.sub(1, s), e));
     },
   },
+  note: 'The default in Transformers (BERT, GPT, ViT): a smooth relu weighted by the normal CDF.',
 });

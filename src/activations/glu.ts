@@ -59,4 +59,5 @@ export const glu = alongAxis({
       return n.concat2(da, n.op('SoftplusGrad', [n.mul(da, a), n.op('Neg', [b])]), axes[0]);
     },
   },
+  note: 'Gated layers (gated convolutions, GLU feed-forward blocks): half the features gate the other half.',
 });

@@ -27,4 +27,5 @@ export const hardShrink = elementwise({
       u[0] === 0 ? n.add(dy, n.nanOf(x)) : n.select(n.greater(n.op('Abs', [x]), u[0]), dy, n.nanOf(x)),
     second: (x, dy, _u, n) => n.mul(dy, n.nanOf(x)),
   },
+  note: 'Sparse codes and denoising: zeroes small values, keeps large ones unchanged.',
 });

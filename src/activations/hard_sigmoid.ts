@@ -26,4 +26,5 @@ export const hardSigmoid = elementwise({
     derivative: (x, dy, _u, n) => n.select(n.less(n.op('Abs', [x]), 3), n.div(dy, 6), n.nanOf(x)),
     second: (x, dy, _u, n) => n.mul(dy, n.nanOf(x)),
   },
+  note: 'A cheap sigmoid for mobile models (MobileNetV3) and quantised inference.',
 });

@@ -27,4 +27,5 @@ export const hardSilu = elementwise({
     },
     second: (x, dy, _u, n) => n.select(n.less(n.op('Abs', [x]), 3), n.div(dy, 3), n.nanOf(x)),
   },
+  note: 'MobileNetV3\'s cheap swish: silu\'s shape with only a clip and a product.',
 });

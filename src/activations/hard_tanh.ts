@@ -22,4 +22,5 @@ export const hardTanh = elementwise({
     derivative: (x, dy, _u, n) => n.select(n.less(n.op('Abs', [x]), 1), dy, n.nanOf(x)),
     second: (x, dy, _u, n) => n.mul(dy, n.nanOf(x)),
   },
+  note: 'A cheap bounded tanh; quantisation-friendly recurrent or output layers.',
 });

@@ -26,4 +26,5 @@ export const leakyRelu = elementwise({
     derivative: (x, dy, u, n) => n.add(n.op('LeakyReluGrad', [dy, x], {alpha: {float: u[0]}}), n.nanOf(x)),
     second: (x, dy, _u, n) => n.mul(dy, n.nanOf(x)),
   },
+  note: 'relu that never dies: a small slope keeps gradients flowing for negative inputs (GANs).',
 });

@@ -23,4 +23,5 @@ export const linear = elementwise({
     derivative: (x, dy, _u, n) => n.add(dy, n.nanOf(x)),
     second: (x, dy, _u, n) => n.mul(dy, n.nanOf(x)),
   },
+  note: 'No activation: regression outputs, logits fed to a loss, or a layer before a norm.',
 });

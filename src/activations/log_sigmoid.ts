@@ -29,4 +29,5 @@ export const logSigmoid = elementwise({
       return n.op('Neg', [q]);
     },
   },
+  note: 'Log-probabilities of a binary event without overflow; losses and log-likelihoods.',
 });

@@ -75,4 +75,5 @@ export const logSoftmax = alongAxis({
       return n.sub(n.mul(DY, q), n.mul(n.div(e, total), rest));
     },
   },
+  note: 'Log-probabilities over classes for NLL or KL losses, stable where log(softmax) is not.',
 });

@@ -90,4 +90,5 @@ export const mish = elementwise({
       return n.mulNoNan(n.add(n.mul(X, w), 2), n.mul(g, s));
     },
   },
+  note: 'A smooth, non-monotonic relu alternative that helped some vision models (YOLOv4).',
 });

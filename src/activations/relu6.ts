@@ -22,4 +22,5 @@ export const relu6 = elementwise({
     derivative: (x, dy, _u, n) => n.add(n.op('Relu6Grad', [dy, x]), n.nanOf(x)),
     second: (x, dy, _u, n) => n.mul(dy, n.nanOf(x)),
   },
+  note: 'relu capped at 6 for low-precision mobile models (MobileNet).',
 });

@@ -32,4 +32,5 @@ export const selu = elementwise({
     second: (x, dy, _u, n) =>
       n.select(n.greater(x, 0), 0, n.f32(n.mul(n.mul(n.f64(dy), n.op('Exp', [n.f64(x)])), SCALE * ALPHA))),
   },
+  note: 'Self-normalising networks: deep plain MLPs with lecun_normal init and AlphaDropout.',
 });

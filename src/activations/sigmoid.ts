@@ -32,4 +32,5 @@ export const sigmoid = elementwise({
       return n.mul(q, n.op('Tanh', [n.mul(nx, 0.5)]));
     },
   },
+  note: 'Binary probabilities and gates (LSTM, GRU, attention gates); avoid in deep hidden stacks.',
 });

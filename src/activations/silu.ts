@@ -50,4 +50,5 @@ export const silu = elementwise({
       return n.mulNoNan(n.sub(2, n.mul(X, n.op('Tanh', [n.mul(X, 0.5)]))), q);
     },
   },
+  note: 'A smooth relu (swish) used in EfficientNet and many LLMs (SwiGLU); a good general default.',
 });

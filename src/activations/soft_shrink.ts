@@ -33,4 +33,5 @@ export const softShrink = elementwise({
       u[0] === 0 ? n.add(dy, n.nanOf(x)) : n.select(n.greater(n.op('Abs', [x]), u[0]), dy, n.nanOf(x)),
     second: (x, dy, _u, n) => n.mul(dy, n.nanOf(x)),
   },
+  note: 'Soft thresholding (the proximal map of L1): sparse coding, denoising, ISTA-style nets.',
 });

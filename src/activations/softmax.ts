@@ -77,4 +77,5 @@ export const softmax = alongAxis({
       return n.mul(y, n.sub(d, n.sum(n.mul(d, y), axes)));
     },
   },
+  note: 'Class probabilities and attention weights: a distribution over the axis.',
 });

@@ -27,4 +27,5 @@ export const softplus = elementwise({
       return n.op('SoftplusGrad', [n.op('SoftplusGrad', [n.f64(dy), X]), n.op('Neg', [X])]);
     },
   },
+  note: 'A smooth relu that is always positive: scales, variances and other positive parameters.',
 });

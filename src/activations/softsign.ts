@@ -38,4 +38,5 @@ export const softsign = elementwise({
       return n.mul(n.div(n.mul(g, n.op('Sign', [X])), n.add(n.op('Abs', [X]), 1)), -2);
     },
   },
+  note: 'A tanh-like squashing function with polynomial tails, cheaper and slower to saturate.',
 });

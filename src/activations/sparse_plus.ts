@@ -23,4 +23,5 @@ export const sparsePlus = elementwise({
     derivative: (x, dy, _u, n) => n.mul(n.mul(dy, n.add(n.clip(x, -1, 1), 1)), 0.5),
     second: (x, dy, _u, n) => n.select(n.less(n.op('Abs', [x]), 1), n.mul(dy, 0.5), n.nanOf(x)),
   },
+  note: 'A softplus made of pieces: exactly 0 below −1, exactly x above 1.',
 });

@@ -22,4 +22,5 @@ export const sparseSigmoid = elementwise({
     derivative: (x, dy, _u, n) => n.select(n.less(n.op('Abs', [x]), 1), n.mul(dy, 0.5), n.nanOf(x)),
     second: (x, dy, _u, n) => n.mul(dy, n.nanOf(x)),
   },
+  note: 'A sigmoid made of pieces: exactly 0 and 1 outside [−1, 1], as in sparse attention.',
 });

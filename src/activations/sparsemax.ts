@@ -81,4 +81,5 @@ export const sparsemax = alongAxis({
       return n.mulNoNan(n.sub(DY, mean), m);
     },
   },
+  note: 'Sparse probabilities: like softmax, but low scores get exactly 0 (sparse attention).',
 });

@@ -29,4 +29,5 @@ export const tanh = elementwise({
       return n.mul(n.div(n.mul(n.f64(dy), n.op('Tanh', [X])), n.op('Square', [n.op('Cosh', [X])])), -2);
     },
   },
+  note: 'Bounded, zero-centred outputs in [−1, 1]: RNN states, normalised outputs.',
 });

@@ -34,4 +34,5 @@ export const tanhShrink = elementwise({
       return n.mul(n.div(n.mul(n.f64(dy), n.op('Tanh', [X])), n.op('Square', [n.op('Cosh', [X])])), 2);
     },
   },
+  note: 'Shrinks small values towards 0 smoothly while large ones pass almost unchanged.',
 });

@@ -27,4 +27,5 @@ export const threshold = elementwise({
     derivative: (x, dy, u, n) => n.select(n.greater(x, u[0]), dy, n.nanOf(x)),
     second: (x, dy, _u, n) => n.mul(dy, n.nanOf(x)),
   },
+  note: 'A step at a chosen threshold: below it every value is replaced by a constant.',
 });
