@@ -20,6 +20,7 @@ const tfl = tf as unknown as TfLike;
 
 /** File name → SVG text. */
 export async function readmeImages(): Promise<Record<string, string>> {
+  tf.env().set('PROD', true);  // no "install tfjs-node" banner
   await tf.setBackend('cpu');
   await tf.ready();
   const out: Record<string, string> = {};
