@@ -46,15 +46,15 @@ export function cardLabels(def: ActivationDefinition, view: View, vector?: numbe
 
 /** A card's plot: f and f′ (plus `extra` series such as tfjs's own version). */
 export function cardSvg(def: ActivationDefinition, view: View, curves: Curves, vector?: number[],
-                        extra: Series[] = []): string {
+                        extra: Series[] = [], heading?: string): string {
   const [fl, dfl, title] = cardLabels(def, view, vector);
   const series = [...curveSeries(curves, fl, dfl), ...extra];
-  return plotSvg(series, {title, legend: true, columns: series.length > 2 ? 2 : 3});
+  return plotSvg(series, {title, heading, legend: true, columns: series.length > 2 ? 2 : 3});
 }
 
 /** The comparison plot of f (or f′) of several activations. */
-export function compareSvg(series: Series[], derivative: boolean): string {
+export function compareSvg(series: Series[], derivative: boolean, heading?: string): string {
   const what = derivative ? 'derivatives' : 'values';
   return plotSvg(series, {title: `Comparison of the ${what} of ${series.map(s => s.label).join(', ') ||
-    'no activations'}`, legend: true, width: 480, height: 280});
+    'no activations'}`, heading, legend: true, width: 480, height: 280});
 }

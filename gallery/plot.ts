@@ -28,6 +28,8 @@ export interface PlotOptions {
   legend?: boolean;
   /** Legend entries per row (default 3). */
   columns?: number;
+  /** A visible heading above the axes (the page's cards have their own). */
+  heading?: string;
   /** Always include y = 0 in the range (default true). */
   includeZero?: boolean;
 }
@@ -100,8 +102,9 @@ function pathData(s: Series, px: (x: number) => number, py: (y: number) => numbe
 export function plotSvg(series: Series[], opts: PlotOptions): string {
   const W = opts.width ?? 320, cols = opts.columns ?? 3;
   const legendRows = opts.legend ? Math.ceil(series.length / cols) : 0;
-  const H0 = opts.height ?? 200, H = H0 + legendRows * 16;
-  const left = 42, right = 16, top = 10, bottom = 24;
+  const head = opts.heading ? 20 : 0;
+  const H0 = (opts.height ?? 200) + head, H = H0 + legendRows * 16;
+  const left = 42, right = 16, top = 10 + head, bottom = 24;
   const [x0, x1] = extent(series, 'x');
   let [y0, y1] = extent(series, 'y');
   if (opts.includeZero !== false) {
@@ -122,6 +125,9 @@ export function plotSvg(series: Series[], opts: PlotOptions): string {
            `role="img" aria-label="${esc(opts.title)}" ${FONT} font-size="10">`);
   out.push(`<title>${esc(opts.title)}</title>`);
   out.push(`<rect width="${W}" height="${H}" fill="#fff"/>`);
+  if (opts.heading) {
+    out.push(`<text x="${left}" y="16" font-size="13" font-weight="600" fill="#18181b">${esc(opts.heading)}</text>`);
+  }
   const xt = ticks(x0, x1, 6), yt = ticks(y0, y1, 5);
   const xs = xt.length > 1 ? xt[1] - xt[0] : 1, ys = yt.length > 1 ? yt[1] - yt[0] : 1;
   const grid: string[] = [], labels: string[] = [];

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfa from '../src/index';
-import {COMPARE_DEFAULT, COMPARE_RANGE, POINTS, cardSvg, compareStyle, compareSvg} from './look';
+import {COMPARE_DEFAULT, COMPARE_RANGE, POINTS, cardLabels, cardSvg, compareStyle, compareSvg} from './look';
 import type {Series} from './plot';
 import {curvesFor, elementwiseCurves, opFor} from './series';
 import {startParams, viewOf, type TfLike} from './view';
@@ -26,8 +26,12 @@ export async function readmeImages(): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const name of README_PLOTS) {
     const def = tfa.lookup(name), view = viewOf(def);
-    const curves = await curvesFor(tfl, ops, def, view, startParams(def), POINTS, view.vector?.values);
-    out[`${name}.svg`] = cardSvg(def, view, curves, view.vector?.values) + '\n';
+    const params = startParams(def);
+    const curves = await curvesFor(tfl, ops, def, view, params, POINTS, view.vector?.values);
+    const given = Object.entries(params).map(([k, v]) => `${k} = ${v}`).join(', ');
+    const heading = view.vector ? cardLabels(def, view, view.vector.values)[2].replace(/, and its derivative$/, '')
+                                : `${name}${given ? ` (${given})` : ''}`;
+    out[`${name}.svg`] = cardSvg(def, view, curves, view.vector?.values, [], heading) + '\n';
   }
   const series: Series[] = [];
   for (const [i, name] of COMPARE_DEFAULT.entries()) {
@@ -35,6 +39,6 @@ export async function readmeImages(): Promise<Record<string, string>> {
     const c = await elementwiseCurves(tfl, opFor(ops, def, startParams(def)), COMPARE_RANGE[0], COMPARE_RANGE[1], POINTS);
     series.push({x: c.x, y: c.f, label: name, ...compareStyle(i)});
   }
-  out['comparison.svg'] = compareSvg(series, false) + '\n';
+  out['comparison.svg'] = compareSvg(series, false, `f(x) of ${COMPARE_DEFAULT.join(', ')}`) + '\n';
   return out;
 }

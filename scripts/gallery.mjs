@@ -52,10 +52,10 @@ async function screenshot(file) {
                 '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--disable-dev-shm-usage'];
   const browser = await chromium.launch({executablePath: exe, headless: true, args});
   try {
-    const page = await browser.newPage({viewport: {width: 1100, height: 1000}});
+    const page = await browser.newPage({viewport: {width: 1100, height: 1400}});
     await page.goto(pathToFileURL(join(out, 'index.html')).href);
     await page.waitForFunction(() => document.body.dataset.ready === 'true', null, {timeout: 300000});
-    await page.screenshot({path: file, clip: {x: 0, y: 0, width: 1100, height: 1000}});
+    await page.screenshot({path: file, clip: {x: 0, y: 0, width: 1100, height: 1400}});
   } finally {
     await browser.close();
   }

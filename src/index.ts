@@ -15,3 +15,7 @@ export type {ActivationId, ActivationLayerArgs} from './layers';
 export {definitions, kernelName, gradKernelName, lookup} from './catalogue';
 export type {ActivationDefinition, AxisActivation, ElementwiseActivation, OptionsOf, ParamSpec} from './definition';
 export type {ActivationOp} from './ops';
+// Types the API reference links to (npm run docs).
+export type {AxisKernels, Constants, KindValue, NativeArg, NativeAttr, NativeOps, NativeTensor, ParamKind, ParamValue,
+             Params, ScalarFn, TensorflowAxis, TensorflowElementwise} from './definition';
+export type {LayerFactory} from './layers';

@@ -217,7 +217,8 @@ function layerClass(def: ActivationDefinition) {
   return C;
 }
 
-type LayerFactory<P extends readonly ParamSpec[]> =
+/** Creates a parameterised activation layer (`tfa.layers.squareplus({b: 2})`). */
+export type LayerFactory<P extends readonly ParamSpec[]> =
     (args?: ActivationLayerArgs<P>) => InstanceType<typeof tfLayers.Layer> & {readonly params: Params};
 
 function layerFactory<P extends readonly ParamSpec[]>(def: ActivationDefinition & {params: P}): LayerFactory<P> {
