@@ -4,7 +4,8 @@
  * card and a plot, the ready flag is set, nothing is logged as an error and
  * nothing is fetched from outside the folder; a slider, a vector input and
  * the comparison picks redraw with the values of an independent float64
- * truth; the page fits a phone's width and also works from file://.
+ * truth; the page fits a phone's width, works from file:// and falls back
+ * to cpu without WebGL.
  * Also: the README's SVG plots are what the gallery code draws today.
  */
 import {execFileSync} from 'node:child_process';
@@ -119,6 +120,7 @@ test('every activation has a card and a plot, on webgl, with no console errors',
               finite: fig.plotData.f.filter(Number.isFinite).length, error: !(c.querySelector('.error') as HTMLElement).hidden};
     }, d.keras);
     expect(card.error).toBe(false);
+    expect(typeof d.note).toBe('string');
     for (const s of [d.keras, d.id, d.formula, d.note!]) expect(card.text).toContain(s);
     for (const p of d.params) expect(card.text).toContain(p.keras);
     // one drawn point per finite value
@@ -223,6 +225,34 @@ test('works offline from the folder through file://', async () => {
   expect(outside).toEqual([]);
   expect(errors).toEqual([]);
 }, 300000);
+
+test('without WebGL the page falls back to cpu and draws the same plots', async () => {
+  const p = await browser.newPage();
+  const logged: string[] = [];
+  p.on('pageerror', e => logged.push(String(e)));
+  p.on('console', m => {
+    if (m.type() === 'error') logged.push(m.text());
+  });
+  await p.addInitScript(() => {
+    for (const C of [HTMLCanvasElement, OffscreenCanvas]) {
+      const get = C.prototype.getContext as (this: unknown, type: string, ...rest: unknown[]) => unknown;
+      (C.prototype as unknown as {getContext: unknown}).getContext = function (this: unknown, type: string, ...rest: unknown[]) {
+        return /webgl/.test(type) ? null : get.call(this, type, ...rest);
+      };
+    }
+  });
+  await p.goto(`${server.url}/index.html`);
+  await p.waitForFunction(() => document.body.dataset.ready === 'true', null, {timeout: 120000});
+  expect(await p.evaluate(() => document.body.dataset.backend)).toBe('cpu');
+  expect(await p.evaluate(() => document.querySelectorAll('[data-activation] svg path[class="f"]').length)).toBe(30);
+  const d = await p.evaluate(() => (document.querySelector('[data-activation="squareplus"]') as HTMLElement & {
+    plotData: PlotData}).plotData);
+  const [f, df] = squareplus(4);
+  expectClose(d.f, d.x, f, 'squareplus on cpu');
+  expectClose(d.df, d.x, df, 'squareplus′ on cpu');
+  expect(logged).toEqual([]);
+  await p.close();
+});
 
 test('the README\'s gallery images are what the gallery code draws', () => {
   const out = execFileSync(process.execPath, [join(ROOT, 'scripts', 'gallery.mjs'), '--check-readme-images'],
