@@ -36,7 +36,8 @@ export async function buildGallery({log = console.log} = {}) {
 
 /** The README's SVG plots from a fresh run: file name → text. */
 export async function readmeSvgs() {
-  const tools = join(root, 'dist', 'gallery-tools', 'readme.cjs');
+  // bundled into node_modules/.cache so that its tfjs imports resolve to the project's copies
+  const tools = join(root, 'node_modules', '.cache', 'tfjs-activations-gallery', 'readme.cjs');
   await build({entryPoints: [join(root, 'gallery', 'readme.ts')], bundle: true, platform: 'node', format: 'cjs',
                target: 'node18', external: ['@tensorflow/*'], logLevel: 'warning', outfile: tools});
   delete require.cache[tools];

@@ -101,6 +101,13 @@ test('the folder holds the page and everything it loads', async () => {
     expect(existsSync(join(DIR, f))).toBe(true);
   }
   expect(outside).toEqual([]);
+  // the page is not part of the published package
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const listing = JSON.parse(execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'],
+                                          {cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore']}));
+  const packed = (listing[0].files as Array<{path: string}>).map(f => f.path);
+  expect(packed).toContain('dist/browser/tfjs-activations.min.js');
+  expect(packed.filter(f => /^dist\/(gallery|docs)\//.test(f))).toEqual([]);
   // the stylesheet applied (served as text/css)
   expect(await page.evaluate(() => getComputedStyle(document.body).maxWidth)).toBe('1400px');
 });
