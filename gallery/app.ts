@@ -308,7 +308,9 @@ class Comparison {
         // a card with invalid parameters shows its own error
       }
     }
-    this.figure.innerHTML = compareSvg(series, this.derivative);
+    // drawn at about its on-screen width, so that its text stays readable on a phone
+    const width = Math.max(300, Math.min(560, Math.round(this.figure.clientWidth || 480)));
+    this.figure.innerHTML = compareSvg(series, this.derivative, undefined, width);
     this.figure.dataset.version = String(Number(this.figure.dataset.version) + 1);
     this.figure.dataset.chosen = series.map(s => s.label).join(',');
   }
@@ -352,8 +354,8 @@ async function main() {
   toc.append(list);
   const cmp = new Comparison(cards, document.getElementById('compare-body')!);
   for (const card of cards.values()) cmp.watch(card);
+  await cmp.redraw();  // the top of the page first; its programs are then reused by the cards
   for (const card of cards.values()) await card.redraw();
-  await cmp.redraw();
   document.body.dataset.loadMs = String(Math.round(performance.now() - t0));
   document.body.dataset.backend = backend;
   document.body.dataset.ready = 'true';

@@ -53,8 +53,9 @@ export function cardSvg(def: ActivationDefinition, view: View, curves: Curves, v
 }
 
 /** The comparison plot of f (or f′) of several activations. */
-export function compareSvg(series: Series[], derivative: boolean, heading?: string): string {
+export function compareSvg(series: Series[], derivative: boolean, heading?: string, width = 480): string {
   const what = derivative ? 'derivatives' : 'values';
   return plotSvg(series, {title: `Comparison of the ${what} of ${series.map(s => s.label).join(', ') ||
-    'no activations'}`, heading, legend: true, width: 480, height: 280});
+    'no activations'}`, heading, legend: true, width, height: Math.round(width * 7 / 12),
+    columns: width < 400 ? 2 : 3});
 }
