@@ -64,7 +64,7 @@ export const VIEWS: Record<string, View> = {
     range: [-5, 4], sliders: {alpha: {min: 0, max: 3, step: 0.05}},
     overlay: {
       label: 'tf.elu', fn: (tf, x) => tf.elu(x), range: [-4e-7, 2e-7],
-      caption: 'Near 0, tfjs\'s tf.elu on webgl computes exp(x) − 1 in float32 and falls in steps of 6e−8; ' +
+      caption: 'Near 0, tfjs\'s tf.elu on webgl computes exp(x) − 1 in float32, a staircase of multiples of 2⁻²⁴ ≈ 6e−8; ' +
                'this package uses expm1 and follows y = x.',
     },
   },

@@ -166,6 +166,22 @@ test('a slider change redraws its plot with the new parameter', async () => {
   expect(await page.inputValue('#p-squareplus-b + input')).toBe('5');
 });
 
+test('gelu\'s approximate checkbox redraws the tanh form; threshold starts from threshold 0, default_value -1', async () => {
+  await page.check('#p-gelu-approximate');
+  await page.waitForFunction(() => (document.querySelector('[data-activation="gelu"]') as HTMLElement)
+    .dataset.params === '{"approximate":true}', null, {timeout: 60000});
+  const c = Math.sqrt(2 / Math.PI), k = 0.044715;
+  const t = (x: number) => Math.tanh(c * (x + k * x ** 3));
+  const d = await plotData('gelu');
+  expectClose(d.f, d.x, x => 0.5 * x * (1 + t(x)), 'gelu approximate');
+  expectClose(d.df, d.x, x => 0.5 * (1 + t(x)) + 0.5 * x * (1 - t(x) ** 2) * c * (1 + 3 * k * x * x),
+              'gelu′ approximate');
+  const th = await plotData('threshold');
+  expect(th.params).toEqual({threshold: 0, defaultValue: -1});
+  expectClose(th.f, th.x, x => x > 0 ? x : -1, 'threshold');
+  expect(await page.textContent('#act-threshold .defaults')).toContain('threshold (required), default_value (required)');
+});
+
 test('an axis activation\'s vector input redraws its output and its plot', async () => {
   await page.fill('#v-softmax-1', '3');
   await page.waitForFunction(() => ((document.querySelector('[data-activation="softmax"]') as HTMLElement & {
