@@ -2,8 +2,9 @@
 // `softShrink`...) gets its Keras name, description, formula, parameters
 // with Keras defaults and the note on when to use it from the activation's
 // definition (`tfa.definitions`), so the API reference has no second copy
-// of them in comments.
-import {Comment, Converter, ReflectionKind} from 'typedoc';
+// of them in comments. Every page also links to the gallery built next to
+// the reference (dist/gallery/ beside dist/docs/).
+import {Comment, Converter, JSX, ReflectionKind} from 'typedoc';
 import {createRequire} from 'node:module';
 import {buildPackage} from './build.mjs';
 
@@ -23,7 +24,7 @@ function describe(d) {
   }
   if (d.note) lines.push('', `When to use it: ${d.note}`);
   lines.push('', 'A fused kernel on cpu, webgl and tensorflow, with its gradient (`tf.grad` works, twice too). ' +
-             `Plotted with its derivative in the gallery: [${d.keras}](../../gallery/index.html#act-${d.keras}).`);
+             `Plotted with its derivative in the gallery: [${d.keras}](GALLERY#act-${d.keras}).`);
   return lines.join('\n');
 }
 
@@ -31,6 +32,13 @@ export async function load(app) {
   await buildPackage({log: () => undefined});
   const {definitions} = require('../dist/cjs/index.js');
   const byId = new Map(definitions.map(d => [d.id, d]));
+  // the gallery relative to each page (pages sit at the root or one folder down)
+  const gallery = url => '../'.repeat((url.match(/\//g) ?? []).length + 1) + 'gallery/index.html';
+  app.renderer.hooks.on('sidebar.begin', ctx => JSX.createElement('p', {class: 'tfa-gallery'},
+    JSX.createElement('a', {href: gallery(ctx.page.url)}, 'Gallery: every activation plotted')));
+  app.renderer.on('endPage', page => {
+    if (page.contents) page.contents = page.contents.replace(/GALLERY#act-/g, `${gallery(page.url)}#act-`);
+  });
   app.converter.on(Converter.EVENT_RESOLVE_BEGIN, context => {
     for (const r of context.project.getReflectionsByKind(ReflectionKind.Variable)) {
       const d = byId.get(r.name);

@@ -26,7 +26,9 @@ test('the API reference documents every op from its definition', () => {
       for (const p of d.params) expect(page).toContain(`<code>${p.name}</code>`);
       expect(page).toContain(`../../gallery/index.html#act-${d.keras}`);
     }
-    expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('../gallery/index.html');
+    // the gallery beside the reference, linked from every page
+    expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('href="../gallery/index.html"');
+    expect(readFileSync(join(out, 'variables', 'relu.html'), 'utf8')).toContain('href="../../gallery/index.html"');
   } finally {
     rmSync(out, {recursive: true, force: true});
   }

@@ -287,4 +287,6 @@ test('the README\'s gallery images are what the gallery code draws', () => {
     expect(existsSync(join(ROOT, f))).toBe(true);
   }
   expect(readme).toContain('npm run gallery -- --readme-images');
+  expect(readme).toContain('(dist/gallery/index.html)');
+  expect(readme).toContain('(dist/docs/index.html)');
 });
