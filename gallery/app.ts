@@ -23,7 +23,10 @@ export interface PlotData extends Curves {
   params: ParamValues;
   vector?: number[];
   output?: number[];
+  /** tfjs's own version (on the main plot's range, or on the detail plot's). */
   overlay?: Curves;
+  /** The package's own curves on the detail plot's range. */
+  detail?: Curves;
 }
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, html = ''):
@@ -203,10 +206,10 @@ class Card {
   }
 
   async draw() {
-    const def = this.def, params = {...this.params};
+    const def = this.def, params = {...this.params}, vector = this.vector ? [...this.vector] : undefined;
     try {
       const curves = await curvesFor(tf, tfa as unknown as Record<string, unknown>, def, this.view, params, POINTS,
-                                     this.vector);
+                                     vector);
       const extra: Series[] = [];
       const data: PlotData = {...curves, params};
       const ov = this.view.overlay;
@@ -223,6 +226,7 @@ class Card {
         if (ov.range && this.detail) {
           const mine = await elementwiseCurves(tf, opFor(tfa as unknown as Record<string, unknown>, def, params),
                                                lo, hi, POINTS);
+          data.detail = mine;
           // f alone: the differences are far smaller than f′
           this.detail.innerHTML = plotSvg([curveSeries(mine, 'f (this package)', '')[0], tfSeries[0]],
             {title: `${def.keras} and ${ov.label} for x in [${lo}, ${hi}]`, legend: true, columns: 2}) +
@@ -233,14 +237,14 @@ class Card {
       } else if (this.detail) {
         this.detail.innerHTML = '';
       }
-      if (this.vector) {
+      if (vector) {
         const fn = opFor(tfa as unknown as Record<string, unknown>, def, params);
-        data.vector = [...this.vector];
-        data.output = await vectorOutput(tf, fn, this.vector);
+        data.vector = vector;
+        data.output = await vectorOutput(tf, fn, vector);
         this.outputEl!.textContent = `${def.keras}([${data.vector.map(fmt).join(', ')}]) = ` +
                                      `[${data.output.map(fmt).join(', ')}]`;
       }
-      this.figure.innerHTML = cardSvg(def, this.view, curves, this.vector, extra);
+      this.figure.innerHTML = cardSvg(def, this.view, curves, vector, extra);
       (this.figure as HTMLElement & {plotData?: PlotData}).plotData = data;
       this.figure.dataset.params = JSON.stringify(params);
       this.figure.dataset.version = String(++this.version);

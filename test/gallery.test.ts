@@ -26,6 +26,7 @@ interface PlotData {
   vector?: number[];
   output?: number[];
   overlay?: {x: number[]; f: number[]; df: number[]};
+  detail?: {x: number[]; f: number[]; df: number[]};
 }
 
 let browser: Browser;
@@ -148,6 +149,26 @@ test('plots at the Keras defaults match the float64 truth', async () => {
   // tfjs's own hard_sigmoid, drawn over it, is the Keras 2 form
   const hs = (await plotData('hard_sigmoid')).overlay!;
   expectClose(hs.f, hs.x, x => Math.min(Math.max(0.2 * x + 0.5, 0), 1), 'tfjs hardSigmoid');
+});
+
+test('the elu and gelu details show where tfjs\'s own versions part from the float64 truth', async () => {
+  const erfc = (z: number) => {  // continued fraction for z > 2: the float64 tail without cancellation
+    let t = 0;
+    for (let k = 60; k >= 1; k--) t = (k / 2) / (z + t);
+    return Math.exp(-z * z) / Math.sqrt(Math.PI) / (z + t);
+  };
+  const cases: Array<[string, (x: number) => number]> = [
+    ['elu', Math.expm1],
+    ['gelu', x => x * 0.5 * erfc(-x / Math.SQRT2)],
+  ];
+  for (const [name, truth] of cases) {
+    const d = await plotData(name);
+    expectClose(d.detail!.f, d.detail!.x, truth, `${name} near the detail`);
+    // tfjs's own version is more than 10 % off somewhere on the same range
+    const worst = Math.max(...d.overlay!.f.map((y, i) => Math.abs(y - truth(d.overlay!.x[i])) /
+                                                         Math.abs(truth(d.overlay!.x[i]) || 1)));
+    expect(worst).toBeGreaterThan(0.1);
+  }
 });
 
 test('a slider change redraws its plot with the new parameter', async () => {
