@@ -35,6 +35,7 @@ let server: {url: string; close: () => Promise<void>};
 const errors: string[] = [];
 const outside: string[] = [];
 let loadMs = 0;
+let baseline = -1;
 
 /** Float64 truth, written here from the textbook formulas (not from the package). */
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
@@ -90,6 +91,7 @@ beforeAll(async () => {
   server = await startServer(DIR);  // the folder alone: anything outside it would 404
   browser = await chromium.launch({executablePath, headless: true, args: CHROMIUM_ARGS, timeout: 60000});
   page = await open(`${server.url}/index.html`);
+  baseline = await page.evaluate(() => (window as unknown as {tf: {memory(): {numTensors: number}}}).tf.memory().numTensors);
 }, 300000);
 
 afterAll(async () => {
@@ -226,6 +228,13 @@ test('the comparison overlays the chosen activations', async () => {
   expect(await page.locator('[data-comparison] path.cmp').count()).toBe(6);
   await page.uncheck('#cmp-tanh');
   await page.waitForFunction(() => !/tanh/.test((document.querySelector('[data-comparison]') as HTMLElement).dataset.chosen!));
+});
+
+test('redraws leak no tensors', async () => {
+  // after the slider, checkbox, vector and comparison changes above, once their redraws are done
+  await page.waitForFunction(b => (window as unknown as {tf: {memory(): {numTensors: number}}}).tf.memory().numTensors === b,
+                             baseline, {timeout: 30000});
+  expect(baseline).toBeGreaterThanOrEqual(0);
 });
 
 test('every control is labelled and reachable with the keyboard', async () => {
