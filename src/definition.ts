@@ -161,6 +161,8 @@ export interface ActivationBase {
   budget?: ActivationBudget;
   /** The benchmark's stock-tfjs reference (scripts/bench.mjs, bench/core.js). */
   bench?: ActivationBench;
+  /** One line on when to use it, shown by the gallery page. */
+  note?: string;
 }
 
 /** Op options of one test variant (camelCase names; missing ones take Keras's defaults). */

@@ -21,3 +21,6 @@ export type {
   ParamSpec, Variant,
 } from './definition';
 export type {ActivationOp} from './ops';
+// Types the API reference links to (npm run docs).
+export type {AxisKernels, Constants, KindValue, NativeArg, NativeAttr, NativeOps, NativeTensor, ParamKind, ParamValue,
+             Params, ScalarFn, TensorflowAxis, TensorflowElementwise} from './definition';

@@ -205,6 +205,7 @@ function layerClass(def: ActivationDefinition) {
   return C;
 }
 
+/** Creates a parameterised activation layer (`tfa.layers.squareplus({b: 2})`). */
 export type LayerFactory<P extends readonly ParamSpec[]> =
     (args?: ActivationLayerArgs<P>) => InstanceType<typeof tfLayers.Layer> & {readonly params: Params};
 

@@ -67,4 +67,5 @@ export const celu = elementwise({
   bench: {
     composite: {what: 'relu(x) + expm1(min(x, 0)) (α = 1 folded)', fn: (tf, x) => tf.add(tf.relu(x), tf.expm1(tf.minimum(x, 0)))},
   },
+  note: 'Like elu but continuously differentiable for every alpha; pick it when you tune alpha.',
 });

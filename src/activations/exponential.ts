@@ -27,4 +27,5 @@ export const exponential = elementwise({
   bench: {
     composite: {what: 'tf.exp', fn: (tf, x) => tf.exp(x)},
   },
+  note: 'Outputs that must be positive and grow multiplicatively (rates, scales); rarely a hidden activation.',
 });

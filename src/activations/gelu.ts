@@ -178,4 +178,5 @@ vec2 ta_gelu_v(float x) {
   bench: {
     composite: {what: 'tfjs-layers gelu: x·0.5(1 + erf(x/√2))', fn: (tf, x) => tf.mul(x, tf.mul(0.5, tf.add(1, tf.erf(tf.div(x, Math.SQRT2)))))},
   },
+  note: 'The default in Transformers (BERT, GPT, ViT): a smooth relu weighted by the normal CDF.',
 });

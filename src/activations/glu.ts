@@ -84,4 +84,5 @@ export const glu = alongAxis({
         return tf.mul(a, tf.sigmoid(b));
       }},
   },
+  note: 'Gated layers (gated convolutions, GLU feed-forward blocks): half the features gate the other half.',
 });

@@ -36,4 +36,5 @@ export const hardShrink = elementwise({
     composite: {what: 'x·step(|x| − t)', fn: (tf, x) => tf.mul(x, tf.step(tf.sub(tf.abs(x), 0.5)))},
     piecewiseLinear: true,
   },
+  note: 'Sparse codes and denoising: zeroes small values, keeps large ones unchanged.',
 });

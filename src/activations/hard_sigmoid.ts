@@ -34,4 +34,5 @@ export const hardSigmoid = elementwise({
     composite: {what: 'clip(x/6 + 0.5, 0, 1) (tfjs-layers form, Keras 3 slope)', fn: (tf, x) => tf.clipByValue(tf.add(tf.mul(x, 1 / 6), 0.5), 0, 1)},
     piecewiseLinear: true,
   },
+  note: 'A cheap sigmoid for mobile models (MobileNetV3) and quantised inference.',
 });

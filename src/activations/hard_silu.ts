@@ -34,4 +34,5 @@ export const hardSilu = elementwise({
   bench: {
     composite: {what: 'x·clip(x/6 + 0.5, 0, 1)', fn: (tf, x) => tf.mul(x, tf.clipByValue(tf.add(tf.mul(x, 1 / 6), 0.5), 0, 1))},
   },
+  note: 'MobileNetV3\'s cheap swish: silu\'s shape with only a clip and a product.',
 });

@@ -30,4 +30,5 @@ export const hardTanh = elementwise({
     composite: {what: 'tf.clipByValue', fn: (tf, x) => tf.clipByValue(x, -1, 1)},
     piecewiseLinear: true,
   },
+  note: 'A cheap bounded tanh; quantisation-friendly recurrent or output layers.',
 });

@@ -35,4 +35,5 @@ export const leakyRelu = elementwise({
     composite: {what: 'tf.leakyRelu', fn: (tf, x) => tf.leakyRelu(x, 0.2)},
     piecewiseLinear: true,
   },
+  note: 'relu that never dies: a small slope keeps gradients flowing for negative inputs (GANs).',
 });

@@ -28,4 +28,5 @@ export const linear = elementwise({
     composite: {what: 'tf.clone (Identity kernel)', fn: (tf, x) => tf.clone(x)},
     piecewiseLinear: true,
   },
+  note: 'No activation: regression outputs, logits fed to a loss, or a layer before a norm.',
 });

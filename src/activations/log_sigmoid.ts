@@ -33,4 +33,5 @@ export const logSigmoid = elementwise({
   bench: {
     composite: {what: 'tf.logSigmoid', fn: (tf, x) => tf.logSigmoid(x)},
   },
+  note: 'Log-probabilities of a binary event without overflow; losses and log-likelihoods.',
 });

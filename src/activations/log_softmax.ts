@@ -108,4 +108,5 @@ export const logSoftmax = alongAxis({
   bench: {
     composite: {what: 'tf.logSoftmax', fn: (tf, x) => tf.logSoftmax(x)},
   },
+  note: 'Log-probabilities over classes for NLL or KL losses, stable where log(softmax) is not.',
 });

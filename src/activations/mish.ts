@@ -103,4 +103,5 @@ export const mish = elementwise({
   bench: {
     composite: {what: 'tfjs-layers mish: x·tanh(softplus(x))', fn: (tf, x) => tf.mul(x, tf.tanh(tf.softplus(x)))},
   },
+  note: 'A smooth, non-monotonic relu alternative that helped some vision models (YOLOv4).',
 });

@@ -107,4 +107,5 @@ export const relu = elementwise({
     composite: {what: 'tf.relu', fn: (tf, x) => tf.relu(x)},
     piecewiseLinear: true,
   },
+  note: 'The default hidden activation: fast, sparse, no saturation for positive inputs.',
 });

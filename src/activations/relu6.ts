@@ -30,4 +30,5 @@ export const relu6 = elementwise({
     composite: {what: 'tf.relu6', fn: (tf, x) => tf.relu6(x)},
     piecewiseLinear: true,
   },
+  note: 'relu capped at 6 for low-precision mobile models (MobileNet).',
 });

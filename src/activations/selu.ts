@@ -45,4 +45,5 @@ export const selu = elementwise({
   bench: {
     composite: {what: 'tf.selu', fn: (tf, x) => tf.selu(x)},
   },
+  note: 'Self-normalising networks: deep plain MLPs with lecun_normal init and AlphaDropout.',
 });

@@ -36,4 +36,5 @@ export const sigmoid = elementwise({
   bench: {
     composite: {what: 'tf.sigmoid', fn: (tf, x) => tf.sigmoid(x)},
   },
+  note: 'Binary probabilities and gates (LSTM, GRU, attention gates); avoid in deep hidden stacks.',
 });

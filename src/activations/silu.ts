@@ -63,4 +63,5 @@ export const silu = elementwise({
   bench: {
     composite: {what: 'tfjs-layers swish: sigmoid(x·1)·x', fn: (tf, x) => tf.mul(tf.sigmoid(tf.mul(x, 1)), x)},
   },
+  note: 'A smooth relu (swish) used in EfficientNet and many LLMs (SwiGLU); a good general default.',
 });

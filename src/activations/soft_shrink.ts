@@ -42,4 +42,5 @@ export const softShrink = elementwise({
     composite: {what: 'x − clip(x, −t, t)', fn: (tf, x) => tf.sub(x, tf.clipByValue(x, -0.5, 0.5))},
     piecewiseLinear: true,
   },
+  note: 'Soft thresholding (the proximal map of L1): sparse coding, denoising, ISTA-style nets.',
 });

@@ -136,4 +136,5 @@ export const softmax = alongAxis({
   bench: {
     composite: {what: 'tf.softmax', fn: (tf, x) => tf.softmax(x)},
   },
+  note: 'Class probabilities and attention weights: a distribution over the axis.',
 });

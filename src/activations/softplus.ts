@@ -31,4 +31,5 @@ export const softplus = elementwise({
   bench: {
     composite: {what: 'tf.softplus', fn: (tf, x) => tf.softplus(x)},
   },
+  note: 'A smooth relu that is always positive: scales, variances and other positive parameters.',
 });

@@ -45,4 +45,5 @@ export const softsign = elementwise({
   bench: {
     composite: {what: 'tfjs-layers softsign: x/(|x| + 1)', fn: (tf, x) => tf.div(x, tf.add(tf.abs(x), 1))},
   },
+  note: 'A tanh-like squashing function with polynomial tails, cheaper and slower to saturate.',
 });

@@ -31,4 +31,5 @@ export const sparsePlus = elementwise({
     composite: {what: '(clip(x, −1, 1) + 1)²/4 + relu(x − 1)', fn: (tf, x) =>
         tf.add(tf.mul(tf.square(tf.add(tf.clipByValue(x, -1, 1), 1)), 0.25), tf.relu(tf.sub(x, 1)))},
   },
+  note: 'A softplus made of pieces: exactly 0 below −1, exactly x above 1.',
 });

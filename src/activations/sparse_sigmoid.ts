@@ -30,4 +30,5 @@ export const sparseSigmoid = elementwise({
     composite: {what: 'clip((x + 1)·0.5, 0, 1)', fn: (tf, x) => tf.clipByValue(tf.mul(tf.add(x, 1), 0.5), 0, 1)},
     piecewiseLinear: true,
   },
+  note: 'A sigmoid made of pieces: exactly 0 and 1 outside [−1, 1], as in sparse attention.',
 });

@@ -211,4 +211,5 @@ export const sparsemax = alongAxis({
   bench: {
     composite: {what: 'topk, cumsum, support, τ, relu(x − τ)', fn: stockSparsemax, needsDetached: true},
   },
+  note: 'Sparse probabilities: like softmax, but low scores get exactly 0 (sparse attention).',
 });

@@ -86,4 +86,5 @@ float ta_sqrt_sq_plus(float a, float b) {
   bench: {
     composite: {what: '(x + sqrt(x² + b))·0.5', fn: (tf, x) => tf.mul(tf.add(x, tf.sqrt(tf.add(tf.square(x), 4))), 0.5)},
   },
+  note: 'A smooth relu from a square root, with no exp: cheap where softplus is costly.',
 });

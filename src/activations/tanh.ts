@@ -33,4 +33,5 @@ export const tanh = elementwise({
   bench: {
     composite: {what: 'tf.tanh', fn: (tf, x) => tf.tanh(x)},
   },
+  note: 'Bounded, zero-centred outputs in [−1, 1]: RNN states, normalised outputs.',
 });

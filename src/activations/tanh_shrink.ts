@@ -49,4 +49,5 @@ float ta_tanh_shrink_small(float x) {
   bench: {
     composite: {what: 'x − tanh(x)', fn: (tf, x) => tf.sub(x, tf.tanh(x))},
   },
+  note: 'Shrinks small values towards 0 smoothly while large ones pass almost unchanged.',
 });

@@ -43,4 +43,5 @@ export const threshold = elementwise({
     params: {threshold: 0.1, defaultValue: -1},
     piecewiseLinear: true,
   },
+  note: 'A step at a chosen threshold: below it every value is replaced by a constant.',
 });

@@ -28,6 +28,7 @@ export const CHROMIUM_ARGS = [
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript',
+  '.css': 'text/css; charset=utf-8',
   '.json': 'application/json', '.map': 'application/json', '.gz': 'application/gzip', '.bin': 'application/octet-stream',
 };
 
