@@ -6,8 +6,10 @@
  * parameterised activation layers and the helpers.
  */
 import {registerAll} from './register';
+import {registerKerasLayers} from './keras/layers';
 
 registerAll();
+registerKerasLayers();
 
 export * from './ops';
 export {activationId, layers, layerClassName, newActivationIds, registeredIds, useKeras3HardSigmoid} from './layers';
@@ -15,3 +17,6 @@ export type {ActivationId, ActivationLayerArgs} from './layers';
 export {definitions, kernelName, gradKernelName, lookup} from './catalogue';
 export type {ActivationDefinition, AxisActivation, ElementwiseActivation, OptionsOf, ParamSpec} from './definition';
 export type {ActivationOp} from './ops';
+export {loadKerasModel, convertKerasModel} from './keras/load';
+export type {CustomObject, KerasImportReport, KerasSource, LoadKerasModelOptions} from './keras/load';
+export {KERAS3_HARD_SIGMOID} from './keras/layers';
