@@ -250,6 +250,32 @@ def _layer_classes(model):
     return names
 
 
+def save_model_files(keras, m, mdir, key, x, y, large=False):
+    """Saves `<key>.keras` and (when Keras can read it back) `<key>.h5`; returns {file name: path}."""
+    files = {}
+    for ext in ("keras", "h5"):
+        p = os.path.join(mdir, f"{key}.{ext}")
+        m.save(p)
+        if ext == "keras":
+            _normalise_keras_archive(p)
+        # the saved file must reproduce Keras's own predictions
+        try:
+            y2 = np.asarray(keras.models.load_model(p).predict(x, verbose=0))
+        except ValueError as e:
+            # Keras's legacy .h5 loader cannot rebuild keras.src.ops nodes other than the
+            # ones named like layers: such a model has no .h5 file (Keras cannot read it back)
+            assert ext == "h5", (key, e)
+            os.remove(p)
+            print(f"zoo {key}: no .h5 ({str(e)[:60]})", file=sys.stderr)
+            continue
+        if large:  # XLA may fuse the reloaded graph differently: equal to float32 rounding
+            assert np.allclose(y2, y, rtol=1e-5, atol=1e-5), (key, ext, float(np.max(np.abs(y2 - y))))
+        else:
+            assert np.array_equal(y2, y), (key, ext)
+        files[f"{key}.{ext}"] = p
+    return files
+
+
 def write_zoo(keras, mdir, written=None, large=False, prefix="models/"):
     """Save each model (.keras, .h5) with inputs and Keras predictions; returns manifest info."""
     os.makedirs(mdir, exist_ok=True)
@@ -265,27 +291,7 @@ def write_zoo(keras, mdir, written=None, large=False, prefix="models/"):
         xs = _inputs(specs, rng)
         x = xs[0] if len(xs) == 1 else xs
         y = np.asarray(m.predict(x, verbose=0))
-        files = {}
-        for ext in ("keras", "h5"):
-            p = os.path.join(mdir, f"{key}.{ext}")
-            m.save(p)
-            if ext == "keras":
-                _normalise_keras_archive(p)
-            # the saved file must reproduce Keras's own predictions
-            try:
-                y2 = np.asarray(keras.models.load_model(p).predict(x, verbose=0))
-            except ValueError as e:
-                # Keras's legacy .h5 loader cannot rebuild keras.src.ops nodes other than the
-                # ones named like layers: such a model has no .h5 file (Keras cannot read it back)
-                assert ext == "h5", (key, e)
-                os.remove(p)
-                print(f"zoo {key}: no .h5 ({str(e)[:60]})", file=sys.stderr)
-                continue
-            if large:  # XLA may fuse the reloaded graph differently: equal to float32 rounding
-                assert np.allclose(y2, y, rtol=1e-5, atol=1e-5), (key, ext, float(np.max(np.abs(y2 - y))))
-            else:
-                assert np.array_equal(y2, y), (key, ext)
-            files[f"{key}.{ext}"] = p
+        files = save_model_files(keras, m, mdir, key, x, y, large)
         io_doc = {
             "inputs": [{"shape": list(a.shape), "dtype": str(a.dtype), "data": _enc32(a)} for a in xs],
             "outputs": [{"shape": list(y.shape), "data": _enc32(y)}],

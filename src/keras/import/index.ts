@@ -5,7 +5,6 @@
  */
 import {io, tensor, serialization} from '@tensorflow/tfjs-core';
 import type {Tensor} from '@tensorflow/tfjs-core';
-import {models} from '@tensorflow/tfjs-layers';
 import type {LayersModel} from '@tensorflow/tfjs-layers';
 import {fileKind, H5, KerasArchive, readSource} from './archive';
 import type {KerasSource} from './archive';
@@ -162,12 +161,49 @@ function report(opened: Opened, t: Translation, model: LayersModel): KerasImport
           activations: [...acts].sort(), notes: t.notes};
 }
 
+/** tfjs-layers' reading of a pythonic config: keys and string values to camelCase, names and node references kept. */
+function tfjsCamel(s: string): string {
+  if (s.length <= 1 || s.indexOf('_') === -1) return s;
+  return s.replace(/[_]+(\w|$)/g, (_, c: string) => c.toUpperCase());
+}
+
+function pythonicToTs(v: unknown, key?: string): unknown {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string') return tfjsCamel(v);
+  if (typeof v !== 'object') return v;
+  if (Array.isArray(v)) {
+    const refs = key === 'inboundNodes' || key === 'inputLayers' || key === 'outputLayers';
+    return v.map((item, i) => refs && i === 0 && typeof item === 'string' ? item : pythonicToTs(item, key));
+  }
+  const out: {[k: string]: unknown} = {};
+  for (const [k, x] of Object.entries(v as object)) {
+    if (k === 'name' && typeof x === 'string') {
+      out[k] = x;
+    } else {
+      const tk = tfjsCamel(k);
+      out[tk] = pythonicToTs(x, tk);
+    }
+  }
+  return out;
+}
+
+/**
+ * Builds the model as tf.loadLayersModel does when weights follow: with fast weight initialisation (zeros
+ * instead of running the initializers, whose values the Keras weights replace at once).
+ */
+function buildModel(topology: {[k: string]: unknown}): LayersModel {
+  const entry = (serialization.SerializationMap.getMap().classNameMap as {[k: string]: [unknown, unknown]})['Model'];
+  const cls = entry[0] as {fromConfig(c: unknown, cfg: unknown, custom: object, fast: boolean): LayersModel};
+  const ts = pythonicToTs(topology) as {config: unknown};
+  return cls.fromConfig(cls, ts.config, {}, true);
+}
+
 async function importModel(source: KerasSource, options: LoadKerasModelOptions = {}):
     Promise<{model: LayersModel; report: KerasImportReport}> {
   const {bytes, name} = await readSource(source);
   const opened = open(bytes, name);
   const t = translateConfig(opened.config, options.customObjects ?? {});
-  const model = await models.modelFromJSON({modelTopology: t.topology as unknown as serialization.ConfigDict});
+  const model = buildModel(t.topology);
   try {
     setWeights(model, opened.weights(), options.onProgress);
   } catch (e) {
