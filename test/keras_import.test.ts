@@ -87,9 +87,13 @@ describe.each(['cpu', 'tensorflow'])('zoo on %s', backend => {
     const {maxDiff, bad} = compare(y, m.output.data);
     results.push({backend, file, maxDiff, importMs});
     expect({file, bad}).toEqual({file, bad: 0});
-    const {loaded} = await roundTrip(model);
-    expect(bits(predict(loaded, m))).toEqual(bits(y));
-    loaded.dispose();
+    if (backend === 'cpu') {
+      // (tfjs-node's typed arrays come from another realm than jest's, which tfjs's in-memory saving rejects;
+      // the tensorflow backend is round-tripped through file:// in the convert tests)
+      const {loaded} = await roundTrip(model);
+      expect(bits(predict(loaded, m))).toEqual(bits(y));
+      loaded.dispose();
+    }
     model.dispose();
     expect(tf.memory().numTensors).toBe(before);
   }, 300000);
@@ -192,7 +196,7 @@ describe('refusals come before any weight is read, naming layer, class and field
 
   test('an unsupported field', async () => {
     const bytes = edited('e_mlp_sequential.keras', c => {
-      (c.config.layers[2].config as Record<string, unknown>).lora_rank = 4;
+      (c.config.layers[3].config as Record<string, unknown>).lora_rank = 4;
     }, GARBAGE);
     await expect(tfa.loadKerasModel(bytes)).rejects.toThrow(/layer 'd2' \(class Dense\), field 'lora_rank': only null/);
     const causal = edited('m_conv1d_layernorm.keras', c => {
