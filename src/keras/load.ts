@@ -33,7 +33,9 @@ function loadScript(): Promise<typeof Impl> {
 
 function implementation(): Promise<typeof Impl> {
   if (impl === undefined) {
-    impl = typeof __TFA_KERAS_SCRIPT__ !== 'undefined' ? loadScript() : import('./import/index');
+    impl = typeof __TFA_KERAS_SCRIPT__ !== 'undefined' ? loadScript() :
+      // a CommonJS build's module arrives as the namespace's default export when imported dynamically
+      import('./import/index').then(m => ('loadKerasModel' in m ? m : (m as unknown as {default: typeof Impl}).default));
     impl.catch(() => { impl = undefined; });
   }
   return impl;
