@@ -88,6 +88,12 @@ test.each(cases)('%s matches Keras on webgl', async (file, m) => {
   expect(s.errors).toEqual([]);
 });
 
+test('a URL relative to the page', async () => {
+  const m = MODELS.find(z => z.key === 'i_glu')!;
+  const r = await runInPage(`../fixtures/models/i_glu.keras`, m, false, false);
+  expect(compare(r.y, m.output.data).bad).toBe(0);
+});
+
 test('a File source (what an <input type=file> gives)', async () => {
   const m = MODELS.find(z => z.key === 'j_hard_sigmoid_rnn')!;
   const r = await runInPage(`${s.url}/${m.dir}/j_hard_sigmoid_rnn.keras`, m, false, true);

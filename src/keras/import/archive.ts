@@ -35,10 +35,12 @@ export async function readSource(source: KerasSource): Promise<{bytes: Uint8Arra
     throw new Error('loadKerasModel: source must be a Uint8Array, ArrayBuffer, Blob/File, http(s):// URL, ' +
                     'file:// URL or (in Node) a file path');
   }
-  if (/^https?:\/\//i.test(s)) {
-    const res = await fetch(s);
-    if (!res.ok) throw new Error(`loadKerasModel: fetching ${s} failed: ${res.status} ${res.statusText}`);
-    return {bytes: new Uint8Array(await res.arrayBuffer()), name: s};
+  // in a page a relative URL is relative to the document, as for fetch()
+  const href = !isNode() && typeof location !== 'undefined' ? new URL(s, location.href).href : s;
+  if (/^https?:\/\//i.test(href)) {
+    const res = await fetch(href);
+    if (!res.ok) throw new Error(`loadKerasModel: fetching ${href} failed: ${res.status} ${res.statusText}`);
+    return {bytes: new Uint8Array(await res.arrayBuffer()), name: href};
   }
   if (!isNode()) {
     throw new Error(`loadKerasModel: '${s}' is not an http(s):// URL; in a page pass a URL, a File/Blob or the bytes`);
