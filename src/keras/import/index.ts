@@ -42,7 +42,7 @@ interface Opened {
   config: unknown;
   kerasVersion: string;
   /** Opens the weights (only after the translation succeeded). */
-  weights: () => ArraysFor;
+  weights: (skip: Set<string>) => ArraysFor;
 }
 
 function open(bytes: Uint8Array, name: string): Opened {
@@ -51,7 +51,7 @@ function open(bytes: Uint8Array, name: string): Opened {
     const zip = new KerasArchive(bytes, name);
     const meta = zip.json('metadata.json') as {keras_version?: string};
     return {format: 'keras', config: zip.json('config.json'), kerasVersion: meta.keras_version ?? '',
-            weights: () => kerasWeights(zip.weights())};
+            weights: skip => kerasWeights(zip.weights(), skip)};
   }
   const h5 = new H5(bytes, name);
   const attrs = h5.attrs();
@@ -65,18 +65,25 @@ function open(bytes: Uint8Array, name: string): Opened {
 }
 
 /** `.keras` weights: `layers/<auto name>/vars/<i>`, the layer's name in the `vars` group's `name` attribute. */
-function kerasWeights(h5: H5): ArraysFor {
-  const groups = new Map<string, string>();
-  const index = (base: string, outer: string[]): void => {
-    for (const child of h5.keys(`${base}layers`)) {
-      const g = `${base}layers/${child}`;
-      const name = String(h5.attrs(`${g}/vars`).name ?? child);
-      const path = [...outer, name];
-      groups.set(path.join('/'), g);
-      if (h5.has(`${g}/layers`)) index(`${g}/`, path);
-    }
+function kerasWeights(h5: H5, skip: Set<string>): ArraysFor {
+  const build = (skipping: boolean): Map<string, string> => {
+    const groups = new Map<string, string>();
+    const index = (base: string, outer: string[]): void => {
+      for (const child of h5.keys(`${base}layers`)) {
+        // groups are named after the class (`dense_3`): those of classes without weights need not be opened
+        if (skipping && skip.has(child.replace(/_\d+$/, ''))) continue;
+        const g = `${base}layers/${child}`;
+        const name = String(h5.attrs(`${g}/vars`).name ?? child);
+        const path = [...outer, name];
+        groups.set(path.join('/'), g);
+        if (h5.has(`${g}/layers`)) index(`${g}/`, path);
+      }
+    };
+    index('', []);
+    return groups;
   };
-  index('', []);
+  let groups = build(true);
+  let complete = skip.size === 0;
   const collect = (g: string): Array<{shape: number[]; values: Float32Array}> => {
     const out = h5.keys(`${g}/vars`).map(Number).sort((a, b) => a - b).map(i => h5.dataset(`${g}/vars/${i}`));
     for (const sub of h5.keys(g)) {
@@ -85,9 +92,40 @@ function kerasWeights(h5: H5): ArraysFor {
     return out;
   };
   return path => {
-    const g = groups.get(path.join('/'));
+    let g = groups.get(path.join('/'));
+    if (g === undefined && !complete) {  // a layer in a skipped group after all: index everything
+      groups = build(false);
+      complete = true;
+      g = groups.get(path.join('/'));
+    }
     return g === undefined ? [] : collect(g);
   };
+}
+
+/** Keras's `to_snake_case` of a class name (how `.keras` files name layer groups). */
+function kerasSnake(name: string): string {
+  return name.replace(/\W+/g, '').replace(/(.)([A-Z][a-z]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+}
+
+/** Snake-case class names used only by layers that have no weights in the built model. */
+function weightlessGroups(t: Translation, model: LayersModel): Set<string> {
+  const weighted = new Set<string>();
+  const byPath = new Map<string, TfjsLayer>();
+  const walk = (layers: TfjsLayer[], outer: string[]): void => {
+    for (const l of layers) {
+      byPath.set([...outer, l.name].join('/'), l);
+      if (Array.isArray(l.layers)) walk(l.layers, [...outer, l.name]);
+    }
+  };
+  walk(model.layers as unknown as TfjsLayer[], []);
+  const all = new Set<string>();
+  for (const info of t.layers) {
+    const snake = kerasSnake(info.kerasClass.replace(/^ops\./, ''));
+    all.add(snake);
+    const l = byPath.get(info.path.join('/'));
+    if (l === undefined || l.weights.length > 0 || Array.isArray(l.layers)) weighted.add(snake);
+  }
+  return new Set([...all].filter(c => !weighted.has(c)));
 }
 
 /** Legacy `.h5` weights: `model_weights/<layer>/` with the attribute `weight_names` listing the datasets in order. */
@@ -205,7 +243,7 @@ async function importModel(source: KerasSource, options: LoadKerasModelOptions =
   const t = translateConfig(opened.config, options.customObjects ?? {});
   const model = buildModel(t.topology);
   try {
-    setWeights(model, opened.weights(), options.onProgress);
+    setWeights(model, opened.weights(weightlessGroups(t, model)), options.onProgress);
   } catch (e) {
     model.dispose();
     throw e;
