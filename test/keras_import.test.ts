@@ -218,6 +218,40 @@ describe('refusals come before any weight is read, naming layer, class and field
     model.dispose();
   });
 
+  test('a Keras 2 style config (nested-array inbound nodes, batch_input_shape, dtype strings) translates too', async () => {
+    type J = Record<string, unknown>;
+    const keras2 = (v: unknown): unknown => {  // Keras 3 → Keras 2 config conventions
+      if (Array.isArray(v)) return v.map(keras2);
+      if (v === null || typeof v !== 'object') return v;
+      const o = v as J;
+      if (o.class_name === 'DTypePolicy') return (o.config as J).name;
+      const out: J = {};
+      for (const [k, x] of Object.entries(o)) {
+        if (['module', 'registered_name', 'build_config', 'compile_config'].includes(k)) continue;
+        if (k === 'batch_shape') out.batch_input_shape = x;
+        else if (k === 'inbound_nodes') {
+          out.inbound_nodes = (x as J[]).map(node => (node.args as unknown[]).flat().map(a => {
+            const h = ((a as J).config as J).keras_history as unknown[];
+            return [h[0], h[1], h[2], {}];
+          }));
+        } else out[k] = keras2(x);
+      }
+      return out;
+    };
+    const bytes = edited('f_mlp_two_inputs.keras', c => {
+      const k2 = keras2(c) as J;
+      k2.class_name = 'Model';
+      Object.keys(c).forEach(k => delete (c as unknown as J)[k]);
+      Object.assign(c, k2);
+    });
+    const cfg = JSON.parse(strFromU8(unzipSync(bytes)['config.json']));
+    expect(JSON.stringify(cfg)).not.toMatch(/keras_history|batch_shape|DTypePolicy/);
+    const m = MODELS.find(z => z.key === 'f_mlp_two_inputs')!;
+    const model = await tfa.loadKerasModel(bytes);
+    expect(compare(predict(model, m), m.output.data).bad).toBe(0);
+    model.dispose();
+  });
+
   test('a weights-only .h5 file and a file that is not a model', async () => {
     await expect(tfa.loadKerasModel(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]))).rejects.toThrow(/neither a Keras 3/);
   });
