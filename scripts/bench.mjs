@@ -488,6 +488,8 @@ async function main() {
     writeFileSync(o.md, markdown(res));
     process.stderr.write(`[bench] wrote ${relative(process.cwd(), o.md)}\n`);
   }
+  // Keras import time (bench/keras-import.mjs, its own process) on full runs
+  if (!o.quick && !o.from) await new Promise(r => spawn(process.execPath, [join(root, 'bench', 'keras-import.mjs')], {stdio: 'inherit'}).on('exit', r));
 }
 
 main().catch(e => {

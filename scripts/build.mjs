@@ -28,6 +28,23 @@ export async function buildPackage({force = false, log = console.log} = {}) {
                     '@tensorflow/tfjs-node'];
   const common = {entryPoints: [join(root, 'src/index.ts')], bundle: true, external, target: 'es2019',
                   sourcemap: true, logLevel: 'warning'};
+  // The Keras import code (src/keras/import: fflate, jsfive, config translation) is its own file in every
+  // format, loaded by loadKerasModel on first use: keras-import.js next to index.js, and
+  // tfjs-activations-keras.min.js (global `tfaKeras`) next to the script-tag bundle.
+  const kerasImport = (mode) => ({
+    name: 'keras-import',
+    setup(b) {
+      b.onResolve({filter: /^\.\/import\/index$/}, a => {
+        if (!a.importer.endsWith(join('keras', 'load.ts'))) return undefined;
+        return mode === 'script' ? {path: 'keras-import', namespace: 'keras-stub'} : {path: './keras-import.js', external: true};
+      });
+      b.onLoad({filter: /.*/, namespace: 'keras-stub'}, () => ({contents: 'module.exports = {};'}));
+    },
+  });
+  const kerasEntry = {...common, entryPoints: [join(root, 'src/keras/import/index.ts')]};
+  await build({...kerasEntry, format: 'esm', outfile: join(root, 'dist/esm/keras-import.js')});
+  await build({...kerasEntry, format: 'cjs', outfile: join(root, 'dist/cjs/keras-import.js')});
+  common.plugins = [kerasImport('module')];
   await build({...common, format: 'esm', outfile: join(root, 'dist/esm/index.js')});
   writeFileSync(join(root, 'dist/esm/package.json'), '{"type": "module"}\n');
   await build({...common, format: 'cjs', outfile: join(root, 'dist/cjs/index.js')});
@@ -40,8 +57,11 @@ export async function buildPackage({force = false, log = console.log} = {}) {
       b.onLoad({filter: /.*/, namespace: 'tf-global'}, () => ({contents: 'module.exports = globalThis.tf;'}));
     },
   };
-  await build({...common, external: [], plugins: [tfGlobal], format: 'iife', globalName: 'tfa', minify: true,
+  await build({...common, external: [], plugins: [tfGlobal, kerasImport('script')], format: 'iife', globalName: 'tfa',
+               minify: true, define: {__TFA_KERAS_SCRIPT__: '"tfjs-activations-keras.min.js"'},
                outfile: join(root, 'dist/browser/tfjs-activations.min.js')});
+  await build({...kerasEntry, external: [], plugins: [tfGlobal], format: 'iife', globalName: 'tfaKeras', minify: true,
+               outfile: join(root, 'dist/browser/tfjs-activations-keras.min.js')});
   execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')],
                {stdio: 'inherit'});
   mkdirSync(dirname(stamp), {recursive: true});

@@ -127,6 +127,10 @@ if (tfCols) {
 }
 if (!same) process.exit(1);
 
+// A model saved by Keras 3 itself, imported with tfa.loadKerasModel (scripts/demo-keras.mjs).
+const kerasDiff = await (await import('./demo-keras.mjs')).kerasDemo({tf, tfa});
+if (!(kerasDiff <= 1e-5)) process.exit(1);
+
 /** Serves the repo on 127.0.0.1, loads demo-model/ in a page on webgl, returns its predictions. */
 async function predictInChromium() {
   const {ensureChromium, CHROMIUM_ARGS} = await import('./setup/chromium.mjs');

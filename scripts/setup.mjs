@@ -35,4 +35,5 @@ const {buildPackage} = await import(pathToFileURL(join(root, 'scripts', 'build.m
 await buildPackage({log});
 await step('tfjs-node.mjs', 'ensureTfjsNode');
 await step('chromium.mjs', 'ensureChromium');
+await step('keras-zoo.mjs', 'ensureKerasZoo');
 if (Date.now() - started > 2000) log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);

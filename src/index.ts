@@ -6,8 +6,10 @@
  * parameterised activation layers and the helpers.
  */
 import {registerAll} from './register';
+import {registerKerasLayers} from './keras/layers';
 
 registerAll();
+registerKerasLayers();
 
 export * from './ops';
 export {activationId, layers, layerClassName, newActivationIds, registeredIds, useKeras3HardSigmoid} from './layers';
@@ -24,3 +26,6 @@ export type {ActivationOp} from './ops';
 // Types the API reference links to (npm run docs).
 export type {AxisKernels, Constants, KindValue, NativeArg, NativeAttr, NativeOps, NativeTensor, ParamKind, ParamValue,
              Params, ScalarFn, TensorflowAxis, TensorflowElementwise} from './definition';
+export {loadKerasModel, convertKerasModel} from './keras/load';
+export type {CustomObject, KerasImportReport, KerasSource, LoadKerasModelOptions} from './keras/load';
+export {KERAS3_HARD_SIGMOID} from './keras/layers';

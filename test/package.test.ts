@@ -117,3 +117,27 @@ test('strict TypeScript compiles typed ops and ids, and rejects wrong options', 
   }
   expect(output).toBe('');
 });
+
+test('the Keras import works from the tarball: loadKerasModel from require() and import, and the convert bin', () => {
+  const model = join(root, 'test', 'fixtures', 'models', 'f_mlp_two_inputs.keras');
+  writeFileSync(join(dir, 'keras.cjs'), `
+    const tf = require('@tensorflow/tfjs-core');
+    require('@tensorflow/tfjs-backend-cpu');
+    const tfa = require('tfjs-activations');
+    tf.setBackend('cpu').then(async () => {
+      const m = await tfa.loadKerasModel(${JSON.stringify(model)});
+      console.log(JSON.stringify({cjs: m.outputs[0].shape}));
+    });`);
+  writeFileSync(join(dir, 'keras.mjs'), `
+    import * as tf from '@tensorflow/tfjs-core';
+    import '@tensorflow/tfjs-backend-cpu';
+    import {loadKerasModel} from 'tfjs-activations';
+    await tf.setBackend('cpu');
+    const m = await loadKerasModel(${JSON.stringify(model)});
+    console.log(JSON.stringify({esm: m.outputs[0].shape}));`);
+  expect(JSON.parse(node(['keras.cjs'], dir).trim().split('\n').pop()!)).toEqual({cjs: [null, 5]});
+  expect(JSON.parse(node(['keras.mjs'], dir).trim().split('\n').pop()!)).toEqual({esm: [null, 5]});
+  const out = node([join(dir, 'node_modules', '.bin', 'tfjs-activations'), 'convert', model, join(dir, 'web_model')], dir);
+  expect(out).toMatch(/parameters\s+201/);
+  expect(readdirSync(join(dir, 'web_model')).sort()).toEqual(['group1-shard1of1.bin', 'model.json']);
+});

@@ -506,6 +506,12 @@ def write_models(keras, outdir, written):
         }
         for fname, text in files.items():
             written[f"models/{fname}"] = write_text(os.path.join(mdir, fname), text)
+        import zoo  # the same model as a .keras archive and a legacy .h5 file, for the importer
+
+        for fname, path in zoo.save_model_files(keras, m, mdir, key, x, y_pred).items():
+            with open(path, "rb") as fh:
+                written[f"models/{fname}"] = fh.read()
+            files[fname] = None
         info[key] = {
             "files": sorted(files),
             "name": m.name,
@@ -539,7 +545,11 @@ def main():
     ap.add_argument("--x64-check", action="store_true",
                     help="also report float32 outputs that change when jax_enable_x64 is on")
     ap.add_argument("--dps", type=int, default=50, help="mpmath digits (verification only)")
+    ap.add_argument("--large", metavar="DIR",
+                    help="only write the large model zoo (Keras applications, several MB each) to DIR")
     args = ap.parse_args()
+    if args.large:
+        return write_large(args.large)
     outdir = os.path.abspath(args.out)
     os.makedirs(outdir, exist_ok=True)
     truth.set_dps(args.dps)
@@ -660,6 +670,9 @@ def main():
 
     t0 = time.time()
     models = write_models(keras, outdir, written)
+    import zoo  # the importer's model zoo (.keras/.h5 files)
+
+    models_zoo = zoo.write_zoo(keras, os.path.join(outdir, "models"), written)
     print(f"models {time.time() - t0:.1f}s", file=sys.stderr)
 
     import importlib.metadata as md
@@ -683,11 +696,26 @@ def main():
         "aliases": {a: t for a, t in ALIASES},
         "files": manifest_files,
         "models": models,
+        "keras_zoo": models_zoo,
         "sha256": {k: hashlib.sha256(v).hexdigest() for k, v in sorted(written.items())},
     }
     write_text(os.path.join(outdir, "manifest.json"), dumps(manifest, indent=2))
     total = sum(len(v) for v in written.values())
     print(f"wrote {len(written) + 1} files, {total} bytes to {outdir}", file=sys.stderr)
+
+
+def write_large(outdir):
+    import keras
+    import zoo
+
+    assert os.environ.get("KERAS_BACKEND") == "jax", "run through scripts/golden/run.sh"
+    outdir = os.path.abspath(outdir)
+    info = zoo.write_zoo(keras, outdir, large=True)
+    import importlib.metadata as md
+
+    write_text(os.path.join(outdir, "manifest.json"),
+               dumps({"generator": "scripts/golden/generate.py --large", "keras": md.version("keras"),
+                      "models": info}, indent=2))
 
 
 if __name__ == "__main__":

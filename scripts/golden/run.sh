@@ -4,6 +4,8 @@
 #   bash scripts/golden/run.sh           set up .venv-golden/ if needed, regenerate test/fixtures/
 #   bash scripts/golden/run.sh --check   regenerate into a temp dir and compare byte for byte
 #                                        with test/fixtures/ (exit 1 on any difference)
+#   bash scripts/golden/run.sh --large   write the large Keras model zoo (MobileNetV3Small,
+#                                        EfficientNetB0) to .cache/keras-zoo/ (gitignored)
 #
 # Environment: GOLDEN_PYTHON (interpreter for the venv, default python3.11),
 #              GOLDEN_JOBS (mpmath worker processes besides the main one, default 1).
@@ -19,8 +21,9 @@ MODE=write
 case "${1:-}" in
   "") ;;
   --check) MODE=check ;;
-  -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
-  *) echo "golden: unknown argument '$1' (use --check or nothing)" >&2; exit 2 ;;
+  --large) MODE=large ;;
+  -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+  *) echo "golden: unknown argument '$1' (use --check, --large or nothing)" >&2; exit 2 ;;
 esac
 
 t0=$(date +%s)
@@ -59,6 +62,12 @@ export PYTHONWARNINGS="ignore"
 export JAX_COMPILATION_CACHE_DIR="$VENV/jax-cache"
 export JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS=0
 export JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES=0
+
+if [ "$MODE" = large ]; then
+  "$VENV/bin/python" "$HERE/generate.py" --large "$ROOT/.cache/keras-zoo"
+  echo "golden: wrote .cache/keras-zoo/ ($(du -sh "$ROOT/.cache/keras-zoo" | cut -f1)) in $(( $(date +%s) - t0 ))s"
+  exit 0
+fi
 
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT

@@ -1,0 +1,2 @@
+// jsfive ships no type declarations; archive.ts types what it uses.
+declare module 'jsfive';
