@@ -1,6 +1,7 @@
 import {exp, mul, neg, sub, sum} from '@tensorflow/tfjs-core';
 import {alongAxis} from '../definition';
 import {sliceStats} from '../math';
+import {shiftByMax} from '../native_axis';
 
 /**
  * log_softmax: (x − max) − log1p(Σ_{j≠m} exp(x_j − max)) with m the argmax,
@@ -20,9 +21,10 @@ export const logSoftmax = alongAxis({
       for (let o = 0; o < outer; o++) {
         for (let i = 0; i < inner; i++) {
           const base = o * n * inner + i;
-          const [max, , rest] = sliceStats(x, base, n, inner);
+          const [max, m, rest] = sliceStats(x, base, n, inner);
           const l = Math.log1p(rest);
-          for (let j = 0, k = base; j < n; j++, k += inner) out[k] = (x[k] - max) - l;
+          // at the maximum x − max is 0, also when it is +inf (the limit; docs/non-finite.md)
+          for (let j = 0, k = base; j < n; j++, k += inner) out[k] = j === m ? -l : (x[k] - max) - l;
         }
       }
     },
@@ -54,8 +56,7 @@ export const logSoftmax = alongAxis({
     // float64. With z = x − max, y = z − log1p(δ), δ = Σ_{z<0} e^z + (#maxima − 1): the two sums stay
     // apart, so a δ ≪ 1 keeps its digits (log Σ e^z would round 1 + δ and lose y at the maximum).
     forward(x, axes, n) {
-      const X = n.f64(x);
-      const z = n.sub(X, n.max(X, axes));
+      const z = shiftByMax(n.f64(x), axes, n);  // exact, 0 at the maximum, NaN for slices without a limit
       const s = n.op('Sign', [z]);  // −1 below the maximum, 0 at it
       const count = axes.reduce((p, a) => p * x.shape[a], 1);
       const delta = n.sub(n.add(n.sum(s, axes), count - 1), n.sum(n.mul(n.op('Exp', [z]), s), axes));
@@ -64,8 +65,8 @@ export const logSoftmax = alongAxis({
     // dx = dy − p·Σdy = dy·(1 − p) − p·(Σdy − dy), with 1 − p = (δ − expm1(z))/(1 + δ) and
     // Σdy − dy = (Σ_max dy − dy) + Σ_below dy: no cancellation when p ≈ 1 (confident rows).
     backward(x, dy, axes, n) {
-      const X = n.f64(x), DY = n.f64(dy);
-      const z = n.sub(X, n.max(X, axes));
+      const DY = n.f64(dy);
+      const z = shiftByMax(n.f64(x), axes, n);
       const s = n.op('Sign', [z]), e = n.op('Exp', [z]);
       const count = axes.reduce((p, a) => p * x.shape[a], 1);
       const delta = n.sub(n.add(n.sum(s, axes), count - 1), n.sum(n.mul(e, s), axes));

@@ -1,6 +1,7 @@
 import {mul, sub, sum} from '@tensorflow/tfjs-core';
 import {alongAxis} from '../definition';
 import {softmaxRow} from '../math';
+import {shiftByMax} from '../native_axis';
 
 /**
  * softmax over one or several (merged, contiguous) axes: exp(x − max)/Σ,
@@ -50,24 +51,25 @@ export const softmax = alongAxis({
     return [run.backward(x, dY), mul(y, sub(g, gy))];
   },
   tensorflow: {
-    // float64, so x − max is exact. Native Softmax when the axes are the last ones (merged by a reshape).
+    // float64, from z = x − max (shiftByMax: exact, 0 at the maximum, NaN for slices without a limit).
+    // Native Softmax when the axes are the last ones (merged by a reshape).
     forward(x, axes, n) {
-      const X = n.f64(x), rank = x.shape.length;
+      const z = shiftByMax(n.f64(x), axes, n), rank = x.shape.length;
       if (axes[axes.length - 1] === rank - 1) {
-        if (axes.length === 1) return n.op('Softmax', [X]);
-        return n.reshape(n.op('Softmax', [n.reshape(X, [...x.shape.slice(0, axes[0]), -1])]), x.shape);
+        if (axes.length === 1) return n.op('Softmax', [z]);
+        return n.reshape(n.op('Softmax', [n.reshape(z, [...x.shape.slice(0, axes[0]), -1])]), x.shape);
       }
-      const e = n.op('Exp', [n.sub(X, n.max(X, axes))]);
+      const e = n.op('Exp', [z]);
       return n.div(e, n.sum(e, axes));
     },
     // dx = y(dy − Σ dy·y), written as y(D − Σ D·y) with D = dy − c: equal for any c, and with c the
     // dy of the maximum, D is exactly 0 there, so a dominant y ≈ 1 does not cancel (1 − y can be 1e-30).
     backward(x, dy, axes, n) {
-      const X = n.f64(x), DY = n.f64(dy), rank = x.shape.length;
-      const z = n.sub(X, n.max(X, axes));
+      const DY = n.f64(dy), rank = x.shape.length;
+      const z = shiftByMax(n.f64(x), axes, n);
       let y;
       if (axes.length === 1 && axes[0] === rank - 1) {
-        y = n.op('Softmax', [X]);
+        y = n.op('Softmax', [z]);
       } else {
         const e = n.op('Exp', [z]);
         y = n.div(e, n.sum(e, axes));
