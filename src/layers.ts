@@ -23,6 +23,7 @@ import type {ActivationDefinition, OptionsOf, ParamSpec, Params} from './definit
 import {definitions, lookup} from './catalogue';
 import {applyActivation, resolveAxes} from './apply';
 import {isPlainObject, nearestName, normalizeParams} from './params';
+import {claimRegistration} from './copies';
 
 type Ctor = serialization.SerializableConstructor<serialization.Serializable>;
 
@@ -281,7 +282,7 @@ function layerClass(def: ActivationDefinition) {
       return {...this.params, ...super.getConfig()} as serialization.ConfigDict;
     }
   };
-  serialization.registerClass(C);
+  if (claimRegistration()) serialization.registerClass(C);  // a later copy of the package leaves the first's
   return C;
 }
 
@@ -337,4 +338,4 @@ export function activationId(id: ActivationId): ActivationIdentifier {
   return id as ActivationIdentifier;
 }
 
-registerStringActivations();
+if (claimRegistration()) registerStringActivations();

@@ -12,6 +12,7 @@ import {cpuKernels} from './backends/cpu';
 import {webglKernels} from './backends/webgl';
 import {tensorflowKernels} from './backends/tensorflow';
 import {gradientConfigs} from './gradients';
+import {claimRegistration} from './copies';
 
 /** A backend factory: the kernel configs of one activation for one backend. */
 export type BackendFactory = (def: ActivationDefinition) => KernelConfig[];
@@ -28,6 +29,7 @@ let registered = false;
 export function registerAll(): void {
   if (registered) return;
   registered = true;
+  if (!claimRegistration()) return;  // another copy of the package registered them (src/copies.ts)
   for (const def of definitions) {
     for (const factory of Object.values(backendFactories)) factory(def).forEach(registerKernel);
     gradientConfigs(def).forEach(registerGradient);
