@@ -53,7 +53,7 @@ const second = require('./second/index.js');
                                        `.*this copy \\(${version} from .*second.*\\) uses them\\.$`));
     // both copies compute squareplus (float64 reference: (x + √(x² + b))/2) and the same softmax gradient
     const sq = (v: number, b = 1) => Math.fround((v + Math.sqrt(v * v + b)) / 2);
-    for (const y of out.ops) expect(y).toEqual([-3, 0, 2, 50].map(sq));
+    for (const y of out.ops) expect(y).toEqual([-3, 0, 2, 50].map(v => sq(v)));
     expect(out.grads[0]).toEqual(out.grads[1]);
     // dense (identity kernel) → squareplus (Keras default b = 4) → softShrink(1)
     const shrink = (v: number) => v > 1 ? v - 1 : v < -1 ? v + 1 : 0;
