@@ -22,8 +22,8 @@ export const leakyRelu = elementwise({
   },
   tensorflow: {
     forward: (x, u, n) => u[0] === 0 ? n.op('Relu', [x]) : n.op('LeakyRelu', [x], {alpha: {float: u[0]}}),
-    // LeakyReluGrad gives slope·dy at x = 0 itself (TensorFlow's convention at the kink).
-    derivative: (x, dy, u, n) => n.add(n.op('LeakyReluGrad', [dy, x], {alpha: {float: u[0]}}), n.nanOf(x)),
+    // dy at x = ±0 itself, as the cpu definition and Keras (x >= 0); LeakyReluGrad would give slope·dy there.
+    derivative: (x, dy, u, n) => n.add(n.select(n.greaterEqual(x, 0), dy, n.mul(dy, u[0])), n.nanOf(x)),
     second: (x, dy, _u, n) => n.mul(dy, n.nanOf(x)),
   },
 });

@@ -68,12 +68,13 @@ export const relu = elementwise({
       // below t: s·(x − t) in float64 (t need not be a float32, and x − t must not overflow)
       return n.select(n.greater(x, t), above, n.f32(n.mul(n.sub(n.f64(x), t), s)));
     },
-    // ReluGrad/LeakyReluGrad/Relu6Grad follow TensorFlow at the kinks themselves (x = 0 gives slope·dy, x = 6 gives 0).
+    // ReluGrad/Relu6Grad give 0 at the kinks themselves, as the cpu definition (Keras's autodiff); with a
+    // negative slope the general form below does too (LeakyReluGrad would give slope·dy at x = 0).
     derivative(x, dy, u, n) {
       const s = u[0], m = u[1], t = u[2], hasMax = m === m;
-      if (t === 0) {
+      if (t === 0 && s === 0) {
         if (s === 0 && m === 6) return n.add(n.op('Relu6Grad', [dy, x]), n.nanOf(x));
-        const g = s === 0 ? n.op('ReluGrad', [dy, x]) : n.op('LeakyReluGrad', [dy, x], {alpha: {float: s}});
+        const g = n.op('ReluGrad', [dy, x]);
         const r = n.add(g, n.nanOf(x));
         return hasMax ? n.select(n.greater(x, m), 0, r) : r;
       }

@@ -27,6 +27,7 @@ import type {
 } from '../definition';
 import {gradKernelName, kernelName} from '../catalogue';
 import {axisOutputShape, layoutOf} from '../layout';
+import {MIN_NORMAL_F32, readSubnormalsAsNormal} from '../subnormal';
 import {scalarLoops} from './scalar_loops';
 
 type DType = NativeTensor['dtype'];
@@ -342,6 +343,20 @@ function output(backend: NodeBackend, shape: readonly number[], data: Float32Arr
 
 // ---------------------------------------------------------------------------
 
+/**
+ * x with its subnormal elements replaced by ±MIN_NORMAL (float32), found on
+ * the bits (libtensorflow computes with denormals-are-zero, so no float
+ * comparison sees them), when `remap` (see src/subnormal.ts).
+ */
+function subnormalsAsNormal(nat: NativeOps, x: NativeTensor, remap: boolean): NativeTensor {
+  if (!remap || x.dtype !== 'float32') return x;
+  const bits = nat.op('Bitcast', [x], {type: {type: 'int32'}});
+  const mag = nat.op('BitwiseAnd', [bits, 0x7fffffff]);
+  const sub = nat.op('LogicalAnd', [nat.op('Greater', [mag, 0]), nat.op('Less', [mag, 0x00800000])]);
+  const tiny = nat.select(nat.op('Less', [bits, 0]), -MIN_NORMAL_F32, MIN_NORMAL_F32);
+  return nat.select(sub, tiny, x);
+}
+
 function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
   const name = kernelName(def), grad = gradKernelName(def);
   return [
@@ -354,7 +369,8 @@ function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
         const b = backend as unknown as NodeBackend;
         const tf = def.tensorflow ?? {};
         if (tf.forward === undefined || !hasBinding(b)) return output(b, x.shape, scalarLoops(def).forward(values(b, x), u));
-        return native(b, x.shape, name, nat => tf.forward!(nat.input(x), u, nat));
+        const remap = readSubnormalsAsNormal(def, 0, u);
+        return native(b, x.shape, name, nat => tf.forward!(subnormalsAsNormal(nat, nat.input(x), remap), u, nat));
       },
     },
     {
@@ -370,7 +386,8 @@ function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
         if (f === undefined || tf[f] === undefined || !hasBinding(b)) {
           return output(b, x.shape, scalarLoops(def).backward(order, values(b, x), values(b, dy), u));
         }
-        return native(b, x.shape, grad, nat => tf[f]!(nat.input(x), nat.input(dy), u, nat));
+        const remap = readSubnormalsAsNormal(def, order, u);
+        return native(b, x.shape, grad, nat => tf[f]!(subnormalsAsNormal(nat, nat.input(x), remap), nat.input(dy), u, nat));
       },
     },
   ];

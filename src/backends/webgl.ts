@@ -25,6 +25,7 @@ import {gradKernelName, kernelName} from '../catalogue';
 import {axisOutputShape, layoutOf} from '../layout';
 import {glslHelpers} from './glsl_math';
 import {scalarLoops} from './scalar_loops';
+import {readSubnormalsAsNormal} from '../subnormal';
 
 type Program = GPGPUProgram;
 
@@ -72,10 +73,28 @@ function bodyOf(def: ElementwiseActivation, order: Order): string {
   return body;
 }
 
+/**
+ * Reads a subnormal input as ±MIN_NORMAL, found on its bits (GPUs compare
+ * subnormals as ±0, but texture reads keep their bits): used where the
+ * function jumps at 0 (src/subnormal.ts), so the answer lands on the right
+ * side of the jump.
+ */
+const SUBNORMAL_AS_NORMAL = `
+float ta_in(float x) {
+  uint b = floatBitsToUint(x);
+  if ((b & 0x7f800000u) != 0u || (b & 0x007fffffu) == 0u) return x;
+  return uintBitsToFloat((b & 0x80000000u) | 0x00800000u);
+}`;
+
 /** userCode of the forward (order 0) or backward (order 1, 2) program, unpacked or packed. */
-function elementwiseCode(def: ElementwiseActivation, order: Order, packed: boolean): string {
+function elementwiseCode(def: ElementwiseActivation, order: Order, packed: boolean, subnormal = false): string {
   const body = bodyOf(def, order);
-  const fn = `
+  const fn = subnormal ? `${SUBNORMAL_AS_NORMAL}
+float ta_fn0(float x) {
+  ${body}
+}
+float ta_fn(float x) { return ta_fn0(ta_in(x)); }
+` : `
 float ta_fn(float x) {
   ${body}
 }
@@ -110,10 +129,11 @@ void main() {
 function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
   // userCode per (order, packed), built once.
   const codes = new Map<string, string>();
-  const code = (order: Order, packed: boolean) => {
-    const key = `${order}${packed ? 'p' : ''}`;
+  const code = (order: Order, packed: boolean, u: number[]) => {
+    const subnormal = readSubnormalsAsNormal(def, order, u);
+    const key = `${order}${packed ? 'p' : ''}${subnormal ? 's' : ''}`;
     let c = codes.get(key);
-    if (c === undefined) codes.set(key, c = elementwiseCode(def, order, packed));
+    if (c === undefined) codes.set(key, c = elementwiseCode(def, order, packed, subnormal));
     return c;
   };
   const packed = () => env().getBool('WEBGL_PACK_UNARY_OPERATIONS');
@@ -125,7 +145,7 @@ function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
     if (gl.shouldExecuteOnCPU([x])) return gl.makeTensorInfo(x.shape, 'float32', scalarLoops(def).forward(cpuValues(gl, x), u));
     const p = packed();
     const program: Program = {
-      variableNames: ['X'], outputShape: x.shape.slice(), userCode: code(0, p), customUniforms: U,
+      variableNames: ['X'], outputShape: x.shape.slice(), userCode: code(0, p, u), customUniforms: U,
       packedInputs: p, packedOutput: p, enableShapeUniforms: shapeUniforms(x.shape.length),
     };
     return gl.runWebGLProgram(program, [x], 'float32', uniformOf(u));
@@ -142,7 +162,7 @@ function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
     }
     const p = packed();
     const program: Program = {
-      variableNames: ['Dy', 'X'], outputShape: x.shape.slice(), userCode: code(order, p), customUniforms: U,
+      variableNames: ['Dy', 'X'], outputShape: x.shape.slice(), userCode: code(order as Order, p, u), customUniforms: U,
       packedInputs: p, packedOutput: p, enableShapeUniforms: shapeUniforms(x.shape.length),
     };
     return gl.runWebGLProgram(program, [dy, x], 'float32', uniformOf(u));
