@@ -36,15 +36,20 @@ type Program = GPGPUProgram;
  * compilers from folding error-compensation terms (glsl_math.ts).
  */
 const U = [{name: 'u', type: 'vec4' as const}, {name: 'ul', type: 'vec4' as const},
-           {name: 'ta_z', type: 'float' as const}];
+           {name: 'ta_z', type: 'float' as const}, {name: 'ta_sub', type: 'float' as const}];
 
-function uniformOf(u: ArrayLike<number> | undefined): number[][] {
+/**
+ * The uniforms' values; `sub` sets `ta_sub` to 1, which makes an elementwise
+ * program read subnormal inputs as ±MIN_NORMAL (SUBNORMAL_AS_NORMAL). A
+ * uniform, not a program variant, so new parameter values compile nothing.
+ */
+function uniformOf(u: ArrayLike<number> | undefined, sub = false): number[][] {
   const hi = [0, 0, 0, 0], lo = [0, 0, 0, 0];
   for (let i = 0; i < Math.min(4, u?.length ?? 0); i++) {
     hi[i] = Math.fround(u![i]);
     lo[i] = u![i] === u![i] && Number.isFinite(u![i]) ? u![i] - hi[i] : 0;
   }
-  return [hi, lo, [0]];
+  return [hi, lo, [0], [sub ? 1 : 0]];
 }
 
 function size(shape: readonly number[]): number {
@@ -87,17 +92,13 @@ float ta_in(float x) {
 }`;
 
 /** userCode of the forward (order 0) or backward (order 1, 2) program, unpacked or packed. */
-function elementwiseCode(def: ElementwiseActivation, order: Order, packed: boolean, subnormal = false): string {
+function elementwiseCode(def: ElementwiseActivation, order: Order, packed: boolean): string {
   const body = bodyOf(def, order);
-  const fn = subnormal ? `${SUBNORMAL_AS_NORMAL}
+  const fn = `${SUBNORMAL_AS_NORMAL}
 float ta_fn0(float x) {
   ${body}
 }
-float ta_fn(float x) { return ta_fn0(ta_in(x)); }
-` : `
-float ta_fn(float x) {
-  ${body}
-}
+float ta_fn(float x) { return ta_fn0(ta_sub > 0.5 ? ta_in(x) : x); }
 `;
   const head = glslHelpers(body) + fn;
   if (order === 0) {
@@ -129,11 +130,10 @@ void main() {
 function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
   // userCode per (order, packed), built once.
   const codes = new Map<string, string>();
-  const code = (order: Order, packed: boolean, u: number[]) => {
-    const subnormal = readSubnormalsAsNormal(def, order, u);
-    const key = `${order}${packed ? 'p' : ''}${subnormal ? 's' : ''}`;
+  const code = (order: Order, packed: boolean) => {
+    const key = `${order}${packed ? 'p' : ''}`;
     let c = codes.get(key);
-    if (c === undefined) codes.set(key, c = elementwiseCode(def, order, packed, subnormal));
+    if (c === undefined) codes.set(key, c = elementwiseCode(def, order, packed));
     return c;
   };
   const packed = () => env().getBool('WEBGL_PACK_UNARY_OPERATIONS');
@@ -145,10 +145,10 @@ function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
     if (gl.shouldExecuteOnCPU([x])) return gl.makeTensorInfo(x.shape, 'float32', scalarLoops(def).forward(cpuValues(gl, x), u));
     const p = packed();
     const program: Program = {
-      variableNames: ['X'], outputShape: x.shape.slice(), userCode: code(0, p, u), customUniforms: U,
+      variableNames: ['X'], outputShape: x.shape.slice(), userCode: code(0, p), customUniforms: U,
       packedInputs: p, packedOutput: p, enableShapeUniforms: shapeUniforms(x.shape.length),
     };
-    return gl.runWebGLProgram(program, [x], 'float32', uniformOf(u));
+    return gl.runWebGLProgram(program, [x], 'float32', uniformOf(u, readSubnormalsAsNormal(def, 0, u)));
   };
 
   const backward: KernelFunc = ({inputs, backend, attrs}) => {
@@ -162,10 +162,10 @@ function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
     }
     const p = packed();
     const program: Program = {
-      variableNames: ['Dy', 'X'], outputShape: x.shape.slice(), userCode: code(order as Order, p, u), customUniforms: U,
+      variableNames: ['Dy', 'X'], outputShape: x.shape.slice(), userCode: code(order as Order, p), customUniforms: U,
       packedInputs: p, packedOutput: p, enableShapeUniforms: shapeUniforms(x.shape.length),
     };
-    return gl.runWebGLProgram(program, [dy, x], 'float32', uniformOf(u));
+    return gl.runWebGLProgram(program, [dy, x], 'float32', uniformOf(u, readSubnormalsAsNormal(def, order, u)));
   };
 
   return [
