@@ -80,6 +80,10 @@ function checkValue(def: ActivationDefinition, spec: ParamSpec, v: unknown): Par
       if (typeof v !== 'number' || !Number.isFinite(v)) {
         fail(def, spec, `must be a finite number${spec.kind === 'optionalNumber' ? ' or null' : ''}, got ${describeValue(v)}`);
       }
+      if (v !== 0 && Math.abs(v) < 1.1754943508222875e-38) {
+        fail(def, spec, `must be 0 or at least 1.1754944e-38 in magnitude (a normal float32: tensorflow and GPUs ` +
+                        `flush subnormal values to 0), got ${v}`);
+      }
       const problem = spec.check?.(v);
       if (problem !== undefined) fail(def, spec, problem);
       return v;

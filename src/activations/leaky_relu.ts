@@ -9,12 +9,15 @@ export const leakyRelu = elementwise({
   params: [{name: 'negativeSlope', keras: 'negative_slope', kind: 'number', default: 0.2,
             doc: 'slope for x < 0 (the function default; Keras\'s LeakyReLU layer defaults to 0.3)'}],
   constants: p => [p.negativeSlope as number],
-  forward: (x, u) => x >= 0 ? x : u[0] * x,
+  // slope 0 at −inf: the limit 0 (not 0·−inf = NaN)
+  forward: (x, u) => x >= 0 ? x : u[0] === 0 ? 0 * Math.max(x, -Number.MAX_VALUE) : u[0] * x,
   derivative: (x, u) => x >= 0 ? 1 : u[0],
   second: () => 0,
   glsl: {
     forward: `
-      return x >= 0.0 ? x : u.x * x + ul.x * x;`,
+      if (x >= 0.0) return x;
+      if (u.x == 0.0) return 0.0 * max(x, -3.4028234e38);  // slope 0 at −inf: the limit 0, not NaN
+      return u.x * x + ul.x * x;`,
     derivative: `
       return x >= 0.0 ? 1.0 : u.x;`,
     second: `

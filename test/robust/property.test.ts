@@ -37,7 +37,7 @@ const F32_MAX = 3.4028234663852886e38;
 const SPECIALS = [0, -0, 1.4e-45, -1.4e-45, 1e-40, -1e-40, MIN_NORMAL, -MIN_NORMAL, Infinity, -Infinity, NaN,
                   F32_MAX, -F32_MAX, 3e38, -3e38, 1e16, -1e16, 1, -1, 0.5, 20, -20, 88, -88, 1e-8];
 const OFFSETS = [0, 0, 0, 1e4, -1e4, 1e8, 2 ** 34, 1e16, 2 ** 50, 1e30, 3e38, -3e38];
-const PARAM_VALUES = [0, 0.5, 1, 2, 3, 1e-3, 10, -1, -0.5, 1e-45, 6];
+const PARAM_VALUES = [0, 0.5, 1, 2, 3, 1e-3, 10, -1, -0.5, 1.2e-38, 6];
 
 function paramArb(spec: ParamSpec, rank: number): fc.Arbitrary<unknown> {
   const nums = PARAM_VALUES.filter(v => spec.check?.(v) === undefined);

@@ -73,7 +73,7 @@ export function reference(def: ActivationDefinition, params: Params, shape: numb
     const u = constantsOf(def, params);
     const y = new Float64Array(x.length), dx = new Float64Array(x.length);
     for (let i = 0; i < x.length; i++) {
-      y[i] = def.forward(x[i], u);
+      y[i] = Number.isNaN(x[i]) ? NaN : def.forward(x[i], u);  // NaN in, NaN out (docs/non-finite.md)
       dx[i] = Number.isNaN(x[i]) ? NaN : dy[i] * def.derivative(x[i], u);
     }
     return {y, dx};

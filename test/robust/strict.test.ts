@@ -48,6 +48,7 @@ describe('ops', () => {
     ['a class instance as options', call(tfa.elu, x(), new Date(0)), /elu: options must be a plain object/],
     ['inherited keys do not count', call(tfa.squareplus, x(), Object.create({b: -5})), /squareplus: options must be a plain object/],
     ['invalid value names activation, parameter and range', call(tfa.squareplus, x(), {b: -1}), /squareplus: parameter 'b' \(Keras 'b'\) must be >= 0, got -1/],
+    ['subnormal parameter', call(tfa.leakyRelu, x(), {negativeSlope: 1e-45}), /leaky_relu: parameter 'negativeSlope'.*must be 0 or at least 1\.1754944e-38 in magnitude/],
     ['BigInt parameter', call(tfa.elu, x(), {alpha: BigInt(2)}), /elu: parameter 'alpha'.*finite number, got 2n \(a BigInt/],
     ['BigInt axis', call(tfa.softmax, tf.zeros([2, 2]), {axis: BigInt(1)}), /softmax: parameter 'axis'.*got 1n \(a BigInt/],
     ['BigInt in an axis list', call(tfa.softmax, tf.zeros([2, 2]), {axis: [0, BigInt(1)]}), /softmax: parameter 'axis'.*\[0, 1n \(a BigInt/],
