@@ -255,10 +255,3 @@ export function alongAxis<const P extends readonly ParamSpec[]>(
 /** Common parameter checks. */
 export const nonNegative = (v: number) => v >= 0 ? undefined : `must be >= 0, got ${v}`;
 export const nonZero = (v: number) => v !== 0 ? undefined : 'must not be 0';
-/**
- * A divisor: |v| at least the smallest normal float32 (1.1754944e-38), because
- * backends that flush subnormals to zero (tensorflow, GPUs) would divide by 0.
- */
-export const normalDivisor = (v: number) => Math.abs(v) >= 1.1754943508222875e-38 ? undefined :
-  v === 0 ? 'must not be 0' : `must be 0 < |alpha| and |alpha| >= 1.1754944e-38 (a normal float32; ` +
-  `subnormal values are flushed to 0 by tensorflow and GPUs), got ${v}`;
