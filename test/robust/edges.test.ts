@@ -93,3 +93,34 @@ describe('webgl (GPU programs)', () => {
     return out;
   }, [id, options, x] as const));
 });
+
+describe('webgl sparsemax on long slices (the bisection path, n > 512) at any magnitude', () => {
+  let s: Session;
+  beforeAll(async () => {
+    const {openSession} = await import('../browser/harness');
+    s = await openSession();
+  }, 120000);
+  afterAll(() => s?.close());
+  test.each([0, 1e4, 1e16, -3e38])('offset %d', async offset => {
+    const {referenceRow} = await import('./reference');
+    {
+      const n = 600;
+      const row = Array.from({length: n}, (_, j) => Math.fround(offset + Math.fround(Math.sin(j * 12.9898) * 3)));
+      const dys = Array.from({length: n}, (_, j) => Math.fround(Math.cos(j * 7.233)));
+      const got = await s.page.evaluate(([xs, gs]) => {
+        const w = window as unknown as {tf: typeof tf; tfa: Record<string, (t: tf.Tensor) => tf.Tensor>};
+        w.tf.env().set('WEBGL_CPU_FORWARD', false);
+        const x = w.tf.tensor2d([xs as number[]]), dy = w.tf.tensor2d([gs as number[]]);
+        const y = w.tfa.sparsemax(x), d = w.tf.grad(t => w.tfa.sparsemax(t))(x, dy);
+        const out = {y: Array.from(y.dataSync()), dx: Array.from(d.dataSync())};
+        w.tf.dispose([x, dy, y, d]);
+        return out;
+      }, [row, dys] as const);
+      const want = referenceRow('sparsemax', row, dys);
+      const maxErr = (a: number[], b: number[]) => Math.max(...a.map((v, i) => Math.abs(v - b[i])));
+      expect(maxErr(got.y, want.y)).toBeLessThan(1e-6);
+      expect(maxErr(got.dx, want.dx)).toBeLessThan(1e-5);
+      expect(Math.abs(got.y.reduce((p, q) => p + q, 0) - 1)).toBeLessThan(1e-6);
+    }
+  }, 120000);
+});
