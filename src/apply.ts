@@ -7,15 +7,53 @@ import {axesLast, axisOutputShape, contiguous, resolveAxes} from './layout';
 
 export {resolveAxes};
 
+/** The first element of a nested array that is not a number, with its index path. */
+function firstNonNumber(x: unknown, path: number[] = []): [unknown, number[]] | undefined {
+  if (Array.isArray(x)) {
+    for (let i = 0; i < x.length; i++) {
+      const bad = firstNonNumber(x[i], [...path, i]);
+      if (bad !== undefined) return bad;
+    }
+    return undefined;
+  }
+  if (ArrayBuffer.isView(x)) {
+    return x instanceof BigInt64Array || x instanceof BigUint64Array ? [x, path] : undefined;
+  }
+  return typeof x === 'number' ? undefined : [x, path];
+}
+
+function describeElement(v: unknown): string {
+  if (v instanceof BigInt64Array || v instanceof BigUint64Array) return `a ${v.constructor.name} (BigInt values)`;
+  if (typeof v === 'bigint') return `the BigInt ${v}n (convert it with Number())`;
+  if (typeof v === 'string') return `the string ${JSON.stringify(v)}`;
+  if (v === null || v === undefined) return String(v);
+  if (typeof v === 'object') return `an object (${Object.prototype.toString.call(v).slice(8, -1)})`;
+  return `${typeof v} ${String(v)}`;
+}
+
 /** The input as a float32 tensor; `owned` when this call created it and must dispose it. */
 function asFloatTensor(def: ActivationDefinition, x: Tensor | TensorLike): {t: Tensor; owned: boolean} {
+  if (Object.keys(engine().registryFactory).length === 0) {
+    throw new Error(`${def.keras}: no TensorFlow.js backend is registered. Import one before calling an op: ` +
+                    `'@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-webgl', '@tensorflow/tfjs-node' ` +
+                    `or '@tensorflow/tfjs' (which includes cpu and webgl)`);
+  }
   if (x instanceof Tensor) {
+    if (x.isDisposed) {
+      throw new Error(`${def.keras}: the input tensor (id ${x.id}, shape [${x.shape}]) has already been disposed`);
+    }
     if (x.dtype === 'float32') return {t: x, owned: false};
     if (x.dtype === 'int32') return {t: cast(x, 'float32'), owned: true};
     throw new Error(`${def.keras}: expects a float32 or int32 tensor, got a ${x.dtype} tensor`);
   }
   if (typeof x === 'string' || (Array.isArray(x) && typeof x.flat(Infinity)[0] === 'string')) {
     throw new Error(`${def.keras}: expects numbers, got strings`);
+  }
+  const bad = firstNonNumber(x);
+  if (bad !== undefined) {
+    const [v, path] = bad;
+    throw new Error(`${def.keras}: expects a tensor or a (nested) array of numbers, got ${describeElement(v)}` +
+                    (path.length ? ` at index [${path.join('][')}]` : ''));
   }
   let t: Tensor;
   try {

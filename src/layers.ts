@@ -22,8 +22,9 @@ import type * as all from './activations';
 import type {ActivationDefinition, OptionsOf, ParamSpec, Params} from './definition';
 import {definitions, lookup, snakeToCamel} from './catalogue';
 import {applyActivation, resolveAxes} from './apply';
-import {normalizeParams} from './params';
+import {isPlainObject, nearestName, normalizeParams} from './params';
 import {axisOutputShape} from './layout';
+import {claimRegistration} from './copies';
 
 type Ctor = serialization.SerializableConstructor<serialization.Serializable>;
 
@@ -47,22 +48,56 @@ function activationClass(def: ActivationDefinition, className: string, canonical
   const C = class extends serialization.Serializable {
     static className = className;
     private readonly params: Params;
-    constructor() {
+    /** `config` is the `config` of an activation object ({class_name: 'squareplus', config: {b: 0}}). */
+    constructor(config?: unknown) {
       super();
-      if (problem !== undefined) throw new Error(problem);
-      this.params = normalizeParams(def, {});
+      const given = activationObjectParams(config);
+      // a parameterless string cannot give required parameters; an activation object can (not glu's axis halving)
+      if (problem !== undefined && (Object.keys(given).length === 0 || (def.kind === 'axis' && def.halvesAxis))) {
+        throw new Error(problem);
+      }
+      this.params = normalizeParams(def, given, 'activation config');
     }
+    /**
+     * The class name, or, when a parameter differs from Keras's default, the
+     * activation object itself: tfjs-layers saves an activation as what this
+     * returns, so its parameters survive save and load.
+     */
     override getClassName(): string {
-      return canonical;
+      const config = nonDefault(def, this.params);
+      if (Object.keys(config).length === 0) return canonical;
+      return {className: canonical, config} as unknown as string;
     }
     apply(x: Tensor): Tensor {
       return applyActivation(def, x, this.params);
     }
     getConfig(): serialization.ConfigDict {
-      return {};
+      return nonDefault(def, this.params) as serialization.ConfigDict;
     }
   };
   return C as unknown as Ctor;
+}
+
+/** Keys tfjs-layers adds to a config it deserializes (not the user's). */
+const DESERIALIZER_KEYS = new Set(['customObjects']);
+
+/** The parameters of an activation object's `config`, without what the deserializer adds. */
+function activationObjectParams(config: unknown): Record<string, unknown> {
+  if (config === undefined || config === null) return {};
+  if (!isPlainObject(config)) return config as Record<string, unknown>;  // normalizeParams names the problem
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(config)) if (!DESERIALIZER_KEYS.has(key)) out[key] = config[key];
+  return out;
+}
+
+/** Parameters that differ from Keras's default (what an activation object must save). */
+function nonDefault(def: ActivationDefinition, params: Params): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const spec of def.params) {
+    const v = params[spec.name];
+    if (!('default' in spec) || JSON.stringify(v) !== JSON.stringify(spec.default)) out[spec.name] = v;
+  }
+  return out;
 }
 
 /** Why an activation cannot be a bare string id, if it cannot. */
@@ -177,17 +212,51 @@ function outputShapeOf(def: ActivationDefinition, params: Params, inputShape: Sh
 
 export type ActivationLayerArgs<P extends readonly ParamSpec[]> = LayerArgs & OptionsOf<P>;
 
-function layerClass(def: ActivationDefinition) {
+/** What tfjs-layers' `Layer` takes (LayerArgs) and what a saved layer config holds besides the parameters. */
+const LAYER_ARGS = ['inputShape', 'batchInputShape', 'batchSize', 'dtype', 'name', 'trainable', 'weights',
+                    'inputDType'];
+
+/**
+ * Splits layer arguments (or a loaded layer config) into the base layer's
+ * and the activation's; any other key is an error naming the nearest valid one.
+ */
+function splitLayerArgs(def: ActivationDefinition, args: unknown): [LayerArgs, Record<string, unknown>] {
+  if (args === undefined || args === null) return [{}, {}];
+  if (!isPlainObject(args)) {
+    normalizeParams(def, args, 'layer arguments');  // throws: not a plain object
+  }
   const own = new Set(def.params.flatMap(p => [p.name, p.keras]));
+  const base: Record<string, unknown> = {};
+  const mine: Record<string, unknown> = {};
+  const unknown: string[] = [];
+  for (const key of Object.keys(args as object)) {
+    const v = (args as Record<string, unknown>)[key];
+    if (own.has(key)) mine[key] = v;
+    else if (LAYER_ARGS.includes(key)) base[key] = v;
+    else if (!DESERIALIZER_KEYS.has(key)) unknown.push(key);
+  }
+  if (unknown.length > 0) {
+    const valid = [...def.params.flatMap(p => [p.name, p.keras]), ...LAYER_ARGS];
+    const hints = unknown.map(k => {
+      const near = nearestName(k, valid);
+      return near !== undefined ? `'${k}' (did you mean '${near}'?)` : `'${k}'`;
+    });
+    const params = def.params.map(p => `'${p.name}'`);
+    throw new Error(`${def.keras}: unknown layer argument${unknown.length > 1 ? 's' : ''} ${hints.join(', ')} for ` +
+                    `${layerClassName(def)} (it takes ${params.length ? params.join(', ') + ' and ' : ''}the usual ` +
+                    `layer arguments ${LAYER_ARGS.map(k => `'${k}'`).join(', ')})`);
+  }
+  return [base as LayerArgs, mine];
+}
+
+function layerClass(def: ActivationDefinition) {
   const C = class extends tfLayers.Layer {
     static className = layerClassName(def);
     readonly params: Params;
     constructor(args: Record<string, unknown> = {}) {
-      const base: Record<string, unknown> = {};
-      const mine: Record<string, unknown> = {};
-      for (const [key, v] of Object.entries(args)) (own.has(key) ? mine : base)[key] = v;
-      super(base as LayerArgs);
-      this.params = normalizeParams(def, mine);
+      const [base, mine] = splitLayerArgs(def, args);
+      super(base);
+      this.params = normalizeParams(def, mine, 'layer arguments');
       this.supportsMasking = true;
     }
     override computeOutputShape(inputShape: Shape | Shape[]): Shape {
@@ -201,7 +270,7 @@ function layerClass(def: ActivationDefinition) {
       return {...this.params, ...super.getConfig()} as serialization.ConfigDict;
     }
   };
-  serialization.registerClass(C);
+  if (claimRegistration()) serialization.registerClass(C);  // a later copy of the package leaves the first's
   return C;
 }
 
@@ -257,7 +326,10 @@ export type ActivationId = ActivationIdentifier | NewActivationId;
  * `tf.layers.dense({units: 8, activation: activationId('squareplus')})`.
  */
 export function activationId(id: ActivationId): ActivationIdentifier {
-  if (!(id in classMap())) lookup(id);  // throws with the known names
+  if (typeof id !== 'string') {
+    throw new Error(`activationId: expects an activation name (a string), got ${typeof id} ${String(id)}`);
+  }
+  if (!Object.prototype.hasOwnProperty.call(classMap(), id)) lookup(id);  // throws with the known names
   return id as ActivationIdentifier;
 }
 
@@ -267,5 +339,8 @@ export function registerLayersOf(def: ActivationDefinition): void {
   registerLayer(def);
 }
 
-for (const def of definitions) registerLayersOf(def);
-registerGeluNew();
+// A second copy of the package registers nothing (src/copies.ts).
+if (claimRegistration()) {
+  for (const def of definitions) registerLayersOf(def);
+  registerGeluNew();
+}

@@ -231,3 +231,38 @@ export function sparsemaxTau(x: ArrayLike<number>, base: number, n: number, stri
   }
   return tau;
 }
+
+/**
+ * sparsemax of one slice relative to its maximum, in float64: writes
+ * z_j = x_j − max into `z` (exactly 0 at the maximum, also when it is +inf)
+ * and returns τ′ = τ − max, so that y_j = max(z_j − τ′, 0) never forms x − τ
+ * from two huge numbers (sparsemax, like softmax, is invariant under adding
+ * a constant to a slice). τ′ is in [−1, 0). Returns NaN for a slice without
+ * a limit (docs/non-finite.md): a NaN, two or more +inf, or only −inf.
+ * `z` and `sorted` are scratch of length n.
+ */
+export function sparsemaxShift(x: ArrayLike<number>, base: number, n: number, stride: number, z: Float64Array,
+                               sorted: Float64Array): number {
+  let max = -Infinity, infs = 0;
+  for (let j = 0; j < n; j++) {
+    const v = x[base + j * stride];
+    if (v !== v) return NaN;
+    if (v === Infinity) infs++;
+    if (v > max) max = v;
+  }
+  if (infs > 1 || max === -Infinity) return NaN;
+  for (let j = 0; j < n; j++) {
+    const v = x[base + j * stride];
+    z[j] = v === max ? 0 : v - max;
+  }
+  sorted.set(z.subarray(0, n));
+  const s = sorted.subarray(0, n).sort();  // ascending: walk it from the top
+  let cum = 0, tau = -1;
+  for (let r = 1; r <= n; r++) {
+    const zr = s[n - r];
+    cum += zr;
+    if (1 + r * zr > cum) tau = (cum - 1) / r;
+    else break;
+  }
+  return tau;
+}

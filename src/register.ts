@@ -15,6 +15,7 @@ import {tensorflowKernels} from './backends/tensorflow';
 import {gradientConfigs} from './gradients';
 import {registerLayersOf} from './layers';
 import {op, type ActivationOp} from './op';
+import {claimRegistration} from './copies';
 
 /** A backend factory: the kernel configs of one activation for one backend. */
 export type BackendFactory = (def: ActivationDefinition) => KernelConfig[];
@@ -37,6 +38,7 @@ function registerKernelsOf(def: ActivationDefinition): void {
 export function registerAll(): void {
   if (registered) return;
   registered = true;
+  if (!claimRegistration()) return;  // another copy of the package registered them (src/copies.ts)
   for (const def of definitions) registerKernelsOf(def);
 }
 

@@ -212,6 +212,41 @@ def case_name(params):
     return ",".join(f"{k}={json.dumps(v)}" for k, v in sorted(params.items()))
 
 
+# Row offsets for the magnitude cases: softmax, log_softmax and sparsemax are
+# invariant under adding a constant to a row, so every offset must give the
+# answer of the shifted row (sparsemax once lost it from about 2**30).
+MAGNITUDES = (1e4, 1e8, 2.0**34, 1e16, 2.0**50, 1e30, 3e38, -3e38)
+
+
+def magnitude_cases():
+    """[4, 6] rows at each offset c: equal entries, neighbouring floats, c + small noise, and a spread to -c."""
+    rng = np.random.default_rng(SEED + 11)  # its own stream: the other cases keep their inputs
+    cases = []
+    for c in MAGNITUDES:
+        c32 = F32(c)
+        ulp = np.spacing(np.abs(c32))
+        steps = np.array([0, 1, 2, 0, -1, 3], dtype=np.float64)
+        rows = np.array([
+            [c32] * 6,
+            c32 + steps * ulp,
+            np.float64(c32) + rng.uniform(-2, 2, 6),
+            [c32, -c32, c32 / 2, 0.0, c32, -c32 / 2],
+        ], dtype=np.float64).astype(F32)
+        cases.append(([4, 6], {}, rows, f"magnitude {c:g}"))
+    nonfinite = np.array([
+        [np.inf, 1.0, 2.0, 0.0],          # one +inf: the limit is one-hot
+        [1.0, np.inf, np.inf, 0.0],       # two +inf: no limit -> NaN (as Keras)
+        [np.nan, 1.0, 2.0, 3.0],          # NaN -> NaN row
+        [-np.inf, -np.inf, -np.inf, -np.inf],  # all -inf: 0/0 -> NaN (as Keras)
+        [-np.inf, 1.0, -np.inf, 2.0],     # -inf entries are 0 (log: -inf)
+        [np.inf, -np.inf, 1.0, 2.0],
+        [np.inf, np.nan, 0.0, 1.0],
+        [3e38, -3e38, -np.inf, 1.0],
+    ], dtype=F32)
+    cases.append(([8, 4], {}, nonfinite, "nonfinite"))
+    return cases
+
+
 def axis_cases():
     """(activation, [(shape, params, x, label)]) with fixed-seed float32 inputs."""
     rng = np.random.default_rng(SEED)
@@ -245,6 +280,7 @@ def axis_cases():
             [1.0, -np.inf, 2.0, 0.5, -np.inf, -1.0],
         ], dtype=F32)
         cases.append(([4, 6], {"axis": -1}, special, "special"))
+        cases += magnitude_cases()
         out.append((act, cases))
     glu = []
     for shape, ax in (([4, 6], None), ([2, 4, 6], 1), ([2, 4, 6], -1), ([2, 3, 4, 6], 2)):
@@ -270,6 +306,7 @@ def axis_cases():
         [1e-6, 2e-6, 3e-6, -1e-6, 0.0, 5e-7],
     ], dtype=F32)
     sp.append(([4, 6], {}, spread, "spread"))
+    sp += magnitude_cases()
     out.append(("sparsemax", sp))
     return out
 

@@ -553,4 +553,33 @@ def glu_pairs(a_vals, b_vals, dys):
         return y, da, db
 
 
-ROWS = {"softmax": softmax_row, "log_softmax": log_softmax_row, "sparsemax": sparsemax_row}
+def _with_limits(name, row):
+    """The documented rule for rows with NaN or +inf (docs/non-finite.md).
+
+    NaN anywhere, two or more +inf, or every entry -inf: the row has no limit
+    and is NaN (forward and gradient), as Keras computes it.  Exactly one
+    +inf: the limit as that entry grows, one-hot (log_softmax: 0 there, -inf
+    elsewhere) with the limit of the gradient.  -inf entries among finite
+    ones need no rule: the exact formulas already give 0 (log: -inf).
+    """
+    def wrapped(xs, dys):
+        n = len(xs)
+        pos = [i for i, v in enumerate(xs) if v == math.inf]
+        if any(math.isnan(v) for v in xs) or len(pos) > 1 or all(v == -math.inf for v in xs):
+            return [math.nan] * n, [math.nan] * n, []
+        if len(pos) == 1:
+            k = pos[0]
+            if name == "log_softmax":
+                y = [0.0 if i == k else -math.inf for i in range(n)]
+                with mp.workdps(DPS):
+                    others = mpmath.fsum(mpf(g) for i, g in enumerate(dys) if i != k)
+                    dx = [-to_f64(others) if i == k else float(dys[i]) for i in range(n)]
+                    dx = [0.0 if v == 0 else v for v in dx]
+                return y, dx, []
+            return [1.0 if i == k else 0.0 for i in range(n)], [0.0] * n, []
+        return row(xs, dys)
+    return wrapped
+
+
+ROWS = {name: _with_limits(name, fn)
+        for name, fn in (("softmax", softmax_row), ("log_softmax", log_softmax_row), ("sparsemax", sparsemax_row))}

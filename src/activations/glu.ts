@@ -72,8 +72,9 @@ export const glu = alongAxis({
       // da = dy·σ(b), db = dy·a·σ(b)σ(−b)
       return mapPass(ctx, [X, D], ['X', 'D'], [o, n, i], `int k = j < ${h} ? j : j - ${h};
   float a = getX(o, k, i), b = getX(o, k + ${h}, i), g = getD(o, k, i);
+  // da = dy·σ(b) does not involve a: NaN only from b (as cpu and tensorflow)
+  if (j < ${h}) return ta_isnan(b) ? b : ta_sigmoid_mul(b, g);
   if (ta_isnan(a) || ta_isnan(b)) return a + b;
-  if (j < ${h}) return ta_sigmoid_mul(b, g);
   return ta_dsigmoid_mul(b, g * a);`);
     },
   },

@@ -9,12 +9,15 @@ export const leakyRelu = elementwise({
   params: [{name: 'negativeSlope', keras: 'negative_slope', kind: 'number', default: 0.2,
             doc: 'slope for x < 0 (the function default; Keras\'s LeakyReLU layer defaults to 0.3)'}],
   constants: p => [p.negativeSlope as number],
-  forward: (x, u) => x >= 0 ? x : u[0] * x,
+  // slope 0 at −inf: the limit 0 (not 0·−inf = NaN)
+  forward: (x, u) => x >= 0 ? x : u[0] === 0 ? 0 * Math.max(x, -Number.MAX_VALUE) : u[0] * x,
   derivative: (x, u) => x >= 0 ? 1 : u[0],
   second: () => 0,
   glsl: {
     forward: `
-      return x >= 0.0 ? x : u.x * x + ul.x * x;`,
+      if (x >= 0.0) return x;
+      if (u.x == 0.0) return 0.0 * max(x, -3.4028234e38);  // slope 0 at −inf: the limit 0, not NaN
+      return u.x * x + ul.x * x;`,
     derivative: `
       return x >= 0.0 ? 1.0 : u.x;`,
     second: `
@@ -22,15 +25,15 @@ export const leakyRelu = elementwise({
   },
   tensorflow: {
     forward: (x, u, nat) => u[0] === 0 ? nat.op('Relu', [x]) : nat.op('LeakyRelu', [x], {alpha: {float: u[0]}}),
-    // LeakyReluGrad gives slope·dy at x = 0 itself (TensorFlow's convention at the kink).
-    derivative: (x, dy, u, nat) => nat.add(nat.op('LeakyReluGrad', [dy, x], {alpha: {float: u[0]}}), nat.nanOf(x)),
+    // dy at x = ±0 itself, as the cpu definition and Keras (x >= 0); LeakyReluGrad would give slope·dy there.
+    derivative: (x, dy, u, nat) => nat.add(nat.select(nat.greaterEqual(x, 0), dy, nat.mul(dy, u[0])), nat.nanOf(x)),
     second: (x, dy, _u, nat) => nat.mul(dy, nat.nanOf(x)),
   },
   test: {
     variants: [{}, {negativeSlope: 0.01}, {negativeSlope: 1.5}, {negativeSlope: 0}, {negativeSlope: 0.3}],
     kinks: () => [0],
   },
-  budget: {webgl: {forward: 1, backward: 0}, tensorflowLaunches: [1, 3, 2]},
+  budget: {webgl: {forward: 1, backward: 0}, tensorflowLaunches: [1, 13, 2]},
   bench: {
     composite: {what: 'tf.leakyRelu', fn: (tf, x) => tf.leakyRelu(x, 0.2)},
     piecewiseLinear: true,

@@ -68,12 +68,13 @@ export const relu = elementwise({
       // below t: s·(x − t) in float64 (t need not be a float32, and x − t must not overflow)
       return nat.select(nat.greater(x, t), above, nat.f32(nat.mul(nat.sub(nat.f64(x), t), s)));
     },
-    // ReluGrad/LeakyReluGrad/Relu6Grad follow TensorFlow at the kinks themselves (x = 0 gives slope·dy, x = 6 gives 0).
+    // ReluGrad/Relu6Grad give 0 at the kinks themselves, as the cpu definition (Keras's autodiff); with a
+    // negative slope the general form below does too (LeakyReluGrad would give slope·dy at x = 0).
     derivative(x, dy, u, nat) {
       const s = u[0], m = u[1], t = u[2], hasMax = m === m;
-      if (t === 0) {
+      if (t === 0 && s === 0) {
         if (s === 0 && m === 6) return nat.add(nat.op('Relu6Grad', [dy, x]), nat.nanOf(x));
-        const g = s === 0 ? nat.op('ReluGrad', [dy, x]) : nat.op('LeakyReluGrad', [dy, x], {alpha: {float: s}});
+        const g = nat.op('ReluGrad', [dy, x]);
         const r = nat.add(g, nat.nanOf(x));
         return hasMax ? nat.select(nat.greater(x, m), 0, r) : r;
       }
@@ -102,7 +103,7 @@ export const relu = elementwise({
     ],
     kinks: p => [0, p.threshold as number, ...(p.maxValue !== null ? [p.maxValue as number] : [])],
   },
-  budget: {webgl: {forward: 1, backward: 0}, tensorflowLaunches: [7, 10, 2]},
+  budget: {webgl: {forward: 1, backward: 0}, tensorflowLaunches: [7, 18, 2]},
   bench: {
     composite: {what: 'tf.relu', fn: (tf, x) => tf.relu(x)},
     piecewiseLinear: true,

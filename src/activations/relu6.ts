@@ -25,7 +25,7 @@ export const relu6 = elementwise({
   test: {
     kinks: () => [0, 6],
   },
-  budget: {webgl: {forward: 0, backward: 0}, tensorflowLaunches: [1, 3, 2]},
+  budget: {webgl: {forward: 0, backward: 0}, tensorflowLaunches: [1, 11, 2]},
   bench: {
     composite: {what: 'tf.relu6', fn: (tf, x) => tf.relu6(x)},
     piecewiseLinear: true,

@@ -2,6 +2,7 @@ import {mul, sub, sum} from '@tensorflow/tfjs-core';
 import type {TensorInfo} from '@tensorflow/tfjs-core';
 import {alongAxis} from '../definition';
 import {softmaxRow} from '../math';
+import {shiftByMax} from '../native_axis';
 import {mapPass, reduce, type Ctx} from '../backends/webgl_axis';
 
 // webgl: per-slice statistics shared with log_softmax.
@@ -84,24 +85,25 @@ export const softmax = alongAxis({
     return [run.backward(x, dY), mul(y, sub(g, gy))];
   },
   tensorflow: {
-    // float64, so x − max is exact. Native Softmax when the axes are the last ones (merged by a reshape).
+    // float64, from z = x − max (shiftByMax: exact, 0 at the maximum, NaN for slices without a limit).
+    // Native Softmax when the axes are the last ones (merged by a reshape).
     forward(x, axes, nat) {
-      const X = nat.f64(x), rank = x.shape.length;
+      const z = shiftByMax(nat.f64(x), axes, nat), rank = x.shape.length;
       if (axes[axes.length - 1] === rank - 1) {
-        if (axes.length === 1) return nat.op('Softmax', [X]);
-        return nat.reshape(nat.op('Softmax', [nat.reshape(X, [...x.shape.slice(0, axes[0]), -1])]), x.shape);
+        if (axes.length === 1) return nat.op('Softmax', [z]);
+        return nat.reshape(nat.op('Softmax', [nat.reshape(z, [...x.shape.slice(0, axes[0]), -1])]), x.shape);
       }
-      const e = nat.op('Exp', [nat.sub(X, nat.max(X, axes))]);
+      const e = nat.op('Exp', [z]);
       return nat.div(e, nat.sum(e, axes));
     },
     // dx = y(dy − Σ dy·y), written as y(D − Σ D·y) with D = dy − c: equal for any c, and with c the
     // dy of the maximum, D is exactly 0 there, so a dominant y ≈ 1 does not cancel (1 − y can be 1e-30).
     backward(x, dy, axes, nat) {
-      const X = nat.f64(x), DY = nat.f64(dy), rank = x.shape.length;
-      const z = nat.sub(X, nat.max(X, axes));
+      const DY = nat.f64(dy), rank = x.shape.length;
+      const z = shiftByMax(nat.f64(x), axes, nat);
       let y;
       if (axes.length === 1 && axes[0] === rank - 1) {
-        y = nat.op('Softmax', [X]);
+        y = nat.op('Softmax', [z]);
       } else {
         const e = nat.op('Exp', [z]);
         y = nat.div(e, nat.sum(e, axes));
@@ -116,13 +118,15 @@ export const softmax = alongAxis({
       const [M, S, I] = softmaxStats(ctx, X, o, n, i);
       const body =
         `float x = getX(o, j, i), m = getM(o, 0, i), s = getS(o, 0, i);
+  if (j == ta_argmax(o, i)) return 1.0 / (1.0 + s);
   return ta_expshift(x, m) / (1.0 + s);`;
-      return mapPass(ctx, [X, M, S, I], ['X', 'M', 'S', 'I'], [o, n, i], body, EXPSHIFT);
+      return mapPass(ctx, [X, M, S, I], ['X', 'M', 'S', 'I'], [o, n, i], body, EXPSHIFT + ARGMAX);
     },
     backward(ctx, X, D, o, n, i) {
       const [M, S, I] = softmaxStats(ctx, X, o, n, i);
       const helpers = EXPSHIFT + ARGMAX;
-      const prob = 'ta_expshift(getX(o, j, i), getM(o, 0, i)) / (1.0 + getS(o, 0, i))';
+      // exp(x − m) is exactly 1 at the maximum (also when it is +inf: the one-hot limit)
+      const prob = '(j == ta_argmax(o, i) ? 1.0 : ta_expshift(getX(o, j, i), getM(o, 0, i))) / (1.0 + getS(o, 0, i))';
       const names = ['X', 'D', 'M', 'S', 'I'];
       // dx = y·(dy − Σ y·dy) = y·((dy − dy_m) + Σ y·(dy_m − dy)), m the argmax (Σ y = 1): no
       // cancellation when one entry dominates
@@ -132,7 +136,7 @@ export const softmax = alongAxis({
   return y * ((getD(o, j, i) - getD(o, ta_argmax(o, i), i)) + getT(o, 0, i));`, helpers);
     },
   },
-  budget: {tensorflowLaunches: [7, 17]},
+  budget: {tensorflowLaunches: [15, 25]},
   bench: {
     composite: {what: 'tf.softmax', fn: (tf, x) => tf.softmax(x)},
   },

@@ -41,7 +41,7 @@ export const softsign = elementwise({
   test: {
     kinks: () => [0],
   },
-  budget: {webgl: {forward: 1, backward: 3}, tensorflowLaunches: [2, 4, 10]},
+  budget: {webgl: {forward: 1, backward: 3}, tensorflowLaunches: [2, 4, 18]},
   bench: {
     composite: {what: 'tfjs-layers softsign: x/(|x| + 1)', fn: (tf, x) => tf.div(x, tf.add(tf.abs(x), 1))},
   },

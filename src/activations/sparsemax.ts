@@ -2,7 +2,8 @@ import type * as tfc from '@tensorflow/tfjs-core';
 import type {Tensor, TensorInfo} from '@tensorflow/tfjs-core';
 import {cast, div, greater, maximum, mul, scalar, sub, sum, zerosLike} from '@tensorflow/tfjs-core';
 import {alongAxis} from '../definition';
-import {sparsemaxTau} from '../math';
+import {sparsemaxShift} from '../math';
+import {shiftByMax} from '../native_axis';
 import {mapPass, reduce, type Ctx} from '../backends/webgl_axis';
 
 // webgl: τ per slice on the GPU.
@@ -10,71 +11,100 @@ import {mapPass, reduce, type Ctx} from '../backends/webgl_axis';
 const SPARSEMAX_BISECT = 512;
 
 /**
- * sparsemax's τ in double-float (high, low). First a float32 τ with the
- * right support: for n ≤ SPARSEMAX_BISECT, τ = max over r of (c_r − 1)/r,
- * c_r the sum of the r largest, computed per element j with r = #{x ≥ x_j}
- * and c_r = Σ_{x ≥ x_j} x (ties end a group, which gives the same maximum),
- * then a max over the axis: no sort; for longer slices, a bisection on
- * Σ max(x − τ, 0) = 1 per slice, whose lower end has the support (or one
- * with extra elements within an ulp of τ, which do not move it). Then τ
- * again from its support, τ = (Σ_S x − 1)/|S| with compensated sums.
+ * GLSL shared by the sparsemax passes. Everything is relative to the slice
+ * maximum m (input M): z = x − m, exactly 0 at the maximum (also at +inf),
+ * so that the result does not depend on the magnitude of the slice.
+ * `ta_sp_nolimit` is NaN for a slice without a limit (a NaN, two or more
+ * +inf, only −inf; docs/non-finite.md), else 0.
  */
-function sparsemaxTauGpu(ctx: Ctx, X: TensorInfo, o: number, n: number, i: number): [TensorInfo, TensorInfo] {
-  if (n > SPARSEMAX_BISECT) {
-    const T = mapPass(ctx, [X], ['X'], [o, 1, i], `float m = -ta_inf();
-  for (int k = 0; k < ${n}; k++) {
-    float v = getX(o, k, i);
-    if (ta_isnan(v)) return v;
-    m = max(m, v);
+const SPARSEMAX_GLSL = `
+float ta_sp_z(float x, float m) { return x == m ? 0.0 : x - m; }
+float ta_sp_nolimit(int o, int i) {
+  float m = getM(o, 0, i);
+  if (ta_isnan(m)) return m;
+  if (m < -3.4028234e38) return ta_nan();
+  if (m > 3.4028234e38) {
+    int infs = 0;
+    for (int k = 0; k < ${'${n}'}; k++) if (getX(o, k, i) > 3.4028234e38) infs++;
+    if (infs > 1) return ta_nan();
   }
-  if (m > 3.4028234e38 || m < -3.4028234e38) return m;
-  float lo = m - 1.0, hi = m;  // Σ max(x − lo, 0) >= 1 > Σ max(x − hi, 0) = 0
+  return 0.0;
+}`;
+
+/**
+ * sparsemax's τ′ = τ − m in double-float (high, low), m the slice maximum.
+ * First a float32 τ′ with the right support: for n ≤ SPARSEMAX_BISECT,
+ * τ′ = max over r of (c_r − 1)/r, c_r the sum of the r largest z = x − m,
+ * computed per element j with r = #{z ≥ z_j} and c_r = Σ_{z ≥ z_j} z (ties
+ * end a group, which gives the same maximum), then a max over the axis: no
+ * sort; for longer slices, a bisection on Σ max(z − τ′, 0) = 1 in [−1, 0]
+ * per slice, whose lower end has the support (or one with extra elements
+ * within an ulp of τ′, which do not move it). Then τ′ again from its
+ * support, τ′ = (Σ_S (x − m) − 1)/|S| with x − m exact (two_sum) and
+ * compensated sums. Also returns M.
+ */
+function sparsemaxTauGpu(ctx: Ctx, X: TensorInfo, o: number, n: number, i: number): [TensorInfo, TensorInfo, TensorInfo] {
+  const M = reduce(ctx, 'max', [X], ['X'], 'getX(o, j, i)', o, n, i);
+  const common = SPARSEMAX_GLSL.replace('${n}', String(n));
+  if (n > SPARSEMAX_BISECT) {
+    const T = mapPass(ctx, [X, M], ['X', 'M'], [o, 1, i], `float bad = ta_sp_nolimit(o, i);
+  if (ta_isnan(bad)) return bad;
+  float m = getM(o, 0, i);
+  float lo = -1.0, hi = 0.0;  // Σ max(z − lo, 0) >= 1 > Σ max(z − hi, 0) = 0
   for (int it = 0; it < 64; it++) {
     float mid = 0.5 * lo + 0.5 * hi;
     if (mid <= lo || mid >= hi) break;
     float s = 0.0;
-    for (int k = 0; k < ${n}; k++) s += max(getX(o, k, i) - mid, 0.0);
+    for (int k = 0; k < ${n}; k++) s += max(ta_sp_z(getX(o, k, i), m) - mid, 0.0);
     if (s >= 1.0) lo = mid; else hi = mid;
   }
-  return lo;`);
-    return refineTau(ctx, X, T, o, n, i);
+  return lo;`, common);
+    const [TH, TL] = refineTau(ctx, X, M, T, o, n, i);
+    return [TH, TL, M];
   }
-  const helpers = `
+  const helpers = `${common}
 float ta_tau_candidate(int o, int j, int i) {
-  float xj = getX(o, j, i);
+  float bad = ta_sp_nolimit(o, i);
+  if (ta_isnan(bad)) return bad;
+  float m = getM(o, 0, i);
+  float zj = ta_sp_z(getX(o, j, i), m);
+  // τ′ >= −1, so an element at or below −1 is never in the support: skipping it keeps the sums bounded
+  if (zj <= -1.0) return -ta_inf();
   float s = 0.0, comp = 0.0, r = 0.0;
   for (int k = 0; k < ${n}; k++) {
-    float v = getX(o, k, i);
-    if (ta_isnan(v)) return v;
-    if (v >= xj) {
+    float v = ta_sp_z(getX(o, k, i), m);
+    if (v >= zj) {
       vec2 t = ta_two_sum(s, v);
       s = t.x;
       comp += t.y;
       r += 1.0;
     }
   }
-  if (ta_isnan(xj)) return xj;
   vec2 t = ta_two_sum(s, -1.0 - ta_z);
   return (t.x + (t.y + comp)) / r;
 }`;
-  const T = reduce(ctx, 'max', [X], ['X'], 'ta_tau_candidate(o, j, i)', o, n, i, helpers);
-  return refineTau(ctx, X, T, o, n, i);
+  const T = reduce(ctx, 'max', [X, M], ['X', 'M'], 'ta_tau_candidate(o, j, i)', o, n, i, helpers);
+  const [TH, TL] = refineTau(ctx, X, M, T, o, n, i);
+  return [TH, TL, M];
 }
 
 /**
- * τ again in double-float from its support (x > τ): τ = (Σ_S x − 1)/|S|, so
- * that x − τ does not inherit τ's rounding. Two passes: high and low part.
+ * τ′ again in double-float from its support (x − m > τ′): τ′ = (Σ_S (x − m) − 1)/|S|,
+ * so that the result does not inherit τ′'s rounding. Two passes: high and low part.
  */
-function refineTau(ctx: Ctx, X: TensorInfo, T: TensorInfo, o: number, n: number, i: number): [TensorInfo, TensorInfo] {
+function refineTau(ctx: Ctx, X: TensorInfo, M: TensorInfo, T: TensorInfo, o: number, n: number,
+                   i: number): [TensorInfo, TensorInfo] {
   const tauDf = (part: 'x' | 'y') => `float tau = getT(o, 0, i);
   if (ta_isnan(tau)) return tau;
+  float m = getM(o, 0, i);
   float s = 0.0, comp = 0.0, r = 0.0;
   for (int k = 0; k < ${n}; k++) {
-    float v = getX(o, k, i);
-    if (v > tau) {
-      vec2 t = ta_two_sum(s, v);
+    float x = getX(o, k, i);
+    if (ta_sp_z(x, m) > tau) {
+      vec2 d = x == m ? vec2(0.0) : ta_two_sum(x, -m);
+      vec2 t = ta_two_sum(s, d.x);
       s = t.x;
-      comp += t.y;
+      comp += t.y + d.y;
       r += 1.0;
     }
   }
@@ -85,8 +115,9 @@ function refineTau(ctx: Ctx, X: TensorInfo, T: TensorInfo, o: number, n: number,
   vec2 p = ta_two_prod(hi, r);
   float lo = (((num.x - p.x) - p.y) + num.y) / r;
   return ${part === 'x' ? 'hi' : 'lo'};`;
-  const TH = mapPass(ctx, [X, T], ['X', 'T'], [o, 1, i], tauDf('x'));
-  const TL = mapPass(ctx, [X, T], ['X', 'T'], [o, 1, i], tauDf('y'));
+  const common = SPARSEMAX_GLSL.replace('${n}', String(n));
+  const TH = mapPass(ctx, [X, M, T], ['X', 'M', 'T'], [o, 1, i], tauDf('x'), common);
+  const TL = mapPass(ctx, [X, M, T], ['X', 'M', 'T'], [o, 1, i], tauDf('y'), common);
   return [TH, TL];
 }
 
@@ -126,34 +157,36 @@ export const sparsemax = alongAxis({
   axisKind: 'axis',
   params: [{name: 'axis', keras: 'axis', kind: 'axis', default: -1, doc: 'the axis to normalise'}],
   cpu: {
+    // Relative to the slice maximum (sparsemaxShift): exact at any magnitude.
     forward(x, out, outer, n, inner) {
-      const z = new Float64Array(n);
+      const z = new Float64Array(n), scratch = new Float64Array(n);
       for (let o = 0; o < outer; o++) {
         for (let i = 0; i < inner; i++) {
           const base = o * n * inner + i;
-          const tau = sparsemaxTau(x, base, n, inner, z);
+          const tau = sparsemaxShift(x, base, n, inner, z, scratch);
           for (let j = 0, k = base; j < n; j++, k += inner) {
-            const v = x[k] - tau;
+            const v = z[j] - tau;
             out[k] = v > 0 || v !== v ? v : 0;
           }
         }
       }
     },
     backward(x, dy, dx, outer, n, inner) {
-      const z = new Float64Array(n);
+      const z = new Float64Array(n), scratch = new Float64Array(n);
       for (let o = 0; o < outer; o++) {
         for (let i = 0; i < inner; i++) {
           const base = o * n * inner + i;
-          const tau = sparsemaxTau(x, base, n, inner, z);
+          const tau = sparsemaxShift(x, base, n, inner, z, scratch);
           let sum = 0, count = 0;
           for (let j = 0, k = base; j < n; j++, k += inner) {
-            if (x[k] > tau) {
+            if (z[j] > tau) {
               sum += dy[k];
               count++;
             }
           }
-          const mean = count > 0 ? sum / count : 0;
-          for (let j = 0, k = base; j < n; j++, k += inner) dx[k] = x[k] > tau ? dy[k] - mean : 0;
+          // a slice without a limit (tau NaN) has a NaN gradient, as its output
+          const mean = count > 0 ? sum / count : NaN;
+          for (let j = 0, k = base; j < n; j++, k += inner) dx[k] = z[j] > tau ? dy[k] - mean : tau === tau ? 0 : NaN;
         }
       }
     },
@@ -165,49 +198,60 @@ export const sparsemax = alongAxis({
     return [zerosLike(x), mul(m, sub(g, mean))];
   },
   tensorflow: {
-    // float64 (x − τ cancels in float32), with the axis moved last. As the cpu loop: z = x sorted
-    // descending (TopKV2), c = cumsum(z), support = {r: 1 + r·z_r > c_r}, τ = (Σ_support z − 1)/|support|.
-    // MulNoNan keeps −inf entries out of the sum; a NaN in a slice makes its τ NaN.
+    // float64, relative to the slice maximum (shiftByMax: z = x − max, exact at any magnitude, NaN for
+    // slices without a limit), with the axis moved last. As the cpu loop: z sorted descending (TopKV2),
+    // c = cumsum, support = {r: 1 + r·z_r > c_r}, τ′ = (Σ_support z − 1)/|support|, y = max(z − τ′, 0).
+    // MulNoNan keeps −inf entries out of the sum; a NaN in a slice makes its τ′ NaN.
     forward(x, axes, nat) {
       const rank = x.shape.length, axis = axes[0], len = x.shape[axis], last = rank - 1;
       const perm = [...Array(rank).keys()].filter(d => d !== axis).concat(axis);
-      const X = nat.f64(x);
-      const v = axis === last ? X : nat.op('Transpose', [X, nat.ints(perm)], {Tperm: {type: 'int32'}});
+      const Z = shiftByMax(nat.f64(x), axes, nat);
+      const v = axis === last ? Z : nat.op('Transpose', [Z, nat.ints(perm)], {Tperm: {type: 'int32'}});
       const [z] = nat.ops('TopKV2', [v, nat.ints(len)], {sorted: true}, 2);
       const c = nat.op('Cumsum', [z, nat.ints(last)], {Tidx: {type: 'int32'}});
       const r = nat.f64(nat.ints(Array.from({length: len}, (_, i) => i + 1)));
       const on = nat.f64(nat.greater(nat.add(nat.mul(z, r), 1), c));
       const tau = nat.add(nat.div(nat.sub(nat.sum(nat.mulNoNan(z, on), [last]), 1), nat.sum(on, [last])),
                         nat.sum(nat.nanOf(v), [last]));
-      const y = nat.op('Relu', [nat.sub(v, tau)]);
+      const y = nat.add(nat.op('Relu', [nat.sub(v, tau)]), nat.nanOf(tau));  // Relu may drop a NaN
       if (axis === last) return y;
       return nat.op('Transpose', [y, nat.ints(perm.map((_, i) => perm.indexOf(i)))], {Tperm: {type: 'int32'}});
     },
-    // on the support (y > 0): dy − mean_support(dy); 0 elsewhere (and on NaN slices, as the cpu loop)
+    // on the support (y > 0): dy − mean_support(dy); 0 elsewhere; NaN on slices without a limit (as the cpu loop)
     backward(x, dy, axes, nat) {
-      const m = nat.f64(nat.greater(this.forward!(x, axes, nat), 0)), DY = nat.f64(dy);
+      const y = this.forward!(x, axes, nat);
+      const m = nat.f64(nat.greater(y, 0)), DY = nat.f64(dy);
       const mean = nat.op('DivNoNan', [nat.sum(nat.mulNoNan(DY, m), axes), nat.sum(m, axes)]);
-      return nat.mulNoNan(nat.sub(DY, mean), m);
+      return nat.add(nat.mulNoNan(nat.sub(DY, mean), m), nat.sum(nat.nanOf(y), axes));
     },
   },
   webgl: {
     forward(ctx, X, o, n, i) {
-      const [T, L] = sparsemaxTauGpu(ctx, X, o, n, i);
-      return mapPass(ctx, [X, T, L], ['X', 'T', 'L'], [o, n, i], `float v = (getX(o, j, i) - getT(o, 0, i)) - getL(o, 0, i);
-  return (v > 0.0 || ta_isnan(v)) ? v : 0.0;`);
+      const [T, L, M] = sparsemaxTauGpu(ctx, X, o, n, i);
+      // y = max((x − m) − τ′, 0) with x − m exact (two_sum) and τ′ in double-float
+      return mapPass(ctx, [X, M, T, L], ['X', 'M', 'T', 'L'], [o, n, i], `float t = getT(o, 0, i);
+  if (ta_isnan(t)) return t;
+  float x = getX(o, j, i), m = getM(o, 0, i);
+  if (x == m) return ((0.0 - t) - getL(o, 0, i));
+  vec2 d = ta_two_sum(x, -m);
+  if (ta_isnan(d.y)) d.y = 0.0;
+  float v = ((d.x - t) + d.y) - getL(o, 0, i);
+  return v > 0.0 ? v : 0.0;`);
     },
     backward(ctx, X, D, o, n, i) {
-      const [T] = sparsemaxTauGpu(ctx, X, o, n, i);
-      // dx = dy − mean over the support of dy on the support (x > τ), 0 elsewhere
-      const sum = reduce(ctx, 'sum', [X, D, T], ['X', 'D', 'T'], 'getX(o, j, i) > getT(o, 0, i) ? getD(o, j, i) : 0.0',
-                         o, n, i);
-      const count = reduce(ctx, 'sum', [X, T], ['X', 'T'], 'getX(o, j, i) > getT(o, 0, i) ? 1.0 : 0.0', o, n, i);
-      return mapPass(ctx, [X, D, T, sum, count], ['X', 'D', 'T', 'S', 'C'], [o, n, i],
-                     `if (!(getX(o, j, i) > getT(o, 0, i))) return 0.0;
-  return getD(o, j, i) - getS(o, 0, i) / getC(o, 0, i);`);
+      const [T, , M] = sparsemaxTauGpu(ctx, X, o, n, i);
+      const on = 'ta_sp_z(getX(o, j, i), getM(o, 0, i)) > getT(o, 0, i)';
+      const common = SPARSEMAX_GLSL.replace('${n}', String(n));
+      // dx = dy − mean over the support of dy on the support (x − m > τ′), 0 elsewhere, NaN for slices without a limit
+      const sum = reduce(ctx, 'sum', [X, D, M, T], ['X', 'D', 'M', 'T'], `${on} ? getD(o, j, i) : 0.0`, o, n, i, common);
+      const count = reduce(ctx, 'sum', [X, M, T], ['X', 'M', 'T'], `${on} ? 1.0 : 0.0`, o, n, i, common);
+      return mapPass(ctx, [X, D, M, T, sum, count], ['X', 'D', 'M', 'T', 'S', 'C'], [o, n, i],
+                     `if (ta_isnan(getT(o, 0, i))) return getT(o, 0, i);
+  if (!(${on})) return 0.0;
+  return getD(o, j, i) - getS(o, 0, i) / getC(o, 0, i);`, common);
     },
   },
-  budget: {tensorflowLaunches: [21, 30]},
+  budget: {tensorflowLaunches: [33, 45]},
   bench: {
     composite: {what: 'topk, cumsum, support, τ, relu(x − τ)', fn: stockSparsemax, needsDetached: true},
   },

@@ -37,7 +37,7 @@ export const threshold = elementwise({
     ],
     kinks: p => [p.threshold as number],
   },
-  budget: {webgl: {forward: 0, backward: 0}, tensorflowLaunches: [2, 3, 2]},
+  budget: {webgl: {forward: 0, backward: 0}, tensorflowLaunches: [2, 11, 2]},
   bench: {
     composite: {what: 'd + step(x − t)·(x − d)', fn: (tf, x) => tf.add(-1, tf.mul(tf.step(tf.sub(x, 0.1)), tf.sub(x, -1)))},
     params: {threshold: 0.1, defaultValue: -1},

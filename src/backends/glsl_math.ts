@@ -221,6 +221,7 @@ float ta_expmul2(float a, float alo, float f) {
 float ta_expmul(float a, float f) { return ta_expmul2(a, 0.0, f); }
 float expf(float x) { return ta_expmul2(x, 0.0, 1.0); }
 float expm1(float x) {
+  if (x == 0.0) return x;  // keeps the sign of zero: expm1(−0) = −0 (elu, celu, selu at −0)
   if (abs(x) < 0.34657359) return ta_expm1_small(x);
   if (x < -17.5) return -1.0;
   if (x > 88.72284) return ta_inf();

@@ -28,6 +28,7 @@ import type {
 import {gradKernelName, kernelName} from '../catalogue';
 import {axisOutputShape} from '../layout';
 import {backwardOnHost, forwardOnHost} from './host';
+import {MIN_NORMAL_F32, readSubnormalsAsNormal} from '../subnormal';
 
 type DType = NativeTensor['dtype'];
 type Binding = NodeJSKernelBackend['binding'];
@@ -352,6 +353,20 @@ function onHostBackward(b: NodeBackend, def: ActivationDefinition, x: TensorInfo
 
 // ---------------------------------------------------------------------------
 
+/**
+ * x with its subnormal elements replaced by ±MIN_NORMAL (float32), found on
+ * the bits (libtensorflow computes with denormals-are-zero, so no float
+ * comparison sees them), when `remap` (see src/subnormal.ts).
+ */
+function subnormalsAsNormal(nat: NativeOps, x: NativeTensor, remap: boolean): NativeTensor {
+  if (!remap || x.dtype !== 'float32') return x;
+  const bits = nat.op('Bitcast', [x], {type: {type: 'int32'}});
+  const mag = nat.op('BitwiseAnd', [bits, 0x7fffffff]);
+  const sub = nat.op('LogicalAnd', [nat.op('Greater', [mag, 0]), nat.op('Less', [mag, 0x00800000])]);
+  const tiny = nat.select(nat.op('Less', [bits, 0]), -MIN_NORMAL_F32, MIN_NORMAL_F32);
+  return nat.select(sub, tiny, x);
+}
+
 function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
   const name = kernelName(def), grad = gradKernelName(def);
   return [
@@ -363,7 +378,9 @@ function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
         const b = backend as unknown as NodeBackend;
         const comp = def.tensorflow ?? {};  // read per call: tests swap it
         if (comp.forward === undefined || !hasBinding(b)) return onHost(b, def, x, attrs!);
-        return native(b, x.shape, name, nat => comp.forward!(nat.input(x), attrs!.u as number[], nat));
+        const u = attrs!.u as number[];
+        const remap = readSubnormalsAsNormal(def, 0, u);
+        return native(b, x.shape, name, nat => comp.forward!(subnormalsAsNormal(nat, nat.input(x), remap), u, nat));
       },
     },
     {
@@ -376,7 +393,9 @@ function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
         const comp = def.tensorflow ?? {};  // read per call: tests swap it
         const f = order === 1 ? 'derivative' : order === 2 ? 'second' : undefined;
         if (f === undefined || comp[f] === undefined || !hasBinding(b)) return onHostBackward(b, def, x, dy, attrs!);
-        return native(b, x.shape, grad, nat => comp[f]!(nat.input(x), nat.input(dy), attrs!.u as number[], nat));
+        const u = attrs!.u as number[];
+        const remap = readSubnormalsAsNormal(def, order, u);
+        return native(b, x.shape, grad, nat => comp[f]!(subnormalsAsNormal(nat, nat.input(x), remap), nat.input(dy), u, nat));
       },
     },
   ];

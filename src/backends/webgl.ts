@@ -26,6 +26,7 @@ import {gradKernelName, kernelName} from '../catalogue';
 import {axisOutputShape, layoutOf} from '../layout';
 import {glslHelpers} from './glsl_math';
 import {backwardOnHost, forwardOnHost} from './host';
+import {readSubnormalsAsNormal} from '../subnormal';
 import {U, uniformOf, type Ctx} from './webgl_axis';
 
 type Program = GPGPUProgram;
@@ -63,13 +64,27 @@ function bodyOf(def: ElementwiseActivation, order: Order): string {
   return body;
 }
 
+/**
+ * Reads a subnormal input as ±MIN_NORMAL, found on its bits (GPUs compare
+ * subnormals as ±0, but texture reads keep their bits): used where the
+ * function jumps at 0 (src/subnormal.ts), so the answer lands on the right
+ * side of the jump.
+ */
+const SUBNORMAL_AS_NORMAL = `
+float ta_in(float x) {
+  uint b = floatBitsToUint(x);
+  if ((b & 0x7f800000u) != 0u || (b & 0x007fffffu) == 0u) return x;
+  return uintBitsToFloat((b & 0x80000000u) | 0x00800000u);
+}`;
+
 /** userCode of the forward (order 0) or backward (order 1, 2) program, unpacked or packed. */
 function elementwiseCode(def: ElementwiseActivation, order: Order, packed: boolean): string {
   const body = bodyOf(def, order);
-  const fn = `
-float ta_fn(float x) {
+  const fn = `${SUBNORMAL_AS_NORMAL}
+float ta_fn0(float x) {
   ${body}
 }
+float ta_fn(float x) { return ta_fn0(ta_sub > 0.5 ? ta_in(x) : x); }
 `;
   const own = def.glsl?.helpers ?? '';
   const head = glslHelpers(body, own) + own + fn;
@@ -120,7 +135,7 @@ function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
       variableNames: ['X'], outputShape: x.shape.slice(), userCode: code(0, p), customUniforms: U,
       packedInputs: p, packedOutput: p, enableShapeUniforms: shapeUniforms(x.shape.length),
     };
-    return gl.runWebGLProgram(program, [x], 'float32', uniformOf(u));
+    return gl.runWebGLProgram(program, [x], 'float32', uniformOf(u, readSubnormalsAsNormal(def, 0, u)));
   };
 
   const backward: KernelFunc = ({inputs, backend, attrs}) => {
@@ -132,10 +147,10 @@ function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
     if (gl.shouldExecuteOnCPU([x, dy])) return onHostBackward(gl, def, x, dy, attrs!);
     const p = packed();
     const program: Program = {
-      variableNames: ['Dy', 'X'], outputShape: x.shape.slice(), userCode: code(order, p), customUniforms: U,
+      variableNames: ['Dy', 'X'], outputShape: x.shape.slice(), userCode: code(order as Order, p), customUniforms: U,
       packedInputs: p, packedOutput: p, enableShapeUniforms: shapeUniforms(x.shape.length),
     };
-    return gl.runWebGLProgram(program, [dy, x], 'float32', uniformOf(u));
+    return gl.runWebGLProgram(program, [dy, x], 'float32', uniformOf(u, readSubnormalsAsNormal(def, order, u)));
   };
 
   return [

@@ -23,15 +23,20 @@ type Program = GPGPUProgram;
  * compilers from folding error-compensation terms (glsl_math.ts).
  */
 export const U = [{name: 'u', type: 'vec4' as const}, {name: 'ul', type: 'vec4' as const},
-           {name: 'ta_z', type: 'float' as const}];
+           {name: 'ta_z', type: 'float' as const}, {name: 'ta_sub', type: 'float' as const}];
 
-export function uniformOf(u: ArrayLike<number> | undefined): number[][] {
+/**
+ * The uniforms' values; `sub` sets `ta_sub` to 1, which makes an elementwise
+ * program read subnormal inputs as ±MIN_NORMAL (webgl.ts, SUBNORMAL_AS_NORMAL).
+ * A uniform, not a program variant, so new parameter values compile nothing.
+ */
+export function uniformOf(u: ArrayLike<number> | undefined, sub = false): number[][] {
   const hi = [0, 0, 0, 0], lo = [0, 0, 0, 0];
   for (let i = 0; i < Math.min(4, u?.length ?? 0); i++) {
     hi[i] = Math.fround(u![i]);
     lo[i] = u![i] === u![i] && Number.isFinite(u![i]) ? u![i] - hi[i] : 0;
   }
-  return [hi, lo, [0]];
+  return [hi, lo, [0], [sub ? 1 : 0]];
 }
 
 /** Partial reductions read at most this many elements per output. */
