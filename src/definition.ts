@@ -184,6 +184,35 @@ export interface ElementwiseActivation extends ActivationBase {
   glsl?: {forward: string; derivative: string; second?: string};
   /** The tensorflow (tfjs-node) backend's composition of libtensorflow ops. */
   tensorflow?: TensorflowElementwise;
+  /**
+   * WGSL bodies of `fn ta_fn(x: f32) -> f32` for the webgpu backend: the
+   * same contract as `glsl` (constants in the private variables `u` and
+   * `ul`, `ta_z` always 0, NaN never reaches them), helpers from
+   * `src/backends/wgsl_math.ts`.
+   */
+  wgsl?: ShaderBodies;
+  /**
+   * Shader variants chosen by which parameters are in use (relu without a
+   * slope, cap or threshold; gelu exact or approximate), never by their
+   * values: the values stay uniforms, so a new value compiles nothing, and
+   * the default case pays only for what it computes. `key` maps the
+   * constants to a variant ('' is the general `glsl`/`wgsl` bodies); a
+   * variant missing from `glsl` or `wgsl` runs the general bodies there.
+   */
+  variants?: ShaderVariants;
+}
+
+/** Shader bodies of f, f′ and f″. */
+export interface ShaderBodies {
+  forward: string;
+  derivative: string;
+  second?: string;
+}
+
+export interface ShaderVariants {
+  key(u: Constants): string;
+  glsl?: Record<string, ShaderBodies>;
+  wgsl?: Record<string, ShaderBodies>;
 }
 
 /**

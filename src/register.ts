@@ -10,6 +10,7 @@ import type {ActivationDefinition} from './definition';
 import {definitions} from './catalogue';
 import {cpuKernels} from './backends/cpu';
 import {webglKernels} from './backends/webgl';
+import {webgpuKernels} from './backends/webgpu';
 import {tensorflowKernels} from './backends/tensorflow';
 import {gradientConfigs} from './gradients';
 
@@ -20,6 +21,7 @@ export type BackendFactory = (def: ActivationDefinition) => KernelConfig[];
 export const backendFactories: Record<string, BackendFactory> = {
   cpu: def => cpuKernels(def, 'cpu'),
   webgl: def => webglKernels(def),
+  webgpu: def => webgpuKernels(def),
   tensorflow: def => tensorflowKernels(def),
 };
 

@@ -36,4 +36,16 @@ export const elu = elementwise({
       return n.select(n.greater(x, 0), 0, n.f32(u[0] === 1 ? g : n.mul(g, u[0])));
     },
   },
+  wgsl: {
+    forward: `
+      if (x > 0.0) { return x; }
+      let e = expm1(x);
+      return u.x * e + ul.x * e;  // alpha = u.x + ul.x`,
+    derivative: `
+      if (x > 0.0) { return 1.0; }
+      return ta_expmul(x, u.x) + ta_expmul(x, ul.x);`,
+    second: `
+      if (x > 0.0) { return 0.0; }
+      return ta_expmul(x, u.x) + ta_expmul(x, ul.x);`,
+  },
 });

@@ -23,4 +23,12 @@ export const exponential = elementwise({
     derivative: (x, dy, _u, n) => n.mul(n.f64(dy), n.op('Exp', [n.f64(x)])),
     second: (x, dy, _u, n) => n.mul(n.f64(dy), n.op('Exp', [n.f64(x)])),
   },
+  wgsl: {
+    forward: `
+      return expf(x);`,
+    derivative: `
+      return expf(x);`,
+    second: `
+      return expf(x);`,
+  },
 });

@@ -141,4 +141,52 @@ export const gelu = elementwise({
       return n.mul(DY, n.mulNoNan(n.sub(1, s), e));
     },
   },
+  wgsl: {
+    forward: `
+      if (u.x != 0.0) {
+        if (x > 10.0) { return x; }
+        if (x < -10.6) { return -0.0; }
+        let v = ta_gelu_v(x);
+        return ta_sigmoid_mul2(v.x, v.y, x);
+      }
+      if (x > 6.0) { return x; }
+      if (x < -15.0) { return -0.0; }
+      return ta_ncdf_mul(x, x);`,
+    derivative: `
+      if (u.x != 0.0) {
+        if (x > 10.0) { return 1.0; }
+        if (x < -10.6) { return 0.0; }
+        let v = ta_gelu_v(x);
+        let dv = 1.5957691669464111 * (1.0 + 0.13414500653743744 * x * x);
+        return rootfix_gelua1(x, ta_sigmoid_mul2(v.x, v.y, 1.0 + x * sigmoid(-v.x) * dv));
+      }
+      if (x > 15.0) { return 1.0; }
+      if (x < -15.0) { return 0.0; }
+      let z = abs(x) * 0.7071067811865476;
+      var d: f32;
+      if (z < 0.5) {
+        d = 0.5 + 0.5 * ta_erf_small(x * 0.7071067811865476) + x * 0.3989422804014327 * expf(-0.5 * x * x);
+      } else if (x < 0.0) {
+        d = ta_expmul_negsqhalf(x, 0.5 * ta_erfcx(z) + x * 0.3989422804014327);
+      } else {
+        d = 1.0 + ta_expmul_negsqhalf(x, x * 0.3989422804014327 - 0.5 * ta_erfcx(z));
+      }
+      return rootfix_gelu1(x, d);`,
+    second: `
+      if (u.x != 0.0) {
+        if (abs(x) > 10.6) { return -0.0; }
+        let v = ta_gelu_v(x);
+        let dv = 1.5957691669464111 * (1.0 + 0.13414500653743744 * x * x);
+        let ddv = 0.4281288981437683 * x;
+        let b = 2.0 * dv + x * (ddv - tanhf(0.5 * v.x) * dv * dv);
+        let a = abs(v.x);
+        let alo = select(v.y, -v.y, v.x < 0.0);
+        return rootfix_gelua2(x, ta_sigmoid_mul2(-a, -alo, sigmoid(a) * b));
+      }
+      let a = abs(x);
+      if (a > 15.0) { return -0.0; }
+      let lo = 2.4203234971764687e-8 + ta_z;  // not folded into the constant
+      let t = ((1.4142135381698608 - a) + lo) * ((1.4142135381698608 + a) + lo);
+      return ta_expmul_negsqhalf(x, 0.3989422804014327 * t);`,
+  },
 });

@@ -26,4 +26,15 @@ export const hardSigmoid = elementwise({
     derivative: (x, dy, _u, n) => n.select(n.less(n.op('Abs', [x]), 3), n.div(dy, 6), n.nanOf(x)),
     second: (x, dy, _u, n) => n.mul(dy, n.nanOf(x)),
   },
+  wgsl: {
+    forward: `
+      if (x <= -3.0) { return 0.0; }
+      if (x >= 3.0) { return 1.0; }
+      if (x < -1.5) { return (x + 3.0) / 6.0; }
+      return x / 6.0 + 0.5;`,
+    derivative: `
+      return select(0.0, 1.0 / 6.0, x > -3.0 && x < 3.0);`,
+    second: `
+      return 0.0;`,
+  },
 });

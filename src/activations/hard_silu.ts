@@ -27,4 +27,17 @@ export const hardSilu = elementwise({
     },
     second: (x, dy, _u, n) => n.select(n.less(n.op('Abs', [x]), 3), n.div(dy, 3), n.nanOf(x)),
   },
+  wgsl: {
+    forward: `
+      if (x <= -3.0) { return -0.0; }
+      if (x >= 3.0) { return x; }
+      if (x < -1.5) { return x * ((x + 3.0) / 6.0); }
+      return x * (x / 6.0 + 0.5);`,
+    derivative: `
+      if (x < -3.0) { return 0.0; }
+      if (x > 3.0) { return 1.0; }
+      return (2.0 * x + 3.0) / 6.0;`,
+    second: `
+      return select(0.0, 1.0 / 3.0, x > -3.0 && x < 3.0);`,
+  },
 });

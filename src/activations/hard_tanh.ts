@@ -22,4 +22,12 @@ export const hardTanh = elementwise({
     derivative: (x, dy, _u, n) => n.select(n.less(n.op('Abs', [x]), 1), dy, n.nanOf(x)),
     second: (x, dy, _u, n) => n.mul(dy, n.nanOf(x)),
   },
+  wgsl: {
+    forward: `
+      return clamp(x, -1.0, 1.0);`,
+    derivative: `
+      return select(0.0, 1.0, x > -1.0 && x < 1.0);`,
+    second: `
+      return 0.0;`,
+  },
 });

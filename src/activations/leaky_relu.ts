@@ -26,4 +26,13 @@ export const leakyRelu = elementwise({
     derivative: (x, dy, u, n) => n.add(n.op('LeakyReluGrad', [dy, x], {alpha: {float: u[0]}}), n.nanOf(x)),
     second: (x, dy, _u, n) => n.mul(dy, n.nanOf(x)),
   },
+  wgsl: {
+    forward: `
+      if (x >= 0.0) { return x; }
+      return u.x * x + ul.x * x;`,
+    derivative: `
+      return select(u.x, 1.0, x >= 0.0);`,
+    second: `
+      return 0.0;`,
+  },
 });

@@ -29,4 +29,12 @@ export const logSigmoid = elementwise({
       return n.op('Neg', [q]);
     },
   },
+  wgsl: {
+    forward: `
+      return -softplus(-x);`,
+    derivative: `
+      return sigmoid(-x);`,
+    second: `
+      return -ta_dsigmoid_mul(x, 1.0);`,
+  },
 });

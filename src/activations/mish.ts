@@ -90,4 +90,43 @@ export const mish = elementwise({
       return n.mulNoNan(n.add(n.mul(X, w), 2), n.mul(g, s));
     },
   },
+  wgsl: {
+    forward: `
+      if (x > 15.0) { return x; }
+      if (x < -100.0) { return -0.0; }
+      let e = expf(x);
+      if (x >= 0.0) { return x * (1.0 - 2.0 / (e * (e + 2.0) + 2.0)); }
+      // x·e(e + 2)/(e(e + 2) + 2) with the factor e applied last
+      return ta_expmul(x, x * (e + 2.0) / (e * (e + 2.0) + 2.0));`,
+    derivative: `
+      if (x > 15.0) { return 1.0; }
+      if (x < -100.0) { return 0.0; }
+      let e = expf(x);
+      let n = e * (e + 2.0);
+      let d = n + 2.0;
+      let s2 = 4.0 * (n + 1.0) / (d * d);  // 1 − tanh²(softplus x)
+      var r: f32;
+      if (x >= 0.0) {
+        r = n / d + x * s2 * sigmoid(x);
+      } else {
+        r = ta_expmul(x, (e + 2.0) / d + x * s2 / (1.0 + e));
+      }
+      return rootfix_mish1(x, r);`,
+    second: `
+      if (x > 60.0 || x < -100.0) { return 0.0; }
+      let s = sigmoid(x);
+      if (x > 20.0) { return ta_expmul(-2.0 * x, 4.0 * s * (2.0 + x * (sigmoid(-x) - 2.0 * s))); }
+      let e = expf(x);
+      let n = e * (e + 2.0);
+      let d = n + 2.0;
+      let s2 = 4.0 * (n + 1.0) / (d * d);
+      let b = 2.0 + x * (sigmoid(-x) - 2.0 * (n / d) * s);
+      var r: f32;
+      if (x >= 0.0) {
+        r = s2 * s * b;
+      } else {
+        r = ta_expmul(x, s2 / (1.0 + e) * b);
+      }
+      return rootfix_mish2(x, r);`,
+  },
 });

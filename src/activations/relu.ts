@@ -84,4 +84,32 @@ export const relu = elementwise({
     },
     second: (x, dy, _u, n) => n.mul(dy, n.nanOf(x)),
   },
+  wgsl: {
+    forward: `
+      // the constants as float32 u plus remainder ul, compared and subtracted exactly
+      let t = u.z;
+      let tl = ul.z;
+      let m = u.y;
+      var y = select(0.0, x, ta_gt(x, t, tl));
+      if (!ta_isnan(m)) {
+        if (y < 0.0) {
+          y = 0.0;
+        } else if (ta_gt(y, m, ul.y)) {
+          y = m + ul.y;
+        }
+      }
+      if (!ta_lt(x, t, tl) || u.x == 0.0) { return y; }
+      let d = (t - x) + tl;
+      return y - (u.x * d + ul.x * d);`,
+    derivative: `
+      let t = u.z;
+      let tl = ul.z;
+      let m = u.y;
+      var d = select(0.0, 1.0, ta_gt(x, t, tl));
+      if (!ta_isnan(m) && (x < 0.0 || ta_gt(x, m, ul.y))) { d = 0.0; }
+      if (ta_lt(x, t, tl)) { return (d + u.x) + ul.x; }
+      return d;`,
+    second: `
+      return 0.0;`,
+  },
 });

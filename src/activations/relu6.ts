@@ -22,4 +22,12 @@ export const relu6 = elementwise({
     derivative: (x, dy, _u, n) => n.add(n.op('Relu6Grad', [dy, x]), n.nanOf(x)),
     second: (x, dy, _u, n) => n.mul(dy, n.nanOf(x)),
   },
+  wgsl: {
+    forward: `
+      return clamp(x, 0.0, 6.0);`,
+    derivative: `
+      return select(0.0, 1.0, x > 0.0 && x < 6.0);`,
+    second: `
+      return 0.0;`,
+  },
 });

@@ -32,4 +32,17 @@ export const selu = elementwise({
     second: (x, dy, _u, n) =>
       n.select(n.greater(x, 0), 0, n.f32(n.mul(n.mul(n.f64(dy), n.op('Exp', [n.f64(x)])), SCALE * ALPHA))),
   },
+  wgsl: {
+    forward: `
+      if (x > 3.4028234e38) { return x; }
+      if (x > 0.0) { return x * 1.0507010221481323 - x * 3.479265231476347e-8; }
+      let e = expm1(x);
+      return e * 1.7580993175506592 + e * 2.3296717444054593e-8;`,
+    derivative: `
+      if (x > 0.0) { return 1.0507009873554805; }
+      return ta_expmul(x, 1.7580993175506592) + ta_expmul(x, 2.3296717444054593e-8);`,
+    second: `
+      if (x > 0.0) { return 0.0; }
+      return ta_expmul(x, 1.7580993175506592) + ta_expmul(x, 2.3296717444054593e-8);`,
+  },
 });

@@ -32,4 +32,12 @@ export const sigmoid = elementwise({
       return n.mul(q, n.op('Tanh', [n.mul(nx, 0.5)]));
     },
   },
+  wgsl: {
+    forward: `
+      return sigmoid(x);`,
+    derivative: `
+      return ta_dsigmoid_mul(x, 1.0);`,
+    second: `
+      return -ta_dsigmoid_mul(x, tanhf(0.5 * x));`,
+  },
 });

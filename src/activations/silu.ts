@@ -50,4 +50,15 @@ export const silu = elementwise({
       return n.mulNoNan(n.sub(2, n.mul(X, n.op('Tanh', [n.mul(X, 0.5)]))), q);
     },
   },
+  wgsl: {
+    forward: `
+      if (x < -200.0) { return -0.0; }
+      return ta_sigmoid_mul(x, x);`,
+    derivative: `
+      if (abs(x) > 200.0) { return select(0.0, 1.0, x > 0.0); }
+      return rootfix_silu1(x, ta_sigmoid_mul(x, 1.0 + x * sigmoid(-x)));`,
+    second: `
+      if (abs(x) > 200.0) { return 0.0; }
+      return rootfix_silu2(x, ta_dsigmoid_mul(x, 2.0 - x * tanhf(0.5 * x)));`,
+  },
 });

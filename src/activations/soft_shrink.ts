@@ -33,4 +33,15 @@ export const softShrink = elementwise({
       u[0] === 0 ? n.add(dy, n.nanOf(x)) : n.select(n.greater(n.op('Abs', [x]), u[0]), dy, n.nanOf(x)),
     second: (x, dy, _u, n) => n.mul(dy, n.nanOf(x)),
   },
+  wgsl: {
+    forward: `
+      // threshold = u.x + ul.x
+      if (ta_gt(x, u.x, ul.x)) { return (x - u.x) - ul.x; }
+      if (ta_lt(x, -u.x, -ul.x)) { return (x + u.x) + ul.x; }
+      return 0.0;`,
+    derivative: `
+      return select(0.0, 1.0, ta_gt(x, u.x, ul.x) || ta_lt(x, -u.x, -ul.x) || u.x == 0.0);`,
+    second: `
+      return 0.0;`,
+  },
 });

@@ -27,4 +27,12 @@ export const softplus = elementwise({
       return n.op('SoftplusGrad', [n.op('SoftplusGrad', [n.f64(dy), X]), n.op('Neg', [X])]);
     },
   },
+  wgsl: {
+    forward: `
+      return softplus(x);`,
+    derivative: `
+      return sigmoid(x);`,
+    second: `
+      return ta_dsigmoid_mul(x, 1.0);`,
+  },
 });

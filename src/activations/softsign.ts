@@ -38,4 +38,16 @@ export const softsign = elementwise({
       return n.mul(n.div(n.mul(g, n.op('Sign', [X])), n.add(n.op('Abs', [X]), 1)), -2);
     },
   },
+  wgsl: {
+    forward: `
+      if (abs(x) > 3.4028234e38) { return sign(x); }
+      return x / (1.0 + abs(x));`,
+    derivative: `
+      let d = 1.0 + abs(x);
+      return (1.0 / d) / d;`,
+    second: `
+      let d = 1.0 + abs(x);
+      let s = select(select(0.0, 2.0, x < 0.0), -2.0, x > 0.0);
+      return ((s / d) / d) / d;`,
+  },
 });

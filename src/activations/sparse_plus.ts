@@ -23,4 +23,16 @@ export const sparsePlus = elementwise({
     derivative: (x, dy, _u, n) => n.mul(n.mul(dy, n.add(n.clip(x, -1, 1), 1)), 0.5),
     second: (x, dy, _u, n) => n.select(n.less(n.op('Abs', [x]), 1), n.mul(dy, 0.5), n.nanOf(x)),
   },
+  wgsl: {
+    forward: `
+      if (x <= -1.0) { return 0.0; }
+      if (x < 1.0) { return 0.25 * (x + 1.0) * (x + 1.0); }
+      return x;`,
+    derivative: `
+      if (x <= -1.0) { return 0.0; }
+      if (x < 1.0) { return 0.5 * (x + 1.0); }
+      return 1.0;`,
+    second: `
+      return select(0.0, 0.5, x > -1.0 && x < 1.0);`,
+  },
 });

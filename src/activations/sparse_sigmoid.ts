@@ -22,4 +22,14 @@ export const sparseSigmoid = elementwise({
     derivative: (x, dy, _u, n) => n.select(n.less(n.op('Abs', [x]), 1), n.mul(dy, 0.5), n.nanOf(x)),
     second: (x, dy, _u, n) => n.mul(dy, n.nanOf(x)),
   },
+  wgsl: {
+    forward: `
+      if (x <= -1.0) { return 0.0; }
+      if (x >= 1.0) { return 1.0; }
+      return 0.5 * (x + 1.0);`,
+    derivative: `
+      return select(0.0, 0.5, x > -1.0 && x < 1.0);`,
+    second: `
+      return 0.0;`,
+  },
 });

@@ -29,4 +29,12 @@ export const tanh = elementwise({
       return n.mul(n.div(n.mul(n.f64(dy), n.op('Tanh', [X])), n.op('Square', [n.op('Cosh', [X])])), -2);
     },
   },
+  wgsl: {
+    forward: `
+      return tanhf(x);`,
+    derivative: `
+      return sech2(x);`,
+    second: `
+      return ta_sech2_mul(x, -2.0 * tanhf(x));`,
+  },
 });

@@ -34,4 +34,14 @@ export const tanhShrink = elementwise({
       return n.mul(n.div(n.mul(n.f64(dy), n.op('Tanh', [X])), n.op('Square', [n.op('Cosh', [X])])), 2);
     },
   },
+  wgsl: {
+    forward: `
+      if (abs(x) < 1.5) { return ta_tanh_shrink_small(x); }
+      return x - tanhf(x);`,
+    derivative: `
+      let t = tanhf(x);
+      return t * t;`,
+    second: `
+      return ta_sech2_mul(x, 2.0 * tanhf(x));`,
+  },
 });

@@ -27,4 +27,12 @@ export const threshold = elementwise({
     derivative: (x, dy, u, n) => n.select(n.greater(x, u[0]), dy, n.nanOf(x)),
     second: (x, dy, _u, n) => n.mul(dy, n.nanOf(x)),
   },
+  wgsl: {
+    forward: `
+      return select(u.y, x, ta_gt(x, u.x, ul.x));`,
+    derivative: `
+      return select(0.0, 1.0, ta_gt(x, u.x, ul.x));`,
+    second: `
+      return 0.0;`,
+  },
 });

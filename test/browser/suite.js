@@ -6,6 +6,12 @@
   'use strict';
 
   const MIN_NORMAL = 1.1754943508222875e-38;
+  /** The GPU backend under test: webgl, or webgpu with page.html?backend=webgpu. */
+  const GPU = new URLSearchParams(location.search).get('backend') || 'webgl';
+  /** Its CPU-forwarding flag (WEBGL_CPU_FORWARD, WEBGPU_CPU_FORWARD). */
+  const CPU_FORWARD = `${GPU.toUpperCase()}_CPU_FORWARD`;
+  /** Compiled programs so far (webgl's binary cache, webgpu's pipeline cache). */
+  const programCount = b => Object.keys(GPU === 'webgpu' ? b.pipelineCache : b.binaryCache).length;
   const f32 = new Float32Array(1);
   const i32 = new Int32Array(f32.buffer);
 
@@ -150,17 +156,23 @@
     const before = tf.memory();
     const out = [];
     const webgl = {packed: [], unpacked: []};
-    await tf.setBackend('webgl');
-    const packDefault = tf.env().getBool('WEBGL_PACK_UNARY_OPERATIONS');
-    for (const mode of ['packed', 'unpacked']) {
-      tf.env().set('WEBGL_PACK_UNARY_OPERATIONS', mode === 'packed');
-      for (const c of cases) webgl[mode].push(evaluate(c, inputs(c.kinks)));
+    await tf.setBackend(GPU);
+    if (GPU === 'webgl') {
+      const packDefault = tf.env().getBool('WEBGL_PACK_UNARY_OPERATIONS');
+      for (const mode of ['packed', 'unpacked']) {
+        tf.env().set('WEBGL_PACK_UNARY_OPERATIONS', mode === 'packed');
+        for (const c of cases) webgl[mode].push(evaluate(c, inputs(c.kinks)));
+      }
+      tf.env().set('WEBGL_PACK_UNARY_OPERATIONS', packDefault);
+    } else {
+      // webgpu has one program per activation, variant and order: the same results serve both columns
+      for (const c of cases) webgl.packed.push(evaluate(c, inputs(c.kinks)));
+      webgl.unpacked = webgl.packed;
     }
-    tf.env().set('WEBGL_PACK_UNARY_OPERATIONS', packDefault);
     const afterWebgl = tf.memory();
     await tf.setBackend('cpu');
     const cpu = cases.map(c => evaluate(c, inputs(c.kinks)));
-    await tf.setBackend('webgl');
+    await tf.setBackend(GPU);
     cases.forEach((c, k) => {
       const def = defOf(c.id);
       const u = constantsOf(def, c.options);
@@ -197,14 +209,14 @@
 
   /** Small inputs forwarded to the CPU (WEBGL_CPU_FORWARD) agree exactly with the cpu backend. */
   async function cpuForwarding() {
-    await tf.setBackend('webgl');
+    await tf.setBackend(GPU);
     const xs = Float32Array.from([-3, -1.5, -0.5, -0, 0, 0.25, 1, 2.5, NaN, Infinity, -Infinity]);
     const cases = elementwiseCases();
-    tf.env().set('WEBGL_CPU_FORWARD', true);
+    tf.env().set(CPU_FORWARD, true);
     const gl = cases.map(c => evaluate(c, xs));
     await tf.setBackend('cpu');
     const cpu = cases.map(c => evaluate(c, xs));
-    await tf.setBackend('webgl');
+    await tf.setBackend(GPU);
     const mismatches = [];
     cases.forEach((c, k) => {
       for (let o = 0; o < 3; o++) {
@@ -227,15 +239,15 @@
    * second must compile nothing (parameters are uniforms).
    */
   async function gpuOnly() {
-    await tf.setBackend('webgl');
+    await tf.setBackend(GPU);
     const backend = tf.backend();
-    const forward = tf.env().getBool('WEBGL_CPU_FORWARD');
-    tf.env().set('WEBGL_CPU_FORWARD', false);
+    const forward = tf.env().getBool(CPU_FORWARD);
+    tf.env().set(CPU_FORWARD, false);
     const reads = {n: 0};
     const {readSync, read} = backend;
     backend.readSync = function (...a) { reads.n++; return readSync.apply(this, a); };
     backend.read = function (...a) { reads.n++; return read.apply(this, a); };
-    const programs = () => Object.keys(backend.binaryCache).length;
+    const programs = () => programCount(backend);
     const rows = [];
     try {
       const x4 = tf.tidy(() => tf.randomNormal([8, 6, 5, 4], 0, 3, 'float32', 7));
@@ -273,7 +285,7 @@
     } finally {
       backend.readSync = readSync;
       backend.read = read;
-      tf.env().set('WEBGL_CPU_FORWARD', forward);
+      tf.env().set(CPU_FORWARD, forward);
     }
     return rows;
   }
@@ -367,15 +379,15 @@
   /** softmax, log_softmax, glu, sparsemax: webgl against the cpu backend, forward and gradients. */
   async function axis({cpuForward = false} = {}) {
     const started = performance.now();
-    await tf.setBackend('webgl');
-    tf.env().set('WEBGL_CPU_FORWARD', cpuForward);
+    await tf.setBackend(GPU);
+    tf.env().set(CPU_FORWARD, cpuForward);
     const before = tf.memory();
     const gl = AXIS_CASES.map(axisEvaluate);
     const mid = tf.memory();
-    tf.env().set('WEBGL_CPU_FORWARD', true);
+    tf.env().set(CPU_FORWARD, true);
     await tf.setBackend('cpu');
     const cpu = AXIS_CASES.map(axisEvaluate);
-    await tf.setBackend('webgl');
+    await tf.setBackend(GPU);
     const rows = AXIS_CASES.map((c, k) => {
       const def = defOf(c.id);
       // float64 reference from the definition's own cpu loops
@@ -451,9 +463,9 @@
    * packed (a matMul output): every activation agrees with the cpu backend.
    */
   async function inputLayouts() {
-    await tf.setBackend('webgl');
-    const forward = tf.env().getBool('WEBGL_CPU_FORWARD');
-    tf.env().set('WEBGL_CPU_FORWARD', false);
+    await tf.setBackend(GPU);
+    const forward = tf.env().getBool(CPU_FORWARD);
+    tf.env().set(CPU_FORWARD, false);
     const ops = ['softmax', 'logSoftmax', 'sparsemax', 'glu', 'mish', 'gelu', 'squareplus'];
     const gl = tf.tidy(() => {
       const big = tf.add(tf.tensor2d(randomValues(40 * 30, 77, 3), [40, 30]), 0);
@@ -465,7 +477,7 @@
       }
       return r;
     });
-    tf.env().set('WEBGL_CPU_FORWARD', forward);
+    tf.env().set(CPU_FORWARD, forward);
     await tf.setBackend('cpu');
     const out = [];
     for (const [name, {x, shape, y}] of Object.entries(gl)) {
@@ -480,7 +492,7 @@
         }
       });
     }
-    await tf.setBackend('webgl');
+    await tf.setBackend(GPU);
     return out;
   }
 
@@ -505,7 +517,7 @@
   async function fit() {
     const started = performance.now();
     const result = {};
-    for (const backend of ['webgl', 'cpu']) {
+    for (const backend of [GPU, 'cpu']) {
       await tf.setBackend(backend);
       const model = buildModel(7);
       model.compile({optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy'});
@@ -522,8 +534,10 @@
       model.optimizer.dispose();
       model.dispose();
     }
-    await tf.setBackend('webgl');
+    await tf.setBackend(GPU);
     let maxRel = 0;
+    // `webgl` in the result is the GPU backend under test
+    if (GPU !== 'webgl') result.webgl = result[GPU];
     result.webgl.weights.forEach((w, k) => w.forEach((v, i) => {
       const c = result.cpu.weights[k][i];
       maxRel = Math.max(maxRel, Math.abs(v - c) / Math.max(1e-3, Math.abs(c)));
@@ -534,7 +548,7 @@
 
   /** Save to indexeddb:// and load back on webgl: predictions are bit-identical. */
   async function saveLoad() {
-    await tf.setBackend('webgl');
+    await tf.setBackend(GPU);
     const model = buildModel(21);
     const x = tf.tensor2d(randomValues(32 * 8, 5, 2), [32, 8]);
     const p1 = model.predict(x);
@@ -577,9 +591,9 @@
    * left behind by the whole call.
    */
   async function fixture({activation, cases}) {
-    await tf.setBackend('webgl');
-    const forward = tf.env().getBool('WEBGL_CPU_FORWARD');
-    tf.env().set('WEBGL_CPU_FORWARD', false);
+    await tf.setBackend(GPU);
+    const forward = tf.env().getBool(CPU_FORWARD);
+    tf.env().set(CPU_FORWARD, false);
     try {
       const def = tfa.lookup(activation);
       const before = tf.memory().numTensors;
@@ -603,7 +617,7 @@
       const leaked = tf.memory().numTensors - before;
       return outs.map(o => ({...o, leaked}));
     } finally {
-      tf.env().set('WEBGL_CPU_FORWARD', forward);
+      tf.env().set(CPU_FORWARD, forward);
     }
   }
 
@@ -616,6 +630,11 @@
   }
 
   function info() {
+    if (GPU === 'webgpu') {
+      const a = tf.backend().adapterInfo;
+      return {backend: tf.getBackend(), adapter: a ? JSON.stringify(a) : '', activations: tfa.definitions.length,
+              webglVersion: 0, float32: true, renderer: '', packUnary: false};
+    }
     const gl = tf.backend().gpgpu.gl;
     const ext = gl.getExtension('WEBGL_debug_renderer_info');
     return {
@@ -633,6 +652,11 @@
     return {numTensors: m.numTensors, numBytes: m.numBytes, numBytesInGPU: m.numBytesInGPU};
   }
 
-  window.tfaSuite = {info, memory, elementwise, cpuForwarding, gpuOnly, axis, inputLayouts, fit, saveLoad, fixture, gunzipJson, ulp, inputs,
+  /** Programs compiled so far by the GPU backend under test. */
+  function programs() {
+    return programCount(tf.backend());
+  }
+
+  window.tfaSuite = {info, memory, programs, elementwise, cpuForwarding, gpuOnly, axis, inputLayouts, fit, saveLoad, fixture, gunzipJson, ulp, inputs,
                      defOf, constantsOf};
 })();
