@@ -37,6 +37,7 @@ const isSubnormal = (v: number) => v !== 0 && Math.abs(v) < MIN_NORMAL;
 async function flushedAlternatives(activation: string, c: FixtureCase): Promise<Alternatives | undefined> {
   const at = new Set([...c.x.keys()].filter(i => isSubnormal(c.x[i])));
   if (at.size === 0) return undefined;
+  await import('@tensorflow/tfjs-backend-cpu');  // registered even when only a browser backend runs (jest -t webgpu)
   const previous = tf.getBackend();
   await tf.setBackend('cpu');
   try {
@@ -44,7 +45,7 @@ async function flushedAlternatives(activation: string, c: FixtureCase): Promise<
     const across = c.x.map(v => isSubnormal(v) ? -Math.sign(v) * MIN_NORMAL : v);
     return {at, ...runHere(activation, c, flushed), dxAcross: runHere(activation, c, across).dx};
   } finally {
-    await tf.setBackend(previous);
+    if (previous) await tf.setBackend(previous);
   }
 }
 
