@@ -25,6 +25,7 @@ import {gradKernelName, kernelName} from '../catalogue';
 import {axisOutputShape, layoutOf} from '../layout';
 import {glslHelpers} from './glsl_math';
 import {scalarLoops} from './scalar_loops';
+import {shaderBodies, variantOf} from './variants';
 
 type Program = GPGPUProgram;
 
@@ -64,17 +65,16 @@ function cpuValues(backend: MathBackendWebGL, t: TensorInfo): Float32Array {
 
 type Order = 0 | 1 | 2;
 
-function bodyOf(def: ElementwiseActivation, order: Order): string {
-  const g = def.glsl;
-  if (g === undefined) throw new Error(`${def.keras}: no GLSL definition for the webgl backend`);
+function bodyOf(def: ElementwiseActivation, order: Order, variant = ''): string {
+  const g = shaderBodies(def, 'glsl', variant);
   const body = order === 0 ? g.forward : order === 1 ? g.derivative : g.second;
   if (body === undefined) throw new Error(`${def.keras}: derivative of order ${order} is not available`);
   return body;
 }
 
-/** userCode of the forward (order 0) or backward (order 1, 2) program, unpacked or packed. */
-function elementwiseCode(def: ElementwiseActivation, order: Order, packed: boolean): string {
-  const body = bodyOf(def, order);
+/** userCode of the forward (order 0) or backward (order 1, 2) program of a variant, unpacked or packed. */
+function elementwiseCode(def: ElementwiseActivation, order: Order, packed: boolean, variant = ''): string {
+  const body = bodyOf(def, order, variant);
   const fn = `
 float ta_fn(float x) {
   ${body}
@@ -108,12 +108,14 @@ void main() {
 }
 
 function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
-  // userCode per (order, packed), built once.
+  // userCode per (variant, order, packed), built once: the variant (which parameters are in use,
+  // src/backends/variants.ts) picks the shader, the values stay uniforms.
   const codes = new Map<string, string>();
-  const code = (order: Order, packed: boolean) => {
-    const key = `${order}${packed ? 'p' : ''}`;
+  const code = (order: Order, packed: boolean, u?: number[]) => {
+    const variant = variantOf(def, u);
+    const key = `${variant}|${order}${packed ? 'p' : ''}`;
     let c = codes.get(key);
-    if (c === undefined) codes.set(key, c = elementwiseCode(def, order, packed));
+    if (c === undefined) codes.set(key, c = elementwiseCode(def, order, packed, variant));
     return c;
   };
   const packed = () => env().getBool('WEBGL_PACK_UNARY_OPERATIONS');
@@ -125,7 +127,7 @@ function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
     if (gl.shouldExecuteOnCPU([x])) return gl.makeTensorInfo(x.shape, 'float32', scalarLoops(def).forward(cpuValues(gl, x), u));
     const p = packed();
     const program: Program = {
-      variableNames: ['X'], outputShape: x.shape.slice(), userCode: code(0, p), customUniforms: U,
+      variableNames: ['X'], outputShape: x.shape.slice(), userCode: code(0, p, u), customUniforms: U,
       packedInputs: p, packedOutput: p, enableShapeUniforms: shapeUniforms(x.shape.length),
     };
     return gl.runWebGLProgram(program, [x], 'float32', uniformOf(u));
@@ -142,7 +144,7 @@ function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
     }
     const p = packed();
     const program: Program = {
-      variableNames: ['Dy', 'X'], outputShape: x.shape.slice(), userCode: code(order, p), customUniforms: U,
+      variableNames: ['Dy', 'X'], outputShape: x.shape.slice(), userCode: code(order, p, u), customUniforms: U,
       packedInputs: p, packedOutput: p, enableShapeUniforms: shapeUniforms(x.shape.length),
     };
     return gl.runWebGLProgram(program, [dy, x], 'float32', uniformOf(u));

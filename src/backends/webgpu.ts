@@ -22,14 +22,17 @@
  */
 import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
 import type {WebGPUBackend, WebGPUProgram} from '@tensorflow/tfjs-backend-webgpu';
-import type {ActivationDefinition, AxisActivation, ElementwiseActivation, ShaderBodies} from '../definition';
+import type {ActivationDefinition, AxisActivation, ElementwiseActivation} from '../definition';
 import {gradKernelName, kernelName} from '../catalogue';
 import {axisOutputShape, layoutOf} from '../layout';
 import {wgslHelpers} from './wgsl_math';
 import {scalarLoops} from './scalar_loops';
+import {shaderBodies, variantOf} from './variants';
 
 /** Threads per workgroup of the elementwise programs (as tfjs's unary ops). */
 const WG = 128;
+/** Elements per thread of the elementwise programs (fewer invocations: SwiftShader pays per invocation). */
+const PER_THREAD = 8;
 /** Threads per workgroup of the axis programs (one workgroup per slice). */
 const AWG = 64;
 
@@ -91,21 +94,8 @@ function run(backend: WebGPUBackend, p: WebGPUProgram, inputs: TensorInfo[], sha
 
 type Order = 0 | 1 | 2;
 
-/** The variant of a call: which parameters are in use ('' is the general case). */
-export function variantOf(def: ElementwiseActivation, u: ArrayLike<number>): string {
-  return def.variants?.key(u) ?? '';
-}
-
-/** The WGSL bodies of a variant (the general ones when the variant has none for WGSL). */
-function wgslBodies(def: ElementwiseActivation, variant: string): ShaderBodies {
-  const v = variant === '' ? undefined : def.variants?.wgsl?.[variant];
-  const w = v ?? def.wgsl;
-  if (w === undefined) throw new Error(`${def.keras}: no WGSL definition for the webgpu backend`);
-  return w;
-}
-
 function bodyOf(def: ElementwiseActivation, variant: string, order: Order): string {
-  const w = wgslBodies(def, variant);
+  const w = shaderBodies(def, 'wgsl', variant);
   const body = order === 0 ? w.forward : order === 1 ? w.derivative : w.second;
   if (body === undefined) throw new Error(`${def.keras}: derivative of order ${order} is not available`);
   return body;
@@ -122,26 +112,38 @@ fn ta_fn(x: f32) -> f32 {
   if (order === 0) {
     return `${head}
 fn main(index: i32) {
-  if (index < uniforms.size) {
-    ta_init();
-    let x = X[index];
-    if (ta_isnan(x)) {
-      result[index] = x;
-    } else {
-      result[index] = ta_fn(x);
+  ta_init();
+  // thread t handles t, t + T, t + 2T, ... (T threads): neighbouring threads read neighbouring elements
+  let threads = (uniforms.size + ${PER_THREAD - 1}) / ${PER_THREAD};
+  if (index >= threads) { return; }
+  for (var k = 0; k < ${PER_THREAD}; k++) {
+    let i = index + k * threads;
+    if (i < uniforms.size) {
+      let x = X[i];
+      if (ta_isnan(x)) {
+        result[i] = x;
+      } else {
+        result[i] = ta_fn(x);
+      }
     }
   }
 }`;
   }
   return `${head}
 fn main(index: i32) {
-  if (index < uniforms.size) {
-    ta_init();
-    let x = X[index];
-    if (ta_isnan(x)) {
-      result[index] = x;
-    } else {
-      result[index] = Dy[index] * ta_fn(x);
+  ta_init();
+  // thread t handles t, t + T, t + 2T, ... (T threads): neighbouring threads read neighbouring elements
+  let threads = (uniforms.size + ${PER_THREAD - 1}) / ${PER_THREAD};
+  if (index >= threads) { return; }
+  for (var k = 0; k < ${PER_THREAD}; k++) {
+    let i = index + k * threads;
+    if (i < uniforms.size) {
+      let x = X[i];
+      if (ta_isnan(x)) {
+        result[i] = x;
+      } else {
+        result[i] = Dy[i] * ta_fn(x);
+      }
     }
   }
 }`;
@@ -156,7 +158,8 @@ function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
     return c;
   };
   const elementwiseProgram = (variant: string, order: Order, n: number): WebGPUProgram => {
-    const p = program(`${def.id}_${variant || 'general'}_${order}`, order === 0 ? ['X'] : ['Dy', 'X'], [n], n, WG,
+    const p = program(`${def.id}_${variant || 'general'}_${order}`, order === 0 ? ['X'] : ['Dy', 'X'], [n],
+                      Math.ceil(n / PER_THREAD), WG,
                       UNIFORM_DECL, code(variant, order));
     p.size = true;
     return p;
