@@ -188,7 +188,9 @@ export interface ElementwiseActivation extends ActivationBase {
    * WGSL bodies of `fn ta_fn(x: f32) -> f32` for the webgpu backend: the
    * same contract as `glsl` (constants in the private variables `u` and
    * `ul`, `ta_z` always 0, NaN never reaches them), helpers from
-   * `src/backends/wgsl_math.ts`.
+   * `src/backends/wgsl_math.ts`. Elementwise shaders of both backends also
+   * get `ug`: x > ug.x exactly when x > u[0] in float64 (one compare for an
+   * exact threshold; `strictBounds` in src/backends/variants.ts).
    */
   wgsl?: ShaderBodies;
   /**

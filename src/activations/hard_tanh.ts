@@ -11,7 +11,7 @@ export const hardTanh = elementwise({
   second: () => 0,
   glsl: {
     forward: `
-      return x < -1.0 ? -1.0 : (x > 1.0 ? 1.0 : x);`,
+      return clamp(x, -1.0, 1.0);`,
     derivative: `
       return (x > -1.0 && x < 1.0) ? 1.0 : 0.0;`,
     second: `

@@ -14,7 +14,7 @@ export const leakyRelu = elementwise({
   second: () => 0,
   glsl: {
     forward: `
-      return x >= 0.0 ? x : u.x * x + ul.x * x;`,
+      return x * (x >= 0.0 ? 1.0 : u.x);  // one rounding of float32(slope)·x: within 1 ulp, one multiply`,
     derivative: `
       return x >= 0.0 ? 1.0 : u.x;`,
     second: `

@@ -11,7 +11,7 @@ export const sparseSigmoid = elementwise({
   second: () => 0,
   glsl: {
     forward: `
-      return x <= -1.0 ? 0.0 : (x >= 1.0 ? 1.0 : 0.5 * (x + 1.0));`,
+      return clamp(0.5 * (x + 1.0), 0.0, 1.0);  // 0.5·round(x + 1) = round((x + 1)/2)`,
     derivative: `
       return (x > -1.0 && x < 1.0) ? 0.5 : 0.0;`,
     second: `
@@ -24,9 +24,7 @@ export const sparseSigmoid = elementwise({
   },
   wgsl: {
     forward: `
-      if (x <= -1.0) { return 0.0; }
-      if (x >= 1.0) { return 1.0; }
-      return 0.5 * (x + 1.0);`,
+      return clamp(0.5 * (x + 1.0), 0.0, 1.0);`,
     derivative: `
       return select(0.0, 0.5, x > -1.0 && x < 1.0);`,
     second: `

@@ -15,10 +15,11 @@ export const threshold = elementwise({
   derivative: (x, u) => x > u[0] ? 1 : 0,
   second: () => 0,
   glsl: {
+    // x > ug.x is ta_gt(x, u.x, ul.x) in one compare
     forward: `
-      return ta_gt(x, u.x, ul.x) ? x : u.y;`,
+      return x > ug.x ? x : u.y;`,
     derivative: `
-      return ta_gt(x, u.x, ul.x) ? 1.0 : 0.0;`,
+      return x > ug.x ? 1.0 : 0.0;`,
     second: `
       return 0.0;`,
   },
@@ -29,9 +30,9 @@ export const threshold = elementwise({
   },
   wgsl: {
     forward: `
-      return select(u.y, x, ta_gt(x, u.x, ul.x));`,
+      return select(u.y, x, x > ug.x);`,
     derivative: `
-      return select(0.0, 1.0, ta_gt(x, u.x, ul.x));`,
+      return select(0.0, 1.0, x > ug.x);`,
     second: `
       return 0.0;`,
   },

@@ -25,7 +25,7 @@ import {gradKernelName, kernelName} from '../catalogue';
 import {axisOutputShape, layoutOf} from '../layout';
 import {glslHelpers} from './glsl_math';
 import {scalarLoops} from './scalar_loops';
-import {shaderBodies, variantOf} from './variants';
+import {shaderBodies, strictBounds, variantOf} from './variants';
 
 type Program = GPGPUProgram;
 
@@ -37,6 +37,9 @@ type Program = GPGPUProgram;
  */
 const U = [{name: 'u', type: 'vec4' as const}, {name: 'ul', type: 'vec4' as const},
            {name: 'ta_z', type: 'float' as const}];
+
+/** The elementwise programs also get `ug` (strict bounds, src/backends/variants.ts). */
+const UE = [...U, {name: 'ug', type: 'vec4' as const}];
 
 function uniformOf(u: ArrayLike<number> | undefined): number[][] {
   const hi = [0, 0, 0, 0], lo = [0, 0, 0, 0];
@@ -83,18 +86,25 @@ float ta_fn(float x) {
   const head = glslHelpers(body) + fn;
   if (order === 0) {
     return packed ? `${head}
-float ta_one(float x) { return ta_isnan(x) ? x : ta_fn(x); }
+float ta_one(float x) {
+  float y = ta_fn(x);  // outside the ternary: a select, not a branch
+  return ta_isnan(x) ? x : y;
+}
 void main() {
   vec4 x = getXAtOutCoords();
   setOutput(vec4(ta_one(x.x), ta_one(x.y), ta_one(x.z), ta_one(x.w)));
 }` : `${head}
 void main() {
   float x = getXAtOutCoords();
-  setOutput(ta_isnan(x) ? x : ta_fn(x));
+  float y = ta_fn(x);
+  setOutput(ta_isnan(x) ? x : y);
 }`;
   }
   return packed ? `${head}
-float ta_one(float dy, float x) { return ta_isnan(x) ? x : dy * ta_fn(x); }
+float ta_one(float dy, float x) {
+  float y = dy * ta_fn(x);
+  return ta_isnan(x) ? x : y;
+}
 void main() {
   vec4 dy = getDyAtOutCoords();
   vec4 x = getXAtOutCoords();
@@ -103,7 +113,8 @@ void main() {
 void main() {
   float dy = getDyAtOutCoords();
   float x = getXAtOutCoords();
-  setOutput(ta_isnan(x) ? x : dy * ta_fn(x));
+  float y = dy * ta_fn(x);
+  setOutput(ta_isnan(x) ? x : y);
 }`;
 }
 
@@ -127,10 +138,10 @@ function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
     if (gl.shouldExecuteOnCPU([x])) return gl.makeTensorInfo(x.shape, 'float32', scalarLoops(def).forward(cpuValues(gl, x), u));
     const p = packed();
     const program: Program = {
-      variableNames: ['X'], outputShape: x.shape.slice(), userCode: code(0, p, u), customUniforms: U,
+      variableNames: ['X'], outputShape: x.shape.slice(), userCode: code(0, p, u), customUniforms: UE,
       packedInputs: p, packedOutput: p, enableShapeUniforms: shapeUniforms(x.shape.length),
     };
-    return gl.runWebGLProgram(program, [x], 'float32', uniformOf(u));
+    return gl.runWebGLProgram(program, [x], 'float32', [...uniformOf(u), strictBounds(u)]);
   };
 
   const backward: KernelFunc = ({inputs, backend, attrs}) => {
@@ -144,10 +155,10 @@ function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
     }
     const p = packed();
     const program: Program = {
-      variableNames: ['Dy', 'X'], outputShape: x.shape.slice(), userCode: code(order, p, u), customUniforms: U,
+      variableNames: ['Dy', 'X'], outputShape: x.shape.slice(), userCode: code(order, p, u), customUniforms: UE,
       packedInputs: p, packedOutput: p, enableShapeUniforms: shapeUniforms(x.shape.length),
     };
-    return gl.runWebGLProgram(program, [dy, x], 'float32', uniformOf(u));
+    return gl.runWebGLProgram(program, [dy, x], 'float32', [...uniformOf(u), strictBounds(u)]);
   };
 
   return [

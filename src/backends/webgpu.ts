@@ -27,7 +27,7 @@ import {gradKernelName, kernelName} from '../catalogue';
 import {axisOutputShape, layoutOf} from '../layout';
 import {wgslHelpers} from './wgsl_math';
 import {scalarLoops} from './scalar_loops';
-import {shaderBodies, variantOf} from './variants';
+import {shaderBodies, strictBounds, variantOf} from './variants';
 
 /** Threads per workgroup of the elementwise programs (as tfjs's unary ops). */
 const WG = 128;
@@ -38,25 +38,28 @@ const AWG = 64;
 
 type Uniform = {type: string; data: number[]};
 
-const UNIFORM_DECL = 'u : vec4<f32>, ul : vec4<f32>, ta_z : f32,';
+const UNIFORM_DECL = 'u : vec4<f32>, ul : vec4<f32>, ug : vec4<f32>, ta_z : f32,';
 const PRIVATES = `
 var<private> u: vec4<f32>;
 var<private> ul: vec4<f32>;
+var<private> ug: vec4<f32>;
 var<private> ta_z: f32;
 fn ta_init() {
   u = uniforms.u;
   ul = uniforms.ul;
+  ug = uniforms.ug;
   ta_z = uniforms.ta_z;
 }`;
 
-/** The constants as float32 `u` plus remainders `ul`, and `ta_z` = 0. */
+/** The constants as float32 `u` plus remainders `ul`, their strict bounds `ug` (variants.ts), and `ta_z` = 0. */
 function uniformOf(u: ArrayLike<number> | undefined): Uniform[] {
   const hi = [0, 0, 0, 0], lo = [0, 0, 0, 0];
   for (let i = 0; i < Math.min(4, u?.length ?? 0); i++) {
     hi[i] = Math.fround(u![i]);
     lo[i] = u![i] === u![i] && Number.isFinite(u![i]) ? u![i] - hi[i] : 0;
   }
-  return [{type: 'float32', data: hi}, {type: 'float32', data: lo}, {type: 'float32', data: [0]}];
+  return [{type: 'float32', data: hi}, {type: 'float32', data: lo}, {type: 'float32', data: strictBounds(u)},
+          {type: 'float32', data: [0]}];
 }
 
 function size(shape: readonly number[]): number {
@@ -120,11 +123,8 @@ fn main(index: i32) {
     let i = index + k * threads;
     if (i < uniforms.size) {
       let x = X[i];
-      if (ta_isnan(x)) {
-        result[i] = x;
-      } else {
-        result[i] = ta_fn(x);
-      }
+      let y = ta_fn(x);  // a select, not a branch: NaN's result is discarded
+      result[i] = select(y, x, ta_isnan(x));
     }
   }
 }`;
@@ -139,11 +139,8 @@ fn main(index: i32) {
     let i = index + k * threads;
     if (i < uniforms.size) {
       let x = X[i];
-      if (ta_isnan(x)) {
-        result[i] = x;
-      } else {
-        result[i] = Dy[i] * ta_fn(x);
-      }
+      let y = Dy[i] * ta_fn(x);
+      result[i] = select(y, x, ta_isnan(x));
     }
   }
 }`;
