@@ -135,6 +135,10 @@ function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
     const gl = backend as MathBackendWebGL;
     const x = inputs.x as TensorInfo;
     const u = attrs!.u as number[];
+    if (def.identity) {  // linear: the input itself, as tfjs's Identity
+      gl.incRef(x.dataId);
+      return {dataId: x.dataId, shape: x.shape, dtype: x.dtype};
+    }
     if (gl.shouldExecuteOnCPU([x])) return gl.makeTensorInfo(x.shape, 'float32', scalarLoops(def).forward(cpuValues(gl, x), u));
     const p = packed();
     const program: Program = {

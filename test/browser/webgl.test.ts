@@ -168,7 +168,7 @@ describe('webgl in Chromium', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const html = readme.split('### In a page')[1].split('```html')[1].split('```')[0];
     // Served from the repository root: the package's own dist/ stands for node_modules/tfjs-activations.
-    const page = html.replace('node_modules/tfjs-activations/dist/', '/dist/').replace('node_modules/@tensorflow/', '/node_modules/@tensorflow/');
+    const page = html.replace('node_modules/tfjs-activations/dist/', '/dist/').split('"node_modules/@tensorflow/').join('"/node_modules/@tensorflow/');
     mkdirSync(join(ROOT, '.cache'), {recursive: true});
     writeFileSync(join(ROOT, '.cache', 'readme-page.html'), `<!doctype html><meta charset="utf-8">\n${page}`);
     const p = await session.browser.newPage();

@@ -16,7 +16,9 @@
  *
  * The suite fails, it does not skip, when the browser cannot start.
  */
-import {openSession, suite, type Session} from './harness';
+import {mkdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {openSession, ROOT, suite, type Session} from './harness';
 import {AXIS_BUDGET} from './budgets';
 import {WEBGPU_ELEMENTWISE_BUDGET} from './webgpu_budgets';
 import {definitions} from '../../src/catalogue';
@@ -150,6 +152,35 @@ describe('webgpu in Chromium', () => {
     expect(r.n).toBeGreaterThan(0);
     expect(r.differ).toBe(0);
     expect(r.activations).toEqual(expect.arrayContaining(['squareplus', 'mish', 'celu', 'softShrink', 'hardSilu']));
+  }, 60000);
+
+  test('the README\'s page example runs as written and picks webgpu where there is an adapter', async () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const html = readme.split('### In a page')[1].split('```html')[1].split('```')[0];
+    const page = html.replace('node_modules/tfjs-activations/dist/', '/dist/').split('"node_modules/@tensorflow/').join('"/node_modules/@tensorflow/');
+    mkdirSync(join(ROOT, '.cache'), {recursive: true});
+    writeFileSync(join(ROOT, '.cache', 'readme-page-webgpu.html'), `<!doctype html><meta charset="utf-8">\n${page}`);
+    const p = await session.browser.newPage();
+    const logs: string[] = [], errors: string[] = [];
+    p.on('console', m => (m.type() === 'error' ? errors : logs).push(m.text()));
+    p.on('pageerror', e => errors.push(String(e)));
+    try {
+      await p.goto(`${session.url}/.cache/readme-page-webgpu.html`);
+      const printed = () => logs.filter(l => l.startsWith('Tensor'));
+      for (let i = 0; i < 300 && printed().length < 2; i++) await p.waitForTimeout(100);
+      const [sq, pred] = printed();
+      const numbers = (t: string) => (t.match(/-?\d+(\.\d+)?(e[-+]?\d+)?/g) ?? []).map(Number);
+      const want = [-1, 0, 1].map(x => (x + Math.sqrt(x * x + 4)) / 2);
+      expect(numbers(sq)).toHaveLength(3);
+      numbers(sq).forEach((v, i) => expect(Math.abs(v - want[i])).toBeLessThan(1e-5));
+      const lp = numbers(pred);
+      expect(lp).toHaveLength(3);
+      expect(Math.abs(lp.reduce((a, v) => a + Math.exp(v), 0) - 1)).toBeLessThan(1e-4);
+      expect(await p.evaluate(() => (window as unknown as {tf: {getBackend(): string}}).tf.getBackend())).toBe('webgpu');
+      expect(errors.filter(e => !/favicon/.test(e))).toEqual([]);
+    } finally {
+      await p.close();
+    }
   }, 60000);
 
   test('(e) tf.memory(): tensors and GPU bytes back to the baseline', async () => {
