@@ -290,6 +290,49 @@
     return rows;
   }
 
+  /**
+   * Shader variants (which parameters are in use): each call runs twice with
+   * other values of the same parameters; the second must compile nothing.
+   * Also returns the webgpu pipeline keys of relu and gelu (a shaderKey per
+   * variant) and, on webgl, whether a cached program holds the plain relu body.
+   */
+  async function variants() {
+    await tf.setBackend(GPU);
+    const backend = tf.backend();
+    const forward = tf.env().getBool(CPU_FORWARD);
+    tf.env().set(CPU_FORWARD, false);
+    const x = tf.tidy(() => tf.randomNormal([3000], 0, 3, 'float32', 9));
+    const calls = [
+      ['relu', [{}, {}]],
+      ['relu', [{negativeSlope: 0.1}, {negativeSlope: 0.3}]],
+      ['relu', [{maxValue: 6}, {maxValue: 2.5}]],
+      ['relu', [{threshold: 0.5}, {threshold: -1, negativeSlope: 0.2, maxValue: 3}]],
+      ['gelu', [{approximate: false}, {}]],
+      ['gelu', [{approximate: true}, {approximate: true}]],
+    ];
+    const rows = [];
+    try {
+      for (const [id, options] of calls) {
+        const compiled = [];
+        for (const o of options) {
+          const p0 = programCount(backend);
+          tf.tidy(() => {
+            tfa[id](x, o);
+            tf.grad(t => tfa[id](t, o))(x);
+          });
+          compiled.push(programCount(backend) - p0);
+        }
+        rows.push({id, options, compiled});
+      }
+    } finally {
+      tf.env().set(CPU_FORWARD, forward);
+      x.dispose();
+    }
+    const keys = GPU === 'webgpu' ? Object.keys(backend.pipelineCache).filter(k => /^tfa_(relu|gelu)_/.test(k)).map(k => k.split('_').slice(0, 4).join('_')) : [];
+    const plainRelu = GPU === 'webgl' ? Object.keys(backend.binaryCache).some(k => k.includes('return x > 0.0 ? x : 0.0;')) : null;
+    return {rows, keys: [...new Set(keys)].sort(), plainRelu};
+  }
+
   // ---------------------------------------------------------------------------
   // Axis activations
 
@@ -648,6 +691,10 @@
   }
 
   function memory() {
+    if (GPU === 'webgpu' && tf.getBackend() === 'webgpu' && tf.backend().commandEncoder) {
+      // webgpu releases tensors disposed while queued work still used them when it submits the queue
+      tf.backend().submitQueue();
+    }
     const m = tf.memory();
     return {numTensors: m.numTensors, numBytes: m.numBytes, numBytesInGPU: m.numBytesInGPU};
   }
@@ -657,6 +704,6 @@
     return programCount(tf.backend());
   }
 
-  window.tfaSuite = {info, memory, programs, elementwise, cpuForwarding, gpuOnly, axis, inputLayouts, fit, saveLoad, fixture, gunzipJson, ulp, inputs,
+  window.tfaSuite = {info, memory, programs, variants, elementwise, cpuForwarding, gpuOnly, axis, inputLayouts, fit, saveLoad, fixture, gunzipJson, ulp, inputs,
                      defOf, constantsOf};
 })();

@@ -119,6 +119,14 @@ describe('webgl in Chromium', () => {
     expect(rows.some(r => r.compiled[0] > 0)).toBe(true);
   });
 
+  test('(a) a shader per variant (which parameters are in use): a new value of the same parameters compiles nothing', async () => {
+    const r = await suite<{rows: Array<{id: string; options: unknown[]; compiled: number[]}>; keys: string[]; plainRelu: boolean | null}>(
+      session, 'variants');
+    expect(r.rows.length).toBe(6);
+    for (const row of r.rows) expect({id: row.id, options: row.options, second: row.compiled[1]}).toEqual({id: row.id, options: row.options, second: 0});
+    expect(r.plainRelu).toBe(true);  // relu with its defaults runs the plain body (as tf.relu)
+  }, 60000);
+
   test('(b) softmax, log_softmax, glu, sparsemax and their gradients on GPU programs match the cpu backend', async () => {
     const problems: string[] = [];
     for (const cpuForward of [false, true]) {

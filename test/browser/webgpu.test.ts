@@ -114,6 +114,16 @@ describe('webgpu in Chromium', () => {
     expect(rows.some(r => r.compiled[0] > 0)).toBe(true);
   }, 60000);
 
+  test('(a) a shader per variant (which parameters are in use): a new value of the same parameters compiles nothing', async () => {
+    const r = await suite<{rows: Array<{id: string; options: unknown[]; compiled: number[]}>; keys: string[]; plainRelu: boolean | null}>(
+      session, 'variants');
+    expect(r.rows.length).toBe(6);
+    for (const row of r.rows) expect({id: row.id, options: row.options, second: row.compiled[1]}).toEqual({id: row.id, options: row.options, second: 0});
+    expect(r.keys).toEqual(expect.arrayContaining(['tfa_relu_plain_0', 'tfa_relu_slope_0', 'tfa_relu_cap_0',
+                                                   'tfa_relu_general_0', 'tfa_gelu_exact_0', 'tfa_gelu_approximate_0']));
+    expect(r.keys).not.toContain('tfa_gelu_general_0');
+  }, 60000);
+
   test('(b) softmax, log_softmax, glu, sparsemax and their gradients on GPU programs match the cpu backend', async () => {
     const problems: string[] = [];
     for (const cpuForward of [false, true]) {

@@ -89,7 +89,11 @@ async function inChromium(backend: 'webgl' | 'webgpu' = 'webgl'): Promise<Runner
       if (session.errors.length > 0) throw new Error(`page errors: ${session.errors.join('; ')}`);
       return {y: f32(out.y), dx: f32(out.dx)};
     },
-    close: () => session.close(),
+    close: async () => {
+      // programs the backend compiled for the whole run (TFA_PARITY_PROGRAMS=1 prints it)
+      if (process.env.TFA_PARITY_PROGRAMS) console.log(`${backend}: ${await suite<number>(session, 'programs')} programs compiled`);
+      await session.close();
+    },
   };
 }
 
