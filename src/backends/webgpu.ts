@@ -332,10 +332,11 @@ function softmaxKernels(log: boolean): [AxisGpu, AxisGpu] {
       result[k] = x - m;
     } else {
       let d = ta_two_sum(x, -m);
-      if (ta_isnan(d.y)) { result[k] = d.x; } else { result[k] = (d.x - log1p(s)) + d.y; }
+      if (ta_isnan(d.y)) { result[k] = d.x; } else { result[k] = (d.x - ls1p) + d.y; }
     }` : `
     result[k] = ta_expshift(X[k], m) / (1.0 + s);`;
     return runAxis(b, axisProgram(log ? 'logSoftmax_f' : 'softmax_f', ['X'], o * n * i, o * i, `${SOFTMAX_STATS}
+  ${log ? 'let ls1p = log1p(s);  // once per slice' : ''}
   for (var j = ta_lid; j < n; j += ${AWG}) {
     if (!ta_valid) { break; }
     let k = ta_base + j * uniforms.inner;${write}

@@ -699,9 +699,11 @@
     return {numTensors: m.numTensors, numBytes: m.numBytes, numBytesInGPU: m.numBytesInGPU};
   }
 
-  /** Programs compiled so far by the GPU backend under test. */
+  /** Programs compiled so far by the GPU backend under test: all, and this package's own. */
   function programs() {
-    return programCount(tf.backend());
+    const b = tf.backend();
+    const keys = Object.keys(GPU === 'webgpu' ? b.pipelineCache : b.binaryCache);
+    return {total: keys.length, ours: keys.filter(k => (GPU === 'webgpu' ? k.startsWith('tfa_') : k.includes('ta_isnan'))).length};
   }
 
   window.tfaSuite = {info, memory, programs, variants, elementwise, cpuForwarding, gpuOnly, axis, inputLayouts, fit, saveLoad, fixture, gunzipJson, ulp, inputs,

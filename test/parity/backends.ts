@@ -91,7 +91,10 @@ async function inChromium(backend: 'webgl' | 'webgpu' = 'webgl'): Promise<Runner
     },
     close: async () => {
       // programs the backend compiled for the whole run (TFA_PARITY_PROGRAMS=1 prints it)
-      if (process.env.TFA_PARITY_PROGRAMS) console.log(`${backend}: ${await suite<number>(session, 'programs')} programs compiled`);
+      if (process.env.TFA_PARITY_PROGRAMS) {
+        const n = await suite<{total: number; ours: number}>(session, 'programs');
+        console.log(`${backend}: ${n.total} programs compiled, ${n.ours} of them this package's`);
+      }
       await session.close();
     },
   };
