@@ -343,7 +343,12 @@ const TRIED = [
   'docs/tensorflow-backend.md); the accurate chains cast to float64 and back, and each extra pass over the ' +
   'tensor costs more than the whole float32 op. Where a float32 op is accurate (Relu, Relu6, LeakyRelu, ' +
   'ClipByValue, Exp forward, Softsign) it is used as is, and those targets are met.',
-  '- webgl (≤ 1.3× tf.relu): on SwiftShader the time follows the instruction count. relu with Keras\'s three ' +
+  '- webgl and webgpu (≤ 1.3× / 1.5× tf.relu): shader variants by the parameters in use (relu with its defaults runs ' +
+  'one compare, as tf.relu), exact thresholds as one compare against a precomputed bound (`ug`), and the NaN ' +
+  'pass-through as a select after the body: the piecewise-linear activations run at tf.relu\'s speed (within noise). ' +
+  'The transcendental ones carry accurate exp/log/erfc built from + − × ÷ (4-ULP budget) where tfjs\'s kernels use ' +
+  'the built-ins; on SwiftShader, which emulates the GPU on a loaded CPU, that ALU work, not memory, sets the time.',
+  '- webgl, before the variants (≤ 1.3× tf.relu): on SwiftShader the time follows the instruction count. relu with Keras\'s three ' +
   'parameters (exact comparisons against float32 + remainder constants, NaN tests) takes 21.7 ms at 1M; ' +
   'rewritten with selects instead of early returns 19.2 ms; a bare `x > u.z ? x : 0.0` body 8.8 ms ' +
   '(1.17× tf.relu), so the cost is the exactness itself. Transcendental activations carry stable ' +
