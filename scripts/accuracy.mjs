@@ -61,7 +61,8 @@ const budget = b => `${b.forward} ULP forward, ${b.backward} ULP gradient` +
 lines.push('', 'Budgets enforced by the parity suite:', '',
            ...ran.map(([n, r]) => `- ${n}: ${budget(r.budget)}`),
            '', 'webgl runs on SwiftShader (software WebGL 2 in headless Chromium); its budget is explained in',
-           '[webgl.md](webgl.md).', '');
+           '[webgl.md](webgl.md).', 'webgpu runs on SwiftShader\'s Vulkan (WebGPU in headless Chromium); its budget is explained in',
+           '[webgpu.md](webgpu.md).', '');
 mkdirSync(join(root, 'docs'), {recursive: true});
 writeFileSync(join(root, 'docs', 'accuracy.md'), lines.join('\n'));
 console.log(lines.join('\n'));

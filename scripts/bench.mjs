@@ -9,7 +9,7 @@
 //
 // Options:
 //   --size 1M,64K              element counts (K = 1024, M = 1024²); default 1M,64K (--quick: 4K)
-//   --backends cpu,tensorflow,webgl
+//   --backends cpu,tensorflow,webgl,webgpu
 //   --quick                    tiny size, few repeats; writes nothing unless --out/--md are given
 //   --only mish,gelu           a subset of activations
 //   --out FILE  --md FILE      where to write the JSON and the markdown (defaults for a full
@@ -29,7 +29,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const core = require(join(root, 'bench', 'core.js'));
 
-const KNOWN_BACKENDS = ['cpu', 'tensorflow', 'webgl'];
+const KNOWN_BACKENDS = ['cpu', 'tensorflow', 'webgl', 'webgpu'];
 const BIG = 1024 * 1024;
 
 // ------------------------------------------------------------------ options
@@ -111,9 +111,9 @@ async function runBackend(backend, o) {
   const t0 = Date.now();
   process.stderr.write(`[bench] ${backend}: starting\n`);
   let r;
-  if (backend === 'webgl') {
+  if (backend === 'webgl' || backend === 'webgpu') {
     const {runWebgl} = await import(join(root, 'bench', 'browser.mjs'));
-    r = await runWebgl({sizes: o.sizes, quick: o.quick, only: o.only, log: m => process.stderr.write(m + '\n')});
+    r = await runWebgl({sizes: o.sizes, quick: o.quick, only: o.only, backend, log: m => process.stderr.write(m + '\n')});
   } else {
     r = await runNodeBackend(backend, o);
   }
@@ -168,6 +168,11 @@ function analyse(backend, n, info, rec) {
       t('fwd ≤ 1.3× tf.relu', a.vsRelu, '<=', 1.3);
       if (multiOp) t('fwd ≥ 2× composite', a.fwdSpeedup, '>=', 2);
     }
+  } else if (backend === 'webgpu') {
+    if (n === BIG) {
+      if (info.piecewiseLinear) t('fwd ≤ 1.5× tf.relu', a.vsRelu, '<=', 1.5);
+      if (multiOp) t('fwd ≥ 2× composite', a.fwdSpeedup, '>=', 2);
+    }
   } else if (backend === 'tensorflow') {
     t('fwd ≥ 1× composite', a.fwdSpeedup, '>=', 1);
     t('bwd ≥ 1× composite', a.bwdSpeedup, '>=', 1);
@@ -206,7 +211,7 @@ function targetCell(a) {
 
 /** Rows of one backend at one size; `md` for markdown, otherwise fixed-width text. */
 function table(backend, label, rows) {
-  const node = backend !== 'webgl';
+  const node = backend !== 'webgl' && backend !== 'webgpu';
   const head = ['activation', 'fwd ms', 'composite ms', 'k', '×composite', '×relu'];
   if (backend === 'cpu') head.push('×copy', '×loop');
   head.push('bwd ms', 'autodiff ms', '×autodiff');
@@ -255,6 +260,9 @@ function machine(results) {
   const w = results.webgl?.meta;
   if (w?.chromium) m.chromium = w.chromium;
   if (w?.renderer) m.webglRenderer = w.renderer;
+  const g = results.webgpu?.meta;
+  if (g?.chromium) m.chromium = g.chromium;
+  if (g?.adapter) m.webgpuAdapter = g.adapter;
   return m;
 }
 
@@ -312,6 +320,7 @@ milliseconds, and the table shows the **median time per call**:
 Targets: cpu: forward ≥ 3× a composite of two kernels or more and ≥ 1× tfjs's own single kernel;
 piecewise-linear forwards ≤ 2.5× the copy; backward ≥ 2× autodiff through a multi-kernel composite
 (≥ 1× where tfjs has its own kernel and gradient). webgl, at 1M elements: ≤ 1.3× tf.relu and ≥ 2× a
+multi-kernel composite. webgpu, at 1M elements: piecewise-linear forwards ≤ 1.5× tf.relu, and ≥ 2× a
 multi-kernel composite. tensorflow: never slower than the composite, forward and backward.`;
 
 const med = a => {
@@ -339,7 +348,12 @@ const TRIED = [
   'docs/tensorflow-backend.md); the accurate chains cast to float64 and back, and each extra pass over the ' +
   'tensor costs more than the whole float32 op. Where a float32 op is accurate (Relu, Relu6, LeakyRelu, ' +
   'ClipByValue, Exp forward, Softsign) it is used as is, and those targets are met.',
-  '- webgl (≤ 1.3× tf.relu): on SwiftShader the time follows the instruction count. relu with Keras\'s three ' +
+  '- webgl and webgpu (≤ 1.3× / 1.5× tf.relu): shader variants by the parameters in use (relu with its defaults runs ' +
+  'one compare, as tf.relu), exact thresholds as one compare against a precomputed bound (`ug`), and the NaN ' +
+  'pass-through as a select after the body: the piecewise-linear activations run at tf.relu\'s speed (within noise). ' +
+  'The transcendental ones carry accurate exp/log/erfc built from + − × ÷ (4-ULP budget) where tfjs\'s kernels use ' +
+  'the built-ins; on SwiftShader, which emulates the GPU on a loaded CPU, that ALU work, not memory, sets the time.',
+  '- webgl, before the variants (≤ 1.3× tf.relu): on SwiftShader the time follows the instruction count. relu with Keras\'s three ' +
   'parameters (exact comparisons against float32 + remainder constants, NaN tests) takes 21.7 ms at 1M; ' +
   'rewritten with selects instead of early returns 19.2 ms; a bare `x > u.z ? x : 0.0` body 8.8 ms ' +
   '(1.17× tf.relu), so the cost is the exactness itself. Transcendental activations carry stable ' +
@@ -391,6 +405,7 @@ function markdown(res) {
     `- Node ${m.node}, tfjs ${m.tfjs}` + (m.tfjsNode ? `, tfjs-node ${m.tfjsNode} on libtensorflow ${m.libtensorflow}` : ''),
   ];
   if (m.chromium) lines.push(`- Chromium ${m.chromium} (headless), WebGL renderer: ${m.webglRenderer}`);
+  if (m.webgpuAdapter) lines.push(`- WebGPU adapter: ${m.webgpuAdapter} (SwiftShader's Vulkan)`);
   lines.push('', '## Method', '', METHOD, '', '## Summary', '');
   for (const [backend, r] of Object.entries(res.backends)) {
     if (r.error) lines.push(`- **${backend}**: not available here: ${r.error.split('\n')[0]}`);

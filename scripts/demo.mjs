@@ -107,6 +107,12 @@ try {
 } catch (e) {
   console.log(`(webgl in Chromium not available: ${e.message.split('\n')[0]})`);
 }
+// webgpu: the same again on WebGPU (SwiftShader's Vulkan); a browser without a WebGPU adapter is said so.
+try {
+  columns['webgpu loaded'] = await predictInChromium('webgpu');
+} catch (e) {
+  console.log(`(webgpu in Chromium not available: ${e.message.split('\n')[0]}; the other columns stand)`);
+}
 
 const names = Object.keys(columns);
 const width = 18;
@@ -121,6 +127,10 @@ if (columns['webgl loaded']) {
   const diff = Math.max(...columns['webgl loaded'].map((v, i) => Math.abs(v - columns['cpu loaded'][i])));
   console.log(`webgl vs cpu: max |difference| ${diff.toExponential(2)} (GPU float32 matmul).`);
 }
+if (columns['webgpu loaded']) {
+  const diff = Math.max(...columns['webgpu loaded'].map((v, i) => Math.abs(v - columns['cpu loaded'][i])));
+  console.log(`webgpu vs cpu: max |difference| ${diff.toExponential(2)} (GPU float32 matmul).`);
+}
 if (tfCols) {
   const diff = Math.max(...columns[tfCols].map((v, i) => Math.abs(v - columns['cpu loaded'][i])));
   console.log(`tensorflow vs cpu: max |difference| ${diff.toExponential(2)} (different matmul kernels).`);
@@ -131,13 +141,17 @@ if (!same) process.exit(1);
 const kerasDiff = await (await import('./demo-keras.mjs')).kerasDemo({tf, tfa});
 if (!(kerasDiff <= 1e-5)) process.exit(1);
 
-/** Serves the repo on 127.0.0.1, loads demo-model/ in a page on webgl, returns its predictions. */
-async function predictInChromium() {
+/**
+ * Serves the repo on 127.0.0.1, loads demo-model/ in a page on webgl (or webgpu), returns its
+ * predictions. Throws, with the reason, when the backend cannot run (no WebGPU adapter...).
+ */
+async function predictInChromium(backend = 'webgl') {
   const {ensureChromium, CHROMIUM_ARGS} = await import('./setup/chromium.mjs');
   const executablePath = await ensureChromium({log: () => {}});
   const {chromium} = require('playwright-core');
   const types = {'.js': 'text/javascript', '.json': 'application/json', '.html': 'text/html', '.bin': 'application/octet-stream'};
   const page = `<!doctype html><script src="/node_modules/@tensorflow/tfjs/dist/tf.min.js"></script>
+    <script src="/node_modules/@tensorflow/tfjs-backend-webgpu/dist/tf-backend-webgpu.min.js"></script>
     <script src="/dist/browser/tfjs-activations.min.js"></script>`;
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://127.0.0.1').pathname);
@@ -149,18 +163,24 @@ async function predictInChromium() {
   });
   await new Promise(r => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${server.address().port}`;
-  const browser = await chromium.launch({executablePath, headless: true, args: [...CHROMIUM_ARGS]});
+  // WebGPU on SwiftShader's Vulkan (without the ANGLE flag, reads come back as zeros)
+  const webgpuArgs = ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-angle=swiftshader'];
+  const args = backend === 'webgpu' ? [...CHROMIUM_ARGS, ...webgpuArgs] : [...CHROMIUM_ARGS];
+  const browser = await chromium.launch({executablePath, headless: true, args});
   try {
     const tab = await browser.newPage();
     await tab.goto(`${base}/demo.html`);
-    return await tab.evaluate(async ({url, probe}) => {
-      if (!(await tf.setBackend('webgl'))) throw new Error('webgl backend did not start');
+    return await tab.evaluate(async ({url, probe, backend}) => {
+      if (backend === 'webgpu' && !(navigator.gpu && await navigator.gpu.requestAdapter())) {
+        throw new Error('this browser has no WebGPU adapter');
+      }
+      if (!(await tf.setBackend(backend))) throw new Error(`${backend} backend did not start`);
       const model = await tf.loadLayersModel(url);
       const out = model.predict(tf.tensor2d(probe));
       const values = Array.from(await out.data());
       return [values, tf.getBackend()];
-    }, {url: `${base}/demo-model/model.json`, probe}).then(([values, backend]) => {
-      if (backend !== 'webgl') throw new Error(`page ran on ${backend}`);
+    }, {url: `${base}/demo-model/model.json`, probe, backend}).then(([values, ran]) => {
+      if (ran !== backend) throw new Error(`page ran on ${ran}`);
       return values;
     });
   } finally {

@@ -195,6 +195,12 @@ export interface ActivationBudget {
    */
   webgl?: {forward: number; backward: number};
   /**
+   * webgpu (SwiftShader's Vulkan), likewise; absent means webgl's budget: the
+   * WGSL bodies run the same correctly rounded float32 operations as the GLSL
+   * ones and were measured to the same bounds (docs/webgpu.md).
+   */
+  webgpu?: {forward: number; backward: number};
+  /**
    * tensorflow: the most libtensorflow ops one call launches, over the
    * variants: [forward, dy·f′, dy·f″] (elementwise) or [forward, backward].
    */
@@ -245,15 +251,45 @@ export interface ElementwiseActivation extends ActivationBase {
    * helpers of this activation alone (such as the fitted `rootfix_*`
    * corrections near roots, built by `rootfix`) go in `helpers`.
    */
-  glsl?: {
-    forward: string;
-    derivative: string;
-    second?: string;
-    /** GLSL functions only this activation uses (after the shared helpers they call), e.g. `rootfix(...)`. */
-    helpers?: string;
-  };
+  glsl?: ShaderBodies;
   /** The tensorflow (tfjs-node) backend's composition of libtensorflow ops. */
   tensorflow?: TensorflowElementwise;
+  /**
+   * WGSL bodies of `fn ta_fn(x: f32) -> f32` for the webgpu backend: the
+   * same contract as `glsl` (constants in the private variables `u` and
+   * `ul`, `ta_z` always 0, NaN never reaches them), helpers from
+   * `src/backends/wgsl_math.ts`. Elementwise shaders of both backends also
+   * get `ug`: x > ug.x exactly when x > u[0] in float64 (one compare for an
+   * exact threshold; `strictBounds` in src/backends/variants.ts).
+   */
+  wgsl?: ShaderBodies;
+  /**
+   * Shader variants chosen by which parameters are in use (relu without a
+   * slope, cap or threshold; gelu exact or approximate), never by their
+   * values: the values stay uniforms, so a new value compiles nothing, and
+   * the default case pays only for what it computes. `key` maps the
+   * constants to a variant ('' is the general `glsl`/`wgsl` bodies); a
+   * variant missing from `glsl` or `wgsl` runs the general bodies there.
+   */
+  variants?: ShaderVariants;
+}
+
+/** Shader bodies of f, f′ and f″. */
+export interface ShaderBodies {
+  forward: string;
+  derivative: string;
+  second?: string;
+  /**
+   * Functions only this activation uses (after the shared helpers they call),
+   * e.g. `rootfix(...)` in GLSL or `wgslRootfix(...)` in WGSL.
+   */
+  helpers?: string;
+}
+
+export interface ShaderVariants {
+  key(u: Constants): string;
+  glsl?: Record<string, ShaderBodies>;
+  wgsl?: Record<string, ShaderBodies>;
 }
 
 /**

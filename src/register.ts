@@ -11,6 +11,7 @@ import type {ActivationDefinition, ParamSpec} from './definition';
 import {addDefinition, definitions} from './catalogue';
 import {cpuKernels} from './backends/cpu';
 import {webglKernels} from './backends/webgl';
+import {webgpuKernels} from './backends/webgpu';
 import {tensorflowKernels} from './backends/tensorflow';
 import {gradientConfigs} from './gradients';
 import {registerLayersOf} from './layers';
@@ -24,6 +25,7 @@ export type BackendFactory = (def: ActivationDefinition) => KernelConfig[];
 export const backendFactories: Record<string, BackendFactory> = {
   cpu: def => cpuKernels(def, 'cpu'),
   webgl: def => webglKernels(def),
+  webgpu: def => webgpuKernels(def),
   tensorflow: def => tensorflowKernels(def),
 };
 

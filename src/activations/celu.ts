@@ -68,4 +68,31 @@ export const celu = elementwise({
     composite: {what: 'relu(x) + expm1(min(x, 0)) (α = 1 folded)', fn: (tf, x) => tf.add(tf.relu(x), tf.expm1(tf.minimum(x, 0)))},
   },
   note: 'Like elu but continuously differentiable for every alpha; pick it when you tune alpha.',
+  wgsl: {
+    forward: `
+      if (x > 0.0) { return x; }
+      let q = x / u.x;
+      if (abs(q) < 1e-10) { return x; }
+      if (q < -20.0) { return -u.x - ul.x; }
+      if (q > 88.8) { return u.x * ta_inf(); }
+      let p = ta_two_prod(q, u.x);
+      // x/alpha = q + ql, alpha = u.x + ul.x
+      let ql = ((x - p.x) - p.y) / u.x - q * (ul.x / u.x);
+      let e = expm1(q);
+      let y = e + ql * (1.0 + e);
+      return u.x * y + ul.x * y;`,
+    derivative: `
+      if (x > 0.0) { return 1.0; }
+      let q = x / u.x;
+      if (abs(q) > 100.0) { return expf(q); }
+      let p = ta_two_prod(q, u.x);
+      return ta_expmul2(q, ((x - p.x) - p.y) / u.x - q * (ul.x / u.x), 1.0);`,
+    second: `
+      if (x > 0.0) { return 0.0; }
+      let q = x / u.x;
+      if (abs(q) > 100.0) { return expf(q) / u.x; }
+      let p = ta_two_prod(q, u.x);
+      let r = ul.x / u.x;
+      return ta_expmul2(q, ((x - p.x) - p.y) / u.x - q * r, 1.0 - r) / u.x;`,
+  },
 });

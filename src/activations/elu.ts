@@ -47,4 +47,16 @@ export const elu = elementwise({
     composite: {what: 'tf.elu', fn: (tf, x) => tf.elu(x)},
   },
   note: 'Smooth negative side with mean activations near 0; a drop-in for relu in deeper nets.',
+  wgsl: {
+    forward: `
+      if (x > 0.0) { return x; }
+      let e = expm1(x);
+      return u.x * e + ul.x * e;  // alpha = u.x + ul.x`,
+    derivative: `
+      if (x > 0.0) { return 1.0; }
+      return ta_expmul(x, u.x) + ta_expmul(x, ul.x);`,
+    second: `
+      if (x > 0.0) { return 0.0; }
+      return ta_expmul(x, u.x) + ta_expmul(x, ul.x);`,
+  },
 });

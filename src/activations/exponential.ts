@@ -28,4 +28,12 @@ export const exponential = elementwise({
     composite: {what: 'tf.exp', fn: (tf, x) => tf.exp(x)},
   },
   note: 'Outputs that must be positive and grow multiplicatively (rates, scales); rarely a hidden activation.',
+  wgsl: {
+    forward: `
+      return expf(x);`,
+    derivative: `
+      return expf(x);`,
+    second: `
+      return expf(x);`,
+  },
 });

@@ -14,9 +14,9 @@ export const hardShrink = elementwise({
   second: () => 0,
   glsl: {
     forward: `
-      return (ta_gt(x, u.x, ul.x) || ta_lt(x, -u.x, -ul.x)) ? x : 0.0;`,
+      return (x > ug.x || x < -ug.x) ? x : 0.0;  // |x| > threshold, exactly`,
     derivative: `
-      return (ta_gt(x, u.x, ul.x) || ta_lt(x, -u.x, -ul.x) || u.x == 0.0) ? 1.0 : 0.0;`,
+      return (x > ug.x || x < -ug.x || u.x == 0.0) ? 1.0 : 0.0;`,
     second: `
       return 0.0;`,
   },
@@ -37,4 +37,12 @@ export const hardShrink = elementwise({
     piecewiseLinear: true,
   },
   note: 'Sparse codes and denoising: zeroes small values, keeps large ones unchanged.',
+  wgsl: {
+    forward: `
+      return select(0.0, x, x > ug.x || x < -ug.x);`,
+    derivative: `
+      return select(0.0, 1.0, x > ug.x || x < -ug.x || u.x == 0.0);`,
+    second: `
+      return 0.0;`,
+  },
 });

@@ -15,7 +15,9 @@ export const hardSigmoid = elementwise({
   second: () => 0,
   glsl: {
     forward: `
-      return x <= -3.0 ? 0.0 : (x >= 3.0 ? 1.0 : (x < -1.5 ? (x + 3.0) / 6.0 : x / 6.0 + 0.5));`,
+      // (x + 3)/6 below −1.5 (no cancellation near −3), x/6 + 0.5 above; ·(1/6) instead of /6
+      bool low = x < -1.5;
+      return clamp((low ? x + 3.0 : x) * 0.16666666666666666 + (low ? 0.0 : 0.5), 0.0, 1.0);`,
     derivative: `
       return (x > -3.0 && x < 3.0) ? 1.0 / 6.0 : 0.0;`,
     second: `
@@ -35,4 +37,15 @@ export const hardSigmoid = elementwise({
     piecewiseLinear: true,
   },
   note: 'A cheap sigmoid for mobile models (MobileNetV3) and quantised inference.',
+  wgsl: {
+    forward: `
+      if (x <= -3.0) { return 0.0; }
+      if (x >= 3.0) { return 1.0; }
+      if (x < -1.5) { return (x + 3.0) / 6.0; }
+      return x / 6.0 + 0.5;`,
+    derivative: `
+      return select(0.0, 1.0 / 6.0, x > -3.0 && x < 3.0);`,
+    second: `
+      return 0.0;`,
+  },
 });

@@ -35,4 +35,17 @@ export const hardSilu = elementwise({
     composite: {what: 'x·clip(x/6 + 0.5, 0, 1)', fn: (tf, x) => tf.mul(x, tf.clipByValue(tf.add(tf.mul(x, 1 / 6), 0.5), 0, 1))},
   },
   note: 'MobileNetV3\'s cheap swish: silu\'s shape with only a clip and a product.',
+  wgsl: {
+    forward: `
+      if (x <= -3.0) { return -0.0; }
+      if (x >= 3.0) { return x; }
+      if (x < -1.5) { return x * ((x + 3.0) / 6.0); }
+      return x * (x / 6.0 + 0.5);`,
+    derivative: `
+      if (x < -3.0) { return 0.0; }
+      if (x > 3.0) { return 1.0; }
+      return (2.0 * x + 3.0) / 6.0;`,
+    second: `
+      return select(0.0, 1.0 / 3.0, x > -3.0 && x < 3.0);`,
+  },
 });

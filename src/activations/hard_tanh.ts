@@ -11,7 +11,7 @@ export const hardTanh = elementwise({
   second: () => 0,
   glsl: {
     forward: `
-      return x < -1.0 ? -1.0 : (x > 1.0 ? 1.0 : x);`,
+      return clamp(x, -1.0, 1.0);`,
     derivative: `
       return (x > -1.0 && x < 1.0) ? 1.0 : 0.0;`,
     second: `
@@ -31,4 +31,12 @@ export const hardTanh = elementwise({
     piecewiseLinear: true,
   },
   note: 'A cheap bounded tanh; quantisation-friendly recurrent or output layers.',
+  wgsl: {
+    forward: `
+      return clamp(x, -1.0, 1.0);`,
+    derivative: `
+      return select(0.0, 1.0, x > -1.0 && x < 1.0);`,
+    second: `
+      return 0.0;`,
+  },
 });

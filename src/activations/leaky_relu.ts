@@ -15,9 +15,8 @@ export const leakyRelu = elementwise({
   second: () => 0,
   glsl: {
     forward: `
-      if (x >= 0.0) return x;
-      if (u.x == 0.0) return 0.0 * max(x, -3.4028234e38);  // slope 0 at −inf: the limit 0, not NaN
-      return u.x * x + ul.x * x;`,
+      // one rounding of float32(slope)·x (within 1 ulp, one multiply); slope 0 at −inf: the limit 0, not NaN
+      return u.x == 0.0 ? (x >= 0.0 ? x : 0.0 * max(x, -3.4028234e38)) : x * (x >= 0.0 ? 1.0 : u.x);`,
     derivative: `
       return x >= 0.0 ? 1.0 : u.x;`,
     second: `
@@ -39,4 +38,13 @@ export const leakyRelu = elementwise({
     piecewiseLinear: true,
   },
   note: 'relu that never dies: a small slope keeps gradients flowing for negative inputs (GANs).',
+  wgsl: {
+    forward: `
+      if (x >= 0.0) { return x; }
+      return u.x * x + ul.x * x;`,
+    derivative: `
+      return select(u.x, 1.0, x >= 0.0);`,
+    second: `
+      return 0.0;`,
+  },
 });

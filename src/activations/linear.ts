@@ -29,4 +29,12 @@ export const linear = elementwise({
     piecewiseLinear: true,
   },
   note: 'No activation: regression outputs, logits fed to a loss, or a layer before a norm.',
+  wgsl: {
+    forward: `
+      return x;`,
+    derivative: `
+      return 1.0;`,
+    second: `
+      return 0.0;`,
+  },
 });

@@ -34,4 +34,12 @@ export const logSigmoid = elementwise({
     composite: {what: 'tf.logSigmoid', fn: (tf, x) => tf.logSigmoid(x)},
   },
   note: 'Log-probabilities of a binary event without overflow; losses and log-likelihoods.',
+  wgsl: {
+    forward: `
+      return -softplus(-x);`,
+    derivative: `
+      return sigmoid(-x);`,
+    second: `
+      return -ta_dsigmoid_mul(x, 1.0);`,
+  },
 });

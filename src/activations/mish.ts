@@ -1,6 +1,7 @@
 import {elementwise} from '../definition';
 import {rootfix, type Root} from '../backends/glsl_math';
 import {sigmoid} from '../math';
+import {wgslRootfix} from '../backends/wgsl_math';
 
 /** mish′ and mish″ near their roots, f = (x − r)·Q(x) (test/browser/tools/glsl_coefficients.py). */
 const MISH1: Root[] = [{rh: -1.1924312114715576, rl: -3.0439375464652585e-09, a: -2.140702510195515, b: -0.6673963897066078, m: -1.4040493965148926, ih: 1.357491135597229, lo: -3.323979758107498e-09, c: [-1.0608305274217855e-06, 1.0389054523329833e-06, 2.169698927900754e-05, 6.521846080431715e-05, -6.769564151909435e-06, -0.0008589122444391251, -0.003481518244370818, -0.0034091698471456766, 0.02760479599237442, 0.13615906238555908, 0.22566166520118713]}];
@@ -104,4 +105,44 @@ export const mish = elementwise({
     composite: {what: 'tfjs-layers mish: x·tanh(softplus(x))', fn: (tf, x) => tf.mul(x, tf.tanh(tf.softplus(x)))},
   },
   note: 'A smooth, non-monotonic relu alternative that helped some vision models (YOLOv4).',
+  wgsl: {
+    forward: `
+      if (x > 15.0) { return x; }
+      if (x < -100.0) { return -0.0; }
+      let e = expf(x);
+      if (x >= 0.0) { return x * (1.0 - 2.0 / (e * (e + 2.0) + 2.0)); }
+      // x·e(e + 2)/(e(e + 2) + 2) with the factor e applied last
+      return ta_expmul(x, x * (e + 2.0) / (e * (e + 2.0) + 2.0));`,
+    derivative: `
+      if (x > 15.0) { return 1.0; }
+      if (x < -100.0) { return 0.0; }
+      let e = expf(x);
+      let n = e * (e + 2.0);
+      let d = n + 2.0;
+      let s2 = 4.0 * (n + 1.0) / (d * d);  // 1 − tanh²(softplus x)
+      var r: f32;
+      if (x >= 0.0) {
+        r = n / d + x * s2 * sigmoid(x);
+      } else {
+        r = ta_expmul(x, (e + 2.0) / d + x * s2 / (1.0 + e));
+      }
+      return rootfix_mish1(x, r);`,
+    second: `
+      if (x > 60.0 || x < -100.0) { return 0.0; }
+      let s = sigmoid(x);
+      if (x > 20.0) { return ta_expmul(-2.0 * x, 4.0 * s * (2.0 + x * (sigmoid(-x) - 2.0 * s))); }
+      let e = expf(x);
+      let n = e * (e + 2.0);
+      let d = n + 2.0;
+      let s2 = 4.0 * (n + 1.0) / (d * d);
+      let b = 2.0 + x * (sigmoid(-x) - 2.0 * (n / d) * s);
+      var r: f32;
+      if (x >= 0.0) {
+        r = s2 * s * b;
+      } else {
+        r = ta_expmul(x, s2 / (1.0 + e) * b);
+      }
+      return rootfix_mish2(x, r);`,
+    helpers: wgslRootfix('mish1', MISH1) + wgslRootfix('mish2', MISH2),
+  },
 });

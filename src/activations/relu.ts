@@ -109,4 +109,68 @@ export const relu = elementwise({
     piecewiseLinear: true,
   },
   note: 'The default hidden activation: fast, sparse, no saturation for positive inputs.',
+  wgsl: {
+    forward: `
+      // the constants as float32 u plus remainder ul, compared and subtracted exactly
+      let t = u.z;
+      let tl = ul.z;
+      let m = u.y;
+      var y = select(0.0, x, ta_gt(x, t, tl));
+      if (!ta_isnan(m)) {
+        if (y < 0.0) {
+          y = 0.0;
+        } else if (ta_gt(y, m, ul.y)) {
+          y = m + ul.y;
+        }
+      }
+      if (!ta_lt(x, t, tl) || u.x == 0.0) { return y; }
+      let d = (t - x) + tl;
+      return y - (u.x * d + ul.x * d);`,
+    derivative: `
+      let t = u.z;
+      let tl = ul.z;
+      let m = u.y;
+      var d = select(0.0, 1.0, ta_gt(x, t, tl));
+      if (!ta_isnan(m) && (x < 0.0 || ta_gt(x, m, ul.y))) { d = 0.0; }
+      if (ta_lt(x, t, tl)) { return (d + u.x) + ul.x; }
+      return d;`,
+    second: `
+      return 0.0;`,
+  },
+  // Which of negative_slope, max_value and threshold are in use picks the shader (their values stay uniforms):
+  // relu with the defaults runs a plain max, as tf.relu does.
+  variants: {
+    key: u => u[2] !== 0 ? '' : u[1] === u[1] ? (u[0] === 0 ? 'cap' : '') : (u[0] === 0 ? 'plain' : 'slope'),
+    glsl: {
+      plain: {forward: `
+      return x > 0.0 ? x : 0.0;`, derivative: `
+      return x > 0.0 ? 1.0 : 0.0;`, second: `
+      return 0.0;`},
+      slope: {forward: `
+      return x >= 0.0 ? x : u.x * x + ul.x * x;`, derivative: `
+      return x > 0.0 ? 1.0 : (x < 0.0 ? u.x + ul.x : 0.0);`, second: `
+      return 0.0;`},
+      // min(x, m) is exact: m + ul rounds to m
+      cap: {forward: `
+      return clamp(x, 0.0, u.y);`, derivative: `
+      return (x > 0.0 && !ta_gt(x, u.y, ul.y)) ? 1.0 : 0.0;`, second: `
+      return 0.0;`},
+    },
+    wgsl: {
+      plain: {forward: `
+      return select(0.0, x, x > 0.0);`, derivative: `
+      return select(0.0, 1.0, x > 0.0);`, second: `
+      return 0.0;`},
+      slope: {forward: `
+      if (x >= 0.0) { return x; }
+      return u.x * x + ul.x * x;`, derivative: `
+      if (x > 0.0) { return 1.0; }
+      return select(0.0, u.x + ul.x, x < 0.0);`, second: `
+      return 0.0;`},
+      cap: {forward: `
+      return clamp(x, 0.0, u.y);`, derivative: `
+      return select(0.0, 1.0, x > 0.0 && !ta_gt(x, u.y, ul.y));`, second: `
+      return 0.0;`},
+    },
+  },
 });

@@ -11,7 +11,7 @@ export const relu6 = elementwise({
   second: () => 0,
   glsl: {
     forward: `
-      return x < 0.0 ? 0.0 : (x > 6.0 ? 6.0 : x);`,
+      return clamp(x, 0.0, 6.0);`,
     derivative: `
       return (x > 0.0 && x < 6.0) ? 1.0 : 0.0;`,
     second: `
@@ -31,4 +31,12 @@ export const relu6 = elementwise({
     piecewiseLinear: true,
   },
   note: 'relu capped at 6 for low-precision mobile models (MobileNet).',
+  wgsl: {
+    forward: `
+      return clamp(x, 0.0, 6.0);`,
+    derivative: `
+      return select(0.0, 1.0, x > 0.0 && x < 6.0);`,
+    second: `
+      return 0.0;`,
+  },
 });

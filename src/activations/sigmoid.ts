@@ -37,4 +37,12 @@ export const sigmoid = elementwise({
     composite: {what: 'tf.sigmoid', fn: (tf, x) => tf.sigmoid(x)},
   },
   note: 'Binary probabilities and gates (LSTM, GRU, attention gates); avoid in deep hidden stacks.',
+  wgsl: {
+    forward: `
+      return sigmoid(x);`,
+    derivative: `
+      return ta_dsigmoid_mul(x, 1.0);`,
+    second: `
+      return -ta_dsigmoid_mul(x, tanhf(0.5 * x));`,
+  },
 });

@@ -1,6 +1,7 @@
 import {elementwise} from '../definition';
 import {rootfix, type Root} from '../backends/glsl_math';
 import {sigmoid} from '../math';
+import {wgslRootfix} from '../backends/wgsl_math';
 
 /** silu′ and silu″ near their roots, f = (x − r)·Q(x) (test/browser/tools/glsl_coefficients.py). */
 const SILU1: Root[] = [{rh: -1.2784645557403564, rl: 1.2979282537628478e-08, a: -2.2267358384410936, b: -0.7376786732079197, m: -1.4822072982788086, ih: 1.3431317806243896, lo: 2.0199639738649466e-09, c: [2.413173388049472e-05, 8.642615284770727e-05, -0.00015257220366038382, -0.00193492672406137, -0.004089939873665571, 0.014713018201291561, 0.10221251845359802, 0.18883396685123444]}];
@@ -64,4 +65,16 @@ export const silu = elementwise({
     composite: {what: 'tfjs-layers swish: sigmoid(x·1)·x', fn: (tf, x) => tf.mul(tf.sigmoid(tf.mul(x, 1)), x)},
   },
   note: 'A smooth relu (swish) used in EfficientNet and many LLMs (SwiGLU); a good general default.',
+  wgsl: {
+    forward: `
+      if (x < -200.0) { return -0.0; }
+      return ta_sigmoid_mul(x, x);`,
+    derivative: `
+      if (abs(x) > 200.0) { return select(0.0, 1.0, x > 0.0); }
+      return rootfix_silu1(x, ta_sigmoid_mul(x, 1.0 + x * sigmoid(-x)));`,
+    second: `
+      if (abs(x) > 200.0) { return 0.0; }
+      return rootfix_silu2(x, ta_dsigmoid_mul(x, 2.0 - x * tanhf(0.5 * x)));`,
+    helpers: wgslRootfix('silu1', SILU1) + wgslRootfix('silu2', SILU2),
+  },
 });

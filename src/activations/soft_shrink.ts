@@ -14,12 +14,10 @@ export const softShrink = elementwise({
   second: () => 0,
   glsl: {
     forward: `
-      // threshold = u.x + ul.x
-      if (ta_gt(x, u.x, ul.x)) return (x - u.x) - ul.x;
-      if (ta_lt(x, -u.x, -ul.x)) return (x + u.x) + ul.x;
-      return 0.0;`,
+      // threshold = u.x + ul.x; x > ug.x and x < −ug.x compare with it exactly
+      return x > ug.x ? (x - u.x) - ul.x : (x < -ug.x ? (x + u.x) + ul.x : 0.0);`,
     derivative: `
-      return (ta_gt(x, u.x, ul.x) || ta_lt(x, -u.x, -ul.x) || u.x == 0.0) ? 1.0 : 0.0;`,
+      return (x > ug.x || x < -ug.x || u.x == 0.0) ? 1.0 : 0.0;`,
     second: `
       return 0.0;`,
   },
@@ -43,4 +41,13 @@ export const softShrink = elementwise({
     piecewiseLinear: true,
   },
   note: 'Soft thresholding (the proximal map of L1): sparse coding, denoising, ISTA-style nets.',
+  wgsl: {
+    forward: `
+      // threshold = u.x + ul.x; x > ug.x and x < −ug.x compare with it exactly
+      return select(select(0.0, (x + u.x) + ul.x, x < -ug.x), (x - u.x) - ul.x, x > ug.x);`,
+    derivative: `
+      return select(0.0, 1.0, x > ug.x || x < -ug.x || u.x == 0.0);`,
+    second: `
+      return 0.0;`,
+  },
 });

@@ -32,4 +32,12 @@ export const softplus = elementwise({
     composite: {what: 'tf.softplus', fn: (tf, x) => tf.softplus(x)},
   },
   note: 'A smooth relu that is always positive: scales, variances and other positive parameters.',
+  wgsl: {
+    forward: `
+      return softplus(x);`,
+    derivative: `
+      return sigmoid(x);`,
+    second: `
+      return ta_dsigmoid_mul(x, 1.0);`,
+  },
 });

@@ -46,4 +46,16 @@ export const softsign = elementwise({
     composite: {what: 'tfjs-layers softsign: x/(|x| + 1)', fn: (tf, x) => tf.div(x, tf.add(tf.abs(x), 1))},
   },
   note: 'A tanh-like squashing function with polynomial tails, cheaper and slower to saturate.',
+  wgsl: {
+    forward: `
+      if (abs(x) > 3.4028234e38) { return sign(x); }
+      return x / (1.0 + abs(x));`,
+    derivative: `
+      let d = 1.0 + abs(x);
+      return (1.0 / d) / d;`,
+    second: `
+      let d = 1.0 + abs(x);
+      let s = select(select(0.0, 2.0, x < 0.0), -2.0, x > 0.0);
+      return ((s / d) / d) / d;`,
+  },
 });

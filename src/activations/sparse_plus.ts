@@ -32,4 +32,16 @@ export const sparsePlus = elementwise({
         tf.add(tf.mul(tf.square(tf.add(tf.clipByValue(x, -1, 1), 1)), 0.25), tf.relu(tf.sub(x, 1)))},
   },
   note: 'A softplus made of pieces: exactly 0 below −1, exactly x above 1.',
+  wgsl: {
+    forward: `
+      if (x <= -1.0) { return 0.0; }
+      if (x < 1.0) { return 0.25 * (x + 1.0) * (x + 1.0); }
+      return x;`,
+    derivative: `
+      if (x <= -1.0) { return 0.0; }
+      if (x < 1.0) { return 0.5 * (x + 1.0); }
+      return 1.0;`,
+    second: `
+      return select(0.0, 0.5, x > -1.0 && x < 1.0);`,
+  },
 });

@@ -11,7 +11,7 @@ export const sparseSigmoid = elementwise({
   second: () => 0,
   glsl: {
     forward: `
-      return x <= -1.0 ? 0.0 : (x >= 1.0 ? 1.0 : 0.5 * (x + 1.0));`,
+      return clamp(0.5 * (x + 1.0), 0.0, 1.0);  // 0.5·round(x + 1) = round((x + 1)/2)`,
     derivative: `
       return (x > -1.0 && x < 1.0) ? 0.5 : 0.0;`,
     second: `
@@ -31,4 +31,12 @@ export const sparseSigmoid = elementwise({
     piecewiseLinear: true,
   },
   note: 'A sigmoid made of pieces: exactly 0 and 1 outside [−1, 1], as in sparse attention.',
+  wgsl: {
+    forward: `
+      return clamp(0.5 * (x + 1.0), 0.0, 1.0);`,
+    derivative: `
+      return select(0.0, 0.5, x > -1.0 && x < 1.0);`,
+    second: `
+      return 0.0;`,
+  },
 });

@@ -87,4 +87,34 @@ float ta_sqrt_sq_plus(float a, float b) {
     composite: {what: '(x + sqrt(x² + b))·0.5', fn: (tf, x) => tf.mul(tf.add(x, tf.sqrt(tf.add(tf.square(x), 4))), 0.5)},
   },
   note: 'A smooth relu from a square root, with no exp: cheap where softplus is costly.',
+  wgsl: {
+    forward: `
+      if (abs(x) > 3.4028234e38) { return select(0.0, x, x > 0.0); }
+      let b = u.x;
+      let a = abs(x);
+      let r = ta_sqrt_sq_plus(a, b);
+      if (r == 0.0) { return 0.0; }
+      // (x + r)/2 = x + b/(2(r + |x|)) for x >= 0, b/(2(r + |x|)) for x < 0: no cancellation, no overflow
+      var c: f32;
+      if (a < 1e38) {
+        c = (0.5 * b) / (r + a);
+      } else {
+        c = ((0.5 * b) / r) / (1.0 + a / r);
+      }
+      return select(x + c, c, x < 0.0);`,
+    derivative: `
+      if (abs(x) > 3.4028234e38) { return select(0.0, 1.0, x > 0.0); }
+      let b = u.x;
+      let a = abs(x);
+      let r = ta_sqrt_sq_plus(a, b);
+      if (r == 0.0) { return 0.5; }
+      if (x < 0.0) { return (((0.5 * b) / r) / r) / (1.0 + a / r); }
+      return 0.5 + 0.5 * (x / r);`,
+    second: `
+      if (abs(x) > 3.4028234e38) { return 0.0; }
+      let b = u.x;
+      let r = ta_sqrt_sq_plus(abs(x), b);
+      if (r == 0.0) { return 0.0; }
+      return (((0.5 * b) / r) / r) / r;`,
+  },
 });

@@ -34,4 +34,12 @@ export const tanh = elementwise({
     composite: {what: 'tf.tanh', fn: (tf, x) => tf.tanh(x)},
   },
   note: 'Bounded, zero-centred outputs in [−1, 1]: RNN states, normalised outputs.',
+  wgsl: {
+    forward: `
+      return tanhf(x);`,
+    derivative: `
+      return sech2(x);`,
+    second: `
+      return ta_sech2_mul(x, -2.0 * tanhf(x));`,
+  },
 });

@@ -1,6 +1,7 @@
 import {elementwise} from '../definition';
 import {horner, type Fit} from '../backends/glsl_math';
 import {sech2, tanh, tanhShrink as ts} from '../math';
+import {wgslHorner} from '../backends/wgsl_math';
 
 /** (x − tanh x)/x³ as a polynomial in x² on [0, 2.25]. */
 const TANH_SHRINK: Fit = {m: 1.125, ih: 0.8888888955116272, lo: 4.373771123056258e-09, c: [-8.432118193013594e-06, 2.692582165764179e-05, -6.490046507678926e-05, 0.00020724315254483372, -0.0006802243879064918, 0.0021721411030739546, -0.006929961033165455, 0.022136827930808067, -0.0708569586277008, 0.23024970293045044]};
@@ -50,4 +51,21 @@ float ta_tanh_shrink_small(float x) {
     composite: {what: 'x − tanh(x)', fn: (tf, x) => tf.sub(x, tf.tanh(x))},
   },
   note: 'Shrinks small values towards 0 smoothly while large ones pass almost unchanged.',
+  wgsl: {
+    forward: `
+      if (abs(x) < 1.5) { return ta_tanh_shrink_small(x); }
+      return x - tanhf(x);`,
+    derivative: `
+      let t = tanhf(x);
+      return t * t;`,
+    second: `
+      return ta_sech2_mul(x, 2.0 * tanhf(x));`,
+    helpers: `
+// x − tanh(x) for |x| <= 1.5, as x³·P(x²).
+fn ta_tanh_shrink_small(x: f32) -> f32 {
+  let v = x * x;
+  ${wgslHorner('v', TANH_SHRINK)}
+  return (x * v) * p;
+}`,
+  },
 });

@@ -15,10 +15,11 @@ export const threshold = elementwise({
   derivative: (x, u) => x > u[0] ? 1 : 0,
   second: () => 0,
   glsl: {
+    // x > ug.x is ta_gt(x, u.x, ul.x) in one compare
     forward: `
-      return ta_gt(x, u.x, ul.x) ? x : u.y;`,
+      return x > ug.x ? x : u.y;`,
     derivative: `
-      return ta_gt(x, u.x, ul.x) ? 1.0 : 0.0;`,
+      return x > ug.x ? 1.0 : 0.0;`,
     second: `
       return 0.0;`,
   },
@@ -44,4 +45,12 @@ export const threshold = elementwise({
     piecewiseLinear: true,
   },
   note: 'A step at a chosen threshold: below it every value is replaced by a constant.',
+  wgsl: {
+    forward: `
+      return select(u.y, x, x > ug.x);`,
+    derivative: `
+      return select(0.0, 1.0, x > ug.x);`,
+    second: `
+      return 0.0;`,
+  },
 });

@@ -28,8 +28,12 @@ import {glslHelpers} from './glsl_math';
 import {backwardOnHost, forwardOnHost} from './host';
 import {readSubnormalsAsNormal} from '../subnormal';
 import {U, uniformOf, type Ctx} from './webgl_axis';
+import {shaderBodies, strictBounds, variantOf} from './variants';
 
 type Program = GPGPUProgram;
+
+/** The elementwise programs also get `ug` (strict bounds, src/backends/variants.ts). */
+const UE = [...U, {name: 'ug', type: 'vec4' as const}];
 
 /** tfjs-backend-webgl's own rule for shape uniforms (`useShapeUniforms`). */
 function shapeUniforms(rank: number): boolean {
@@ -56,9 +60,8 @@ function onHostBackward(gl: MathBackendWebGL, def: ActivationDefinition, x: Tens
 
 type Order = 0 | 1 | 2;
 
-function bodyOf(def: ElementwiseActivation, order: Order): string {
-  const g = def.glsl;
-  if (g === undefined) throw new Error(`${def.keras}: no GLSL definition for the webgl backend`);
+function bodyOf(def: ElementwiseActivation, order: Order, variant = ''): string {
+  const g = shaderBodies(def, 'glsl', variant);
   const body = order === 0 ? g.forward : order === 1 ? g.derivative : g.second;
   if (body === undefined) throw new Error(`${def.keras}: derivative of order ${order} is not available`);
   return body;
@@ -77,9 +80,9 @@ float ta_in(float x) {
   return uintBitsToFloat((b & 0x80000000u) | 0x00800000u);
 }`;
 
-/** userCode of the forward (order 0) or backward (order 1, 2) program, unpacked or packed. */
-function elementwiseCode(def: ElementwiseActivation, order: Order, packed: boolean): string {
-  const body = bodyOf(def, order);
+/** userCode of the forward (order 0) or backward (order 1, 2) program of a variant, unpacked or packed. */
+function elementwiseCode(def: ElementwiseActivation, order: Order, packed: boolean, variant = ''): string {
+  const body = bodyOf(def, order, variant);
   const fn = `${SUBNORMAL_AS_NORMAL}
 float ta_fn0(float x) {
   ${body}
@@ -90,18 +93,25 @@ float ta_fn(float x) { return ta_fn0(ta_sub > 0.5 ? ta_in(x) : x); }
   const head = glslHelpers(body, own) + own + fn;
   if (order === 0) {
     return packed ? `${head}
-float ta_one(float x) { return ta_isnan(x) ? x : ta_fn(x); }
+float ta_one(float x) {
+  float y = ta_fn(x);  // outside the ternary: a select, not a branch
+  return ta_isnan(x) ? x : y;
+}
 void main() {
   vec4 x = getXAtOutCoords();
   setOutput(vec4(ta_one(x.x), ta_one(x.y), ta_one(x.z), ta_one(x.w)));
 }` : `${head}
 void main() {
   float x = getXAtOutCoords();
-  setOutput(ta_isnan(x) ? x : ta_fn(x));
+  float y = ta_fn(x);
+  setOutput(ta_isnan(x) ? x : y);
 }`;
   }
   return packed ? `${head}
-float ta_one(float dy, float x) { return ta_isnan(x) ? x : dy * ta_fn(x); }
+float ta_one(float dy, float x) {
+  float y = dy * ta_fn(x);
+  return ta_isnan(x) ? x : y;
+}
 void main() {
   vec4 dy = getDyAtOutCoords();
   vec4 x = getXAtOutCoords();
@@ -110,17 +120,20 @@ void main() {
 void main() {
   float dy = getDyAtOutCoords();
   float x = getXAtOutCoords();
-  setOutput(ta_isnan(x) ? x : dy * ta_fn(x));
+  float y = dy * ta_fn(x);
+  setOutput(ta_isnan(x) ? x : y);
 }`;
 }
 
 function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
-  // userCode per (order, packed), built once.
+  // userCode per (variant, order, packed), built once: the variant (which parameters are in use,
+  // src/backends/variants.ts) picks the shader, the values stay uniforms.
   const codes = new Map<string, string>();
-  const code = (order: Order, packed: boolean) => {
-    const key = `${order}${packed ? 'p' : ''}`;
+  const code = (order: Order, packed: boolean, u?: number[]) => {
+    const variant = variantOf(def, u);
+    const key = `${variant}|${order}${packed ? 'p' : ''}`;
     let c = codes.get(key);
-    if (c === undefined) codes.set(key, c = elementwiseCode(def, order, packed));
+    if (c === undefined) codes.set(key, c = elementwiseCode(def, order, packed, variant));
     return c;
   };
   const packed = () => env().getBool('WEBGL_PACK_UNARY_OPERATIONS');
@@ -129,13 +142,17 @@ function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
     const gl = backend as MathBackendWebGL;
     const x = inputs.x as TensorInfo;
     const u = attrs!.u as number[];
+    if (def.identity) {  // linear: the input itself, as tfjs's Identity
+      gl.incRef(x.dataId);
+      return {dataId: x.dataId, shape: x.shape, dtype: x.dtype};
+    }
     if (gl.shouldExecuteOnCPU([x])) return onHost(gl, def, x, attrs!);
     const p = packed();
     const program: Program = {
-      variableNames: ['X'], outputShape: x.shape.slice(), userCode: code(0, p), customUniforms: U,
+      variableNames: ['X'], outputShape: x.shape.slice(), userCode: code(0, p, u), customUniforms: UE,
       packedInputs: p, packedOutput: p, enableShapeUniforms: shapeUniforms(x.shape.length),
     };
-    return gl.runWebGLProgram(program, [x], 'float32', uniformOf(u, readSubnormalsAsNormal(def, 0, u)));
+    return gl.runWebGLProgram(program, [x], 'float32', [...uniformOf(u, readSubnormalsAsNormal(def, 0, u)), strictBounds(u)]);
   };
 
   const backward: KernelFunc = ({inputs, backend, attrs}) => {
@@ -147,10 +164,10 @@ function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
     if (gl.shouldExecuteOnCPU([x, dy])) return onHostBackward(gl, def, x, dy, attrs!);
     const p = packed();
     const program: Program = {
-      variableNames: ['Dy', 'X'], outputShape: x.shape.slice(), userCode: code(order as Order, p), customUniforms: U,
+      variableNames: ['Dy', 'X'], outputShape: x.shape.slice(), userCode: code(order as Order, p, u), customUniforms: UE,
       packedInputs: p, packedOutput: p, enableShapeUniforms: shapeUniforms(x.shape.length),
     };
-    return gl.runWebGLProgram(program, [dy, x], 'float32', uniformOf(u, readSubnormalsAsNormal(def, order, u)));
+    return gl.runWebGLProgram(program, [dy, x], 'float32', [...uniformOf(u, readSubnormalsAsNormal(def, order, u)), strictBounds(u)]);
   };
 
   return [

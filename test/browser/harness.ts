@@ -26,6 +26,13 @@ export const CHROMIUM_ARGS = [
   '--no-first-run', '--disable-quic', '--disable-dev-shm-usage',
 ];
 
+/**
+ * Extra flags for WebGPU in headless Chromium: Vulkan on SwiftShader (and
+ * ANGLE on SwiftShader: without it, results read back as zeros).
+ */
+export const WEBGPU_ARGS = ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader',
+                            '--use-angle=swiftshader'];
+
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript',
   '.css': 'text/css; charset=utf-8',
@@ -92,6 +99,8 @@ export function chromiumPath(): string {
 
 export interface PageInfo {
   backend: string;
+  /** webgpu: the adapter's description (SwiftShader). */
+  adapter?: string;
   webglVersion: number;
   float32: boolean;
   renderer: string;
@@ -111,30 +120,34 @@ export interface Session {
 
 /**
  * Starts the server and the browser and opens the test page with the
- * webgl backend; checks that it is WebGL 2 on SwiftShader with float32
- * render targets.
+ * webgl backend (default; checks that it is WebGL 2 on SwiftShader with
+ * float32 render targets) or the webgpu backend (WebGPU on SwiftShader's
+ * Vulkan, `WEBGPU_ARGS`).
  */
-export async function openSession(): Promise<Session> {
+export async function openSession({backend = 'webgl'}: {backend?: 'webgl' | 'webgpu'} = {}): Promise<Session> {
   buildBrowserBundle();
   const executablePath = chromiumPath();
   const server = await startServer();
   let browser: Browser | undefined;
   try {
-    browser = await chromium.launch({executablePath, headless: true, args: CHROMIUM_ARGS, timeout: 60000});
+    const args = backend === 'webgpu' ? [...CHROMIUM_ARGS, ...WEBGPU_ARGS] : CHROMIUM_ARGS;
+    browser = await chromium.launch({executablePath, headless: true, args, timeout: 60000});
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', e => errors.push(String(e)));
     page.on('console', m => {
       if (m.type() === 'error' && !/favicon/.test(m.location().url ?? '')) errors.push(m.text());
     });
-    await page.goto(`${server.url}/test/browser/page.html`);
+    await page.goto(`${server.url}/test/browser/page.html${backend === 'webgl' ? '' : `?backend=${backend}`}`);
     await page.waitForFunction(() => (window as unknown as {ready?: boolean; readyError?: string}).ready === true ||
                                      (window as unknown as {readyError?: string}).readyError !== undefined,
                                null, {timeout: 60000});
     const readyError = await page.evaluate(() => (window as unknown as {readyError?: string}).readyError);
-    if (readyError) throw new Error(`the test page could not start tfjs on webgl: ${readyError}`);
+    if (readyError) throw new Error(`the test page could not start tfjs on ${backend}: ${readyError}`);
     const info = await page.evaluate(() => (window as unknown as {tfaSuite: {info(): PageInfo}}).tfaSuite.info());
-    if (info.backend !== 'webgl' || info.webglVersion !== 2 || !info.float32 || !/SwiftShader/i.test(info.renderer)) {
+    if (backend === 'webgpu') {
+      if (info.backend !== 'webgpu') throw new Error(`expected the webgpu backend, got ${JSON.stringify(info)}`);
+    } else if (info.backend !== 'webgl' || info.webglVersion !== 2 || !info.float32 || !/SwiftShader/i.test(info.renderer)) {
       throw new Error(`expected webgl on WebGL 2 / SwiftShader with float32 textures, got ${JSON.stringify(info)}`);
     }
     const b = browser;

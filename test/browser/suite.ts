@@ -29,6 +29,16 @@ function tidyValue<T>(fn: () => T): T {
   return result as T;
 }
 
+/** The GPU backend under test: webgl, or webgpu with page.html?backend=webgpu. */
+const GPU = new URLSearchParams(location.search).get('backend') || 'webgl';
+/** Its CPU-forwarding flag (WEBGL_CPU_FORWARD, WEBGPU_CPU_FORWARD). */
+const CPU_FORWARD = `${GPU.toUpperCase()}_CPU_FORWARD`;
+/** Compiled programs so far (webgl's binary cache, webgpu's pipeline cache). */
+function programCount(b: unknown): number {
+  const o = b as {pipelineCache: object; binaryCache: object};
+  return Object.keys(GPU === 'webgpu' ? o.pipelineCache : o.binaryCache).length;
+}
+
 /** The typed op of an activation, by id, from the page's bundle. */
 function opOf(id: string): Op {
   return (tfa as unknown as Record<string, Op>)[id];
@@ -152,17 +162,23 @@ async function elementwise() {
   const cases = elementwiseCases();
   const before = tf.memory();
   const webgl: Record<'packed' | 'unpacked', Values[]> = {packed: [], unpacked: []};
-  await tf.setBackend('webgl');
-  const packDefault = tf.env().getBool('WEBGL_PACK_UNARY_OPERATIONS');
-  for (const mode of ['packed', 'unpacked'] as const) {
-    tf.env().set('WEBGL_PACK_UNARY_OPERATIONS', mode === 'packed');
-    for (const c of cases) webgl[mode].push(evaluate(c, inputs(c.kinks)));
+  await tf.setBackend(GPU);
+  if (GPU === 'webgl') {
+    const packDefault = tf.env().getBool('WEBGL_PACK_UNARY_OPERATIONS');
+    for (const mode of ['packed', 'unpacked'] as const) {
+      tf.env().set('WEBGL_PACK_UNARY_OPERATIONS', mode === 'packed');
+      for (const c of cases) webgl[mode].push(evaluate(c, inputs(c.kinks)));
+    }
+    tf.env().set('WEBGL_PACK_UNARY_OPERATIONS', packDefault);
+  } else {
+    // webgpu has one program per activation, variant and order: the same results serve both columns
+    for (const c of cases) webgl.packed.push(evaluate(c, inputs(c.kinks)));
+    webgl.unpacked = webgl.packed;
   }
-  tf.env().set('WEBGL_PACK_UNARY_OPERATIONS', packDefault);
   const afterWebgl = tf.memory();
   await tf.setBackend('cpu');
   const cpu = cases.map(c => evaluate(c, inputs(c.kinks)));
-  await tf.setBackend('webgl');
+  await tf.setBackend(GPU);
   const out: Array<Record<string, unknown>> = [];
   cases.forEach((c, k) => {
     const def = defOf(c.id) as ElementwiseActivation;
@@ -201,14 +217,14 @@ async function elementwise() {
 
 /** Small inputs forwarded to the CPU (WEBGL_CPU_FORWARD) agree exactly with the cpu backend. */
 async function cpuForwarding() {
-  await tf.setBackend('webgl');
+  await tf.setBackend(GPU);
   const xs = Float32Array.from([-3, -1.5, -0.5, -0, 0, 0.25, 1, 2.5, NaN, Infinity, -Infinity]);
   const cases = elementwiseCases();
-  tf.env().set('WEBGL_CPU_FORWARD', true);
+  tf.env().set(CPU_FORWARD, true);
   const gl = cases.map(c => evaluate(c, xs));
   await tf.setBackend('cpu');
   const cpu = cases.map(c => evaluate(c, xs));
-  await tf.setBackend('webgl');
+  await tf.setBackend(GPU);
   const mismatches: unknown[] = [];
   cases.forEach((c, k) => {
     for (let o = 0; o < 3; o++) {
@@ -240,15 +256,15 @@ interface WebglBackend {
  * second must compile nothing (parameters are uniforms).
  */
 async function gpuOnly() {
-  await tf.setBackend('webgl');
+  await tf.setBackend(GPU);
   const backend = tf.backend() as unknown as WebglBackend;
-  const forward = tf.env().getBool('WEBGL_CPU_FORWARD');
-  tf.env().set('WEBGL_CPU_FORWARD', false);
+  const forward = tf.env().getBool(CPU_FORWARD);
+  tf.env().set(CPU_FORWARD, false);
   const reads = {count: 0};
   const {readSync, read} = backend;
   backend.readSync = function (this: WebglBackend, ...a: unknown[]) { reads.count++; return readSync.apply(this, a); };
   backend.read = function (this: WebglBackend, ...a: unknown[]) { reads.count++; return read.apply(this, a); };
-  const programs = () => Object.keys(backend.binaryCache).length;
+  const programs = () => programCount(backend);
   const rows: Array<{id: string; reads: number; compiled: number[]}> = [];
   try {
     const x4 = tf.tidy(() => tf.randomNormal([8, 6, 5, 4], 0, 3, 'float32', 7));
@@ -286,7 +302,7 @@ async function gpuOnly() {
   } finally {
     backend.readSync = readSync;
     backend.read = read;
-    tf.env().set('WEBGL_CPU_FORWARD', forward);
+    tf.env().set(CPU_FORWARD, forward);
   }
   return rows;
 }
@@ -402,15 +418,15 @@ function transposeArray(values: ArrayLike<number>, shape: number[], perm: number
 /** softmax, log_softmax, glu, sparsemax: webgl against the cpu backend, forward and gradients. */
 async function axis({cpuForward = false} = {}) {
   const started = performance.now();
-  await tf.setBackend('webgl');
-  tf.env().set('WEBGL_CPU_FORWARD', cpuForward);
+  await tf.setBackend(GPU);
+  tf.env().set(CPU_FORWARD, cpuForward);
   const before = tf.memory();
   const gl = AXIS_CASES.map(axisEvaluate);
   const mid = tf.memory();
-  tf.env().set('WEBGL_CPU_FORWARD', true);
+  tf.env().set(CPU_FORWARD, true);
   await tf.setBackend('cpu');
   const cpu = AXIS_CASES.map(axisEvaluate);
-  await tf.setBackend('webgl');
+  await tf.setBackend(GPU);
   const rows = AXIS_CASES.map((c, k) => {
     const def = defOf(c.id);
     if (def.kind !== 'axis') throw new Error(`${c.id} is not an axis activation`);
@@ -439,9 +455,9 @@ async function axis({cpuForward = false} = {}) {
  * packed (a matMul output): every activation agrees with the cpu backend.
  */
 async function inputLayouts() {
-  await tf.setBackend('webgl');
-  const forward = tf.env().getBool('WEBGL_CPU_FORWARD');
-  tf.env().set('WEBGL_CPU_FORWARD', false);
+  await tf.setBackend(GPU);
+  const forward = tf.env().getBool(CPU_FORWARD);
+  tf.env().set(CPU_FORWARD, false);
   const ops = ['softmax', 'logSoftmax', 'sparsemax', 'glu', 'mish', 'gelu', 'squareplus'];
   type Run = {x: number[]; shape: number[]; y: Record<string, number[]>};
   const gl = tidyValue(() => {
@@ -457,7 +473,7 @@ async function inputLayouts() {
     }
     return r;
   });
-  tf.env().set('WEBGL_CPU_FORWARD', forward);
+  tf.env().set(CPU_FORWARD, forward);
   await tf.setBackend('cpu');
   const out: Array<{input: string; op: string; rel: number}> = [];
   for (const [name, {x, shape, y}] of Object.entries(gl)) {
@@ -472,7 +488,7 @@ async function inputLayouts() {
       }
     });
   }
-  await tf.setBackend('webgl');
+  await tf.setBackend(GPU);
   return out;
 }
 
@@ -499,7 +515,7 @@ function buildModel(seed: number): Tfjs.Sequential {
 async function fit() {
   const started = performance.now();
   const result: Record<string, {loss: number[]; moved: number; weights: number[][]}> = {};
-  for (const backend of ['webgl', 'cpu']) {
+  for (const backend of [GPU, 'cpu']) {
     await tf.setBackend(backend);
     const model = buildModel(7);
     model.compile({optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy'});
@@ -516,8 +532,10 @@ async function fit() {
     model.optimizer.dispose();
     model.dispose();
   }
-  await tf.setBackend('webgl');
+  await tf.setBackend(GPU);
   let maxRel = 0;
+  // `webgl` in the result is the GPU backend under test
+  if (GPU !== 'webgl') result.webgl = result[GPU];
   result.webgl.weights.forEach((w, k) => w.forEach((v, i) => {
     const c = result.cpu.weights[k][i];
     maxRel = Math.max(maxRel, Math.abs(v - c) / Math.max(1e-3, Math.abs(c)));
@@ -528,7 +546,7 @@ async function fit() {
 
 /** Save to indexeddb:// and load back on webgl: predictions are bit-identical. */
 async function saveLoad() {
-  await tf.setBackend('webgl');
+  await tf.setBackend(GPU);
   const model = buildModel(21);
   const x = tf.tensor2d(randomValues(32 * 8, 5, 2), [32, 8]);
   const p1 = model.predict(x) as Tensor;
@@ -576,9 +594,9 @@ interface FixtureCall {
  * left behind by the whole call.
  */
 async function fixture({activation, cases}: FixtureCall) {
-  await tf.setBackend('webgl');
-  const forward = tf.env().getBool('WEBGL_CPU_FORWARD');
-  tf.env().set('WEBGL_CPU_FORWARD', false);
+  await tf.setBackend(GPU);
+  const forward = tf.env().getBool(CPU_FORWARD);
+  tf.env().set(CPU_FORWARD, false);
   try {
     const def = tfa.lookup(activation);
     const before = tf.memory().numTensors;
@@ -602,7 +620,7 @@ async function fixture({activation, cases}: FixtureCall) {
     const leaked = tf.memory().numTensors - before;
     return outs.map(o => ({...o, leaked}));
   } finally {
-    tf.env().set('WEBGL_CPU_FORWARD', forward);
+    tf.env().set(CPU_FORWARD, forward);
   }
 }
 
@@ -614,9 +632,9 @@ async function fixture({activation, cases}: FixtureCall) {
  */
 async function registration() {
   const op = tfa.registerActivation(throwaway) as unknown as Op;
-  await tf.setBackend('webgl');
+  await tf.setBackend(GPU);
   const backend = tf.backend() as unknown as WebglBackend;
-  const forwarding = tf.env().getBool('WEBGL_CPU_FORWARD');
+  const forwarding = tf.env().getBool(CPU_FORWARD);
   const xs = Float32Array.from([-3, -0.5, 0, 0.25, 1.5, 7, 1e3, -1e-3]);
   const run = () => tidyValue(() => {
     const x = tf.tensor1d(xs);
@@ -626,17 +644,17 @@ async function registration() {
     return [y, g, gg].map(t => Array.from(t.dataSync()));
   });
   const programs0 = Object.keys(backend.binaryCache).length;
-  tf.env().set('WEBGL_CPU_FORWARD', false);
+  tf.env().set(CPU_FORWARD, false);
   let gl: number[][];
   try {
     gl = run();
   } finally {
-    tf.env().set('WEBGL_CPU_FORWARD', forwarding);
+    tf.env().set(CPU_FORWARD, forwarding);
   }
   const compiled = Object.keys(backend.binaryCache).length - programs0;
   await tf.setBackend('cpu');
   const cpu = run();
-  await tf.setBackend('webgl');
+  await tf.setBackend(GPU);
   const worst = gl.map((v, k) => Math.max(...v.map((a, i) => ulp(a, cpu[k][i]))));
   const layer = tidyValue(() => {
     const x = tf.tensor2d([[0.5, -1, 2]]);
@@ -652,6 +670,11 @@ async function registration() {
 }
 
 function info() {
+  if (GPU === 'webgpu') {
+    const a = (tf.backend() as unknown as {adapterInfo?: unknown}).adapterInfo;
+    return {backend: tf.getBackend(), adapter: a ? JSON.stringify(a) : '', activations: tfa.definitions.length,
+            webglVersion: 0, float32: true, renderer: '', packUnary: false};
+  }
   const gl = (tf.backend() as unknown as WebglBackend).gpgpu.gl;
   const ext = gl.getExtension('WEBGL_debug_renderer_info');
   return {
@@ -665,10 +688,66 @@ function info() {
 }
 
 function memory() {
+  const b = tf.backend() as unknown as {commandEncoder?: unknown; submitQueue(): void};
+  if (GPU === 'webgpu' && tf.getBackend() === 'webgpu' && b.commandEncoder) {
+    // webgpu releases tensors disposed while queued work still used them when it submits the queue
+    b.submitQueue();
+  }
   const m = tf.memory() as Tfjs.MemoryInfo & {numBytesInGPU?: number};
   return {numTensors: m.numTensors, numBytes: m.numBytes, numBytesInGPU: m.numBytesInGPU};
 }
 
+/**
+ * Shader variants (which parameters are in use): each call runs twice with
+ * other values of the same parameters; the second must compile nothing.
+ * Also returns the webgpu pipeline keys of relu and gelu (a shaderKey per
+ * variant) and, on webgl, whether a cached program holds the plain relu body.
+ */
+async function variants() {
+  await tf.setBackend(GPU);
+  const backend = tf.backend() as unknown as {pipelineCache: object; binaryCache: object};
+  const forward = tf.env().getBool(CPU_FORWARD);
+  tf.env().set(CPU_FORWARD, false);
+  const x = tf.tidy(() => tf.randomNormal([3000], 0, 3, 'float32', 9));
+  const calls: Array<[string, object[]]> = [
+    ['relu', [{}, {}]],
+    ['relu', [{negativeSlope: 0.1}, {negativeSlope: 0.3}]],
+    ['relu', [{maxValue: 6}, {maxValue: 2.5}]],
+    ['relu', [{threshold: 0.5}, {threshold: -1, negativeSlope: 0.2, maxValue: 3}]],
+    ['gelu', [{approximate: false}, {}]],
+    ['gelu', [{approximate: true}, {approximate: true}]],
+  ];
+  const rows: Array<{id: string; options: object[]; compiled: number[]}> = [];
+  try {
+    for (const [id, options] of calls) {
+      const compiled: number[] = [];
+      for (const o of options) {
+        const p0 = programCount(backend);
+        tf.tidy(() => {
+          opOf(id)(x, o);
+          tf.grad(t => opOf(id)(t, o))(x);
+        });
+        compiled.push(programCount(backend) - p0);
+      }
+      rows.push({id, options, compiled});
+    }
+  } finally {
+    tf.env().set(CPU_FORWARD, forward);
+    x.dispose();
+  }
+  const keys = GPU === 'webgpu' ?
+    Object.keys(backend.pipelineCache).filter(k => /^tfa_(relu|gelu)_/.test(k)).map(k => k.split('_').slice(0, 4).join('_')) : [];
+  const plainRelu = GPU === 'webgl' ? Object.keys(backend.binaryCache).some(k => k.includes('return x > 0.0 ? x : 0.0;')) : null;
+  return {rows, keys: [...new Set(keys)].sort(), plainRelu};
+}
+
+/** Programs compiled so far by the GPU backend under test: all, and this package's own. */
+function programs() {
+  const b = tf.backend() as unknown as {pipelineCache: object; binaryCache: object};
+  const keys = Object.keys(GPU === 'webgpu' ? b.pipelineCache : b.binaryCache);
+  return {total: keys.length, ours: keys.filter(k => (GPU === 'webgpu' ? k.startsWith('tfa_') : k.includes('ta_isnan'))).length};
+}
+
 (window as unknown as {tfaSuite: object}).tfaSuite = {
-  info, memory, elementwise, cpuForwarding, gpuOnly, axis, inputLayouts, fit, saveLoad, fixture, registration,
+  info, memory, programs, variants, elementwise, cpuForwarding, gpuOnly, axis, inputLayouts, fit, saveLoad, fixture, registration,
 };

@@ -120,6 +120,14 @@ describe('webgl in Chromium', () => {
     expect(rows.some(r => r.compiled[0] > 0)).toBe(true);
   });
 
+  test('(a) a shader per variant (which parameters are in use): a new value of the same parameters compiles nothing', async () => {
+    const r = await suite<{rows: Array<{id: string; options: unknown[]; compiled: number[]}>; keys: string[]; plainRelu: boolean | null}>(
+      session, 'variants');
+    expect(r.rows.length).toBe(6);
+    for (const row of r.rows) expect({id: row.id, options: row.options, second: row.compiled[1]}).toEqual({id: row.id, options: row.options, second: 0});
+    expect(r.plainRelu).toBe(true);  // relu with its defaults runs the plain body (as tf.relu)
+  }, 60000);
+
   test('(b) softmax, log_softmax, glu, sparsemax and their gradients on GPU programs match the cpu backend', async () => {
     const problems: string[] = [];
     for (const cpuForward of [false, true]) {
@@ -169,7 +177,7 @@ describe('webgl in Chromium', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const html = readme.split('### In a page')[1].split('```html')[1].split('```')[0];
     // Served from the repository root: the package's own dist/ stands for node_modules/tfjs-activations.
-    const page = html.replace('node_modules/tfjs-activations/dist/', '/dist/').replace('node_modules/@tensorflow/', '/node_modules/@tensorflow/');
+    const page = html.replace('node_modules/tfjs-activations/dist/', '/dist/').split('"node_modules/@tensorflow/').join('"/node_modules/@tensorflow/');
     mkdirSync(join(ROOT, '.cache'), {recursive: true});
     writeFileSync(join(ROOT, '.cache', 'readme-page.html'), `<!doctype html><meta charset="utf-8">\n${page}`);
     const p = await session.browser.newPage();

@@ -65,14 +65,14 @@ function inProcess(name: string, module: string): () => Promise<Runner | string>
   };
 }
 
-/** webgl in headless Chromium: the page runs the case (GPU programs, no CPU forwarding). */
-async function inChromium(): Promise<Runner | string> {
+/** webgl or webgpu in headless Chromium: the page runs the case (GPU programs, no CPU forwarding). */
+async function inChromium(backend: 'webgl' | 'webgpu' = 'webgl'): Promise<Runner | string> {
   const {openSession, suite} = await import('../browser/harness');
   let session: Awaited<ReturnType<typeof openSession>>;
   try {
-    session = await openSession();
+    session = await openSession({backend});
   } catch (e) {
-    return `headless Chromium with webgl could not start: ${(e as Error).message.split('\n')[0]}`;
+    return `headless Chromium with ${backend} could not start: ${(e as Error).message.split('\n')[0]}`;
   }
   const b64 = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
   const f32 = (s: string) => {
@@ -85,11 +85,18 @@ async function inChromium(): Promise<Runner | string> {
         activation,
         cases: [{params: c.params, shape: c.shape, yShape: c.yShape, x: b64(c.x), dy: b64(c.dy)}],
       });
-      if (out.leaked !== 0) throw new Error(`${activation} ${c.name}: ${out.leaked} tensors leaked on webgl`);
+      if (out.leaked !== 0) throw new Error(`${activation} ${c.name}: ${out.leaked} tensors leaked on ${backend}`);
       if (session.errors.length > 0) throw new Error(`page errors: ${session.errors.join('; ')}`);
       return {y: f32(out.y), dx: f32(out.dx)};
     },
-    close: () => session.close(),
+    close: async () => {
+      // programs the backend compiled for the whole run (TFA_PARITY_PROGRAMS=1 prints it)
+      if (process.env.TFA_PARITY_PROGRAMS) {
+        const n = await suite<{total: number; ours: number}>(session, 'programs');
+        console.log(`${backend}: ${n.total} programs compiled, ${n.ours} of them this package's`);
+      }
+      await session.close();
+    },
   };
 }
 
@@ -105,4 +112,7 @@ export const parityBackends: ParityBackend[] = [
    start: inProcess('tensorflow', '@tensorflow/tfjs-node')},
   {name: 'webgl', budget: {forward: 4, backward: 10, axisGradRel: 2e-6}, subnormalInputsAsZero: true,
    start: inChromium},
+  // webgpu's budget: docs/webgpu.md (measured on SwiftShader's Vulkan, as webgl's)
+  {name: 'webgpu', budget: {forward: 4, backward: 10, axisGradRel: 2e-6}, subnormalInputsAsZero: true,
+   start: () => inChromium('webgpu')},
 ];

@@ -38,6 +38,7 @@ test('fixtures are present for the whole catalogue', () => {
 async function flushedAlternatives(activation: string, c: FixtureCase): Promise<Alternatives | undefined> {
   const at = new Set([...c.x.keys()].filter(i => isSubnormal(c.x[i])));
   if (at.size === 0) return undefined;
+  await import('@tensorflow/tfjs-backend-cpu');  // registered even when only a browser backend runs (jest -t webgpu)
   const previous = tf.getBackend();
   await tf.setBackend('cpu');
   try {

@@ -1,0 +1,359 @@
+/**
+ * WGSL helpers for the webgpu kernels: the same float32 math as
+ * `glsl_math.ts` (same reductions, polynomials, fitted coefficients and
+ * double-float tricks, see there for the reasons), written in WGSL.
+ *
+ * WGSL differences that matter here:
+ * - Constant expressions are evaluated at shader creation in higher
+ *   precision, and a literal chain could be folded; as in GLSL, every
+ *   constant inside an error-compensation chain is written `c + ta_z`, where
+ *   `ta_z` is a private variable set from a uniform that is always 0.
+ * - Infinity and NaN cannot be written as constants (a constant expression
+ *   that overflows is a shader-creation error): `ta_inf()`/`ta_nan()` build
+ *   them at run time from `ta_z`'s bits.
+ * - The shader may not assume anything about NaN: NaN tests are bit tests.
+ *
+ * Kernels declare `var<private> u`, `ul` (vec4<f32>) and `ta_z` (f32) and
+ * set them from the uniforms before calling any helper.
+ */
+import {ERF_SMALL, ERFCX, glslFloat as wgslFloat, type Fit, type Root} from './glsl_math';
+
+export {wgslFloat};
+
+interface Helper {
+  name: string;
+  code: string;
+}
+
+/** Horner's rule in t = (arg − m)·ih, the constant term added as hi + lo last (defines `p`). */
+export function wgslHorner(arg: string, f: Fit): string {
+  const lines = [`let t = ((${arg}) - ${wgslFloat(f.m)}) * ${wgslFloat(f.ih)};`, `var p: f32 = ${wgslFloat(f.c[0])};`];
+  for (const c of f.c.slice(1, -1)) lines.push(`p = p * t + ${wgslFloat(c)};`);
+  lines.push(`p = (p * t + (${wgslFloat(f.lo)} + ta_z)) + ${wgslFloat(f.c[f.c.length - 1])};`);
+  return lines.join('\n    ');
+}
+
+/**
+ * `fn rootfix_<name>(x: f32, direct: f32) -> f32`: near the given roots, the
+ * value computed directly as `direct` is replaced by (x − r)·Q(x). For a
+ * definition's `wgsl.helpers` (the WGSL twin of glsl_math.ts's `rootfix`).
+ */
+export function wgslRootfix(name: string, roots: readonly Root[]): string {
+  const branches = roots.map(r => `
+  if (x > ${wgslFloat(r.a)} && x < ${wgslFloat(r.b)}) {
+    let d = (x - ${wgslFloat(r.rh)}) - (${wgslFloat(r.rl)} + ta_z);
+    ${wgslHorner('x', r)}
+    return d * p;
+  }`).join('');
+  return `
+fn rootfix_${name}(x: f32, direct: f32) -> f32 {${branches}
+  return direct;
+}`;
+}
+
+const HELPERS: Helper[] = [
+  {
+    name: 'ta_isnan',
+    code: `
+fn ta_isnan(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }
+fn ta_inf() -> f32 { return bitcast<f32>(bitcast<u32>(ta_z) | 0x7f800000u); }
+fn ta_nan() -> f32 { return bitcast<f32>(bitcast<u32>(ta_z) | 0x7fc00000u); }
+// 2^k for -126 <= k <= 127, exactly.
+fn ta_pow2i(k: i32) -> f32 { return bitcast<f32>((k + 127) * 8388608); }
+// x > h + l and x < h + l for a constant given as float32 h plus remainder l.
+fn ta_gt(x: f32, h: f32, l: f32) -> bool { return x > h || (x == h && l < 0.0); }
+fn ta_lt(x: f32, h: f32, l: f32) -> bool { return x < h || (x == h && l > 0.0); }
+// y·2^k for |k| <= 252, in two exact steps (only the last can round).
+fn ta_ldexp(y: f32, k: i32) -> f32 {
+  let h = k / 2;
+  return y * ta_pow2i(h) * ta_pow2i(k - h);
+}`,
+  },
+  {
+    name: 'ta_df',
+    code: `
+fn ta_split(a: f32) -> vec2<f32> {
+  let c = (4097.0 + ta_z) * a;
+  let h = c - (c - a);
+  return vec2<f32>(h, a - h);
+}
+// a·b = p + e exactly (|a|, |b| < 1e34).
+fn ta_two_prod(a: f32, b: f32) -> vec2<f32> {
+  let p = a * b;
+  let A = ta_split(a);
+  let B = ta_split(b);
+  let e = ((A.x * B.x - p) + A.x * B.y + A.y * B.x) + A.y * B.y;
+  return vec2<f32>(p, e);
+}
+// a + b = s + e exactly.
+fn ta_two_sum(a: f32, b: f32) -> vec2<f32> {
+  let s = a + b;
+  let bb = s - a;
+  return vec2<f32>(s, (a - (s - bb)) + (b - bb));
+}
+fn ta_fast_two_sum(a: f32, b: f32) -> vec2<f32> {
+  let s = a + b;
+  return vec2<f32>(s, b - (s - a));
+}`,
+  },
+  {
+    name: 'ta_exp',
+    code: `
+// expm1(r) for |r| <= 0.35: Taylor to r^9.
+fn ta_expm1_small(r: f32) -> f32 {
+  var p: f32 = 2.7557319e-6;
+  p = p * r + 2.4801587e-5;
+  p = p * r + 1.9841270e-4;
+  p = p * r + 1.3888889e-3;
+  p = p * r + 8.3333333e-3;
+  p = p * r + 4.1666668e-2;
+  p = p * r + 1.6666667e-1;
+  p = p * r + 0.5;
+  return r + (r * r) * p;
+}
+// f·exp(a + alo) (|alo| tiny), rounding before the final exact scaling by 2^k.
+fn ta_expmul2(a: f32, alo: f32, f: f32) -> f32 {
+  if (ta_isnan(a)) { return a; }
+  if (a > 170.0) { return select(f * ta_inf(), 0.0, f == 0.0); }
+  if (a < -170.0) { return f * 0.0; }
+  let k = floor(a * 1.4426950408889634 + 0.5);
+  let hi = a - k * 6.93145751953125e-1;
+  let lo = k * 1.428606765330187e-6;
+  let r = hi - lo;
+  let c = ((hi - r) - lo) + alo;
+  var p = ta_expm1_small(r);
+  p = p + c * (1.0 + p);
+  return ta_ldexp(f + f * p, i32(k));
+}
+fn ta_expmul(a: f32, f: f32) -> f32 { return ta_expmul2(a, 0.0, f); }
+fn expf(x: f32) -> f32 { return ta_expmul2(x, 0.0, 1.0); }
+fn expm1(x: f32) -> f32 {
+  if (abs(x) < 0.34657359) { return ta_expm1_small(x); }
+  if (x < -17.5) { return -1.0; }
+  if (x > 88.72284) { return ta_inf(); }
+  let k = floor(x * 1.4426950408889634 + 0.5);
+  let hi = x - k * 6.93145751953125e-1;
+  let lo = k * 1.428606765330187e-6;
+  let r = hi - lo;
+  let c = (hi - r) - lo;
+  var p = ta_expm1_small(r);
+  p = p + c * (1.0 + p);
+  let ki = i32(k);
+  if (ki > 24) { return ta_ldexp(1.0 + p, ki); }
+  let tk = ta_pow2i(ki);
+  return tk * p + (tk - 1.0);
+}
+// f·exp(−x²/2) with x² split exactly.
+fn ta_expmul_negsqhalf(x: f32, f: f32) -> f32 {
+  let q = ta_two_prod(x, x);
+  return ta_expmul2(-0.5 * q.x, -0.5 * q.y, f);
+}
+// f·exp(−x²).
+fn ta_expmul_negsq(x: f32, f: f32) -> f32 {
+  let q = ta_two_prod(x, x);
+  return ta_expmul2(-q.x, -q.y, f);
+}`,
+  },
+  {
+    name: 'ta_log',
+    code: `
+fn logf(x: f32) -> f32 {
+  if (x < 0.0) { return ta_nan(); }
+  if (x == 0.0) { return -ta_inf(); }
+  if (x > 3.4028234e38) { return x; }
+  var ix = bitcast<i32>(x);
+  var k = ix / 8388608 - 127;
+  if (k == -127) {
+    ix = bitcast<i32>(x * 33554432.0);
+    k = ix / 8388608 - 152;
+  }
+  let m = ix - (ix / 8388608) * 8388608;
+  var mf: f32;
+  if (m > 3474675) {
+    mf = bitcast<f32>(m + 1056964608);
+    k += 1;
+  } else {
+    mf = bitcast<f32>(m + 1065353216);
+  }
+  let f = mf - 1.0;
+  let s = f / (2.0 + f);
+  let z = s * s;
+  let w = z * z;
+  let R = z * (0.6666666666666666 + w * (0.2857142857142857 + w * 0.18181818181818182)) +
+          w * (0.4 + w * 0.2222222222222222);
+  let hfsq = 0.5 * f * f;
+  let dk = f32(k);
+  return dk * 6.93145751953125e-1 - ((hfsq - (s * (hfsq + R) + dk * 1.428606765330187e-6)) - f);
+}
+// log(1 + x), correcting for the rounding of 1 + x.
+fn log1p(x: f32) -> f32 {
+  if (x == -1.0) { return -ta_inf(); }
+  if (x > 1e30) { return logf(x); }
+  let one = 1.0 + ta_z;
+  let v = one + x;
+  if (v == 1.0) { return x; }
+  return logf(v) + (x - (v - one)) / v;
+}`,
+  },
+  {
+    name: 'sigmoid',
+    code: `
+fn sigmoid(x: f32) -> f32 {
+  if (x >= 0.0) { return 1.0 / (1.0 + expf(-x)); }
+  let e = expf(x);
+  return e / (1.0 + e);
+}
+// f·sigmoid(a + alo), without a subnormal intermediate when a << 0.
+fn ta_sigmoid_mul2(a: f32, alo: f32, f: f32) -> f32 {
+  if (a >= 0.0) { return f / (1.0 + ta_expmul2(-a, -alo, 1.0)); }
+  return ta_expmul2(a, alo, f) / (1.0 + ta_expmul2(a, alo, 1.0));
+}
+fn ta_sigmoid_mul(a: f32, f: f32) -> f32 { return ta_sigmoid_mul2(a, 0.0, f); }
+// sigmoid(x)·sigmoid(−x)·f.
+fn ta_dsigmoid_mul(x: f32, f: f32) -> f32 {
+  let a = abs(x);
+  return ta_sigmoid_mul(-a, f * sigmoid(a));
+}
+// log(1 + exp(x)).
+fn softplus(x: f32) -> f32 {
+  if (x > 0.0) { return x + log1p(expf(-x)); }
+  return log1p(expf(x));
+}`,
+  },
+  {
+    name: 'tanhf',
+    code: `
+fn tanhf(x: f32) -> f32 {
+  let a = abs(x);
+  if (a < 2e-4) { return x; }
+  if (a > 9.1) { return select(-1.0, 1.0, x > 0.0); }
+  var t: f32;
+  if (a > 0.55) {
+    t = 1.0 - 2.0 / (expf(2.0 * a) + 1.0);
+  } else {
+    let e = expm1(-2.0 * a);
+    t = -e / (2.0 + e);
+  }
+  return select(t, -t, x < 0.0);
+}
+// f·sech²(x) = f·4e/(1 + e)², e = exp(−2|x|).
+fn ta_sech2_mul(x: f32, f: f32) -> f32 {
+  let a = abs(x);
+  let e = expf(-2.0 * a);
+  let d = 1.0 + e;
+  return ta_expmul(-2.0 * a, (4.0 * f / d) / d);
+}
+fn sech2(x: f32) -> f32 { return ta_sech2_mul(x, 1.0); }`,
+  },
+  {
+    name: 'erfc',
+    code: `
+// exp(z²)·erfc(z) for z >= 0.5.
+fn ta_erfcx(z: f32) -> f32 {${ERFCX.map(f => `
+  if (z < ${wgslFloat(f.b)}) {
+    ${wgslHorner('z', f)}
+    return p;
+  }`).join('')}
+  let w = 1.0 / (z * z);
+  let s = 1.0 + w * (-0.5 + w * (0.75 + w * (-1.875 + w * 6.5625)));
+  return 0.5641895835477563 / z * s;
+}
+// erf(z) for |z| < 0.5.
+fn ta_erf_small(z: f32) -> f32 {
+  let v = z * z;
+  ${wgslHorner('v', ERF_SMALL)}
+  return z * p;
+}
+fn ta_erfc_tail(a: f32) -> f32 {
+  if (a > 10.5) { return 0.0; }
+  return ta_expmul_negsq(a, ta_erfcx(a));
+}
+fn erfc(x: f32) -> f32 {
+  let a = abs(x);
+  if (a < 0.5) { return 1.0 - ta_erf_small(x); }
+  let q = ta_erfc_tail(a);
+  return select(2.0 - q, q, x > 0.0);
+}
+fn erf(x: f32) -> f32 {
+  let a = abs(x);
+  if (a < 0.5) { return ta_erf_small(x); }
+  let q = ta_erfc_tail(a);
+  return select(q - 1.0, 1.0 - q, x > 0.0);
+}
+// f·Φ(x), Φ the standard normal cdf, accurate in both tails.
+fn ta_ncdf_mul(x: f32, f: f32) -> f32 {
+  let z = abs(x) * 0.7071067811865476;
+  if (z < 0.5) { return f * (0.5 + 0.5 * ta_erf_small(x * 0.7071067811865476)); }
+  if (x < -15.0) { return f * 0.0; }
+  let q = ta_expmul_negsqhalf(x, 0.5 * ta_erfcx(z) * f);
+  return select(f - q, q, x < 0.0);
+}`,
+  },
+  {
+    name: 'ta_sqrt_sq_plus',
+    code: `
+// √(a² + b) for a >= 0, b >= 0, without overflow or underflow.
+fn ta_sqrt_sq_plus(a: f32, b: f32) -> f32 {
+  if (a > 1e-18 && a < 1e18 && b < 1e36) { return sqrt(a * a + b); }
+  let sb = sqrt(b);
+  let hi = max(a, sb);
+  if (hi == 0.0) { return 0.0; }
+  let q = min(a, sb) / hi;
+  return hi * sqrt(1.0 + q * q);
+}`,
+  },
+  {
+    name: 'ta_gelu_v',
+    code: `
+// gelu(approximate=True): v = 2C·x·(1 + K·x²) in double-float, |x| <= 11.
+fn ta_gelu_v(x: f32) -> vec2<f32> {
+  let q = ta_two_prod(x, x);
+  let K = 0.044714998453855515 + ta_z;
+  let k = ta_two_prod(K, q.x);
+  let kl = k.y + K * q.y + 1.5461444347053543e-9 * q.x;
+  var s = ta_two_sum(1.0 + ta_z, k.x);
+  s = ta_fast_two_sum(s.x, s.y + kl);
+  var t = ta_two_prod(s.x, x);
+  t.y += s.y * x;
+  let C2 = 1.5957691669464111 + ta_z;
+  var v = ta_two_prod(t.x, C2);
+  v.y += t.y * C2 - 4.534068054340423e-8 * t.x;
+  return ta_fast_two_sum(v.x, v.y);
+}`,
+  },
+];
+
+const PROVIDES: Record<string, string[]> = {
+  ta_isnan: ['ta_isnan', 'ta_inf', 'ta_nan', 'ta_pow2i', 'ta_ldexp', 'ta_gt', 'ta_lt'],
+  ta_df: ['ta_split', 'ta_two_prod', 'ta_two_sum', 'ta_fast_two_sum'],
+  ta_exp: ['ta_expm1_small', 'ta_expmul2', 'ta_expmul', 'expf', 'expm1', 'ta_expmul_negsqhalf', 'ta_expmul_negsq'],
+  ta_log: ['logf', 'log1p'],
+  sigmoid: ['sigmoid', 'ta_sigmoid_mul2', 'ta_sigmoid_mul', 'ta_dsigmoid_mul', 'softplus'],
+  tanhf: ['tanhf', 'ta_sech2_mul', 'sech2'],
+  erfc: ['ta_erfcx', 'ta_erf_small', 'ta_erfc_tail', 'erfc', 'erf', 'ta_ncdf_mul'],
+  ta_sqrt_sq_plus: ['ta_sqrt_sq_plus'],
+  ta_gelu_v: ['ta_gelu_v'],
+};
+
+function uses(code: string, fn: string): boolean {
+  return new RegExp(`\\b${fn}\\s*\\(`).test(code);
+}
+
+/**
+ * The helpers that `snippets` call, directly or through other helpers, in
+ * dependency order (ta_isnan always: the kernels' NaN test).
+ */
+export function wgslHelpers(...snippets: string[]): string {
+  const needed = new Set<number>([0]);
+  const visit = (code: string) => {
+    HELPERS.forEach((h, i) => {
+      if (needed.has(i)) return;
+      if (PROVIDES[h.name].some(fn => uses(code, fn))) {
+        needed.add(i);
+        visit(h.code);
+      }
+    });
+  };
+  visit(snippets.join('\n'));
+  return HELPERS.filter((_, i) => needed.has(i)).map(h => h.code).join('\n');
+}
