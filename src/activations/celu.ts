@@ -57,4 +57,15 @@ export const celu = elementwise({
       return n.select(n.greater(x, 0), 0, n.f32(u[0] === 1 ? g : n.div(g, u[0])));
     },
   },
+  cpp: {
+    forward: `
+      const double e = expm1(x / u[0]);
+      return x > 0 ? x : u[0] * e;`,
+    derivative: `
+      const double e = exp(x / u[0]);
+      return x > 0 ? 1.0 : e;`,
+    second: `
+      const double e = exp(x / u[0]);
+      return x > 0 ? 0.0 : e / u[0];`,
+  },
 });

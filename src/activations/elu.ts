@@ -36,4 +36,15 @@ export const elu = elementwise({
       return n.select(n.greater(x, 0), 0, n.f32(u[0] === 1 ? g : n.mul(g, u[0])));
     },
   },
+  cpp: {
+    forward: `
+      const double e = expm1(x);
+      return x > 0 ? x : u[0] * e;`,
+    derivative: `
+      const double e = exp(x);
+      return x > 0 ? 1.0 : u[0] * e;`,
+    second: `
+      const double e = exp(x);
+      return x > 0 ? 0.0 : u[0] * e;`,
+  },
 });

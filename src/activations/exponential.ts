@@ -23,4 +23,9 @@ export const exponential = elementwise({
     derivative: (x, dy, _u, n) => n.mul(n.f64(dy), n.op('Exp', [n.f64(x)])),
     second: (x, dy, _u, n) => n.mul(n.f64(dy), n.op('Exp', [n.f64(x)])),
   },
+  cpp: {
+    forward: 'exp(x)',
+    derivative: 'exp(x)',
+    second: 'exp(x)',
+  },
 });

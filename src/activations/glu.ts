@@ -59,4 +59,16 @@ export const glu = alongAxis({
       return n.concat2(da, n.op('SoftplusGrad', [n.mul(da, a), n.op('Neg', [b])]), axes[0]);
     },
   },
+  cpp: {
+    forward: `
+      const int64 h = n / 2;
+      for (int64 j = 0; j < h; j++) y[j * s] = static_cast<float>(x[j * s] * sigmoid(x[(h + j) * s]));`,
+    backward: `
+      const int64 h = n / 2;
+      for (int64 j = 0; j < h; j++) {
+        const double a = x[j * s], b = x[(h + j) * s], g = dy[j * s], sg = sigmoid(b);
+        dx[j * s] = static_cast<float>(g * sg);
+        dx[(h + j) * s] = static_cast<float>(g * a * sg * sigmoid(-b));
+      }`,
+  },
 });

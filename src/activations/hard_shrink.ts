@@ -27,4 +27,9 @@ export const hardShrink = elementwise({
       u[0] === 0 ? n.add(dy, n.nanOf(x)) : n.select(n.greater(n.op('Abs', [x]), u[0]), dy, n.nanOf(x)),
     second: (x, dy, _u, n) => n.mul(dy, n.nanOf(x)),
   },
+  cpp: {
+    forward: 'x > u[0] || x < -u[0] ? x : 0.0',
+    derivative: 'x > u[0] || x < -u[0] || u[0] == 0 ? 1.0 : 0.0',
+    second: '0.0',
+  },
 });

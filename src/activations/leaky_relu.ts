@@ -26,4 +26,9 @@ export const leakyRelu = elementwise({
     derivative: (x, dy, u, n) => n.add(n.op('LeakyReluGrad', [dy, x], {alpha: {float: u[0]}}), n.nanOf(x)),
     second: (x, dy, _u, n) => n.mul(dy, n.nanOf(x)),
   },
+  cpp: {
+    forward: 'x >= 0 ? x : u[0] * x',
+    derivative: 'x >= 0 ? 1.0 : u[0]',
+    second: '0.0',
+  },
 });

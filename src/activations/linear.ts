@@ -23,4 +23,9 @@ export const linear = elementwise({
     derivative: (x, dy, _u, n) => n.add(dy, n.nanOf(x)),
     second: (x, dy, _u, n) => n.mul(dy, n.nanOf(x)),
   },
+  cpp: {
+    forward: 'x',
+    derivative: '1.0',
+    second: '0.0',
+  },
 });

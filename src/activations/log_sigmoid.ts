@@ -29,4 +29,9 @@ export const logSigmoid = elementwise({
       return n.op('Neg', [q]);
     },
   },
+  cpp: {
+    forward: '-softplus(-x)',
+    derivative: 'sigmoid(-x)',
+    second: '-sigmoid(x) * sigmoid(-x)',
+  },
 });

@@ -75,4 +75,25 @@ export const logSoftmax = alongAxis({
       return n.sub(n.mul(DY, q), n.mul(n.div(e, total), rest));
     },
   },
+  cpp: {
+    forward: `
+      double max, rest;
+      int64 m;
+      slice_stats(x, n, s, &max, &m, &rest);
+      const double l = log1p(rest);
+      for (int64 j = 0; j < n; j++) y[j * s] = static_cast<float>((x[j * s] - max) - l);`,
+    backward: `
+      double max, rest;
+      int64 m;
+      slice_stats(x, n, s, &max, &m, &rest);
+      double sum = 0, others = 0;
+      for (int64 j = 0; j < n; j++) {
+        sum += dy[j * s];
+        if (j != m) others += dy[j * s];
+      }
+      const double d = 1 + rest;
+      for (int64 j = 0; j < n; j++) {
+        dx[j * s] = static_cast<float>(j == m ? (rest / d) * sum - others : dy[j * s] - (exp(x[j * s] - max) / d) * sum);
+      }`,
+  },
 });

@@ -22,4 +22,9 @@ export const relu6 = elementwise({
     derivative: (x, dy, _u, n) => n.add(n.op('Relu6Grad', [dy, x]), n.nanOf(x)),
     second: (x, dy, _u, n) => n.mul(dy, n.nanOf(x)),
   },
+  cpp: {
+    forward: 'x < 0 ? 0.0 : (x > 6 ? 6.0 : x)',
+    derivative: 'x > 0 && x < 6 ? 1.0 : 0.0',
+    second: '0.0',
+  },
 });

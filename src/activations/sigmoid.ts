@@ -32,4 +32,9 @@ export const sigmoid = elementwise({
       return n.mul(q, n.op('Tanh', [n.mul(nx, 0.5)]));
     },
   },
+  cpp: {
+    forward: 'sigmoid(x)',
+    derivative: 'sigmoid(x) * sigmoid(-x)',
+    second: '-sigmoid(x) * sigmoid(-x) * tanh(0.5 * x)',
+  },
 });

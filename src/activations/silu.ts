@@ -50,4 +50,16 @@ export const silu = elementwise({
       return n.mulNoNan(n.sub(2, n.mul(X, n.op('Tanh', [n.mul(X, 0.5)]))), q);
     },
   },
+  cpp: {
+    forward: `
+      const double r = x * sigmoid(x);
+      return x == -INFINITY ? -0.0 : r;`,
+    derivative: `
+      const double s = sigmoid(x), r = s + x * s * sigmoid(-x);
+      return std::fabs(x) == INFINITY ? (x > 0 ? 1.0 : 0.0) : r;`,
+    second: `
+      // d/dx [s + x s'] = 2 s' + x s'(1 − 2s), with 1 − 2s = −tanh(x/2)
+      const double ds = sigmoid(x) * sigmoid(-x), r = ds * (2 - x * tanh(0.5 * x));
+      return std::fabs(x) == INFINITY ? 0.0 : r;`,
+  },
 });

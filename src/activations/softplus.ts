@@ -27,4 +27,9 @@ export const softplus = elementwise({
       return n.op('SoftplusGrad', [n.op('SoftplusGrad', [n.f64(dy), X]), n.op('Neg', [X])]);
     },
   },
+  cpp: {
+    forward: 'softplus(x)',
+    derivative: 'sigmoid(x)',
+    second: 'sigmoid(x) * sigmoid(-x)',
+  },
 });

@@ -66,4 +66,15 @@ export const squareplus = elementwise({
       return n.mul(n.mul(n.f64(dy), n.op('Pow', [n.add(n.op('Square', [X]), u[0]), -1.5])), u[0] / 2);
     },
   },
+  cpp: {
+    forward: `
+      const double r = std::sqrt(x * x + u[0]);
+      return x < 0 ? u[0] / (2 * (r - x)) : 0.5 * (x + r);`,
+    derivative: `
+      const double r = std::sqrt(x * x + u[0]);
+      return r == 0 ? 0.5 : (x == INFINITY ? 1.0 : (x < 0 ? u[0] / (2 * r * (r - x)) : 0.5 + 0.5 * (x / r)));`,
+    second: `
+      const double r = std::sqrt(x * x + u[0]);
+      return r == 0 ? 0.0 : u[0] / (2 * r * r * r);`,
+  },
 });

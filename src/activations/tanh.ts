@@ -29,4 +29,9 @@ export const tanh = elementwise({
       return n.mul(n.div(n.mul(n.f64(dy), n.op('Tanh', [X])), n.op('Square', [n.op('Cosh', [X])])), -2);
     },
   },
+  cpp: {
+    forward: 'tanh(x)',
+    derivative: 'sech2(x)',
+    second: '-2 * tanh(x) * sech2(x)',
+  },
 });

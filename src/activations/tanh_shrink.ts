@@ -34,4 +34,11 @@ export const tanhShrink = elementwise({
       return n.mul(n.div(n.mul(n.f64(dy), n.op('Tanh', [X])), n.op('Square', [n.op('Cosh', [X])])), 2);
     },
   },
+  cpp: {
+    forward: 'tanh_shrink(x)',
+    derivative: `
+      const double t = tanh(x);
+      return t * t;`,
+    second: '2 * tanh(x) * sech2(x)',
+  },
 });

@@ -27,4 +27,9 @@ export const threshold = elementwise({
     derivative: (x, dy, u, n) => n.select(n.greater(x, u[0]), dy, n.nanOf(x)),
     second: (x, dy, _u, n) => n.mul(dy, n.nanOf(x)),
   },
+  cpp: {
+    forward: 'x > u[0] ? x : u[1]',
+    derivative: 'x > u[0] ? 1.0 : 0.0',
+    second: '0.0',
+  },
 });
