@@ -27,7 +27,8 @@ export const leakyRelu = elementwise({
     second: (x, dy, _u, n) => n.mul(dy, n.nanOf(x)),
   },
   cpp: {
-    forward: 'x >= 0 ? x : u[0] * x',
+    // slope 0 at x = −∞: the limit −0, not 0·(−∞)
+    forward: 'x >= 0 ? x : (u[0] == 0 ? (std::signbit(u[0]) ? 0.0 : -0.0) : u[0] * x)',
     derivative: 'x >= 0 ? 1.0 : u[0]',
     second: '0.0',
   },

@@ -13,6 +13,9 @@
  * bare libtensorflow handles and hand only the float32 result to tfjs.
  * Intermediates are deleted before the kernel returns.
  *
+ * When the package's native op library is built and loads
+ * (./tensorflow_native.ts), every kernel is one fused op of it instead.
+ *
  * An activation without a composition (or a backend object without the
  * binding) runs its scalar definition on the tensor's values instead.
  *
@@ -28,6 +31,7 @@ import type {
 import {gradKernelName, kernelName} from '../catalogue';
 import {axisOutputShape, layoutOf} from '../layout';
 import {scalarLoops} from './scalar_loops';
+import {nativeAxis, nativeElementwise} from './tensorflow_native';
 
 type DType = NativeTensor['dtype'];
 type Binding = NodeJSKernelBackend['binding'];
@@ -353,6 +357,8 @@ function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
         const u = attrs!.u as number[];
         const b = backend as unknown as NodeBackend;
         const tf = def.tensorflow ?? {};
+        const fused = hasBinding(b) ? nativeElementwise(b, def, 0, x, undefined, u) : undefined;
+        if (fused !== undefined) return fused;
         if (tf.forward === undefined || !hasBinding(b)) return output(b, x.shape, scalarLoops(def).forward(values(b, x), u));
         return native(b, x.shape, name, nat => tf.forward!(nat.input(x), u, nat));
       },
@@ -366,6 +372,8 @@ function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
         const order = attrs!.order as number;
         const b = backend as unknown as NodeBackend;
         const tf = def.tensorflow ?? {};
+        const fused = hasBinding(b) ? nativeElementwise(b, def, order, x, dy, u) : undefined;
+        if (fused !== undefined) return fused;
         const f = order === 1 ? 'derivative' : order === 2 ? 'second' : undefined;
         if (f === undefined || tf[f] === undefined || !hasBinding(b)) {
           return output(b, x.shape, scalarLoops(def).backward(order, values(b, x), values(b, dy), u));
@@ -388,6 +396,8 @@ function axisKernels(def: AxisActivation): KernelConfig[] {
         const b = backend as unknown as NodeBackend;
         const tf = def.tensorflow ?? {};
         const shape = axisOutputShape(x.shape, axes, def.halvesAxis === true);
+        const fused = hasBinding(b) ? nativeAxis(b, def, x, undefined, axes) : undefined;
+        if (fused !== undefined) return fused;
         if (tf.forward === undefined || !hasBinding(b)) {
           const {outer, n, inner} = layoutOf(x.shape, axes);
           const out = new Float32Array(shape.reduce((p, q) => p * q, 1));
@@ -405,6 +415,8 @@ function axisKernels(def: AxisActivation): KernelConfig[] {
         const axes = attrs!.axes as number[];
         const b = backend as unknown as NodeBackend;
         const tf = def.tensorflow ?? {};
+        const fused = hasBinding(b) ? nativeAxis(b, def, x, dy, axes) : undefined;
+        if (fused !== undefined) return fused;
         if (tf.backward === undefined || !hasBinding(b)) {
           const {outer, n, inner} = layoutOf(x.shape, axes);
           const dx = new Float32Array(x.shape.reduce((p, q) => p * q, 1));
