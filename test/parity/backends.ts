@@ -94,6 +94,28 @@ async function inChromium(): Promise<Runner | string> {
 }
 
 /**
+ * tensorflow with the package's native op library (one fused op per kernel,
+ * subnormals kept) or, as `tensorflow-chains`, with its libtensorflow op chains.
+ */
+function tensorflowWith(native: boolean): () => Promise<Runner | string> {
+  const start = inProcess('tensorflow', '@tensorflow/tfjs-node');
+  return async () => {
+    const runner = await start();
+    if (typeof runner === 'string') return runner;
+    const {nativeOpsStatus, setNativeOps} = await import('../../src/backends/tensorflow_native');
+    setNativeOps(native);
+    const status = nativeOpsStatus((tf.backend() as unknown as {binding: never}).binding);
+    if (native && !status.loaded) return `the native op library is not loaded: ${status.reason}`;
+    return {
+      run: (activation, c) => {
+        setNativeOps(native);
+        return runner.run(activation, c);
+      },
+    };
+  };
+}
+
+/**
  * webgl's budget is measured on SwiftShader and explained in docs/webgl.md
  * (GLSL ES 3.0 has float32 arithmetic only: the longest compensated chains
  * leave up to 10 ULP in a gradient). Axis gradients are sums that cancel:
@@ -101,8 +123,8 @@ async function inChromium(): Promise<Runner | string> {
  */
 export const parityBackends: ParityBackend[] = [
   {name: 'cpu', budget: {forward: 4, backward: 16}, start: inProcess('cpu', '@tensorflow/tfjs-backend-cpu')},
-  {name: 'tensorflow', budget: {forward: 4, backward: 16}, subnormalInputsAsZero: true,
-   start: inProcess('tensorflow', '@tensorflow/tfjs-node')},
+  {name: 'tensorflow', budget: {forward: 4, backward: 16}, start: tensorflowWith(true)},
+  {name: 'tensorflow-chains', budget: {forward: 4, backward: 16}, subnormalInputsAsZero: true, start: tensorflowWith(false)},
   {name: 'webgl', budget: {forward: 4, backward: 10, axisGradRel: 2e-6}, subnormalInputsAsZero: true,
    start: inChromium},
 ];
