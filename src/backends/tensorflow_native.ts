@@ -35,6 +35,16 @@ interface Library {
 
 type NodeRequire = (id: string) => unknown;
 
+// Node's globals, declared here (module scope) because the package's types build without Node's typings;
+// in a browser they are undefined and the library is never looked for.
+declare const require: NodeRequire | undefined;
+declare const __dirname: string | undefined;
+declare const process: {
+  env: Record<string, string | undefined>;
+  cwd(): string;
+  getBuiltinModule?(id: string): unknown;
+} | undefined;
+
 let library: Library | null | undefined;  // undefined: not tried yet; null: unavailable
 let enabled = true;
 let lastProblem: string | undefined;
@@ -42,9 +52,9 @@ let lastProblem: string | undefined;
 /** Node's `require` in CommonJS, ESM (Node ≥ 20.16) or jest; undefined in a browser. */
 function nodeRequire(): NodeRequire | undefined {
   if (typeof require === 'function') return require;
-  const p = (globalThis as {process?: {getBuiltinModule?(id: string): unknown; cwd(): string}}).process;
-  const mod = p?.getBuiltinModule?.('module') as {createRequire(from: string): NodeRequire} | undefined;
-  return mod?.createRequire(p!.cwd() + '/');
+  if (typeof process === 'undefined') return undefined;
+  const mod = process.getBuiltinModule?.('module') as {createRequire(from: string): NodeRequire} | undefined;
+  return mod?.createRequire(process.cwd() + '/');
 }
 
 /** Where the setup puts the library: build/native/ in the package's root. */
