@@ -108,35 +108,48 @@ inline double normal_pdf(double x) {
 
 // ------------------------------------------------------------ axis helpers
 
-// The max of one slice (x[j·s], j < n), the index m of its first occurrence
-// and rest = Σ_{j≠m} exp(x_j − max): softmax_j = exp(x_j − max)/(1 + rest)
+// w[j] = exp(v[j] − shift) over a contiguous row: vectorised (libmvec), one clone per CPU level.
+TFA_CLONES __attribute__((noinline)) void exp_shifted(const double* __restrict v, double* __restrict w, int64 n,
+                                                      double shift) {
+  for (int64 j = 0; j < n; j++) w[j] = exp(v[j] - shift);
+}
+
+// The max of one slice (x[j·s], j < n), the index m of its first occurrence,
+// e[j] = exp(x_j − max) (e: n doubles; v: n more of scratch) and
+// rest = Σ_{j≠m} e[j], summed in index order: softmax_j = e[j]/(1 + rest)
 // without cancellation when one entry dominates (src/math.ts sliceStats).
-inline void slice_stats(const float* x, int64 n, int64 s, double* max_out, int64* m_out, double* rest_out) {
+inline void slice_stats(const float* x, int64 n, int64 s, double* e, double* v, double* max_out, int64* m_out,
+                        double* rest_out) {
   double max = -INFINITY;
   int64 m = 0;
   for (int64 j = 0; j < n; j++) {
-    const double v = x[j * s];
-    if (v > max || v != v) {
-      max = v;
+    const double xj = x[j * s];
+    v[j] = xj;
+    if (xj > max || xj != xj) {
+      max = xj;
       m = j;
-      if (v != v) break;
+    }
+    if (xj != xj) {  // NaN: the first one is the max
+      for (int64 k = j + 1; k < n; k++) v[k] = x[k * s];
+      break;
     }
   }
+  exp_shifted(v, e, n, max);
   double rest = 0;
-  for (int64 j = 0; j < n; j++) if (j != m) rest += exp(x[j * s] - max);
+  for (int64 j = 0; j < n; j++) if (j != m) rest += e[j];
   if (max == -INFINITY) rest = NAN;
   *max_out = max;
   *m_out = m;
   *rest_out = rest;
 }
 
-// Softmax of one slice into y (float64); returns the index of the max.
-inline int64 softmax_row(const float* x, int64 n, int64 s, double* y) {
+// Softmax of one slice into y (n doubles; w: n more of scratch); returns the index of the max.
+inline int64 softmax_row(const float* x, int64 n, int64 s, double* y, double* w) {
   double max, rest;
   int64 m;
-  slice_stats(x, n, s, &max, &m, &rest);
+  slice_stats(x, n, s, y, w, &max, &m, &rest);
   const double d = 1 + rest;
-  for (int64 j = 0; j < n; j++) y[j] = j == m ? 1 / d : exp(x[j * s] - max) / d;
+  for (int64 j = 0; j < n; j++) y[j] = j == m ? 1 / d : y[j] / d;
   return m;
 }
 

@@ -72,7 +72,10 @@ ${indent(body(cpp.derivative), '  ')}
 ${second ? `static inline double d2(double x, const double* __restrict u) {
 ${indent(body(cpp.second), '  ')}
 }` : ''}
-TFA_CLONES void forward(const float* __restrict xs, float* __restrict ys, int64 n, const double* __restrict u) {
+// The constants are copied to a local array: loads from it cannot trap, so conditional uses of u[k] if-convert.
+TFA_CLONES void forward(const float* __restrict xs, float* __restrict ys, int64 n, const double* __restrict uin) {
+  double u[kMaxConstants];
+  for (int k = 0; k < kMaxConstants; k++) u[k] = uin[k];
   for (int64 i = 0; i < n; i++) {
     const double x = xs[i];
     const double r = f(x, u);
@@ -80,7 +83,9 @@ TFA_CLONES void forward(const float* __restrict xs, float* __restrict ys, int64 
   }
 }
 TFA_CLONES void first(const float* __restrict xs, const float* __restrict dys, float* __restrict dxs, int64 n,
-                      const double* __restrict u) {
+                      const double* __restrict uin) {
+  double u[kMaxConstants];
+  for (int k = 0; k < kMaxConstants; k++) u[k] = uin[k];
   for (int64 i = 0; i < n; i++) {
     const double x = xs[i];
     const double r = dys[i] * d1(x, u);
@@ -88,7 +93,9 @@ TFA_CLONES void first(const float* __restrict xs, const float* __restrict dys, f
   }
 }
 ${second ? `TFA_CLONES void second(const float* __restrict xs, const float* __restrict dys, float* __restrict dxs, int64 n,
-                       const double* __restrict u) {
+                       const double* __restrict uin) {
+  double u[kMaxConstants];
+  for (int k = 0; k < kMaxConstants; k++) u[k] = uin[k];
   for (int64 i = 0; i < n; i++) {
     const double x = xs[i];
     const double r = dys[i] * d2(x, u);

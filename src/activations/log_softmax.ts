@@ -79,13 +79,13 @@ export const logSoftmax = alongAxis({
     forward: `
       double max, rest;
       int64 m;
-      slice_stats(x, n, s, &max, &m, &rest);
+      slice_stats(x, n, s, w, w + n, &max, &m, &rest);  // w[j] = exp(x_j − max)
       const double l = log1p(rest);
       for (int64 j = 0; j < n; j++) y[j * s] = static_cast<float>((x[j * s] - max) - l);`,
     backward: `
       double max, rest;
       int64 m;
-      slice_stats(x, n, s, &max, &m, &rest);
+      slice_stats(x, n, s, w, w + n, &max, &m, &rest);  // w[j] = exp(x_j − max)
       double sum = 0, others = 0;
       for (int64 j = 0; j < n; j++) {
         sum += dy[j * s];
@@ -93,7 +93,7 @@ export const logSoftmax = alongAxis({
       }
       const double d = 1 + rest;
       for (int64 j = 0; j < n; j++) {
-        dx[j * s] = static_cast<float>(j == m ? (rest / d) * sum - others : dy[j * s] - (exp(x[j * s] - max) / d) * sum);
+        dx[j * s] = static_cast<float>(j == m ? (rest / d) * sum - others : dy[j * s] - (w[j] / d) * sum);
       }`,
   },
 });
