@@ -257,6 +257,13 @@ class ElementwiseGradOp : public OpKernel {
   int order_ = 1;
 };
 
+// Per-thread scratch of at least n doubles (kept between calls).
+inline double* Scratch(int64 n) {
+  thread_local std::vector<double> buffer;
+  if (static_cast<int64>(buffer.size()) < n) buffer.resize(n);
+  return buffer.data();
+}
+
 // The layout of an axis op's input: [outer, n, inner] with n the merged axes [begin, end).
 struct AxisLayout {
   int64 outer = 1, n = 1, inner = 1;
@@ -302,11 +309,11 @@ class AxisOp : public OpKernel {
     const float* xp = x.flat<float>().data();
     float* yp = y->flat<float>().data();
     const AxisLayout L = l;
-    Parallel(c, l.outer * l.inner, 40 * l.n + 20, [=](int64 b, int64 e) {
-      std::vector<double> w(2 * L.n + 2);
+    Parallel(c, l.outer * l.inner, 12 * l.n + 20, [=](int64 b, int64 e) {
+      double* w = Scratch(2 * L.n + 2);
       for (int64 r = b; r < e; r++) {
         const int64 o = r / L.inner, i = r % L.inner;
-        Row(xp + o * L.n * L.inner + i, yp + o * m * L.inner + i, L.n, L.inner, w.data());
+        Row(xp + o * L.n * L.inner + i, yp + o * m * L.inner + i, L.n, L.inner, w);
       }
     });
   }
@@ -338,12 +345,12 @@ class AxisGradOp : public OpKernel {
     const float* dyp = dy.flat<float>().data();
     float* dxp = dx->flat<float>().data();
     const AxisLayout L = l;
-    Parallel(c, l.outer * l.inner, 60 * l.n + 20, [=](int64 b, int64 e) {
-      std::vector<double> w(2 * L.n + 2);
+    Parallel(c, l.outer * l.inner, 16 * l.n + 20, [=](int64 b, int64 e) {
+      double* w = Scratch(2 * L.n + 2);
       for (int64 r = b; r < e; r++) {
         const int64 o = r / L.inner, i = r % L.inner;
         Row(xp + o * L.n * L.inner + i, dyp + o * m * L.inner + i, dxp + o * L.n * L.inner + i, L.n, L.inner,
-            w.data());
+            w);
       }
     });
   }

@@ -52,6 +52,16 @@ function body(text) {
   return /\breturn\b/.test(t) ? t : `return ${t};`;
 }
 
+/**
+ * Estimated cycles per element of a vectorised body, for TensorFlow's
+ * ParallelFor (it splits work across threads only where that pays): a few
+ * for piecewise bodies, more per vector math call.
+ */
+function cost(text) {
+  const calls = (text.match(/\b(exp|expm1|log1p|log|tanh|erfc?|sqrt|sigmoid|softplus|sech2|tanh_shrink|normal_cdf|normal_pdf)\(/g) ?? []).length;
+  return 2 + 10 * calls;
+}
+
 const indent = (text, pad) => text.trim().split('\n').map(l => pad + l.trim()).join('\n');
 
 function elementwise(def) {
@@ -112,8 +122,8 @@ struct Loops {
   }
   static constexpr bool has_second = ${second};
 };
-typedef ElementwiseOp<Loops, 40> ForwardOp;
-typedef ElementwiseGradOp<Loops, 50> GradOp;
+typedef ElementwiseOp<Loops, ${cost(cpp.forward)}> ForwardOp;
+typedef ElementwiseGradOp<Loops, ${Math.max(cost(cpp.derivative), cost(cpp.second ?? ''))}> GradOp;
 }  // namespace ${ns}
 REGISTER_OP("${forward}").Input("x: float").Output("y: float").Attr("u: string = ''")
     .SetShapeFn(TFA_ELEMENTWISE_SHAPE);
