@@ -168,7 +168,8 @@ function run(b: NativeBackend, op: string, inputs: TensorInfo[], attrs: Paramete
  */
 export function nativeElementwise(b: NativeBackend, def: ActivationDefinition, order: number, x: TensorInfo,
                                   dy: TensorInfo | undefined, u: Constants): TensorInfo | undefined {
-  if (def.kind !== 'elementwise' || def.cpp === undefined) return undefined;
+  // (an identity forward returns its input, no launch: see ./tensorflow.ts)
+  if (def.kind !== 'elementwise' || def.cpp === undefined || (order === 0 && def.identity === true)) return undefined;
   if (order === 2 && def.cpp.second === undefined) return undefined;
   const lib = libraryFor(b.binding);
   const op = opBase(def) + (order === 0 ? '' : 'Grad');
