@@ -44,6 +44,12 @@ TFA_SIMD double tanh(double) noexcept;
 TFA_SIMD double erf(double) noexcept;
 TFA_SIMD double erfc(double) noexcept;
 #endif
+TFA_SIMD float expf(float) noexcept;
+#if __GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 35)
+TFA_SIMD float expm1f(float) noexcept;
+TFA_SIMD float log1pf(float) noexcept;
+TFA_SIMD float tanhf(float) noexcept;
+#endif
 }
 #endif
 

@@ -137,6 +137,16 @@ export interface CppElementwise {
   forward: string;
   derivative: string;
   second?: string;
+  /**
+   * Optional float32 forms, used instead of `forward` (a body over `float x`
+   * returning float, with `u` and `uf`, the constants rounded to float32) and
+   * `derivative` (over `float x`, returning double): for activations whose
+   * stock tfjs kernel is one float32 op, where float32 vector math (libmvec's
+   * expf, expm1f, log1pf, tanhf: twice the lanes of float64) keeps the result
+   * within the accuracy rule (4 ULP forward, 16 gradient), or is exact.
+   */
+  forward32?: string;
+  derivative32?: string;
 }
 
 /**

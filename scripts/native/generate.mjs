@@ -69,6 +69,13 @@ function elementwise(def) {
   const ns = `tfa_gen_${def.keras}`;
   const cpp = def.cpp;
   const second = cpp.second !== undefined;
+  const f32 = cpp.forward32 !== undefined, d32 = cpp.derivative32 !== undefined;
+  const consts = `double u[kMaxConstants];
+  float uf[kMaxConstants];
+  for (int k = 0; k < kMaxConstants; k++) {
+    u[k] = uin[k];
+    uf[k] = static_cast<float>(uin[k]);
+  }`;
   return `
 // ---- ${def.keras}: ${def.formula}
 namespace ${ns} {
@@ -82,30 +89,35 @@ ${indent(body(cpp.derivative), '  ')}
 ${second ? `static inline double d2(double x, const double* __restrict u) {
 ${indent(body(cpp.second), '  ')}
 }` : ''}
+${f32 ? `static inline float f32(float x, const double* __restrict u, const float* __restrict uf) {
+${indent(body(cpp.forward32), '  ')}
+}` : ''}
+${d32 ? `static inline double d1_32(float x, const double* __restrict u, const float* __restrict uf) {
+${indent(body(cpp.derivative32), '  ')}
+}` : ''}
 // The constants are copied to a local array: loads from it cannot trap, so conditional uses of u[k] if-convert.
 TFA_CLONES void forward(const float* __restrict xs, float* __restrict ys, int64 n, const double* __restrict uin) {
-  double u[kMaxConstants];
-  for (int k = 0; k < kMaxConstants; k++) u[k] = uin[k];
+  ${consts}
   for (int64 i = 0; i < n; i++) {
-    const double x = xs[i];
+${f32 ? `    const float x = xs[i];
+    const float r = f32(x, u, uf);
+    ys[i] = x == x ? r : x;` : `    const double x = xs[i];
     const double r = f(x, u);
-    ys[i] = x == x ? static_cast<float>(r) : xs[i];
+    ys[i] = x == x ? static_cast<float>(r) : xs[i];`}
   }
 }
 TFA_CLONES void first(const float* __restrict xs, const float* __restrict dys, float* __restrict dxs, int64 n,
                       const double* __restrict uin) {
-  double u[kMaxConstants];
-  for (int k = 0; k < kMaxConstants; k++) u[k] = uin[k];
+  ${consts}
   for (int64 i = 0; i < n; i++) {
     const double x = xs[i];
-    const double r = dys[i] * d1(x, u);
+    const double r = dys[i] * ${d32 ? 'd1_32(xs[i], u, uf)' : 'd1(x, u)'};
     dxs[i] = x == x ? static_cast<float>(r) : xs[i];
   }
 }
 ${second ? `TFA_CLONES void second(const float* __restrict xs, const float* __restrict dys, float* __restrict dxs, int64 n,
                        const double* __restrict uin) {
-  double u[kMaxConstants];
-  for (int k = 0; k < kMaxConstants; k++) u[k] = uin[k];
+  ${consts}
   for (int64 i = 0; i < n; i++) {
     const double x = xs[i];
     const double r = dys[i] * d2(x, u);
