@@ -114,36 +114,78 @@ inline double normal_pdf(double x) {
 
 // ------------------------------------------------------------ axis helpers
 
-// w[j] = exp(v[j] − shift) over a contiguous row: vectorised (libmvec), one clone per CPU level.
-TFA_CLONES __attribute__((noinline)) void exp_shifted(const double* __restrict v, double* __restrict w, int64 n,
-                                                      double shift) {
-  for (int64 j = 0; j < n; j++) w[j] = exp(v[j] - shift);
+// One slice (n elements at stride s) to contiguous float64, and back to float32.
+TFA_CLONES __attribute__((noinline)) void load_row(const float* __restrict x, int64 n, int64 s, double* __restrict v) {
+  if (s == 1) {
+    for (int64 j = 0; j < n; j++) v[j] = x[j];
+  } else {
+    for (int64 j = 0; j < n; j++) v[j] = x[j * s];
+  }
 }
 
-// The max of one slice (x[j·s], j < n), the index m of its first occurrence,
-// e[j] = exp(x_j − max) (e: n doubles; v: n more of scratch) and
-// rest = Σ_{j≠m} e[j], summed in index order: softmax_j = e[j]/(1 + rest)
+TFA_CLONES __attribute__((noinline)) void store_row(const double* __restrict v, float* __restrict y, int64 n, int64 s) {
+  if (s == 1) {
+    for (int64 j = 0; j < n; j++) y[j] = static_cast<float>(v[j]);
+  } else {
+    for (int64 j = 0; j < n; j++) y[j * s] = static_cast<float>(v[j]);
+  }
+}
+
+// The max of a row and whether it holds a NaN (vectorised: no early exit).
+TFA_CLONES __attribute__((noinline)) double row_max(const double* __restrict v, int64 n, bool* has_nan) {
+  double max = -INFINITY;
+  int64 nans = 0;
+  for (int64 j = 0; j < n; j++) {
+    max = v[j] > max ? v[j] : max;
+    nans += v[j] != v[j];
+  }
+  *has_nan = nans != 0;
+  return max;
+}
+
+// y[j] /= d.
+TFA_CLONES __attribute__((noinline)) void div_row(double* __restrict y, int64 n, double d) {
+  for (int64 j = 0; j < n; j++) y[j] = y[j] / d;
+}
+
+// w[j] = exp(v[j] − shift); returns Σ_{j≠m} w[j] (eight partial sums: float64 rounding
+// differences far below a float32 ULP).
+TFA_CLONES __attribute__((noinline)) double exp_shifted_rest(const double* __restrict v, double* __restrict w,
+                                                             int64 n, double shift, int64 m) {
+  for (int64 j = 0; j < n; j++) w[j] = exp(v[j] - shift);
+  if (n == 0) return 0;
+  const double wm = w[m];
+  w[m] = 0;
+  double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  int64 j = 0;
+  for (; j + 8 <= n; j += 8) {
+    for (int k = 0; k < 8; k++) acc[k] += w[j + k];
+  }
+  double rest = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+  for (; j < n; j++) rest += w[j];
+  w[m] = wm;
+  return rest;
+}
+
+// The max of one slice (x[j·s], j < n), the index m of its first occurrence
+// (of the first NaN, if any), e[j] = exp(x_j − max) (e: n doubles; v: the
+// slice as float64) and rest = Σ_{j≠m} e[j]: softmax_j = e[j]/(1 + rest)
 // without cancellation when one entry dominates (src/math.ts sliceStats).
 inline void slice_stats(const float* x, int64 n, int64 s, double* e, double* v, double* max_out, int64* m_out,
                         double* rest_out) {
-  double max = -INFINITY;
+  load_row(x, n, s, v);
+  bool nan;
+  double max = row_max(v, n, &nan);
   int64 m = 0;
-  for (int64 j = 0; j < n; j++) {
-    const double xj = x[j * s];
-    v[j] = xj;
-    if (xj > max || xj != xj) {
-      max = xj;
-      m = j;
-    }
-    if (xj != xj) {  // NaN: the first one is the max
-      for (int64 k = j + 1; k < n; k++) v[k] = x[k * s];
-      break;
-    }
+  if (nan) {
+    while (v[m] == v[m]) m++;
+    max = v[m];
+  } else {
+    while (m < n && v[m] != max) m++;
+    if (m == n) m = 0;
   }
-  exp_shifted(v, e, n, max);
-  double rest = 0;
-  for (int64 j = 0; j < n; j++) if (j != m) rest += e[j];
-  if (max == -INFINITY) rest = NAN;
+  double rest = exp_shifted_rest(v, e, n, max, m);
+  if (max == -INFINITY || nan) rest = NAN;
   *max_out = max;
   *m_out = m;
   *rest_out = rest;
@@ -155,7 +197,8 @@ inline int64 softmax_row(const float* x, int64 n, int64 s, double* y, double* w)
   int64 m;
   slice_stats(x, n, s, y, w, &max, &m, &rest);
   const double d = 1 + rest;
-  for (int64 j = 0; j < n; j++) y[j] = j == m ? 1 / d : y[j] / d;
+  div_row(y, n, d);
+  if (n > 0) y[m] = 1 / d;
   return m;
 }
 

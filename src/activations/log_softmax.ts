@@ -81,7 +81,9 @@ export const logSoftmax = alongAxis({
       int64 m;
       slice_stats(x, n, s, w, w + n, &max, &m, &rest);  // w[j] = exp(x_j − max)
       const double l = log1p(rest);
-      for (int64 j = 0; j < n; j++) y[j * s] = static_cast<float>((x[j * s] - max) - l);`,
+      double* v = w + n;  // the slice in float64
+      for (int64 j = 0; j < n; j++) w[j] = (v[j] - max) - l;
+      store_row(w, y, n, s);`,
     backward: `
       double max, rest;
       int64 m;

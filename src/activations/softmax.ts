@@ -80,7 +80,7 @@ export const softmax = alongAxis({
   cpp: {
     forward: `
       softmax_row(x, n, s, w, w + n);
-      for (int64 j = 0; j < n; j++) y[j * s] = static_cast<float>(w[j]);`,
+      store_row(w, y, n, s);`,
     backward: `
       // dy_k − Σ dy·y = (dy_k − dy_m) + Σ_{j≠m} (dy_m − dy_j)·y_j with m the argmax (no cancellation at y_m ≈ 1)
       const int64 m = softmax_row(x, n, s, w, w + n);
