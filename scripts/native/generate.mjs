@@ -16,7 +16,7 @@ import {fileURLToPath} from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** The op names of a definition (also used by src/backends/tensorflow_native.ts). */
+/** The op names of a definition (src/backends/tensorflow_native.ts runs them by the same rule). */
 export function opNames(def) {
   const base = 'Tfa' + def.id[0].toUpperCase() + def.id.slice(1);
   return {forward: base, grad: base + 'Grad'};
