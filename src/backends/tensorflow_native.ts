@@ -49,12 +49,17 @@ let library: Library | null | undefined;  // undefined: not tried yet; null: una
 let enabled = true;
 let lastProblem: string | undefined;
 
-/** Node's `require` in CommonJS, ESM (Node ≥ 20.16) or jest; undefined in a browser. */
+/**
+ * Node's `require`: from `module.createRequire` (Node ≥ 20.16, CommonJS and
+ * ESM alike; an ES module bundle's `require` is a stub that throws), else
+ * the CommonJS one; undefined in a browser.
+ */
 function nodeRequire(): NodeRequire | undefined {
-  if (typeof require === 'function') return require;
-  if (typeof process === 'undefined') return undefined;
-  const mod = process.getBuiltinModule?.('module') as {createRequire(from: string): NodeRequire} | undefined;
-  return mod?.createRequire(process.cwd() + '/');
+  if (typeof process !== 'undefined') {
+    const mod = process.getBuiltinModule?.('module') as {createRequire(from: string): NodeRequire} | undefined;
+    if (mod !== undefined) return mod.createRequire(process.cwd() + '/');
+  }
+  return typeof require === 'function' ? require : undefined;
 }
 
 /** Where the setup puts the library: build/native/ in the package's root. */
@@ -82,6 +87,15 @@ function warn(problem: string): void {
 }
 
 function load(binding: Binding): Library | null {
+  try {
+    return tryLoad(binding);
+  } catch (e) {
+    warn(`it could not be looked for: ${(e as Error).message.split('\n')[0]}`);
+    return null;
+  }
+}
+
+function tryLoad(binding: Binding): Library | null {
   const env = typeof process !== 'undefined' ? process.env.TFJS_ACTIVATIONS_NATIVE : undefined;
   if (env !== undefined && /^(0|off|false|no)$/i.test(env)) {
     lastProblem = `TFJS_ACTIVATIONS_NATIVE=${env}`;
