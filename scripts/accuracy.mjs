@@ -19,7 +19,7 @@ const jest = spawnSync(process.execPath, [require.resolve('jest/bin/jest'), 'tes
                        {cwd: root, stdio: 'inherit', env: {...process.env, TF_CPP_MIN_LOG_LEVEL: '2'}});
 
 // Every backend that completed its run, in the suite's usual order first.
-const order = ['cpu', 'tensorflow', 'webgl', 'wasm', 'webgpu'];
+const order = ['cpu', 'tensorflow', 'tensorflow-chains', 'webgl', 'wasm', 'webgpu'];
 const names = (existsSync(cache) ? readdirSync(cache) : []).filter(f => f.endsWith('.json')).map(f => f.slice(0, -5))
     .sort((a, b) => ((order.indexOf(a) + 1) || 99) - ((order.indexOf(b) + 1) || 99) || a.localeCompare(b));
 const ran = names.map(name => [name, JSON.parse(readFileSync(join(cache, `${name}.json`), 'utf8'))]);
@@ -41,7 +41,7 @@ const lines = [
   'error, in float32 ULPs, over every case (parameter variant × input) of the activation, against the exact',
   'value (mpmath, 50 digits) rounded to float32, wherever that value is a normal float32 (for subnormal or',
   'zero truths the result must be within the smallest normal; ±inf and NaN must match exactly, reported as',
-  '∞ otherwise). Gradients exclude kinks. tensorflow and webgl read subnormal inputs as ±0 (denormals-are-zero);',
+  '∞ otherwise). Gradients exclude kinks. tensorflow-chains and webgl read subnormal inputs as ±0 (denormals-are-zero);',
   'there the exact output at ±0 is accepted too.',
   '',
   `"Keras" is Keras ${manifest.versions?.keras ?? '3'} (${versions.join(', ')}) in float32 on the same inputs:`,

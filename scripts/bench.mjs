@@ -174,8 +174,15 @@ function analyse(backend, n, info, rec) {
       if (multiOp) t('fwd ≥ 2× composite', a.fwdSpeedup, '>=', 2);
     }
   } else if (backend === 'tensorflow') {
+    // never slower than the stock composite, ≥ 2× one of two stock ops or more; at 64 elements, the
+    // per-call overhead no more than tf.relu's
     t('fwd ≥ 1× composite', a.fwdSpeedup, '>=', 1);
     t('bwd ≥ 1× composite', a.bwdSpeedup, '>=', 1);
+    if (multiOp && n >= 64 * 1024) {
+      t('fwd ≥ 2× composite', a.fwdSpeedup, '>=', 2);
+      t('bwd ≥ 2× composite', a.bwdSpeedup, '>=', 2);
+    }
+    if (n <= 64) t('fwd ≤ 1× tf.relu', a.vsRelu, '<=', 1);
   }
   if (a.bytesPerCall !== undefined) t('bytes/call ≤ output', a.bytesPerCall <= a.outBytes ? 1 : 0, '>=', 1);
   return a;
@@ -321,7 +328,8 @@ Targets: cpu: forward ≥ 3× a composite of two kernels or more and ≥ 1× tfj
 piecewise-linear forwards ≤ 2.5× the copy; backward ≥ 2× autodiff through a multi-kernel composite
 (≥ 1× where tfjs has its own kernel and gradient). webgl, at 1M elements: ≤ 1.3× tf.relu and ≥ 2× a
 multi-kernel composite. webgpu, at 1M elements: piecewise-linear forwards ≤ 1.5× tf.relu, and ≥ 2× a
-multi-kernel composite. tensorflow: never slower than the composite, forward and backward.`;
+multi-kernel composite. tensorflow: never slower than the composite, forward and backward, ≥ 2× a composite of
+two kernels or more (64K elements and up), and at 64 elements no slower than tf.relu (per-call overhead).`;
 
 const med = a => {
   const v = a.filter(Number.isFinite).sort((p, q) => p - q);

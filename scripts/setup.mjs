@@ -34,6 +34,7 @@ ensureNodeModules();
 const {buildPackage} = await import(pathToFileURL(join(root, 'scripts', 'build.mjs')).href);
 await buildPackage({log});
 await step('tfjs-node.mjs', 'ensureTfjsNode');
+await step('native-ops.mjs', 'ensureNativeOps');
 await step('chromium.mjs', 'ensureChromium');
 await step('keras-zoo.mjs', 'ensureKerasZoo');
 if (Date.now() - started > 2000) log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);

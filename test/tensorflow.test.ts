@@ -5,6 +5,9 @@
  * order), a model trained, saved to disk and loaded back, and tensor leaks
  * (tfjs tensors and libtensorflow handles).
  *
+ * These are the op chains: the native op library is turned off here
+ * (test/native.test.ts runs this file again with it on).
+ *
  * tfjs-node must load: the project's setup builds it
  * (`node scripts/setup/tfjs-node.mjs`). If it cannot, every test here fails
  * with the reason.
@@ -21,6 +24,11 @@ import {isSubnormal, MAX_FLOAT, MIN_NORMAL, stepUlp, truthError} from './helpers
 import {layoutOf, resolveAxes} from '../src/layout';
 import {normalizeParams} from '../src/params';
 import {constantsFor, kinksOf, variantsOf} from './variants';
+import {nativeOpsStatus, setNativeOps} from '../src/backends/tensorflow_native';
+
+/** test/native.test.ts runs this suite again with the native op library on: one launch per kernel. */
+const NATIVE = (globalThis as {tfaNativeSuite?: boolean}).tfaNativeSuite === true;
+setNativeOps(NATIVE);
 
 process.env.TF_CPP_MIN_LOG_LEVEL = process.env.TF_CPP_MIN_LOG_LEVEL ?? '2';
 let loadError: string | undefined;
@@ -36,6 +44,10 @@ function needBackend(): void {
     throw new Error(`@tensorflow/tfjs-node could not be loaded (run 'node scripts/setup/tfjs-node.mjs'): ${loadError}`);
   }
   if (tf.getBackend() !== 'tensorflow') throw new Error(`backend is '${tf.getBackend()}', not 'tensorflow'`);
+  if (NATIVE) {
+    const status = nativeOpsStatus((tf.backend() as unknown as {binding: never}).binding);
+    if (!status.loaded) throw new Error(`the native op library is not loaded: ${status.reason}`);
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -217,7 +229,7 @@ describe.each(elementwise)('%s %j', (id, params, ops) => {
       return w;
     };
     const d1 = grad(1, def.derivative), d2 = grad(2, def.second!);
-    measured.push({id, params: JSON.stringify(params), ops: [...ops], ulp: [fwd.ulp, d1.ulp, d2.ulp]});
+    measured.push({id, params: JSON.stringify(params), ops: NATIVE ? [def.identity ? 0 : 1, 1, 1] : [...ops], ulp: [fwd.ulp, d1.ulp, d2.ulp]});
     tf.dispose([x, dy, y]);
     expect({forward: fwd.ulp <= 4 ? 'ok' : fwd, derivative: d1.ulp <= 16 ? 'ok' : d1, second: d2.ulp <= 16 ? 'ok' : d2})
         .toEqual({forward: 'ok', derivative: 'ok', second: 'ok'});
@@ -229,7 +241,8 @@ describe.each(elementwise)('%s %j', (id, params, ops) => {
     const c = u();
     const grad = (order: number) => () => tf.engine().runKernel(tfa.gradKernelName(def), {dy, x}, {u: c, order}) as tf.Tensor;
     const launched = [countLaunches(() => op(x, opts)), countLaunches(grad(1)), countLaunches(grad(2))];
-    expect(launched.map((l, k) => l <= ops[k] ? 'ok' : `${l} > ${ops[k]}`)).toEqual(['ok', 'ok', 'ok']);
+    const bound = NATIVE ? [def.identity ? 0 : 1, 1, 1] : ops;
+    expect(launched.map((l, k) => l <= bound[k] ? 'ok' : `${l} > ${bound[k]}`)).toEqual(['ok', 'ok', 'ok']);
     tf.dispose([x, dy]);
   });
 });
@@ -355,7 +368,7 @@ describe.each(axisCases)('%s %j %j', (id, shape, params) => {
     let fw = 0, bw = 0;
     for (let i = 0; i < ys.length; i++) fw = Math.max(fw, truthError(ys[i], want[i]));
     for (let i = 0; i < gs.length; i++) bw = Math.max(bw, truthError(gs[i], dwant[i]));
-    measured.push({id, params: JSON.stringify({shape, ...params, scale}), ops: [fwdOps, bwdOps], ulp: [fw, bw]});
+    measured.push({id, params: JSON.stringify({shape, ...params, scale}), ops: NATIVE ? [1, 1] : [fwdOps, bwdOps], ulp: [fw, bw]});
     tf.dispose([x, y, dy, g]);
     expect({forward: fw <= 4 ? 'ok' : fw, backward: bw <= 16 ? 'ok' : bw}).toEqual({forward: 'ok', backward: 'ok'});
   });
@@ -367,7 +380,8 @@ describe.each(axisCases)('%s %j %j', (id, shape, params) => {
     const dy = tf.onesLike(y);
     const bwd = () => tf.engine().runKernel(tfa.gradKernelName(def), {x, dy}, {axes}) as tf.Tensor;
     const launched = [countLaunches(() => op(x, params)), countLaunches(bwd)];
-    expect(launched.map((l, k) => l <= [fwdOps, bwdOps][k] ? 'ok' : `${l} > ${[fwdOps, bwdOps][k]}`)).toEqual(['ok', 'ok']);
+    const bound = NATIVE ? [1, 1] : [fwdOps, bwdOps];
+    expect(launched.map((l, k) => l <= bound[k] ? 'ok' : `${l} > ${bound[k]}`)).toEqual(['ok', 'ok']);
     tf.dispose([x, y, dy]);
   });
 });
@@ -516,7 +530,7 @@ test('no tfjs tensor and no libtensorflow handle is left behind by any kernel', 
   x.dispose();
 });
 
-test('without a composition, a kernel runs the scalar definition on the tensor values (no native op)', () => {
+(NATIVE ? test.skip : test)('without a composition, a kernel runs the scalar definition on the tensor values (no native op)', () => {
   needBackend();
   const def = tfa.lookup('squareplus') as ElementwiseActivation;
   const saved = def.tensorflow;
@@ -536,7 +550,7 @@ test('without a composition, a kernel runs the scalar definition on the tensor v
   tf.dispose([x, dy]);
 });
 
-test('an error inside a composition frees the handles it created', () => {
+(NATIVE ? test.skip : test)('an error inside a composition frees the handles it created', () => {
   needBackend();
   const def = tfa.lookup('softplus') as ElementwiseActivation;
   const saved = def.tensorflow!;

@@ -68,7 +68,7 @@ const INCLUDE_PREFIXES = [
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const PROJECT_ROOT = path.resolve(HERE, '..', '..');
-const STAMP_NAME = '.tfjs-activations-stamp.json';
+export const STAMP_NAME = '.tfjs-activations-stamp.json';
 
 // ---------------------------------------------------------------- helpers
 
@@ -78,7 +78,7 @@ function fail(msg, cause) {
   return err;
 }
 
-function exists(p) {
+export function exists(p) {
   try {
     fs.statSync(p);
     return true;
@@ -87,7 +87,7 @@ function exists(p) {
   }
 }
 
-function readJson(p) {
+export function readJson(p) {
   try {
     return JSON.parse(fs.readFileSync(p, 'utf8'));
   } catch {
@@ -95,7 +95,7 @@ function readJson(p) {
   }
 }
 
-function secs(t0) {
+export function secs(t0) {
   return `${((Date.now() - t0) / 1000).toFixed(1)}s`;
 }
 
@@ -103,7 +103,7 @@ function secs(t0) {
  * Runs a command; resolves {code, out} with stdout+stderr captured (the last
  * part only), or appends everything to logFile when given.
  */
-function run(cmd, args, {cwd, env, logFile, input} = {}) {
+export function run(cmd, args, {cwd, env, logFile, input} = {}) {
   return new Promise((resolve, reject) => {
     let out = '';
     const logFd = logFile ? fs.openSync(logFile, 'a') : null;
@@ -132,11 +132,11 @@ function run(cmd, args, {cwd, env, logFile, input} = {}) {
   });
 }
 
-function tail(text, n = 30) {
+export function tail(text, n = 30) {
   return text.trim().split('\n').slice(-n).join('\n');
 }
 
-function sha256File(file) {
+export function sha256File(file) {
   return new Promise((resolve, reject) => {
     const h = createHash('sha256');
     fs.createReadStream(file)
@@ -156,7 +156,7 @@ function linkOrCopy(src, dest) {
   }
 }
 
-function cacheRoot() {
+export function cacheRoot() {
   if (process.env.TFJS_ACTIVATIONS_CACHE_DIR) {
     return path.resolve(process.env.TFJS_ACTIVATIONS_CACHE_DIR);
   }
@@ -164,7 +164,7 @@ function cacheRoot() {
   return path.join(base, 'tfjs-activations');
 }
 
-function findTfjsNodeDir() {
+export function findTfjsNodeDir() {
   // Resolve from the project, without require() (no CJS here).
   let dir = PROJECT_ROOT;
   for (;;) {
@@ -241,7 +241,7 @@ function pidAlive(pid) {
 }
 
 /** A directory lock, so two setups at once don't build over each other. */
-async function acquireLock(lockDir, log) {
+export async function acquireLock(lockDir, log) {
   const deadline = Date.now() + 30 * 60 * 1000;
   let told = false;
   for (;;) {
@@ -282,7 +282,7 @@ function readPid(lockDir) {
 
 // ---------------------------------------------------------------- step 1: the wheel
 
-async function findPython() {
+export async function findPython() {
   const cands = [process.env.PYTHON, 'python3', 'python'].filter(Boolean);
   for (const py of cands) {
     try {
@@ -455,7 +455,7 @@ async function findNodeGypViaNpm() {
 }
 
 /** A dir D with D/include/node/node_api.h and common.gypi (node-gyp --nodedir). */
-function findNodeDir() {
+export function findNodeDir() {
   const cands = [];
   if (process.env.npm_config_nodedir) cands.push(process.env.npm_config_nodedir);
   const prefix = process.config?.variables?.node_prefix;

@@ -95,4 +95,15 @@ export const celu = elementwise({
       let r = ul.x / u.x;
       return ta_expmul2(q, ((x - p.x) - p.y) / u.x - q * r, 1.0 - r) / u.x;`,
   },
+  cpp: {
+    forward: `
+      const double e = expm1(x / u[0]);
+      return x > 0 ? x : u[0] * e;`,
+    derivative: `
+      const double e = exp(x / u[0]);
+      return x > 0 ? 1.0 : e;`,
+    second: `
+      const double e = exp(x / u[0]);
+      return x > 0 ? 0.0 : e / u[0];`,
+  },
 });

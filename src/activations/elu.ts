@@ -59,4 +59,22 @@ export const elu = elementwise({
       if (x > 0.0) { return 0.0; }
       return ta_expmul(x, u.x) + ta_expmul(x, ul.x);`,
   },
+  cpp: {
+    forward: `
+      const double e = expm1(x);
+      return x > 0 ? x : u[0] * e;`,
+    derivative: `
+      const double e = exp(x);
+      return x > 0 ? 1.0 : u[0] * e;`,
+    second: `
+      const double e = exp(x);
+      return x > 0 ? 0.0 : u[0] * e;`,
+    forward32: `
+      const float e = expm1f(x);
+      return x > 0 ? x : static_cast<float>(u[0] * e);`,
+    derivative32: `
+      // exp(x) = exp(x/2)² formed in float64: the float32 exp's range would flush dy·exp(x) for x < −87
+      const double h = expf(0.5f * x);
+      return x > 0 ? 1.0 : u[0] * (h * h);`,
+  },
 });

@@ -36,4 +36,14 @@ export const exponential = elementwise({
     second: `
       return expf(x);`,
   },
+  cpp: {
+    forward: 'exp(x)',
+    derivative: 'exp(x)',
+    second: 'exp(x)',
+    forward32: 'expf(x)',
+    derivative32: `
+      // exp(x/2)² in float64: dy·exp(x) stays finite or nonzero wherever the product is representable
+      const double h = expf(0.5f * x);
+      return h * h;`,
+  },
 });

@@ -292,4 +292,36 @@ vec2 ta_gelu_v(float x) {
       approximate: {forward: WGSL_APPROX.forward, derivative: WGSL_APPROX.derivative, second: WGSL_APPROX.second},
     },
   },
+  cpp: {
+    forward: `
+      const bool minf = x == -INFINITY;
+      if (u[0] != 0) {
+        const double r = x * sigmoid(2 * 0.7978845608028654 * (x + 0.044715 * x * x * x));
+        return minf ? -0.0 : r;
+      }
+      const double r = x * normal_cdf(x);
+      return minf ? -0.0 : r;`,
+    derivative: `
+      const bool inf = std::fabs(x) == INFINITY;
+      const double at_inf = x > 0 ? 1.0 : 0.0;
+      if (u[0] != 0) {
+        const double z2 = 2 * 0.7978845608028654 * (x + 0.044715 * x * x * x);
+        const double s = sigmoid(z2), dz2 = 2 * 0.7978845608028654 * (1 + 3 * 0.044715 * x * x);
+        const double r = s + x * s * sigmoid(-z2) * dz2;
+        return inf ? at_inf : r;
+      }
+      const double r = normal_cdf(x) + x * normal_pdf(x);
+      return inf ? at_inf : r;`,
+    second: `
+      const bool inf = std::fabs(x) == INFINITY;
+      if (u[0] != 0) {
+        const double z2 = 2 * 0.7978845608028654 * (x + 0.044715 * x * x * x);
+        const double s = sigmoid(z2), q = s * sigmoid(-z2);
+        const double dz2 = 2 * 0.7978845608028654 * (1 + 3 * 0.044715 * x * x), ddz2 = 12 * 0.7978845608028654 * 0.044715 * x;
+        const double r = 2 * q * dz2 + x * (-q * tanh(0.5 * z2) * dz2 * dz2 + q * ddz2);
+        return inf ? 0.0 : r;
+      }
+      const double r = normal_pdf(x) * (2 - x * x);
+      return inf ? 0.0 : r;`,
+  },
 });

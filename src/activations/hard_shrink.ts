@@ -45,4 +45,9 @@ export const hardShrink = elementwise({
     second: `
       return 0.0;`,
   },
+  cpp: {
+    forward: 'x > u[0] || x < -u[0] ? x : 0.0',
+    derivative: 'x > u[0] || x < -u[0] || u[0] == 0 ? 1.0 : 0.0',
+    second: '0.0',
+  },
 });

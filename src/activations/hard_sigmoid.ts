@@ -48,4 +48,9 @@ export const hardSigmoid = elementwise({
     second: `
       return 0.0;`,
   },
+  cpp: {
+    forward: 'x <= -3 ? 0.0 : (x >= 3 ? 1.0 : (x + 3) / 6)',
+    derivative: 'x > -3 && x < 3 ? 1.0 / 6 : 0.0',
+    second: '0.0',
+  },
 });

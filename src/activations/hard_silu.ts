@@ -48,4 +48,9 @@ export const hardSilu = elementwise({
     second: `
       return select(0.0, 1.0 / 3.0, x > -3.0 && x < 3.0);`,
   },
+  cpp: {
+    forward: 'x <= -3 ? -0.0 : x * (x >= 3 ? 1.0 : (x + 3) / 6)',
+    derivative: 'x < -3 ? 0.0 : (x > 3 ? 1.0 : (2 * x + 3) / 6)',
+    second: 'x > -3 && x < 3 ? 1.0 / 3 : 0.0',
+  },
 });

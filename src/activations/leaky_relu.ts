@@ -47,4 +47,14 @@ export const leakyRelu = elementwise({
     second: `
       return 0.0;`,
   },
+  cpp: {
+    // slope 0 at x = −∞: the limit −0, not 0·(−∞)
+    forward: 'x >= 0 ? x : (u[0] == 0 ? (std::signbit(u[0]) ? 0.0 : -0.0) : u[0] * x)',
+    derivative: 'x >= 0 ? 1.0 : u[0]',
+    second: '0.0',
+    forward32: `
+      // a float32 slope: the float32 product is the exactly rounded one, as in float64
+      if (static_cast<double>(uf[0]) != u[0]) return static_cast<float>(f(x, u));
+      return x >= 0 ? x : (uf[0] == 0 ? (std::signbit(uf[0]) ? 0.0f : -0.0f) : uf[0] * x);`,
+  },
 });

@@ -37,4 +37,9 @@ export const linear = elementwise({
     second: `
       return 0.0;`,
   },
+  cpp: {
+    forward: 'x',
+    derivative: '1.0',
+    second: '0.0',
+  },
 });

@@ -42,4 +42,9 @@ export const logSigmoid = elementwise({
     second: `
       return -ta_dsigmoid_mul(x, 1.0);`,
   },
+  cpp: {
+    forward: '-softplus(-x)',
+    derivative: 'sigmoid(-x)',
+    second: '-sigmoid(x) * sigmoid(-x)',
+  },
 });

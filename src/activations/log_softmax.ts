@@ -114,4 +114,27 @@ export const logSoftmax = alongAxis({
     composite: {what: 'tf.logSoftmax', fn: (tf, x) => tf.logSoftmax(x)},
   },
   note: 'Log-probabilities over classes for NLL or KL losses, stable where log(softmax) is not.',
+  cpp: {
+    forward: `
+      double max, rest;
+      int64 m;
+      slice_stats(x, n, s, w, w + n, &max, &m, &rest);  // w[j] = exp(x_j − max)
+      const double l = log1p(rest);
+      double* v = w + n;  // the slice in float64
+      for (int64 j = 0; j < n; j++) w[j] = (v[j] - max) - l;
+      store_row(w, y, n, s);`,
+    backward: `
+      double max, rest;
+      int64 m;
+      slice_stats(x, n, s, w, w + n, &max, &m, &rest);  // w[j] = exp(x_j − max)
+      double sum = 0, others = 0;
+      for (int64 j = 0; j < n; j++) {
+        sum += dy[j * s];
+        if (j != m) others += dy[j * s];
+      }
+      const double d = 1 + rest;
+      for (int64 j = 0; j < n; j++) {
+        dx[j * s] = static_cast<float>(j == m ? (rest / d) * sum - others : dy[j * s] - (w[j] / d) * sum);
+      }`,
+  },
 });

@@ -145,4 +145,22 @@ export const mish = elementwise({
       return rootfix_mish2(x, r);`,
     helpers: wgslRootfix('mish1', MISH1) + wgslRootfix('mish2', MISH2),
   },
+  cpp: {
+    forward: `
+      const double e = exp(x), n = e * (e + 2), r = x * (n / (n + 2));
+      return x > 40 ? x : (x == -INFINITY ? -0.0 : r);`,
+    derivative: `
+      const double big = 1 + x * (4 * exp(-2 * x)) * sigmoid(x);
+      const double e = exp(x), n = e * (e + 2), d = n + 2;
+      const double r = n / d + x * (4 * (n + 1) / (d * d)) * (e / (1 + e));
+      return std::fabs(x) == INFINITY ? (x > 0 ? 1.0 : 0.0) : (x > 40 ? big : r);`,
+    second: `
+      // T' = S σ, T'' = S(σ(1 − σ) − 2Tσ²); f'' = 2T' + xT''
+      const double b2 = 4 * exp(-2 * x), bs = sigmoid(x);
+      const double big = 2 * b2 * bs + x * b2 * (bs * sigmoid(-x) - 2 * bs * bs);
+      const double e = exp(x), n = e * (e + 2), d = n + 2;
+      const double t = n / d, s2 = 4 * (n + 1) / (d * d), s = e / (1 + e);
+      const double r = 2 * s2 * s + x * s2 * (s * (1 / (1 + e)) - 2 * t * s * s);
+      return std::fabs(x) == INFINITY ? 0.0 : (x > 40 ? big : r);`,
+  },
 });

@@ -173,4 +173,22 @@ export const relu = elementwise({
       return 0.0;`},
     },
   },
+  cpp: {
+    forward: `
+      const double t = u[2], m = u[1];
+      if (t == 0 && u[0] == 0 && m != m) return x == -INFINITY ? 0.0 : 0.5 * (x + std::fabs(x));
+      double y = x > t ? x : 0.0;
+      if (m == m) y = y < 0 ? 0.0 : (y > m ? m : y);
+      return x < t && u[0] != 0 ? y - u[0] * (t - x) : y;`,
+    derivative: `
+      const double t = u[2], m = u[1];
+      double d = x > t ? 1.0 : 0.0;
+      if (m == m && (x < 0 || x > m)) d = 0.0;
+      return x < t ? d + u[0] : d;`,
+    second: '0.0',
+    forward32: `
+      // the defaults in float32 (exact); the general case in float64
+      if (u[2] == 0 && u[0] == 0 && u[1] != u[1]) return x > 0 ? x : 0.0f;
+      return static_cast<float>(f(x, u));`,
+  },
 });

@@ -39,4 +39,10 @@ export const relu6 = elementwise({
     second: `
       return 0.0;`,
   },
+  cpp: {
+    forward: 'x < 0 ? 0.0 : (x > 6 ? 6.0 : x)',
+    derivative: 'x > 0 && x < 6 ? 1.0 : 0.0',
+    second: '0.0',
+    forward32: 'x < 0 ? 0.0f : (x > 6 ? 6.0f : x)',
+  },
 });

@@ -59,4 +59,22 @@ export const selu = elementwise({
       if (x > 0.0) { return 0.0; }
       return ta_expmul(x, 1.7580993175506592) + ta_expmul(x, 2.3296717444054593e-8);`,
   },
+  cpp: {
+    forward: `
+      const double e = expm1(x);
+      return x > 0 ? 1.0507009873554805 * x : (1.0507009873554805 * 1.6732632423543772) * e;`,
+    derivative: `
+      const double e = exp(x);
+      return x > 0 ? 1.0507009873554805 : (1.0507009873554805 * 1.6732632423543772) * e;`,
+    second: `
+      const double e = exp(x);
+      return x > 0 ? 0.0 : (1.0507009873554805 * 1.6732632423543772) * e;`,
+    forward32: `
+      const float e = expm1f(x);
+      return static_cast<float>(x > 0 ? 1.0507009873554805 * x : (1.0507009873554805 * 1.6732632423543772) * e);`,
+    derivative32: `
+      // exp(x) = exp(x/2)² formed in float64 (range)
+      const double h = expf(0.5f * x);
+      return x > 0 ? 1.0507009873554805 : (1.0507009873554805 * 1.6732632423543772) * (h * h);`,
+  },
 });

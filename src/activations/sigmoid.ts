@@ -45,4 +45,18 @@ export const sigmoid = elementwise({
     second: `
       return -ta_dsigmoid_mul(x, tanhf(0.5 * x));`,
   },
+  cpp: {
+    forward: 'sigmoid(x)',
+    derivative: 'sigmoid(x) * sigmoid(-x)',
+    second: '-sigmoid(x) * sigmoid(-x) * tanh(0.5 * x)',
+    forward32: `
+      const float e = expf(-std::fabs(x));
+      const double r = 1 / (1 + static_cast<double>(e));
+      return static_cast<float>(x >= 0 ? r : e * r);`,
+    derivative32: `
+      // s(x)·s(−x) = e/(1 + e)², e = exp(−|x|) = exp(−|x|/2)² in float64 (range)
+      const double h = expf(-0.5f * std::fabs(x)), e = h * h;
+      const double d = 1 + e;
+      return e / (d * d);`,
+  },
 });

@@ -77,4 +77,16 @@ export const silu = elementwise({
       return rootfix_silu2(x, ta_dsigmoid_mul(x, 2.0 - x * tanhf(0.5 * x)));`,
     helpers: wgslRootfix('silu1', SILU1) + wgslRootfix('silu2', SILU2),
   },
+  cpp: {
+    forward: `
+      const double r = x * sigmoid(x);
+      return x == -INFINITY ? -0.0 : r;`,
+    derivative: `
+      const double s = sigmoid(x), r = s + x * s * sigmoid(-x);
+      return std::fabs(x) == INFINITY ? (x > 0 ? 1.0 : 0.0) : r;`,
+    second: `
+      // d/dx [s + x s'] = 2 s' + x s'(1 − 2s), with 1 − 2s = −tanh(x/2)
+      const double ds = sigmoid(x) * sigmoid(-x), r = ds * (2 - x * tanh(0.5 * x));
+      return std::fabs(x) == INFINITY ? 0.0 : r;`,
+  },
 });

@@ -50,4 +50,9 @@ export const softShrink = elementwise({
     second: `
       return 0.0;`,
   },
+  cpp: {
+    forward: 'x > u[0] ? x - u[0] : (x < -u[0] ? x + u[0] : 0.0)',
+    derivative: 'x > u[0] || x < -u[0] || u[0] == 0 ? 1.0 : 0.0',
+    second: '0.0',
+  },
 });

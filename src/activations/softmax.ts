@@ -141,4 +141,16 @@ export const softmax = alongAxis({
     composite: {what: 'tf.softmax', fn: (tf, x) => tf.softmax(x)},
   },
   note: 'Class probabilities and attention weights: a distribution over the axis.',
+  cpp: {
+    forward: `
+      softmax_row(x, n, s, w, w + n);
+      store_row(w, y, n, s);`,
+    backward: `
+      // dy_k − Σ dy·y = (dy_k − dy_m) + Σ_{j≠m} (dy_m − dy_j)·y_j with m the argmax (no cancellation at y_m ≈ 1)
+      const int64 m = softmax_row(x, n, s, w, w + n);
+      const double dym = dy[m * s];
+      double d = 0;
+      for (int64 j = 0; j < n; j++) if (j != m) d += (dym - dy[j * s]) * w[j];
+      for (int64 j = 0; j < n; j++) dx[j * s] = static_cast<float>(w[j] * ((dy[j * s] - dym) + d));`,
+  },
 });

@@ -40,4 +40,19 @@ export const softplus = elementwise({
     second: `
       return ta_dsigmoid_mul(x, 1.0);`,
   },
+  cpp: {
+    forward: 'softplus(x)',
+    derivative: 'sigmoid(x)',
+    second: 'sigmoid(x) * sigmoid(-x)',
+    forward32: `
+      const float a = std::fabs(x);
+      const float l = log1pf(expf(-a));
+      const float r = static_cast<float>(0.5 * (static_cast<double>(x) + a) + l);
+      return a == INFINITY ? (x > 0 ? x : 0.0f) : r;`,
+    derivative32: `
+      // σ(x) from e = exp(−|x|) = exp(−|x|/2)² in float64 (range)
+      const double h = expf(-0.5f * std::fabs(x)), e = h * h;
+      const double r = 1 / (1 + e);
+      return x >= 0 ? r : e * r;`,
+  },
 });

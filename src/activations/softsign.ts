@@ -58,4 +58,15 @@ export const softsign = elementwise({
       let s = select(select(0.0, 2.0, x < 0.0), -2.0, x > 0.0);
       return ((s / d) / d) / d;`,
   },
+  cpp: {
+    forward: `
+      const double r = x / (1 + std::fabs(x));
+      return std::fabs(x) == INFINITY ? (x > 0 ? 1.0 : -1.0) : r;`,
+    derivative: `
+      const double d = 1 + std::fabs(x);
+      return 1 / (d * d);`,
+    second: `
+      const double d = 1 + std::fabs(x);
+      return (x > 0 ? -2.0 : x < 0 ? 2.0 : 0.0) / (d * d * d);`,
+  },
 });

@@ -44,4 +44,9 @@ export const sparsePlus = elementwise({
     second: `
       return select(0.0, 0.5, x > -1.0 && x < 1.0);`,
   },
+  cpp: {
+    forward: 'x <= -1 ? 0.0 : (x < 1 ? 0.25 * (x + 1) * (x + 1) : x)',
+    derivative: 'x <= -1 ? 0.0 : (x < 1 ? 0.5 * (x + 1) : 1.0)',
+    second: 'x > -1 && x < 1 ? 0.5 : 0.0',
+  },
 });

@@ -39,4 +39,9 @@ export const sparseSigmoid = elementwise({
     second: `
       return 0.0;`,
   },
+  cpp: {
+    forward: 'x <= -1 ? 0.0 : (x >= 1 ? 1.0 : 0.5 * (x + 1))',
+    derivative: 'x > -1 && x < 1 ? 0.5 : 0.0',
+    second: '0.0',
+  },
 });

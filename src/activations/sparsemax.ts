@@ -256,4 +256,24 @@ export const sparsemax = alongAxis({
     composite: {what: 'topk, cumsum, support, τ, relu(x − τ)', fn: stockSparsemax, needsDetached: true},
   },
   note: 'Sparse probabilities: like softmax, but low scores get exactly 0 (sparse attention).',
+  cpp: {
+    forward: `
+      const double tau = sparsemax_tau(x, n, s, w);
+      for (int64 j = 0; j < n; j++) {
+        const double v = x[j * s] - tau;
+        y[j * s] = static_cast<float>(v > 0 || v != v ? v : 0.0);
+      }`,
+    backward: `
+      const double tau = sparsemax_tau(x, n, s, w);
+      double sum = 0;
+      int64 count = 0;
+      for (int64 j = 0; j < n; j++) {
+        if (x[j * s] > tau) {
+          sum += dy[j * s];
+          count++;
+        }
+      }
+      const double mean = count > 0 ? sum / count : 0;
+      for (int64 j = 0; j < n; j++) dx[j * s] = static_cast<float>(x[j * s] > tau ? dy[j * s] - mean : 0.0);`,
+  },
 });

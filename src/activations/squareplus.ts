@@ -117,4 +117,15 @@ float ta_sqrt_sq_plus(float a, float b) {
       if (r == 0.0) { return 0.0; }
       return (((0.5 * b) / r) / r) / r;`,
   },
+  cpp: {
+    forward: `
+      const double r = std::sqrt(x * x + u[0]);
+      return x < 0 ? u[0] / (2 * (r - x)) : 0.5 * (x + r);`,
+    derivative: `
+      const double r = std::sqrt(x * x + u[0]);
+      return r == 0 ? 0.5 : (x == INFINITY ? 1.0 : (x < 0 ? u[0] / (2 * r * (r - x)) : 0.5 + 0.5 * (x / r)));`,
+    second: `
+      const double r = std::sqrt(x * x + u[0]);
+      return r == 0 ? 0.0 : u[0] / (2 * r * r * r);`,
+  },
 });

@@ -42,4 +42,15 @@ export const tanh = elementwise({
     second: `
       return ta_sech2_mul(x, -2.0 * tanhf(x));`,
   },
+  cpp: {
+    forward: 'tanh(x)',
+    derivative: 'sech2(x)',
+    second: '-2 * tanh(x) * sech2(x)',
+    forward32: 'tanhf(x)',
+    derivative32: `
+      // sech² = 4e/(1 + e)², e = exp(−2|x|) = exp(−|x|)² in float64 (range)
+      const double h = expf(-std::fabs(x)), e = h * h;
+      const double d = 1 + e;
+      return 4 * e / (d * d);`,
+  },
 });

@@ -68,4 +68,11 @@ fn ta_tanh_shrink_small(x: f32) -> f32 {
   return (x * v) * p;
 }`,
   },
+  cpp: {
+    forward: 'tanh_shrink(x)',
+    derivative: `
+      const double t = tanh(x);
+      return t * t;`,
+    second: '2 * tanh(x) * sech2(x)',
+  },
 });

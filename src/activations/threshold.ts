@@ -53,4 +53,9 @@ export const threshold = elementwise({
     second: `
       return 0.0;`,
   },
+  cpp: {
+    forward: 'x > u[0] ? x : u[1]',
+    derivative: 'x > u[0] ? 1.0 : 0.0',
+    second: '0.0',
+  },
 });

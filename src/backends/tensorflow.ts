@@ -13,6 +13,9 @@
  * bare libtensorflow handles and hand only the float32 result to tfjs.
  * Intermediates are deleted before the kernel returns.
  *
+ * When the package's native op library is built and loads
+ * (./tensorflow_native.ts), every kernel is one fused op of it instead.
+ *
  * An activation without a composition (or a backend object without the
  * binding) runs its scalar definition on the tensor's values instead.
  *
@@ -29,6 +32,7 @@ import {gradKernelName, kernelName} from '../catalogue';
 import {axisOutputShape} from '../layout';
 import {backwardOnHost, forwardOnHost} from './host';
 import {MIN_NORMAL_F32, readSubnormalsAsNormal} from '../subnormal';
+import {nativeAxis, nativeElementwise} from './tensorflow_native';
 
 type DType = NativeTensor['dtype'];
 type Binding = NodeJSKernelBackend['binding'];
@@ -376,9 +380,11 @@ function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
       kernelFunc: ({inputs, backend, attrs}) => {
         const x = inputs.x as TensorInfo;
         const b = backend as unknown as NodeBackend;
+        const u = attrs!.u as number[];
+        const fused = hasBinding(b) ? nativeElementwise(b, def, 0, x, undefined, u) : undefined;
+        if (fused !== undefined) return fused;
         const comp = def.tensorflow ?? {};  // read per call: tests swap it
         if (comp.forward === undefined || !hasBinding(b)) return onHost(b, def, x, attrs!);
-        const u = attrs!.u as number[];
         const remap = readSubnormalsAsNormal(def, 0, u);
         return native(b, x.shape, name, nat => comp.forward!(subnormalsAsNormal(nat, nat.input(x), remap), u, nat));
       },
@@ -390,10 +396,12 @@ function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
         const x = inputs.x as TensorInfo, dy = inputs.dy as TensorInfo;
         const order = attrs!.order as number;
         const b = backend as unknown as NodeBackend;
+        const u = attrs!.u as number[];
+        const fused = hasBinding(b) ? nativeElementwise(b, def, order, x, dy, u) : undefined;
+        if (fused !== undefined) return fused;
         const comp = def.tensorflow ?? {};  // read per call: tests swap it
         const f = order === 1 ? 'derivative' : order === 2 ? 'second' : undefined;
         if (f === undefined || comp[f] === undefined || !hasBinding(b)) return onHostBackward(b, def, x, dy, attrs!);
-        const u = attrs!.u as number[];
         const remap = readSubnormalsAsNormal(def, order, u);
         return native(b, x.shape, grad, nat => comp[f]!(subnormalsAsNormal(nat, nat.input(x), remap), nat.input(dy), u, nat));
       },
@@ -411,6 +419,8 @@ function axisKernels(def: AxisActivation): KernelConfig[] {
         const x = inputs.x as TensorInfo;
         const axes = attrs!.axes as number[];
         const b = backend as unknown as NodeBackend;
+        const fused = hasBinding(b) ? nativeAxis(b, def, x, undefined, axes) : undefined;
+        if (fused !== undefined) return fused;
         const comp = def.tensorflow ?? {};  // read per call: tests swap it
         if (comp.forward === undefined || !hasBinding(b)) return onHost(b, def, x, attrs!);
         return native(b, axisOutputShape(def, x.shape, axes), name, nat => comp.forward!(nat.input(x), axes, nat));
@@ -423,6 +433,8 @@ function axisKernels(def: AxisActivation): KernelConfig[] {
         const x = inputs.x as TensorInfo, dy = inputs.dy as TensorInfo;
         const axes = attrs!.axes as number[];
         const b = backend as unknown as NodeBackend;
+        const fused = hasBinding(b) ? nativeAxis(b, def, x, dy, axes) : undefined;
+        if (fused !== undefined) return fused;
         const comp = def.tensorflow ?? {};  // read per call: tests swap it
         if (comp.backward === undefined || !hasBinding(b)) return onHostBackward(b, def, x, dy, attrs!);
         return native(b, x.shape, grad, nat => comp.backward!(nat.input(x), nat.input(dy), axes, nat));

@@ -101,6 +101,28 @@ async function inChromium(backend: 'webgl' | 'webgpu' = 'webgl'): Promise<Runner
 }
 
 /**
+ * tensorflow with the package's native op library (one fused op per kernel,
+ * subnormals kept) or, as `tensorflow-chains`, with its libtensorflow op chains.
+ */
+function tensorflowWith(native: boolean): () => Promise<Runner | string> {
+  const start = inProcess('tensorflow', '@tensorflow/tfjs-node');
+  return async () => {
+    const runner = await start();
+    if (typeof runner === 'string') return runner;
+    const {nativeOpsStatus, setNativeOps} = await import('../../src/backends/tensorflow_native');
+    setNativeOps(native);
+    const status = nativeOpsStatus((tf.backend() as unknown as {binding: never}).binding);
+    if (native && !status.loaded) return `the native op library is not loaded: ${status.reason}`;
+    return {
+      run: (activation, c) => {
+        setNativeOps(native);
+        return runner.run(activation, c);
+      },
+    };
+  };
+}
+
+/**
  * webgl's budget is measured on SwiftShader and explained in docs/webgl.md
  * (GLSL ES 3.0 has float32 arithmetic only: the longest compensated chains
  * leave up to 10 ULP in a gradient). Axis gradients are sums that cancel:
@@ -108,8 +130,8 @@ async function inChromium(backend: 'webgl' | 'webgpu' = 'webgl'): Promise<Runner
  */
 export const parityBackends: ParityBackend[] = [
   {name: 'cpu', budget: {forward: 4, backward: 16}, start: inProcess('cpu', '@tensorflow/tfjs-backend-cpu')},
-  {name: 'tensorflow', budget: {forward: 4, backward: 16}, subnormalInputsAsZero: true,
-   start: inProcess('tensorflow', '@tensorflow/tfjs-node')},
+  {name: 'tensorflow', budget: {forward: 4, backward: 16}, start: tensorflowWith(true)},
+  {name: 'tensorflow-chains', budget: {forward: 4, backward: 16}, subnormalInputsAsZero: true, start: tensorflowWith(false)},
   {name: 'webgl', budget: {forward: 4, backward: 10, axisGradRel: 2e-6}, subnormalInputsAsZero: true,
    start: inChromium},
   // webgpu's budget: docs/webgpu.md (measured on SwiftShader's Vulkan, as webgl's)

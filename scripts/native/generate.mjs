@@ -1,0 +1,222 @@
+// Generates the C++ source of the package's native TensorFlow op library
+// from the activation definitions: every definition's `cpp` bodies become
+// one forward op and one gradient op (`Tfa<Id>`, `Tfa<Id>Grad`); the
+// scaffolding they plug into is native/tfa_ops.h. The list of activations is
+// the catalogue itself (src/catalogue.ts, bundled here with esbuild), so
+// there is no second list to keep.
+//
+//   node scripts/native/generate.mjs > ops.cc     # print the source
+//   import {generateSource} from './native/generate.mjs'
+import {build} from 'esbuild';
+import {createRequire} from 'node:module';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {dirname, join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** The op names of a definition (src/backends/tensorflow_native.ts runs them by the same rule). */
+export function opNames(def) {
+  const base = 'Tfa' + def.id[0].toUpperCase() + def.id.slice(1);
+  return {forward: base, grad: base + 'Grad'};
+}
+
+/** The catalogue's definitions, loaded from the TypeScript sources. */
+export async function loadDefinitions() {
+  const out = await build({
+    entryPoints: [join(root, 'src', 'catalogue.ts')], bundle: true, write: false, format: 'cjs',
+    platform: 'node', target: 'node18', logLevel: 'warning',
+    external: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-backend-*', '@tensorflow/tfjs-node'],
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'tfa-gen-'));
+  try {
+    const file = join(dir, 'catalogue.cjs');
+    writeFileSync(file, out.outputFiles[0].text);
+    // resolve tfjs-core from the project
+    const require = createRequire(join(root, 'package.json'));
+    const Module = require('node:module');
+    const m = new Module(file);
+    m.filename = file;
+    m.paths = Module._nodeModulePaths(root);
+    m._compile(out.outputFiles[0].text, file);
+    return m.exports.definitions;
+  } finally {
+    rmSync(dir, {recursive: true, force: true});
+  }
+}
+
+/** A body: an expression, or statements when it says `return`. */
+function body(text) {
+  const t = text.trim();
+  return /\breturn\b/.test(t) ? t : `return ${t};`;
+}
+
+/**
+ * Estimated cycles per element of a vectorised body, for TensorFlow's
+ * ParallelFor (it splits work across threads only where that pays): a few
+ * for piecewise bodies, more per vector math call.
+ */
+function cost(text) {
+  const calls = (text.match(/\b(exp|expm1|log1p|log|tanh|erfc?|sqrt|sigmoid|softplus|sech2|tanh_shrink|normal_cdf|normal_pdf)\(/g) ?? []).length;
+  return 2 + 10 * calls;
+}
+
+const indent = (text, pad) => text.trim().split('\n').map(l => pad + l.trim()).join('\n');
+
+function elementwise(def) {
+  const {forward, grad} = opNames(def);
+  const ns = `tfa_gen_${def.keras}`;
+  const cpp = def.cpp;
+  const second = cpp.second !== undefined;
+  const f32 = cpp.forward32 !== undefined, d32 = cpp.derivative32 !== undefined;
+  const consts = `double u[kMaxConstants];
+  float uf[kMaxConstants];
+  for (int k = 0; k < kMaxConstants; k++) {
+    u[k] = uin[k];
+    uf[k] = static_cast<float>(uin[k]);
+  }`;
+  return `
+// ---- ${def.keras}: ${def.formula}
+namespace ${ns} {
+using namespace tfa;
+static inline double f(double x, const double* __restrict u) {
+${indent(body(cpp.forward), '  ')}
+}
+static inline double d1(double x, const double* __restrict u) {
+${indent(body(cpp.derivative), '  ')}
+}
+${second ? `static inline double d2(double x, const double* __restrict u) {
+${indent(body(cpp.second), '  ')}
+}` : ''}
+${f32 ? `static inline float f32(float x, const double* __restrict u, const float* __restrict uf) {
+${indent(body(cpp.forward32), '  ')}
+}` : ''}
+${d32 ? `static inline double d1_32(float x, const double* __restrict u, const float* __restrict uf) {
+${indent(body(cpp.derivative32), '  ')}
+}` : ''}
+// The constants are copied to a local array: loads from it cannot trap, so conditional uses of u[k] if-convert.
+TFA_CLONES void forward(const float* __restrict xs, float* __restrict ys, int64 n, const double* __restrict uin) {
+  ${consts}
+  for (int64 i = 0; i < n; i++) {
+${f32 ? `    const float x = xs[i];
+    const float r = f32(x, u, uf);
+    ys[i] = x == x ? r : x;` : `    const double x = xs[i];
+    const double r = f(x, u);
+    ys[i] = x == x ? static_cast<float>(r) : xs[i];`}
+  }
+}
+TFA_CLONES void first(const float* __restrict xs, const float* __restrict dys, float* __restrict dxs, int64 n,
+                      const double* __restrict uin) {
+  ${consts}
+  for (int64 i = 0; i < n; i++) {
+    const double x = xs[i];
+    const double r = dys[i] * ${d32 ? 'd1_32(xs[i], u, uf)' : 'd1(x, u)'};
+    dxs[i] = x == x ? static_cast<float>(r) : xs[i];
+  }
+}
+${second ? `TFA_CLONES void second(const float* __restrict xs, const float* __restrict dys, float* __restrict dxs, int64 n,
+                       const double* __restrict uin) {
+  ${consts}
+  for (int64 i = 0; i < n; i++) {
+    const double x = xs[i];
+    const double r = dys[i] * d2(x, u);
+    dxs[i] = x == x ? static_cast<float>(r) : xs[i];
+  }
+}` : ''}
+struct Loops {
+  static void forward(const float* x, float* y, int64 n, const double* u) { ${ns}::forward(x, y, n, u); }
+  static void first(const float* x, const float* dy, float* dx, int64 n, const double* u) {
+    ${ns}::first(x, dy, dx, n, u);
+  }
+  static void second(const float* x, const float* dy, float* dx, int64 n, const double* u) {
+    ${second ? `${ns}::second(x, dy, dx, n, u);` : ''}
+  }
+  static constexpr bool has_second = ${second};
+};
+typedef ElementwiseOp<Loops, ${cost(cpp.forward)}> ForwardOp;
+typedef ElementwiseGradOp<Loops, ${Math.max(cost(cpp.derivative), cost(cpp.second ?? ''))}> GradOp;
+}  // namespace ${ns}
+REGISTER_OP("${forward}").Input("x: float").Output("y: float").Attr("u: string = ''")
+    .SetShapeFn(TFA_ELEMENTWISE_SHAPE);
+REGISTER_OP("${grad}").Input("x: float").Input("dy: float").Output("dx: float").Attr("u: string = ''")
+    .Attr("order: int = 1").SetShapeFn(TFA_ELEMENTWISE_SHAPE);
+REGISTER_KERNEL_BUILDER(Name("${forward}").Device(::tensorflow::DEVICE_CPU), ${ns}::ForwardOp);
+REGISTER_KERNEL_BUILDER(Name("${grad}").Device(::tensorflow::DEVICE_CPU), ${ns}::GradOp);
+`;
+}
+
+function axis(def) {
+  const {forward, grad} = opNames(def);
+  const ns = `tfa_gen_${def.keras}`;
+  const halves = def.halvesAxis === true;
+  return `
+// ---- ${def.keras}: ${def.formula}
+namespace ${ns} {
+using namespace tfa;
+static void forward_row(const float* __restrict x, float* __restrict y, int64 n, int64 s, double* __restrict w) {
+${indent(def.cpp.forward, '  ')}
+}
+static void backward_row(const float* __restrict x, const float* __restrict dy, float* __restrict dx, int64 n, int64 s,
+                         double* __restrict w) {
+${indent(def.cpp.backward, '  ')}
+}
+typedef AxisOp<forward_row, ${halves}> ForwardOp;
+typedef AxisGradOp<backward_row, ${halves}> GradOp;
+}  // namespace ${ns}
+REGISTER_OP("${forward}").Input("x: float").Output("y: float").Attr("axis_begin: int").Attr("axis_end: int")
+    .SetShapeFn([](::tensorflow::shape_inference::InferenceContext* c) {
+      c->set_output(0, c->UnknownShape());
+      return ::tensorflow::OkStatus();
+    });
+REGISTER_OP("${grad}").Input("x: float").Input("dy: float").Output("dx: float").Attr("axis_begin: int")
+    .Attr("axis_end: int").SetShapeFn(TFA_ELEMENTWISE_SHAPE);
+REGISTER_KERNEL_BUILDER(Name("${forward}").Device(::tensorflow::DEVICE_CPU), ${ns}::ForwardOp);
+REGISTER_KERNEL_BUILDER(Name("${grad}").Device(::tensorflow::DEVICE_CPU), ${ns}::GradOp);
+`;
+}
+
+/**
+ * The library source: every definition with `cpp` bodies, and an N-API
+ * entry point (the library is loaded with require()) that reports what it
+ * holds. Returns {source, ops: [{id, forward, grad}], missing: [ids]}.
+ */
+export async function generateSource(definitions) {
+  const defs = definitions ?? await loadDefinitions();
+  const parts = [], ops = [], missing = [];
+  for (const def of defs) {
+    if (def.cpp === undefined) {
+      missing.push(def.id);
+      continue;
+    }
+    parts.push(def.kind === 'elementwise' ? elementwise(def) : axis(def));
+    ops.push({id: def.id, ...opNames(def), second: def.kind === 'elementwise' && def.cpp.second !== undefined});
+  }
+  const source = `// Generated by scripts/native/generate.mjs from the definitions in src/activations/: do not edit.
+#include "tfa_ops.h"
+#include <node_api.h>
+${parts.join('')}
+// ---- N-API entry point: {tensorflow: <the wheel version built against, -DTFA_TF_VERSION>, ops: [<op names>]}
+static napi_value TfaInit(napi_env env, napi_value exports) {
+  static const char* const kOps[] = {${ops.map(o => `"${o.forward}", "${o.grad}"`).join(', ')}};
+  napi_value list, str;
+  napi_create_array(env, &list);
+  for (uint32_t i = 0; i < sizeof(kOps) / sizeof(kOps[0]); i++) {
+    napi_create_string_utf8(env, kOps[i], NAPI_AUTO_LENGTH, &str);
+    napi_set_element(env, list, i, str);
+  }
+  napi_set_named_property(env, exports, "ops", list);
+  napi_create_string_utf8(env, TFA_TF_VERSION, NAPI_AUTO_LENGTH, &str);
+  napi_set_named_property(env, exports, "tensorflow", str);
+  return exports;
+}
+NAPI_MODULE(NODE_GYP_MODULE_NAME, TfaInit)
+`;
+  return {source, ops, missing};
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const {source, missing} = await generateSource();
+  process.stdout.write(source);
+  if (missing.length > 0) console.error(`no cpp bodies: ${missing.join(', ')}`);
+}
