@@ -339,8 +339,9 @@ export function registerLayersOf(def: ActivationDefinition): void {
   registerLayer(def);
 }
 
-// A second copy of the package registers nothing (src/copies.ts).
+// Every copy has its layer factories; only the first registers the string ids and classes (src/copies.ts).
+for (const def of definitions) registerLayer(def);
 if (claimRegistration()) {
-  for (const def of definitions) registerLayersOf(def);
+  for (const def of definitions) registerStringIds(def);
   registerGeluNew();
 }
