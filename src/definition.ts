@@ -184,6 +184,13 @@ export interface ElementwiseActivation extends ActivationBase {
   glsl?: {forward: string; derivative: string; second?: string};
   /** The tensorflow (tfjs-node) backend's composition of libtensorflow ops. */
   tensorflow?: TensorflowElementwise;
+  /**
+   * C bodies of `double f(double x)`, `df` and `d2f` for the WebAssembly SIMD
+   * module (src/backends/wasm_source.ts generates it, clang vectorizes the
+   * loops): `x` is the float32 input in float64, `u0`..`u3` the constants.
+   * Only `__builtin_*` arithmetic and the module's `wm_*` helpers, no tables.
+   */
+  wasm?: {forward: string; derivative: string; second?: string};
 }
 
 /**

@@ -11,6 +11,7 @@ import {definitions} from './catalogue';
 import {cpuKernels} from './backends/cpu';
 import {webglKernels} from './backends/webgl';
 import {tensorflowKernels} from './backends/tensorflow';
+import {wasmKernels} from './backends/wasm';
 import {gradientConfigs} from './gradients';
 
 /** A backend factory: the kernel configs of one activation for one backend. */
@@ -21,6 +22,7 @@ export const backendFactories: Record<string, BackendFactory> = {
   cpu: def => cpuKernels(def, 'cpu'),
   webgl: def => webglKernels(def),
   tensorflow: def => tensorflowKernels(def),
+  wasm: def => wasmKernels(def),
 };
 
 let registered = false;

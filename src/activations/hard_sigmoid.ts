@@ -26,4 +26,12 @@ export const hardSigmoid = elementwise({
     derivative: (x, dy, _u, n) => n.select(n.less(n.op('Abs', [x]), 3), n.div(dy, 6), n.nanOf(x)),
     second: (x, dy, _u, n) => n.mul(dy, n.nanOf(x)),
   },
+  wasm: {
+    forward: `
+      return x <= -3 ? 0 : (x >= 3 ? 1 : (x + 3) / 6);`,
+    derivative: `
+      return x > -3 && x < 3 ? 1.0 / 6 : 0;`,
+    second: `
+      return 0;`,
+  },
 });

@@ -27,4 +27,12 @@ export const hardSilu = elementwise({
     },
     second: (x, dy, _u, n) => n.select(n.less(n.op('Abs', [x]), 3), n.div(dy, 3), n.nanOf(x)),
   },
+  wasm: {
+    forward: `
+      return x <= -3 ? -0.0 : x * (x >= 3 ? 1 : (x + 3) / 6);`,
+    derivative: `
+      return x < -3 ? 0 : (x > 3 ? 1 : (2 * x + 3) / 6);`,
+    second: `
+      return x > -3 && x < 3 ? 1.0 / 3 : 0;`,
+  },
 });

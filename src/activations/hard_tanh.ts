@@ -22,4 +22,12 @@ export const hardTanh = elementwise({
     derivative: (x, dy, _u, n) => n.select(n.less(n.op('Abs', [x]), 1), dy, n.nanOf(x)),
     second: (x, dy, _u, n) => n.mul(dy, n.nanOf(x)),
   },
+  wasm: {
+    forward: `
+      return x < -1 ? -1 : (x > 1 ? 1 : x);`,
+    derivative: `
+      return x > -1 && x < 1 ? 1 : 0;`,
+    second: `
+      return 0;`,
+  },
 });

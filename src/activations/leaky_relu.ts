@@ -26,4 +26,12 @@ export const leakyRelu = elementwise({
     derivative: (x, dy, u, n) => n.add(n.op('LeakyReluGrad', [dy, x], {alpha: {float: u[0]}}), n.nanOf(x)),
     second: (x, dy, _u, n) => n.mul(dy, n.nanOf(x)),
   },
+  wasm: {
+    forward: `
+      return x >= 0 ? x : u0 * x;`,
+    derivative: `
+      return x >= 0 ? 1 : u0;`,
+    second: `
+      return 0;`,
+  },
 });

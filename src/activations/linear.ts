@@ -23,4 +23,12 @@ export const linear = elementwise({
     derivative: (x, dy, _u, n) => n.add(dy, n.nanOf(x)),
     second: (x, dy, _u, n) => n.mul(dy, n.nanOf(x)),
   },
+  wasm: {
+    forward: `
+      return x;`,
+    derivative: `
+      return 1;`,
+    second: `
+      return 0;`,
+  },
 });

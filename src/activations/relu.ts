@@ -84,4 +84,19 @@ export const relu = elementwise({
     },
     second: (x, dy, _u, n) => n.mul(dy, n.nanOf(x)),
   },
+  wasm: {
+    forward: `
+      double t = u2, m = u1;
+      if (t == 0 && u0 == 0 && m != m) return x == -INF ? 0 : 0.5 * (x + wm_abs(x));
+      double y = x > t ? x : 0;
+      if (m == m) y = y < 0 ? 0 : (y > m ? m : y);
+      return x < t && u0 != 0 ? y - u0 * (t - x) : y;`,
+    derivative: `
+      double t = u2, m = u1;
+      double d = x > t ? 1 : 0;
+      if (m == m && (x < 0 || x > m)) d = 0;
+      return x < t ? d + u0 : d;`,
+    second: `
+      return 0;`,
+  },
 });

@@ -22,4 +22,12 @@ export const relu6 = elementwise({
     derivative: (x, dy, _u, n) => n.add(n.op('Relu6Grad', [dy, x]), n.nanOf(x)),
     second: (x, dy, _u, n) => n.mul(dy, n.nanOf(x)),
   },
+  wasm: {
+    forward: `
+      return x < 0 ? 0 : (x > 6 ? 6 : x);`,
+    derivative: `
+      return x > 0 && x < 6 ? 1 : 0;`,
+    second: `
+      return 0;`,
+  },
 });

@@ -33,4 +33,12 @@ export const softShrink = elementwise({
       u[0] === 0 ? n.add(dy, n.nanOf(x)) : n.select(n.greater(n.op('Abs', [x]), u[0]), dy, n.nanOf(x)),
     second: (x, dy, _u, n) => n.mul(dy, n.nanOf(x)),
   },
+  wasm: {
+    forward: `
+      return x > u0 ? x - u0 : (x < -u0 ? x + u0 : 0);`,
+    derivative: `
+      return x > u0 || x < -u0 || u0 == 0 ? 1 : 0;`,
+    second: `
+      return 0;`,
+  },
 });

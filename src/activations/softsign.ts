@@ -38,4 +38,15 @@ export const softsign = elementwise({
       return n.mul(n.div(n.mul(g, n.op('Sign', [X])), n.add(n.op('Abs', [X]), 1)), -2);
     },
   },
+  wasm: {
+    forward: `
+      if (x == INF || x == -INF) return x > 0 ? 1 : -1;
+      return x / (1 + wm_abs(x));`,
+    derivative: `
+      double d = 1 + wm_abs(x);
+      return 1 / (d * d);`,
+    second: `
+      double d = 1 + wm_abs(x);
+      return (x > 0 ? -2 : x < 0 ? 2 : 0) / (d * d * d);`,
+  },
 });

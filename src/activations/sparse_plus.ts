@@ -23,4 +23,12 @@ export const sparsePlus = elementwise({
     derivative: (x, dy, _u, n) => n.mul(n.mul(dy, n.add(n.clip(x, -1, 1), 1)), 0.5),
     second: (x, dy, _u, n) => n.select(n.less(n.op('Abs', [x]), 1), n.mul(dy, 0.5), n.nanOf(x)),
   },
+  wasm: {
+    forward: `
+      return x <= -1 ? 0 : (x < 1 ? 0.25 * (x + 1) * (x + 1) : x);`,
+    derivative: `
+      return x <= -1 ? 0 : (x < 1 ? 0.5 * (x + 1) : 1);`,
+    second: `
+      return x > -1 && x < 1 ? 0.5 : 0;`,
+  },
 });

@@ -22,4 +22,12 @@ export const sparseSigmoid = elementwise({
     derivative: (x, dy, _u, n) => n.select(n.less(n.op('Abs', [x]), 1), n.mul(dy, 0.5), n.nanOf(x)),
     second: (x, dy, _u, n) => n.mul(dy, n.nanOf(x)),
   },
+  wasm: {
+    forward: `
+      return x <= -1 ? 0 : (x >= 1 ? 1 : 0.5 * (x + 1));`,
+    derivative: `
+      return x > -1 && x < 1 ? 0.5 : 0;`,
+    second: `
+      return 0;`,
+  },
 });

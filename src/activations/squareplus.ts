@@ -66,4 +66,17 @@ export const squareplus = elementwise({
       return n.mul(n.mul(n.f64(dy), n.op('Pow', [n.add(n.op('Square', [X]), u[0]), -1.5])), u[0] / 2);
     },
   },
+  wasm: {
+    forward: `
+      double r = wm_sqrt(x * x + u0);
+      return x < 0 ? u0 / (2 * (r - x)) : 0.5 * (x + r);`,
+    derivative: `
+      double r = wm_sqrt(x * x + u0);
+      if (r == 0) return 0.5;
+      if (x == INF) return 1;
+      return x < 0 ? u0 / (2 * r * (r - x)) : 0.5 + 0.5 * (x / r);`,
+    second: `
+      double r = wm_sqrt(x * x + u0);
+      return r == 0 ? 0 : u0 / (2 * r * r * r);`,
+  },
 });

@@ -27,4 +27,12 @@ export const threshold = elementwise({
     derivative: (x, dy, u, n) => n.select(n.greater(x, u[0]), dy, n.nanOf(x)),
     second: (x, dy, _u, n) => n.mul(dy, n.nanOf(x)),
   },
+  wasm: {
+    forward: `
+      return x > u0 ? x : u1;`,
+    derivative: `
+      return x > u0 ? 1 : 0;`,
+    second: `
+      return 0;`,
+  },
 });

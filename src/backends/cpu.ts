@@ -9,6 +9,7 @@ import type {ActivationDefinition, AxisActivation, ElementwiseActivation} from '
 import {gradKernelName, kernelName} from '../catalogue';
 import {axisOutputShape, layoutOf} from '../layout';
 import {scalarLoops} from './scalar_loops';
+import {simdBackward, simdForward} from './cpu_simd';
 
 type Values = Float32Array;
 
@@ -33,7 +34,8 @@ function elementwiseKernels(def: ElementwiseActivation, backendName: string): Ke
         const x = inputs.x as TensorInfo;
         if (def.identity) return shared(cpu, x);
         const u = attrs!.u as number[];
-        return cpu.makeTensorInfo(x.shape, 'float32', loops.forward(read(cpu, x), u));
+        const xs = read(cpu, x);
+        return cpu.makeTensorInfo(x.shape, 'float32', simdForward(def, xs, u) ?? loops.forward(xs, u));
       },
     },
     {
@@ -43,7 +45,8 @@ function elementwiseKernels(def: ElementwiseActivation, backendName: string): Ke
         const cpu = backend as MathBackendCPU;
         const x = inputs.x as TensorInfo;
         const u = attrs!.u as number[];
-        const out = loops.backward(attrs!.order as number, read(cpu, x), read(cpu, inputs.dy as TensorInfo), u);
+        const order = attrs!.order as number, xs = read(cpu, x), dys = read(cpu, inputs.dy as TensorInfo);
+        const out = simdBackward(def, order, xs, dys, u) ?? loops.backward(order, xs, dys, u);
         return cpu.makeTensorInfo(x.shape, 'float32', out);
       },
     },

@@ -1,0 +1,84 @@
+/**
+ * The C source of the package's WebAssembly SIMD module, generated from the
+ * definitions' `wasm` bodies (scripts/build-wasm.mjs compiles it with
+ * clang --target=wasm32 -msimd128 and embeds the binary). Every loop is
+ * written as a plain scalar loop over float32 in, float64 math, float32 out;
+ * clang's loop vectorizer turns each into f64x2/f32x4 SIMD code.
+ *
+ * The module imports its memory (the wasm backend's heap, or the cpu
+ * kernels' chunk buffer), has no data segment (no tables, no string or
+ * array constants) and uses no stack: it can run in place on any memory.
+ */
+import type {ActivationDefinition, ElementwiseActivation} from '../definition';
+
+/** Exported function names of one activation in the module. */
+export interface WasmExports {
+  forward: string;
+  derivative: string;
+  second?: string;
+}
+
+/** The activations the module has loops for. */
+export function wasmDefinitions(defs: readonly ActivationDefinition[]): ElementwiseActivation[] {
+  return defs.filter((d): d is ElementwiseActivation => d.kind === 'elementwise' && d.wasm !== undefined);
+}
+
+export function wasmExports(def: ElementwiseActivation): WasmExports {
+  return {forward: `${def.keras}_f`, derivative: `${def.keras}_d1`,
+          ...(def.wasm?.second !== undefined ? {second: `${def.keras}_d2`} : {})};
+}
+
+/**
+ * A body that calls no `wm_*` helper uses only IEEE-754 operations that are
+ * correctly rounded in float64 (+ − × ÷ √, comparisons, |x|), exactly as the
+ * JS scalar definition does: its results are bit-identical to the cpu loops.
+ */
+export function wasmExact(def: ElementwiseActivation): boolean {
+  const w = def.wasm;
+  return w !== undefined && ![w.forward, w.derivative, w.second ?? ''].some(b => /\bwm_(?!abs\b|sqrt\b)\w+\s*\(/.test(b));
+}
+
+const PRELUDE = `// Generated from the activation definitions (src/activations/*.ts, their \`wasm\` bodies).
+#define EXPORT(name) __attribute__((export_name(name)))
+#define U double u0, double u1, double u2, double u3
+#define INF __builtin_inf()
+static inline double wm_abs(double x) { return __builtin_fabs(x); }
+static inline double wm_sqrt(double x) { return __builtin_sqrt(x); }
+`;
+
+function scalar(name: string, body: string): string {
+  return `static inline double ${name}(double x, U) {\n  (void)u0; (void)u1; (void)u2; (void)u3;\n${body.replace(/^\n+/, '')}\n}\n`;
+}
+
+function loops(c: string, e: WasmExports, second: boolean): string {
+  const fwd = `EXPORT("${e.forward}") void ${c}_forward(const float *restrict xs, float *restrict out, int n, U) {
+  for (int i = 0; i < n; i++) {
+    double x = xs[i];
+    double y = ${c}_f(x, u0, u1, u2, u3);
+    out[i] = x == x ? (float)y : xs[i];
+  }
+}
+`;
+  const back = (order: number, fn: string, name: string) => `EXPORT("${name}") void ${c}_d${order}(const float *restrict xs, const float *restrict dys, float *restrict out, int n, U) {
+  for (int i = 0; i < n; i++) {
+    double x = xs[i];
+    double y = (double)dys[i] * ${c}_${fn}(x, u0, u1, u2, u3);
+    out[i] = x == x ? (float)y : xs[i];
+  }
+}
+`;
+  return fwd + back(1, 'df', e.derivative) + (second ? back(2, 'd2f', e.second!) : '');
+}
+
+/** The whole C translation unit. */
+export function wasmSource(defs: readonly ActivationDefinition[]): string {
+  const parts = [PRELUDE];
+  for (const def of wasmDefinitions(defs)) {
+    const w = def.wasm!, c = def.keras, e = wasmExports(def);
+    parts.push(`\n// ${def.keras}: ${def.formula}\n`);
+    parts.push(scalar(`${c}_f`, w.forward), scalar(`${c}_df`, w.derivative));
+    if (w.second !== undefined) parts.push(scalar(`${c}_d2f`, w.second));
+    parts.push(loops(c, e, w.second !== undefined));
+  }
+  return parts.join('');
+}
