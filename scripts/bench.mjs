@@ -29,7 +29,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const core = require(join(root, 'bench', 'core.js'));
 
-const KNOWN_BACKENDS = ['cpu', 'tensorflow', 'webgl'];
+const KNOWN_BACKENDS = ['cpu', 'tensorflow', 'webgl', 'wasm'];
 const BIG = 1024 * 1024;
 
 // ------------------------------------------------------------------ options
@@ -168,6 +168,10 @@ function analyse(backend, n, info, rec) {
       t('fwd ≤ 1.3× tf.relu', a.vsRelu, '<=', 1.3);
       if (multiOp) t('fwd ≥ 2× composite', a.fwdSpeedup, '>=', 2);
     }
+  } else if (backend === 'wasm') {
+    t('fwd ≥ 1× composite', a.fwdSpeedup, '>=', 1);
+    t('bwd ≥ 1× composite', a.bwdSpeedup, '>=', 1);
+    if (info.piecewiseLinear) t('fwd ≤ 1.3× tf.relu', a.vsRelu, '<=', 1.3);
   } else if (backend === 'tensorflow') {
     t('fwd ≥ 1× composite', a.fwdSpeedup, '>=', 1);
     t('bwd ≥ 1× composite', a.bwdSpeedup, '>=', 1);

@@ -65,7 +65,7 @@ function check(bytes, clang) {
   if (ids.includes(11)) throw new Error('the wasm module has a data segment: it would write into the memory it imports');
   if (ids.includes(5)) throw new Error('the wasm module defines its own memory instead of importing one');
   // The stack pointer global (wasm-ld defines it even when unused): no function may read or write it.
-  const dis = execFileSync(clang.objdump, ['-d', clang.wasm], {encoding: 'utf8'});
+  const dis = execFileSync(clang.objdump, ['-d', clang.wasm], {encoding: 'utf8', maxBuffer: 1 << 28});
   if (/global\.(get|set)/.test(dis)) throw new Error('the wasm module uses the stack (global.get/set in its code)');
 }
 

@@ -57,4 +57,12 @@ export const celu = elementwise({
       return n.select(n.greater(x, 0), 0, n.f32(u[0] === 1 ? g : n.div(g, u[0])));
     },
   },
+  wasm: {
+    forward: `
+      return x > 0 ? x : u0 * wm_expm1(x / u0);`,
+    derivative: `
+      return x > 0 ? 1 : wm_exp(x / u0);`,
+    second: `
+      return x > 0 ? 0 : wm_exp(x / u0) / u0;`,
+  },
 });

@@ -36,4 +36,12 @@ export const elu = elementwise({
       return n.select(n.greater(x, 0), 0, n.f32(u[0] === 1 ? g : n.mul(g, u[0])));
     },
   },
+  wasm: {
+    forward: `
+      return x > 0 ? x : u0 * wm_expm1(x);`,
+    derivative: `
+      return x > 0 ? 1 : u0 * wm_exp(x);`,
+    second: `
+      return x > 0 ? 0 : u0 * wm_exp(x);`,
+  },
 });

@@ -23,4 +23,12 @@ export const exponential = elementwise({
     derivative: (x, dy, _u, n) => n.mul(n.f64(dy), n.op('Exp', [n.f64(x)])),
     second: (x, dy, _u, n) => n.mul(n.f64(dy), n.op('Exp', [n.f64(x)])),
   },
+  wasm: {
+    forward: `
+      return wm_exp(x);`,
+    derivative: `
+      return wm_exp(x);`,
+    second: `
+      return wm_exp(x);`,
+  },
 });

@@ -29,4 +29,13 @@ export const logSigmoid = elementwise({
       return n.op('Neg', [q]);
     },
   },
+  wasm: {
+    forward: `
+      return -wm_softplus(-x);`,
+    derivative: `
+      return wm_sigmoid(-x);`,
+    second: `
+      double e = wm_exp(-wm_abs(x)), d = 1 + e;
+      return -(e / (d * d));`,
+  },
 });

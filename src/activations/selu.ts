@@ -32,4 +32,12 @@ export const selu = elementwise({
     second: (x, dy, _u, n) =>
       n.select(n.greater(x, 0), 0, n.f32(n.mul(n.mul(n.f64(dy), n.op('Exp', [n.f64(x)])), SCALE * ALPHA))),
   },
+  wasm: {
+    forward: `
+      return x > 0 ? 1.0507009873554805 * x : (1.0507009873554805 * 1.6732632423543772) * wm_expm1(x);`,
+    derivative: `
+      return x > 0 ? 1.0507009873554805 : (1.0507009873554805 * 1.6732632423543772) * wm_exp(x);`,
+    second: `
+      return x > 0 ? 0 : (1.0507009873554805 * 1.6732632423543772) * wm_exp(x);`,
+  },
 });

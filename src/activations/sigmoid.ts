@@ -32,4 +32,14 @@ export const sigmoid = elementwise({
       return n.mul(q, n.op('Tanh', [n.mul(nx, 0.5)]));
     },
   },
+  wasm: {
+    forward: `
+      return wm_sigmoid(x);`,
+    derivative: `
+      double e = wm_exp(-wm_abs(x)), d = 1 + e;
+      return e / (d * d);`,
+    second: `
+      double e = wm_exp(-wm_abs(x)), d = 1 + e;
+      return -(e / (d * d)) * wm_tanh(0.5 * x);`,
+  },
 });

@@ -50,4 +50,16 @@ export const silu = elementwise({
       return n.mulNoNan(n.sub(2, n.mul(X, n.op('Tanh', [n.mul(X, 0.5)]))), q);
     },
   },
+  wasm: {
+    forward: `
+      return x == -INF ? -0.0 : x * wm_sigmoid(x);`,
+    derivative: `
+      double e = wm_exp(-wm_abs(x)), d = 1 + e, s = x >= 0 ? 1 / d : e / d;
+      double y = s + x * (e / (d * d));
+      return x == INF ? 1 : (x == -INF ? 0 : y);`,
+    second: `
+      double e = wm_exp(-wm_abs(x)), d = 1 + e;
+      double y = (e / (d * d)) * (2 - x * wm_tanh(0.5 * x));
+      return x == INF || x == -INF ? 0 : y;`,
+  },
 });

@@ -27,4 +27,13 @@ export const softplus = elementwise({
       return n.op('SoftplusGrad', [n.op('SoftplusGrad', [n.f64(dy), X]), n.op('Neg', [X])]);
     },
   },
+  wasm: {
+    forward: `
+      return wm_softplus(x);`,
+    derivative: `
+      return wm_sigmoid(x);`,
+    second: `
+      double e = wm_exp(-wm_abs(x)), d = 1 + e;
+      return e / (d * d);`,
+  },
 });

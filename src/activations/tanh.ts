@@ -29,4 +29,12 @@ export const tanh = elementwise({
       return n.mul(n.div(n.mul(n.f64(dy), n.op('Tanh', [X])), n.op('Square', [n.op('Cosh', [X])])), -2);
     },
   },
+  wasm: {
+    forward: `
+      return wm_tanh(x);`,
+    derivative: `
+      return wm_sech2(x);`,
+    second: `
+      return -2 * wm_tanh(x) * wm_sech2(x);`,
+  },
 });

@@ -34,4 +34,15 @@ export const tanhShrink = elementwise({
       return n.mul(n.div(n.mul(n.f64(dy), n.op('Tanh', [X])), n.op('Square', [n.op('Cosh', [X])])), 2);
     },
   },
+  wasm: {
+    forward: `
+      double x2 = x * x;
+      double s = x * x2 * (1.0 / 3 + x2 * (-2.0 / 15 + x2 * (17.0 / 315 + x2 * (-62.0 / 2835 + x2 * (1382.0 / 155925)))));
+      return wm_abs(x) < 0.1 ? s : x - wm_tanh(x);`,
+    derivative: `
+      double t = wm_tanh(x);
+      return t * t;`,
+    second: `
+      return 2 * wm_tanh(x) * wm_sech2(x);`,
+  },
 });

@@ -17,7 +17,7 @@ import type {ActivationDefinition, AxisActivation, ElementwiseActivation} from '
 import {gradKernelName, kernelName} from '../catalogue';
 import {axisOutputShape, layoutOf} from '../layout';
 import {scalarLoops} from './scalar_loops';
-import {instantiate, type WasmLoops} from './wasm_module';
+import {instantiate, type WasmLoop, type WasmLoops} from './wasm_module';
 import {wasmExports} from './wasm_source';
 
 /** Where the SIMD module runs for one backend instance: its loops on the heap, or why not. */
@@ -72,6 +72,20 @@ function constants(u: number[]): [number, number, number, number] {
   return [u[0] ?? 0, u[1] ?? 0, u[2] ?? 0, u[3] ?? 0];
 }
 
+/**
+ * Runs a module loop over n elements at the byte offsets `at` (inputs, then
+ * output). The loops take multiples of 4; the last n mod 4 elements are
+ * covered by running the last 4 again (overlapping, same values). Returns
+ * false for n < 4, where the JS loop runs instead.
+ */
+function runLoop(fn: WasmLoop, at: number[], n: number, u: number[]): boolean {
+  if (n < 4) return false;
+  const k = constants(u);
+  fn(...at, n, ...k);
+  if (n % 4 !== 0) fn(...at.map(a => a + (n - 4) * 4), 4, ...k);
+  return true;
+}
+
 function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
   const loops = scalarLoops(def);
   const names = def.wasm !== undefined ? wasmExports(def) : undefined;
@@ -93,8 +107,9 @@ function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
         const n = sizeOf(x.shape);
         if (n === 0) return out;
         const simd = names !== undefined ? wasmAttachment(b).loops?.[names.forward] : undefined;
-        if (simd !== undefined) simd(offset(b, x), offset(b, out), n, ...constants(u));
-        else loops.forwardInto(f32(b, x), f32(b, out), u);  // views taken after the output's allocation
+        if (simd === undefined || !runLoop(simd, [offset(b, x), offset(b, out)], n, u)) {
+          loops.forwardInto(f32(b, x), f32(b, out), u);  // views taken after the output's allocation
+        }
         return out;
       },
     },
@@ -110,8 +125,9 @@ function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
         if (n === 0) return out;
         const name = loopName(order);
         const simd = name !== undefined ? wasmAttachment(b).loops?.[name] : undefined;
-        if (simd !== undefined) simd(offset(b, x), offset(b, dy), offset(b, out), n, ...constants(u));
-        else loops.backwardInto(order, f32(b, x), f32(b, dy), f32(b, out), u);
+        if (simd === undefined || !runLoop(simd, [offset(b, x), offset(b, dy), offset(b, out)], n, u)) {
+          loops.backwardInto(order, f32(b, x), f32(b, dy), f32(b, out), u);
+        }
         return out;
       },
     },

@@ -105,4 +105,5 @@ export const parityBackends: ParityBackend[] = [
    start: inProcess('tensorflow', '@tensorflow/tfjs-node')},
   {name: 'webgl', budget: {forward: 4, backward: 10, axisGradRel: 2e-6}, subnormalInputsAsZero: true,
    start: inChromium},
+  {name: 'wasm', budget: {forward: 4, backward: 16}, start: inProcess('wasm', '@tensorflow/tfjs-backend-wasm')},
 ];
