@@ -28,6 +28,12 @@ export interface WasmAttachment {
 }
 
 const attachments = new WeakMap<object, WasmAttachment>();
+let enabled = true;
+
+/** Turns the module off on the wasm backend (JS loops on the heap views) or back on: for tests and benchmarks. */
+export function setWasmSimd(on: boolean): void {
+  enabled = on;
+}
 
 /** The heap's `WebAssembly.Memory`: feature-detected on the Emscripten module (its location is internal). */
 export function heapMemory(backend: BackendWasm): WebAssembly.Memory | undefined {
@@ -48,6 +54,7 @@ export function heapMemory(backend: BackendWasm): WebAssembly.Memory | undefined
 
 /** The SIMD module on this backend's heap (instantiated once per backend instance). */
 export function wasmAttachment(backend: BackendWasm): WasmAttachment {
+  if (!enabled) return {loops: null, mode: 'turned off'};
   let a = attachments.get(backend);
   if (a !== undefined && a.loops !== null) return a;
   if (a !== undefined && a.mode !== 'compiling') return a;

@@ -61,8 +61,10 @@ export function sharedVariant(plain: Uint8Array): Uint8Array<ArrayBuffer> {
       body.push(...leb(count));
       for (let i = 0; i < count; i++) {
         const from = p;
-        p += readLeb(); // module name
-        p += readLeb(); // field name
+        const moduleName = readLeb();
+        p += moduleName;
+        const fieldName = readLeb();
+        p += fieldName;
         const kind = plain[p++];
         body.push(...plain.subarray(from, p));
         if (kind !== 2) throw new Error('the wasm module imports something other than its memory');

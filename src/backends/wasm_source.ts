@@ -43,8 +43,10 @@ const PRELUDE = `// Generated from the activation definitions (src/activations/*
 #define EXPORT(name) __attribute__((export_name(name)))
 #define U double u0, double u1, double u2, double u3
 #define INF __builtin_inf()
-static inline double wm_abs(double x) { return __builtin_fabs(x); }
-static inline double wm_sqrt(double x) { return __builtin_sqrt(x); }
+// Helpers are always inlined into the loops: a call left in a loop keeps it from being vectorized.
+#define WM static inline __attribute__((always_inline))
+WM double wm_abs(double x) { return __builtin_fabs(x); }
+WM double wm_sqrt(double x) { return __builtin_sqrt(x); }
 `;
 
 function scalar(name: string, body: string): string {
@@ -81,10 +83,10 @@ function loops(c: string, e: WasmExports, second: boolean): string {
   return fwd + back(1, 'df', e.derivative) + (second ? back(2, 'd2f', e.second!) : '');
 }
 
-const HELPERS = [...WASM_MATH.matchAll(/static inline double (wm_\w+)\(double/g)].map(m => m[1]);
+const HELPERS = [...WASM_MATH.matchAll(/WM double (wm_\w+)\(double/g)].map(m => m[1]);
 /** Out-of-line copies of the helpers (`wm_exp_call`...), for the scalar second-derivative loops. */
 const CALLS = HELPERS.map(h => {
-  const args = new RegExp(`static inline double ${h}\\(([^)]*)\\)`).exec(WASM_MATH)![1];
+  const args = new RegExp(`WM double ${h}\\(([^)]*)\\)`).exec(WASM_MATH)![1];
   const names = args.split(',').map(a => a.trim().split(' ').pop()).join(', ');
   return `__attribute__((noinline)) static double ${h}_call(${args}) { return ${h}(${names}); }\n`;
 }).join('');
