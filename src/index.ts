@@ -13,5 +13,6 @@ export * from './ops';
 export {activationId, layers, layerClassName, newActivationIds, registeredIds, useKeras3HardSigmoid} from './layers';
 export type {ActivationId, ActivationLayerArgs} from './layers';
 export {definitions, kernelName, gradKernelName, lookup} from './catalogue';
+export {wasmSimd} from './backends/wasm';
 export type {ActivationDefinition, AxisActivation, ElementwiseActivation, OptionsOf, ParamSpec} from './definition';
 export type {ActivationOp} from './ops';

@@ -11,13 +11,14 @@
  * Nothing is imported from the backend package: kernels get the backend
  * object at run time.
  */
+import {engine} from '@tensorflow/tfjs-core';
 import type {KernelConfig, TensorInfo} from '@tensorflow/tfjs-core';
 import type {BackendWasm} from '@tensorflow/tfjs-backend-wasm';
 import type {ActivationDefinition, AxisActivation, ElementwiseActivation} from '../definition';
 import {gradKernelName, kernelName} from '../catalogue';
 import {axisOutputShape, layoutOf} from '../layout';
 import {scalarLoops} from './scalar_loops';
-import {instantiate, type WasmLoop, type WasmLoops} from './wasm_module';
+import {instantiate, wasmModuleReady, type WasmLoop, type WasmLoops} from './wasm_module';
 import {wasmExports} from './wasm_source';
 
 /** Where the SIMD module runs for one backend instance: its loops on the heap, or why not. */
@@ -69,6 +70,29 @@ export function wasmAttachment(backend: BackendWasm): WasmAttachment {
   }
   attachments.set(backend, a);
   return a;
+}
+
+/**
+ * How the activations run on the wasm backend: `'plain'` or `'shared'` when
+ * the package's SIMD module runs in place on the backend's heap (a plain
+ * memory, or the threaded build's shared one), otherwise why the JS loops
+ * on the heap views run instead. Waits for the module's compilation (a
+ * browser compiles it asynchronously; until then the JS loops run).
+ */
+export async function wasmSimd(): Promise<string> {
+  let b: BackendWasm | undefined;
+  try {
+    b = engine().findBackend('wasm') as unknown as BackendWasm | undefined;
+  } catch (e) {
+    return `the wasm backend failed to initialize: ${(e as Error).message}`;
+  }
+  if (b == null) return "the wasm backend is not ready (import @tensorflow/tfjs-backend-wasm, await tf.setBackend('wasm'))";
+  const memory = heapMemory(b);
+  if (memory !== undefined) {
+    await wasmModuleReady(typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer);
+  }
+  if (attachments.get(b)?.loops === null) attachments.delete(b);
+  return wasmAttachment(b).mode;
 }
 
 const offset = (b: BackendWasm, t: TensorInfo) => b.dataIdMap.get(t.dataId)!.memoryOffset;

@@ -27,6 +27,7 @@ export const CHROMIUM_ARGS = [
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript',
   '.json': 'application/json', '.map': 'application/json', '.gz': 'application/gzip', '.bin': 'application/octet-stream',
+  '.wasm': 'application/wasm',
 };
 
 /** Serves files under `root` on 127.0.0.1 with a random port. */
@@ -97,7 +98,8 @@ export interface Session {
  * webgl backend; checks that it is WebGL 2 on SwiftShader with float32
  * render targets.
  */
-export async function openSession(): Promise<Session> {
+export async function openSession(options: {page?: string; backend?: string} = {}): Promise<Session> {
+  const backend = options.backend ?? 'webgl';
   buildBrowserBundle();
   const executablePath = chromiumPath();
   const server = await startServer();
@@ -110,14 +112,15 @@ export async function openSession(): Promise<Session> {
     page.on('console', m => {
       if (m.type() === 'error' && !/favicon/.test(m.location().url ?? '')) errors.push(m.text());
     });
-    await page.goto(`${server.url}/test/browser/page.html`);
+    await page.goto(`${server.url}/test/browser/${options.page ?? 'page.html'}`);
     await page.waitForFunction(() => (window as unknown as {ready?: boolean; readyError?: string}).ready === true ||
                                      (window as unknown as {readyError?: string}).readyError !== undefined,
                                null, {timeout: 60000});
     const readyError = await page.evaluate(() => (window as unknown as {readyError?: string}).readyError);
-    if (readyError) throw new Error(`the test page could not start tfjs on webgl: ${readyError}`);
+    if (readyError) throw new Error(`the test page could not start tfjs on ${backend}: ${readyError}`);
     const info = await page.evaluate(() => (window as unknown as {tfaSuite: {info(): PageInfo}}).tfaSuite.info());
-    if (info.backend !== 'webgl' || info.webglVersion !== 2 || !info.float32 || !/SwiftShader/i.test(info.renderer)) {
+    if (info.backend !== backend) throw new Error(`expected the ${backend} backend, got ${JSON.stringify(info)}`);
+    if (backend === 'webgl' && (info.webglVersion !== 2 || !info.float32 || !/SwiftShader/i.test(info.renderer))) {
       throw new Error(`expected webgl on WebGL 2 / SwiftShader with float32 textures, got ${JSON.stringify(info)}`);
     }
     const b = browser;

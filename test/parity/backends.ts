@@ -66,13 +66,13 @@ function inProcess(name: string, module: string): () => Promise<Runner | string>
 }
 
 /** webgl in headless Chromium: the page runs the case (GPU programs, no CPU forwarding). */
-async function inChromium(): Promise<Runner | string> {
+async function inChromium(backend = 'webgl', page?: string): Promise<Runner | string> {
   const {openSession, suite} = await import('../browser/harness');
   let session: Awaited<ReturnType<typeof openSession>>;
   try {
-    session = await openSession();
+    session = await openSession({backend, page});
   } catch (e) {
-    return `headless Chromium with webgl could not start: ${(e as Error).message.split('\n')[0]}`;
+    return `headless Chromium with ${backend} could not start: ${(e as Error).message.split('\n')[0]}`;
   }
   const b64 = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
   const f32 = (s: string) => {
@@ -85,7 +85,7 @@ async function inChromium(): Promise<Runner | string> {
         activation,
         cases: [{params: c.params, shape: c.shape, yShape: c.yShape, x: b64(c.x), dy: b64(c.dy)}],
       });
-      if (out.leaked !== 0) throw new Error(`${activation} ${c.name}: ${out.leaked} tensors leaked on webgl`);
+      if (out.leaked !== 0) throw new Error(`${activation} ${c.name}: ${out.leaked} tensors leaked on ${backend}`);
       if (session.errors.length > 0) throw new Error(`page errors: ${session.errors.join('; ')}`);
       return {y: f32(out.y), dx: f32(out.dx)};
     },
@@ -106,4 +106,5 @@ export const parityBackends: ParityBackend[] = [
   {name: 'webgl', budget: {forward: 4, backward: 10, axisGradRel: 2e-6}, subnormalInputsAsZero: true,
    start: inChromium},
   {name: 'wasm', budget: {forward: 4, backward: 16}, start: inProcess('wasm', '@tensorflow/tfjs-backend-wasm')},
+  {name: 'wasm-chromium', budget: {forward: 4, backward: 16}, start: () => inChromium('wasm', 'page-wasm.html')},
 ];
