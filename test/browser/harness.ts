@@ -31,7 +31,7 @@ const TYPES: Record<string, string> = {
 };
 
 /** Serves files under `root` on 127.0.0.1 with a random port. */
-export async function startServer(root = ROOT): Promise<{url: string; close: () => Promise<void>}> {
+export async function startServer(root = ROOT, headers: Record<string, string> = {}): Promise<{url: string; close: () => Promise<void>}> {
   const server: Server = createServer((req, res) => {
     let path: string;
     try {
@@ -44,7 +44,8 @@ export async function startServer(root = ROOT): Promise<{url: string; close: () 
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, {'content-type': TYPES[extname(path)] ?? 'application/octet-stream', 'cache-control': 'no-store'});
+    res.writeHead(200, {'content-type': TYPES[extname(path)] ?? 'application/octet-stream', 'cache-control': 'no-store',
+                        ...headers});
     createReadStream(path).pipe(res);
   });
   await new Promise<void>((resolve, reject) => {
@@ -98,11 +99,15 @@ export interface Session {
  * webgl backend; checks that it is WebGL 2 on SwiftShader with float32
  * render targets.
  */
-export async function openSession(options: {page?: string; backend?: string} = {}): Promise<Session> {
+/** A cross-origin isolated page (SharedArrayBuffer, so tfjs-backend-wasm loads its threaded build). */
+export const ISOLATED = {'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp'};
+
+export async function openSession(options: {page?: string; backend?: string; headers?: Record<string, string>} = {}):
+    Promise<Session> {
   const backend = options.backend ?? 'webgl';
   buildBrowserBundle();
   const executablePath = chromiumPath();
-  const server = await startServer();
+  const server = await startServer(ROOT, options.headers);
   let browser: Browser | undefined;
   try {
     browser = await chromium.launch({executablePath, headless: true, args: CHROMIUM_ARGS, timeout: 60000});

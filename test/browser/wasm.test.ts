@@ -7,7 +7,7 @@
  * The Keras fixtures run on wasm in Chromium in the parity suite
  * (test/parity/backends.ts, 'wasm-chromium').
  */
-import {openSession, suite, type Session} from './harness';
+import {ISOLATED, openSession, suite, type Session} from './harness';
 
 let session: Session;
 
@@ -54,3 +54,24 @@ test('save to indexeddb:// and load back on wasm: bit-identical predictions, mem
   expect((await suite<{numTensors: number}>(session, 'memory')).numTensors).toBe(before.numTensors);
   expect(session.errors).toEqual([]);
 }, 120000);
+
+describe('cross-origin isolated: the threaded SIMD build, whose heap is a shared memory', () => {
+  let isolated: Session;
+  beforeAll(async () => {
+    isolated = await openSession({backend: 'wasm', page: 'page-wasm.html', headers: ISOLATED});
+  }, 180000);
+  afterAll(async () => {
+    await isolated?.close();
+  });
+
+  test('the module attaches to the shared memory and the fixtures\' fit runs as on cpu', async () => {
+    const info = await suite<Info>(isolated, 'info');
+    expect(info.crossOriginIsolated).toBe(true);
+    expect(info.wasmThreads).toBe(true);
+    expect(info.simd).toBe('shared');
+    const r = await suite<{wasm: {loss: number[]; leaked: number}; cpu: {loss: number[]}; weightsMaxRel: number}>(isolated, 'fit');
+    expect(r.wasm.leaked).toBe(0);
+    expect(r.weightsMaxRel).toBeLessThan(1e-4);
+    expect(isolated.errors).toEqual([]);
+  }, 120000);
+});
