@@ -190,7 +190,19 @@ export interface ElementwiseActivation extends ActivationBase {
    * loops): `x` is the float32 input in float64, `u0`..`u3` the constants.
    * Only `__builtin_*` arithmetic and the module's `wm_*` helpers, no tables.
    */
-  wasm?: {forward: string; derivative: string; second?: string};
+  wasm?: {
+    forward: string;
+    derivative: string;
+    second?: string;
+    /**
+     * Bodies in float32 (`float x`, f32x4 lanes, twice as many as float64),
+     * run instead of the ones above while the C condition `when` on
+     * u0..u3 holds (always without it). Only for bodies whose float32
+     * result is bit-identical to the float64 one: they select x, ±0, or
+     * constants exact in float32 (and a derivative of 0 or 1).
+     */
+    float32?: {when?: string; forward?: string; derivative?: string};
+  };
 }
 
 /**

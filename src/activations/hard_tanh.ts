@@ -29,5 +29,11 @@ export const hardTanh = elementwise({
       return x > -1 && x < 1 ? 1 : 0;`,
     second: `
       return 0;`,
+    float32: {
+      forward: `
+      return x < -1 ? -1 : (x > 1 ? 1 : x);`,
+      derivative: `
+      return x > -1 && x < 1 ? 1 : 0;`,
+    },
   },
 });

@@ -30,5 +30,9 @@ export const linear = elementwise({
       return 1;`,
     second: `
       return 0;`,
+    float32: {
+      derivative: `
+      return 1;`,
+    },
   },
 });

@@ -98,5 +98,13 @@ export const relu = elementwise({
       return x < t ? d + u0 : d;`,
     second: `
       return 0;`,
+    // the defaults (no slope, no ceiling, threshold 0): x or +0, and a derivative of 0 or 1
+    float32: {
+      when: 'u0 == 0 && u2 == 0 && u1 != u1',
+      forward: `
+      return x > 0 ? x : 0;`,
+      derivative: `
+      return x > 0 ? 1 : 0;`,
+    },
   },
 });

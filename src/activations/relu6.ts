@@ -29,5 +29,11 @@ export const relu6 = elementwise({
       return x > 0 && x < 6 ? 1 : 0;`,
     second: `
       return 0;`,
+    float32: {
+      forward: `
+      return x < 0 ? 0 : (x > 6 ? 6 : x);`,
+      derivative: `
+      return x > 0 && x < 6 ? 1 : 0;`,
+    },
   },
 });

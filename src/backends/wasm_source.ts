@@ -49,38 +49,52 @@ WM double wm_abs(double x) { return __builtin_fabs(x); }
 WM double wm_sqrt(double x) { return __builtin_sqrt(x); }
 `;
 
-function scalar(name: string, body: string): string {
-  return `static inline double ${name}(double x, U) {\n  (void)u0; (void)u1; (void)u2; (void)u3;\n${body.replace(/^\n+/, '')}\n}\n`;
+function scalar(name: string, body: string, type = 'double'): string {
+  return `static inline ${type} ${name}(${type} x, U) {\n  (void)u0; (void)u1; (void)u2; (void)u3;\n${body.replace(/^\n+/, '')}\n}\n`;
 }
 
 // n is a multiple of 4 (the caller runs the last block again, overlapping, for the rest): no scalar
-// remainder loop. f64x2 lanes, one vector per iteration: the smallest code at full speed.
-const VECTOR = `n &= ~3;
-  _Pragma("clang loop vectorize_width(2) interleave_count(1)")`;
+// remainder loop. float64 bodies in f64x2 lanes, one vector per iteration (the smallest code at full
+// speed); float32 bodies in f32x4 lanes.
+const VECTOR = (lanes: number) => `_Pragma("clang loop vectorize_width(${lanes}) interleave_count(1)")`;
 // The second derivative (tf.grad of tf.grad only) stays scalar and calls the helpers out of line: small code.
-const SCALAR = `n &= ~3;
-  _Pragma("clang loop vectorize(disable) unroll(disable)")`;
+const SCALAR = '_Pragma("clang loop vectorize(disable) unroll(disable)")';
 
-function loops(c: string, e: WasmExports, second: boolean): string {
+/** One element loop: `fn` over x (and dy), in `type`; NaN in gives NaN out. */
+function loop(fn: string, type: string, pragma: string, withDy: boolean): string {
+  const y = withDy ? `(${type})dys[i] * ${fn}(x, u0, u1, u2, u3)` : `${fn}(x, u0, u1, u2, u3)`;
+  return `${pragma}
+  for (int i = 0; i < n; i++) {
+    ${type} x = xs[i];
+    ${type} y = ${y};
+    out[i] = x == x ? (float)y : xs[i];
+  }`;
+}
+
+function loops(def: ElementwiseActivation): string {
+  const c = def.keras, e = wasmExports(def), w = def.wasm!, f32 = w.float32;
+  const body = (fn: string, f32fn: string | undefined, withDy: boolean, pragma = VECTOR(2)) => {
+    const plain = loop(fn, 'double', pragma, withDy);
+    if (f32fn === undefined) return plain;
+    return `if (${f32?.when ?? '1'}) {
+  ${loop(f32fn, 'float', VECTOR(4), withDy)}
+  } else {
+  ${plain}
+  }`;
+  };
   const fwd = `EXPORT("${e.forward}") void ${c}_forward(const float *restrict xs, float *restrict out, int n, U) {
-  ${VECTOR}
-  for (int i = 0; i < n; i++) {
-    double x = xs[i];
-    double y = ${c}_f(x, u0, u1, u2, u3);
-    out[i] = x == x ? (float)y : xs[i];
-  }
+  n &= ~3;
+  ${body(`${c}_f`, f32?.forward !== undefined ? `${c}_f32` : undefined, false)}
 }
 `;
-  const back = (order: number, fn: string, name: string) => `EXPORT("${name}") void ${c}_d${order}(const float *restrict xs, const float *restrict dys, float *restrict out, int n, U) {
-  ${order === 1 ? VECTOR : SCALAR}
-  for (int i = 0; i < n; i++) {
-    double x = xs[i];
-    double y = (double)dys[i] * ${c}_${fn}(x, u0, u1, u2, u3);
-    out[i] = x == x ? (float)y : xs[i];
-  }
+  const back = (order: number, fn: string, f32fn: string | undefined, name: string) =>
+    `EXPORT("${name}") void ${c}_d${order}(const float *restrict xs, const float *restrict dys, float *restrict out, int n, U) {
+  n &= ~3;
+  ${body(fn, f32fn, true, order === 1 ? VECTOR(2) : SCALAR)}
 }
 `;
-  return fwd + back(1, 'df', e.derivative) + (second ? back(2, 'd2f', e.second!) : '');
+  return fwd + back(1, `${c}_df`, f32?.derivative !== undefined ? `${c}_df32` : undefined, e.derivative) +
+      (w.second !== undefined ? back(2, `${c}_d2f`, undefined, e.second!) : '');
 }
 
 const HELPERS = [...WASM_MATH.matchAll(/WM double (wm_\w+)\(double/g)].map(m => m[1]);
@@ -97,11 +111,13 @@ const INLINE = HELPERS.map(h => `#undef ${h}\n`).join('');
 export function wasmSource(defs: readonly ActivationDefinition[]): string {
   const parts = [PRELUDE, WASM_MATH, CALLS];
   for (const def of wasmDefinitions(defs)) {
-    const w = def.wasm!, c = def.keras, e = wasmExports(def);
+    const w = def.wasm!, c = def.keras;
     parts.push(`\n// ${def.keras}: ${def.formula}\n`);
     parts.push(scalar(`${c}_f`, w.forward), scalar(`${c}_df`, w.derivative));
+    if (w.float32?.forward !== undefined) parts.push(scalar(`${c}_f32`, w.float32.forward, 'float'));
+    if (w.float32?.derivative !== undefined) parts.push(scalar(`${c}_df32`, w.float32.derivative, 'float'));
     if (w.second !== undefined) parts.push(OUT_OF_LINE, scalar(`${c}_d2f`, w.second), INLINE);
-    parts.push(loops(c, e, w.second !== undefined));
+    parts.push(loops(def));
   }
   return parts.join('');
 }
