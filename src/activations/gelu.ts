@@ -149,9 +149,9 @@ export const gelu = elementwise({
       return x == -INF ? -0.0 : (u0 != 0 ? ya : ye);`,
     derivative: `
       double z2 = 2 * 0.7978845608028654 * (x + 0.044715 * x * x * x);
-      double e = wm_exp(-wm_abs(z2)), d = 1 + e, s = z2 >= 0 ? 1 / d : e / d;
+      double e = wm_exp(-wm_abs(z2)), r = 1 / (1 + e), s = z2 >= 0 ? r : e * r;
       double dz2 = 2 * 0.7978845608028654 * (1 + 3 * 0.044715 * x * x);
-      double ya = s + x * (e / (d * d)) * dz2;
+      double ya = s + x * (e * r * r) * dz2;
       double ye = wm_normal_cdf(x) + x * wm_normal_pdf(x);
       return x == INF ? 1 : (x == -INF ? 0 : (u0 != 0 ? ya : ye));`,
     second: `

@@ -35,7 +35,7 @@ export const logSigmoid = elementwise({
     derivative: `
       return wm_sigmoid(-x);`,
     second: `
-      double e = wm_exp(-wm_abs(x)), d = 1 + e;
-      return -(e / (d * d));`,
+      double e = wm_exp(-wm_abs(x)), r = 1 / (1 + e);
+      return -(e * r * r);`,
   },
 });

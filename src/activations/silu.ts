@@ -54,8 +54,8 @@ export const silu = elementwise({
     forward: `
       return x == -INF ? -0.0 : x * wm_sigmoid(x);`,
     derivative: `
-      double e = wm_exp(-wm_abs(x)), d = 1 + e, s = x >= 0 ? 1 / d : e / d;
-      double y = s + x * (e / (d * d));
+      double e = wm_exp(-wm_abs(x)), r = 1 / (1 + e), s = x >= 0 ? r : e * r;
+      double y = s + x * (e * r * r);
       return x == INF ? 1 : (x == -INF ? 0 : y);`,
     second: `
       double e = wm_exp(-wm_abs(x)), d = 1 + e;

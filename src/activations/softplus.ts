@@ -33,7 +33,7 @@ export const softplus = elementwise({
     derivative: `
       return wm_sigmoid(x);`,
     second: `
-      double e = wm_exp(-wm_abs(x)), d = 1 + e;
-      return e / (d * d);`,
+      double e = wm_exp(-wm_abs(x)), r = 1 / (1 + e);
+      return e * r * r;`,
   },
 });

@@ -55,8 +55,8 @@ WM double wm_log1p_unit(double e) {
 
 // sigmoid from one exp of −|x|: no overflow, no cancellation.
 WM double wm_sigmoid(double x) {
-  double e = wm_exp(-wm_abs(x)), d = 1 + e;
-  return x >= 0 ? 1 / d : e / d;
+  double e = wm_exp(-wm_abs(x)), r = 1 / (1 + e);  // one division: both sides use it
+  return x >= 0 ? r : e * r;
 }
 
 // softplus(x) = max(x, 0) + log1p(exp(−|x|)).
