@@ -202,6 +202,8 @@ export interface ElementwiseActivation extends ActivationBase {
      * constants exact in float32 (and a derivative of 0 or 1).
      */
     float32?: {when?: string; forward?: string; derivative?: string};
+    /** false: the cpu kernels keep their JS loops (measured as fast), even for exact bodies. */
+    cpu?: boolean;
   };
 }
 

@@ -48,5 +48,7 @@ export const softsign = elementwise({
     second: `
       double d = 1 + wm_abs(x);
       return (x > 0 ? -2 : x < 0 ? 2 : 0) / (d * d * d);`,
+    // a division-bound loop: V8's scalar JS loop is as fast as f64x2 lanes plus the copies (docs/wasm.md)
+    cpu: false,
   },
 });

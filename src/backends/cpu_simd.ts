@@ -51,7 +51,7 @@ export function setCpuSimd(enabled: boolean): void {
 
 /** True when the cpu kernels would use the module for this activation at this size. */
 export function cpuSimdApplies(def: ElementwiseActivation, size: number): boolean {
-  return size >= SIMD_MIN_SIZE && wasmExact(def) && buffer() !== null;
+  return size >= SIMD_MIN_SIZE && def.wasm?.cpu !== false && wasmExact(def) && buffer() !== null;
 }
 
 const pad = (u: Constants): [number, number, number, number] => [u[0] ?? 0, u[1] ?? 0, u[2] ?? 0, u[3] ?? 0];
