@@ -47,6 +47,14 @@ const PRELUDE = `// Generated from the activation definitions (src/activations/*
 #define WM static inline __attribute__((always_inline))
 WM double wm_abs(double x) { return __builtin_fabs(x); }
 WM double wm_sqrt(double x) { return __builtin_sqrt(x); }
+// The largest float32 ≤ u: for a float32 x, x > u exactly when x > wm_rd32(u) (and x < −u when x < −wm_rd32(u)),
+// so float32 bodies compare with float64 parameters exactly. Loop-invariant: computed once per call.
+static inline float wm_rd32(double u) {
+  float f = (float)u;
+  unsigned b = __builtin_bit_cast(unsigned, f);
+  unsigned down = f > 0 ? b - 1 : (f < 0 ? b + 1 : 0x80000001u);
+  return (double)f > u ? __builtin_bit_cast(float, down) : f;
+}
 `;
 
 function scalar(name: string, body: string, type = 'double'): string {
