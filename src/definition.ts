@@ -199,9 +199,12 @@ export interface ElementwiseActivation extends ActivationBase {
      * run instead of the ones above while the C condition `when` on
      * u0..u3 holds (always without it). Only for bodies whose float32
      * result is bit-identical to the float64 one: they select x, ±0, or
-     * constants exact in float32 (and a derivative of 0 or 1).
+     * constants exact in float32 (and a derivative of 0 or 1). With `ulp`,
+     * the bodies are within that many ULP of the float64 ones instead: the
+     * wasm backend runs them, the cpu kernels (bit-identical to their JS
+     * loops) keep the float64 bodies.
      */
-    float32?: {when?: string; forward?: string; derivative?: string};
+    float32?: {when?: string; forward?: string; derivative?: string; ulp?: number};
     /** false: the cpu kernels keep their JS loops (measured as fast), even for exact bodies. */
     cpu?: boolean;
   };

@@ -164,7 +164,7 @@ test('the module runs on a shared memory (as the threaded build\'s heap), and in
   expect(loops).not.toBeNull();
   const n = 1000, x = new Float32Array(memory.buffer, 64, n), out = new Float32Array(memory.buffer, 64 + 4 * n, n);
   for (let i = 0; i < n; i++) x[i] = (i - 500) / 100;
-  loops[wasmExports(tfa.definitions.find(d => d.id === 'hardTanh') as ElementwiseActivation).forward](64, 64 + 4 * n, n, 0, 0, 0, 0);
+  loops[wasmExports(tfa.definitions.find(d => d.id === 'hardTanh') as ElementwiseActivation).forward](64, 64 + 4 * n, n, 0, 0, 0, 0, 0);
   for (let i = 0; i < n; i++) expect(out[i]).toBe(Math.min(1, Math.max(-1, x[i])));
 });
 
@@ -190,6 +190,11 @@ describe.each([['module', true], ['JS loops on the heap', false]] as const)('was
         const got = runOrder(def, xs, dys, u, order);
         const w = worstUlp(x => fn(x, u), xs, order === 0 ? undefined : dys, got, kinks);
         if (w.ulp > BUDGET[order]) throw new Error(`${id} order ${order}: ${w.ulp} ULP at x = ${w.x}`);
+        // float32 bodies that are not bit-identical keep to the bound they declare (0 for the others)
+        const f32 = def.wasm?.float32, declared = f32 === undefined || f32.when !== undefined ? undefined : f32.ulp ?? 0;
+        if (simd && order < 2 && declared !== undefined && w.ulp > declared) {
+          throw new Error(`${id} order ${order}: float32 body ${w.ulp} ULP at x = ${w.x}, declared ${declared}`);
+        }
         errors.push(w.ulp);
         // NaN, ±0 and subnormal inputs as on cpu
         const specials = new Float32Array([NaN, 0, -0, 1e-40, -1e-40, 1.4e-45, -1.4e-45, Infinity, -Infinity]);
@@ -327,7 +332,7 @@ test('a model with new activations fits, saves and loads back bit-identical on w
   expect(tf.memory().numTensors).toBeLessThanOrEqual(tensors);
 });
 
-test('sizes 0 to 9 on wasm (JS loops below 4, an overlapping last block above) equal cpu, forward and gradient', async () => {
+test('sizes 0 to 9 on wasm (JS loops below 4, an overlapping last block above) match cpu, forward and gradient', async () => {
   for (const id of ['hardTanh', 'silu', 'leakyRelu', 'gelu', 'softmax']) {
     const op = (tfa as unknown as Record<string, (x: tf.Tensor) => tf.Tensor>)[id];
     for (let n = 0; n <= 9; n++) {
@@ -340,8 +345,11 @@ test('sizes 0 to 9 on wasm (JS loops below 4, an overlapping last block above) e
         });
       };
       const [w, c] = [await run('wasm'), await run('cpu')];
-      expect(w[0].map((v, i) => ulp(v, c[0][i]))).toEqual(c[0].map(() => 0));
-      expect(w[1].map((v, i) => ulp(v, c[1][i]))).toEqual(c[1].map(() => 0));
+      const allowed = (tfa.lookup(id) as ElementwiseActivation).wasm?.float32?.ulp ?? 0;  // leaky_relu: 1
+      for (const k of [0, 1]) {
+        const worst = Math.max(0, ...w[k].map((v, i) => ulp(v, c[k][i])));
+        if (worst > allowed) throw new Error(`${id} n = ${n} ${k ? 'gradient' : 'forward'}: ${worst} ULP from cpu`);
+      }
     }
   }
 });

@@ -33,5 +33,13 @@ export const leakyRelu = elementwise({
       return x >= 0 ? 1 : u0;`,
     second: `
       return 0;`,
+    // u·x with u rounded to float32: within 1 ULP (the wasm backend only; cpu keeps the float64 body)
+    float32: {
+      ulp: 1,
+      forward: `
+      return x >= 0 ? x : (float)u0 * x;`,
+      derivative: `
+      return x >= 0 ? 1 : (float)u0;`,
+    },
   },
 });

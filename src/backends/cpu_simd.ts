@@ -64,7 +64,7 @@ export function simdForward(def: ElementwiseActivation, xs: Float32Array, u: Con
   for (let o = 0; o < xs.length; o += CHUNK) {
     const n = Math.min(CHUNK, xs.length - o);
     c.x.set(xs.subarray(o, o + n));
-    fn(X, OUT, (n + 3) & ~3, ...k);  // the loops take multiples of 4: the rest of the buffer is scratch
+    fn(X, OUT, (n + 3) & ~3, 1, ...k);  // multiples of 4 (the rest of the buffer is scratch); 1: bit-identical bodies only
     out.set(n === CHUNK ? c.out : c.out.subarray(0, n), o);
   }
   return out;
@@ -81,7 +81,7 @@ export function simdBackward(def: ElementwiseActivation, order: number, xs: Floa
     const n = Math.min(CHUNK, xs.length - o);
     c.x.set(xs.subarray(o, o + n));
     c.dy.set(dys.subarray(o, o + n));
-    fn(X, DY, OUT, (n + 3) & ~3, ...k);
+    fn(X, DY, OUT, (n + 3) & ~3, 1, ...k);
     out.set(n === CHUNK ? c.out : c.out.subarray(0, n), o);
   }
   return out;

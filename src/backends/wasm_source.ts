@@ -84,20 +84,25 @@ function loops(def: ElementwiseActivation): string {
   const body = (fn: string, f32fn: string | undefined, withDy: boolean, pragma = VECTOR(2)) => {
     const plain = loop(fn, 'double', pragma, withDy);
     if (f32fn === undefined) return plain;
-    return `if (${f32?.when ?? '1'}) {
+    // exact = 1 (the cpu kernels, bit-identical to their JS loops): float32 bodies within some ULP are skipped
+    const when = f32?.ulp !== undefined ? `!exact && (${f32.when ?? '1'})` : f32?.when ?? '1';
+    return `if (${when}) {
   ${loop(f32fn, 'float', VECTOR(4), withDy)}
   } else {
   ${plain}
   }`;
   };
-  const fwd = `EXPORT("${e.forward}") void ${c}_forward(const float *restrict xs, float *restrict out, int n, U) {
+  const fwd = `EXPORT("${e.forward}") void ${c}_forward(const float *restrict xs, float *restrict out, int n, int exact, U) {
   n &= ~3;
+  (void)exact;
   ${body(`${c}_f`, f32?.forward !== undefined ? `${c}_f32` : undefined, false)}
 }
 `;
   const back = (order: number, fn: string, f32fn: string | undefined, name: string) =>
-    `EXPORT("${name}") void ${c}_d${order}(const float *restrict xs, const float *restrict dys, float *restrict out, int n, U) {
+    `EXPORT("${name}") void ${c}_d${order}(const float *restrict xs, const float *restrict dys, float *restrict out, int n, int exact,
+    U) {
   n &= ~3;
+  (void)exact;
   ${body(fn, f32fn, true, order === 1 ? VECTOR(2) : SCALAR)}
 }
 `;
