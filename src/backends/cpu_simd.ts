@@ -64,7 +64,8 @@ export function simdForward(def: ElementwiseActivation, xs: Float32Array, u: Con
   for (let o = 0; o < xs.length; o += CHUNK) {
     const n = Math.min(CHUNK, xs.length - o);
     c.x.set(xs.subarray(o, o + n));
-    fn(X, OUT, (n + 3) & ~3, 1, ...k);  // multiples of 4 (the rest of the buffer is scratch); 1: bit-identical bodies only
+    // multiples of 4 (the rest of the buffer is scratch); 1: bit-identical bodies only
+    fn(X, OUT, (n + 3) & ~3, 1, ...k);
     out.set(n === CHUNK ? c.out : c.out.subarray(0, n), o);
   }
   return out;

@@ -29,6 +29,7 @@ export interface WasmAttachment {
 }
 
 const attachments = new WeakMap<object, WasmAttachment>();
+const PENDING = 'compiling, or no WebAssembly SIMD in this engine';
 let enabled = true;
 
 /** Turns the module off on the wasm backend (JS loops on the heap views) or back on: for tests and benchmarks. */
@@ -58,7 +59,7 @@ export function wasmAttachment(backend: BackendWasm): WasmAttachment {
   if (!enabled) return {loops: null, mode: 'turned off'};
   let a = attachments.get(backend);
   if (a !== undefined && a.loops !== null) return a;
-  if (a !== undefined && a.mode !== 'compiling') return a;
+  if (a !== undefined && a.mode !== PENDING) return a;  // retried while the module may still be compiling
   const memory = heapMemory(backend);
   if (memory === undefined) {
     a = {loops: null, mode: 'no WebAssembly.Memory found on the backend'};
@@ -66,7 +67,7 @@ export function wasmAttachment(backend: BackendWasm): WasmAttachment {
     const loops = instantiate(memory);
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
     a = loops !== null ? {loops, mode: shared ? 'shared' : 'plain'} :
-        {loops: null, mode: typeof WebAssembly === 'object' && WebAssembly.validate !== undefined ? 'compiling' : 'no WebAssembly'};
+        {loops: null, mode: typeof WebAssembly === 'object' ? PENDING : 'no WebAssembly'};
   }
   attachments.set(backend, a);
   return a;
@@ -86,7 +87,9 @@ export async function wasmSimd(): Promise<string> {
   } catch (e) {
     return `the wasm backend failed to initialize: ${(e as Error).message}`;
   }
-  if (b == null) return "the wasm backend is not ready (import @tensorflow/tfjs-backend-wasm, await tf.setBackend('wasm'))";
+  if (b == null) {
+    return "the wasm backend is not ready (import @tensorflow/tfjs-backend-wasm, await tf.setBackend('wasm'))";
+  }
   const memory = heapMemory(b);
   if (memory !== undefined) {
     await wasmModuleReady(typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer);
@@ -189,7 +192,9 @@ function axisKernels(def: AxisActivation): KernelConfig[] {
         const axes = attrs!.axes as number[];
         const {outer, n, inner} = layoutOf(x.shape, axes);
         const dx = b.makeOutput(x.shape, 'float32');
-        if (sizeOf(x.shape) > 0) def.cpu.backward(f32(b, x), f32(b, inputs.dy as TensorInfo), f32(b, dx), outer, n, inner);
+        if (sizeOf(x.shape) > 0) {
+          def.cpu.backward(f32(b, x), f32(b, inputs.dy as TensorInfo), f32(b, dx), outer, n, inner);
+        }
         return dx;
       },
     },

@@ -36,7 +36,8 @@ export function wasmExports(def: ElementwiseActivation): WasmExports {
  */
 export function wasmExact(def: ElementwiseActivation): boolean {
   const w = def.wasm;
-  return w !== undefined && ![w.forward, w.derivative, w.second ?? ''].some(b => /\bwm_(?!abs\b|sqrt\b)\w+\s*\(/.test(b));
+  const helper = /\bwm_(?!abs\b|sqrt\b)\w+\s*\(/;
+  return w !== undefined && ![w.forward, w.derivative, w.second ?? ''].some(b => helper.test(b));
 }
 
 const PRELUDE = `// Generated from the activation definitions (src/activations/*.ts, their \`wasm\` bodies).
@@ -58,7 +59,8 @@ static inline float wm_rd32(double u) {
 `;
 
 function scalar(name: string, body: string, type = 'double'): string {
-  return `static inline ${type} ${name}(${type} x, U) {\n  (void)u0; (void)u1; (void)u2; (void)u3;\n${body.replace(/^\n+/, '')}\n}\n`;
+  return `static inline ${type} ${name}(${type} x, U) {\n  (void)u0; (void)u1; (void)u2; (void)u3;\n` +
+      `${body.replace(/^\n+/, '')}\n}\n`;
 }
 
 // n is a multiple of 4 (the caller runs the last block again, overlapping, for the rest): no scalar
@@ -92,15 +94,16 @@ function loops(def: ElementwiseActivation): string {
   ${plain}
   }`;
   };
-  const fwd = `EXPORT("${e.forward}") void ${c}_forward(const float *restrict xs, float *restrict out, int n, int exact, U) {
+  const fwd = `EXPORT("${e.forward}") void ${c}_forward(const float *restrict xs, float *restrict out, int n, int exact,
+    U) {
   n &= ~3;
   (void)exact;
   ${body(`${c}_f`, f32?.forward !== undefined ? `${c}_f32` : undefined, false)}
 }
 `;
   const back = (order: number, fn: string, f32fn: string | undefined, name: string) =>
-    `EXPORT("${name}") void ${c}_d${order}(const float *restrict xs, const float *restrict dys, float *restrict out, int n, int exact,
-    U) {
+    `EXPORT("${name}") void ${c}_d${order}(const float *restrict xs, const float *restrict dys, float *restrict out,
+    int n, int exact, U) {
   n &= ~3;
   (void)exact;
   ${body(fn, f32fn, true, order === 1 ? VECTOR(2) : SCALAR)}
