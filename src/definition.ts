@@ -202,9 +202,10 @@ export interface ElementwiseActivation extends ActivationBase {
      * constants exact in float32 (and a derivative of 0 or 1). With `ulp`,
      * the bodies are within that many ULP of the float64 ones instead: the
      * wasm backend runs them, the cpu kernels (bit-identical to their JS
-     * loops) keep the float64 bodies.
+     * loops) keep the float64 bodies. `keepsNaN`: the float32 forward body
+     * returns NaN for NaN by itself, so the loop needs no NaN select.
      */
-    float32?: {when?: string; forward?: string; derivative?: string; ulp?: number};
+    float32?: {when?: string; forward?: string; derivative?: string; ulp?: number; keepsNaN?: boolean};
     /** false: the cpu kernels keep their JS loops (measured as fast), even for exact bodies. */
     cpu?: boolean;
   };

@@ -36,6 +36,7 @@ export const hardSigmoid = elementwise({
     // (x + 3)/6 in float32: two roundings, within 2 ULP (the wasm backend only)
     float32: {
       ulp: 2,
+      keepsNaN: true,
       forward: `
       return x <= -3 ? 0 : (x >= 3 ? 1 : (x + 3) / 6);`,
       derivative: `

@@ -30,6 +30,7 @@ export const hardTanh = elementwise({
     second: `
       return 0;`,
     float32: {
+      keepsNaN: true,
       forward: `
       return x < -1 ? -1 : (x > 1 ? 1 : x);`,
       derivative: `

@@ -36,6 +36,7 @@ export const leakyRelu = elementwise({
     // u·x with u rounded to float32: within 1 ULP (the wasm backend only; cpu keeps the float64 body)
     float32: {
       ulp: 1,
+      keepsNaN: true,
       forward: `
       return x >= 0 ? x : (float)u0 * x;`,
       derivative: `

@@ -101,8 +101,9 @@ export const relu = elementwise({
     // the defaults (no slope, no ceiling, threshold 0): x or +0, and a derivative of 0 or 1
     float32: {
       when: 'u0 == 0 && u2 == 0 && u1 != u1',
+      keepsNaN: true,  // NaN <= 0 is false: NaN out
       forward: `
-      return x > 0 ? x : 0;`,
+      return x <= 0 ? 0 : x;`,
       derivative: `
       return x > 0 ? 1 : 0;`,
     },

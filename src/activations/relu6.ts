@@ -30,6 +30,7 @@ export const relu6 = elementwise({
     second: `
       return 0;`,
     float32: {
+      keepsNaN: true,
       forward: `
       return x < 0 ? 0 : (x > 6 ? 6 : x);`,
       derivative: `

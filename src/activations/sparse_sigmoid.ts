@@ -32,6 +32,7 @@ export const sparseSigmoid = elementwise({
     // 0.5(x + 1) in float32: one rounding, within 1 ULP (the wasm backend only)
     float32: {
       ulp: 1,
+      keepsNaN: true,
       forward: `
       return x <= -1 ? 0 : (x >= 1 ? 1 : 0.5f * (x + 1));`,
       derivative: `

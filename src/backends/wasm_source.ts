@@ -70,35 +70,40 @@ const VECTOR = (lanes: number) => `_Pragma("clang loop vectorize_width(${lanes})
 // The second derivative (tf.grad of tf.grad only) stays scalar and calls the helpers out of line: small code.
 const SCALAR = '_Pragma("clang loop vectorize(disable) unroll(disable)")';
 
-/** One element loop: `fn` over x (and dy), in `type`; NaN in gives NaN out. */
-function loop(fn: string, type: string, pragma: string, withDy: boolean): string {
+/** One element loop: `fn` over x (and dy), in `type`; NaN in gives NaN out (by a select unless `fn` keeps NaN). */
+function loop(fn: string, type: string, pragma: string, withDy: boolean, keepsNaN = false): string {
   const y = withDy ? `(${type})dys[i] * ${fn}(x, u0, u1, u2, u3)` : `${fn}(x, u0, u1, u2, u3)`;
   return `${pragma}
   for (int i = 0; i < n; i++) {
     ${type} x = xs[i];
     ${type} y = ${y};
-    out[i] = x == x ? (float)y : xs[i];
+    out[i] = ${keepsNaN ? '(float)y' : 'x == x ? (float)y : xs[i]'};
   }`;
 }
 
 function loops(def: ElementwiseActivation): string {
   const c = def.keras, e = wasmExports(def), w = def.wasm!, f32 = w.float32;
-  const body = (fn: string, f32fn: string | undefined, withDy: boolean, pragma = VECTOR(2)) => {
+  const body = (fn: string, f32fn: string | undefined, withDy: boolean, pragma = VECTOR(2), keepsNaN = false) => {
     const plain = loop(fn, 'double', pragma, withDy);
     if (f32fn === undefined) return plain;
-    // exact = 1 (the cpu kernels, bit-identical to their JS loops): float32 bodies within some ULP are skipped
-    const when = f32?.ulp !== undefined ? `!exact && (${f32.when ?? '1'})` : f32?.when ?? '1';
-    return `if (${when}) {
-  ${loop(f32fn, 'float', VECTOR(4), withDy)}
-  } else {
-  ${plain}
-  }`;
+    // exact = 1 (the cpu kernels, bit-identical to their JS loops): float32 bodies within some ULP are skipped,
+    // and NaN goes through the select (a body's own NaN may differ in sign or payload from the input's)
+    const when = f32?.when ?? '1';
+    const f32loop = (nan: boolean) => loop(f32fn, 'float', VECTOR(4), withDy, nan);
+    if (f32?.ulp !== undefined) {
+      return `if (!exact && (${when})) {\n  ${f32loop(keepsNaN)}\n  } else {\n  ${plain}\n  }`;
+    }
+    if (keepsNaN) {
+      return `if (!exact && (${when})) {\n  ${f32loop(true)}\n  } else if (${when}) {\n  ${f32loop(false)}\n  } ` +
+          `else {\n  ${plain}\n  }`;
+    }
+    return `if (${when}) {\n  ${f32loop(false)}\n  } else {\n  ${plain}\n  }`;
   };
   const fwd = `EXPORT("${e.forward}") void ${c}_forward(const float *restrict xs, float *restrict out, int n, int exact,
     U) {
   n &= ~3;
   (void)exact;
-  ${body(`${c}_f`, f32?.forward !== undefined ? `${c}_f32` : undefined, false)}
+  ${body(`${c}_f`, f32?.forward !== undefined ? `${c}_f32` : undefined, false, VECTOR(2), f32?.keepsNaN === true)}
 }
 `;
   const back = (order: number, fn: string, f32fn: string | undefined, name: string) =>
