@@ -22,6 +22,12 @@ function loadTf(backend) {
     return tf;
   }
   if (backend === 'tensorflow') return require('@tensorflow/tfjs-node');
+  if (backend === 'wasm') {
+    const tf = require('@tensorflow/tfjs-core');
+    require('@tensorflow/tfjs-backend-wasm');
+    require('@tensorflow/tfjs-layers');  // registers tfjs's gradients
+    return tf;
+  }
   throw new Error(`unknown Node backend '${backend}' (cpu or tensorflow)`);
 }
 
@@ -60,6 +66,8 @@ async function main() {
   const sizes = core.parseSizes(arg('sizes', '1M,64K'));
   const only = arg('only') ? arg('only').split(',') : undefined;
   const quick = process.argv.includes('--quick');
+  // --no-wasm: the package loads without WebAssembly, so cpu runs its JS loops (the A/B of docs/wasm.md)
+  if (process.argv.includes('--no-wasm')) globalThis.WebAssembly = undefined;
   const meta = {backend, node: process.version};
   let result;
   try {

@@ -29,7 +29,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const core = require(join(root, 'bench', 'core.js'));
 
-const KNOWN_BACKENDS = ['cpu', 'tensorflow', 'webgl', 'webgpu'];
+const KNOWN_BACKENDS = ['cpu', 'tensorflow', 'webgl', 'webgpu', 'wasm'];
 const BIG = 1024 * 1024;
 
 // ------------------------------------------------------------------ options
@@ -173,6 +173,10 @@ function analyse(backend, n, info, rec) {
       if (info.piecewiseLinear) t('fwd ≤ 1.5× tf.relu', a.vsRelu, '<=', 1.5);
       if (multiOp) t('fwd ≥ 2× composite', a.fwdSpeedup, '>=', 2);
     }
+  } else if (backend === 'wasm') {
+    t('fwd ≥ 1× composite', a.fwdSpeedup, '>=', 1);
+    t('bwd ≥ 1× composite', a.bwdSpeedup, '>=', 1);
+    if (info.piecewiseLinear) t('fwd ≤ 1.3× tf.relu', a.vsRelu, '<=', 1.3);
   } else if (backend === 'tensorflow') {
     // never slower than the stock composite, ≥ 2× one of two stock ops or more; at 64 elements, the
     // per-call overhead no more than tf.relu's

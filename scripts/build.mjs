@@ -22,7 +22,9 @@ function newest(dir) {
 export async function buildPackage({force = false, log = console.log} = {}) {
   const sources = Math.max(newest(join(root, 'src')),
                            statSync(join(root, 'package.json')).mtimeMs, statSync(fileURLToPath(import.meta.url)).mtimeMs);
-  if (!force && existsSync(stamp) && statSync(stamp).mtimeMs >= sources) return false;
+  const {buildWasm, generatedPath} = await import('./build-wasm.mjs');
+  if (!force && existsSync(stamp) && statSync(stamp).mtimeMs >= sources && existsSync(generatedPath)) return false;
+  await buildWasm({log});
   log('build: dist/ (esm, cjs, browser, types)');
   const external = ['@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-backend-*',
                     '@tensorflow/tfjs-node'];

@@ -101,6 +101,18 @@ if (node && await tf.setBackend('tensorflow')) {
   await tf.setBackend('cpu');
 }
 
+// wasm (tfjs-backend-wasm, with this package's SIMD module on its heap): the same saved files.
+try {
+  require('@tensorflow/tfjs-backend-wasm');
+  if (!(await tf.setBackend('wasm'))) throw new Error('tf.setBackend(\'wasm\') failed');
+  const loadedWasm = await load();
+  columns['wasm loaded'] = predict(loadedWasm);
+  console.log(`wasm: the activations run ${(await tfa.wasmSimd()) === 'plain' ? 'in place on the heap (SIMD module)' : 'as JS loops on the heap'}`);
+  await tf.setBackend('cpu');
+} catch (e) {
+  console.log(`(wasm backend not available: ${e.message.split('\n')[0]})`);
+}
+
 // webgl: the same saved files, loaded and run in headless Chromium (SwiftShader).
 try {
   columns['webgl loaded'] = await predictInChromium();
@@ -130,6 +142,10 @@ if (columns['webgl loaded']) {
 if (columns['webgpu loaded']) {
   const diff = Math.max(...columns['webgpu loaded'].map((v, i) => Math.abs(v - columns['cpu loaded'][i])));
   console.log(`webgpu vs cpu: max |difference| ${diff.toExponential(2)} (GPU float32 matmul).`);
+}
+if (columns['wasm loaded']) {
+  const diff = Math.max(...columns['wasm loaded'].map((v, i) => Math.abs(v - columns['cpu loaded'][i])));
+  console.log(`wasm vs cpu: max |difference| ${diff.toExponential(2)} (XNNPACK matmul).`);
 }
 if (tfCols) {
   const diff = Math.max(...columns[tfCols].map((v, i) => Math.abs(v - columns['cpu loaded'][i])));

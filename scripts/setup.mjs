@@ -31,6 +31,7 @@ async function step(file, fn) {
 
 const started = Date.now();
 ensureNodeModules();
+await step('wasm-toolchain.mjs', 'ensureWasmToolchain');
 const {buildPackage} = await import(pathToFileURL(join(root, 'scripts', 'build.mjs')).href);
 await buildPackage({log});
 await step('tfjs-node.mjs', 'ensureTfjsNode');

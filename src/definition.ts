@@ -311,6 +311,31 @@ export interface ElementwiseActivation extends ActivationBase {
   variants?: ShaderVariants;
   /** f, f′ and f″ in C++ for the native op library (tensorflow backend). */
   cpp?: CppElementwise;
+  /**
+   * C bodies of `double f(double x)`, `df` and `d2f` for the WebAssembly SIMD
+   * module (src/backends/wasm_source.ts generates it, clang vectorizes the
+   * loops): `x` is the float32 input in float64, `u0`..`u3` the constants.
+   * Only `__builtin_*` arithmetic and the module's `wm_*` helpers, no tables.
+   */
+  wasm?: {
+    forward: string;
+    derivative: string;
+    second?: string;
+    /**
+     * Bodies in float32 (`float x`, f32x4 lanes, twice as many as float64),
+     * run instead of the ones above while the C condition `when` on
+     * u0..u3 holds (always without it). Only for bodies whose float32
+     * result is bit-identical to the float64 one: they select x, ±0, or
+     * constants exact in float32 (and a derivative of 0 or 1). With `ulp`,
+     * the bodies are within that many ULP of the float64 ones instead: the
+     * wasm backend runs them, the cpu kernels (bit-identical to their JS
+     * loops) keep the float64 bodies. `keepsNaN`: the float32 forward body
+     * returns NaN for NaN by itself, so the loop needs no NaN select.
+     */
+    float32?: {when?: string; forward?: string; derivative?: string; ulp?: number; keepsNaN?: boolean};
+    /** false: the cpu kernels keep their JS loops (measured as fast), even for exact bodies. */
+    cpu?: boolean;
+  };
 }
 
 /** Shader bodies of f, f′ and f″. */

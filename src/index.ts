@@ -22,6 +22,7 @@ export type {
   ActivationBench, ActivationBudget, ActivationDefinition, ActivationTests, AxisActivation, ElementwiseActivation, OptionsOf,
   ParamSpec, Variant,
 } from './definition';
+export {wasmSimd} from './backends/wasm';
 export type {ActivationOp} from './ops';
 // Types the API reference links to (npm run docs).
 export type {AxisKernels, Constants, KindValue, NativeArg, NativeAttr, NativeOps, NativeTensor, ParamKind, ParamValue,

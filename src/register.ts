@@ -13,6 +13,7 @@ import {cpuKernels} from './backends/cpu';
 import {webglKernels} from './backends/webgl';
 import {webgpuKernels} from './backends/webgpu';
 import {tensorflowKernels} from './backends/tensorflow';
+import {wasmKernels} from './backends/wasm';
 import {gradientConfigs} from './gradients';
 import {registerLayersOf} from './layers';
 import {op, type ActivationOp} from './op';
@@ -27,6 +28,7 @@ export const backendFactories: Record<string, BackendFactory> = {
   webgl: def => webglKernels(def),
   webgpu: def => webgpuKernels(def),
   tensorflow: def => tensorflowKernels(def),
+  wasm: def => wasmKernels(def),
 };
 
 let registered = false;

@@ -106,4 +106,12 @@ export const celu = elementwise({
       const double e = exp(x / u[0]);
       return x > 0 ? 0.0 : e / u[0];`,
   },
+  wasm: {
+    forward: `
+      return x > 0 ? x : u0 * wm_expm1(x / u0);`,
+    derivative: `
+      return x > 0 ? 1 : wm_exp(x / u0);`,
+    second: `
+      return x > 0 ? 0 : wm_exp(x / u0) / u0;`,
+  },
 });

@@ -77,4 +77,12 @@ export const elu = elementwise({
       const double h = expf(0.5f * x);
       return x > 0 ? 1.0 : u[0] * (h * h);`,
   },
+  wasm: {
+    forward: `
+      return x > 0 ? x : u0 * wm_expm1(x);`,
+    derivative: `
+      return x > 0 ? 1 : u0 * wm_exp(x);`,
+    second: `
+      return x > 0 ? 0 : u0 * wm_exp(x);`,
+  },
 });

@@ -46,4 +46,12 @@ export const exponential = elementwise({
       const double h = expf(0.5f * x);
       return h * h;`,
   },
+  wasm: {
+    forward: `
+      return wm_exp(x);`,
+    derivative: `
+      return wm_exp(x);`,
+    second: `
+      return wm_exp(x);`,
+  },
 });

@@ -50,4 +50,21 @@ export const hardShrink = elementwise({
     derivative: 'x > u[0] || x < -u[0] || u[0] == 0 ? 1.0 : 0.0',
     second: '0.0',
   },
+  wasm: {
+    forward: `
+      return x > u0 || x < -u0 ? x : 0;`,
+    derivative: `
+      return x > u0 || x < -u0 || u0 == 0 ? 1 : 0;`,
+    second: `
+      return 0;`,
+    // compared with the largest float32 ≤ threshold: the same decisions as in float64, x or 0 out
+    float32: {
+      forward: `
+      float t = wm_rd32(u0);
+      return x > t || x < -t ? x : 0;`,
+      derivative: `
+      float t = wm_rd32(u0);
+      return x > t || x < -t || u0 == 0 ? 1 : 0;`,
+    },
+  },
 });

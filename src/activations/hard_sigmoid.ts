@@ -53,4 +53,21 @@ export const hardSigmoid = elementwise({
     derivative: 'x > -3 && x < 3 ? 1.0 / 6 : 0.0',
     second: '0.0',
   },
+  wasm: {
+    forward: `
+      return x <= -3 ? 0 : (x >= 3 ? 1 : (x + 3) / 6);`,
+    derivative: `
+      return x > -3 && x < 3 ? 1.0 / 6 : 0;`,
+    second: `
+      return 0;`,
+    // (x + 3)/6 in float32: two roundings, within 2 ULP (the wasm backend only)
+    float32: {
+      ulp: 2,
+      keepsNaN: true,
+      forward: `
+      return x <= -3 ? 0 : (x >= 3 ? 1 : (x + 3) / 6);`,
+      derivative: `
+      return x > -3 && x < 3 ? 1.0f / 6 : 0;`,
+    },
+  },
 });

@@ -53,4 +53,21 @@ export const hardSilu = elementwise({
     derivative: 'x < -3 ? 0.0 : (x > 3 ? 1.0 : (2 * x + 3) / 6)',
     second: 'x > -3 && x < 3 ? 1.0 / 3 : 0.0',
   },
+  wasm: {
+    forward: `
+      return x <= -3 ? -0.0 : x * (x >= 3 ? 1 : (x + 3) / 6);`,
+    derivative: `
+      return x < -3 ? 0 : (x > 3 ? 1 : (2 * x + 3) / 6);`,
+    second: `
+      return x > -3 && x < 3 ? 1.0 / 3 : 0;`,
+    // x(x + 3)/6 in float32: three roundings, within 3 ULP (the wasm backend only)
+    float32: {
+      ulp: 3,
+      keepsNaN: true,
+      forward: `
+      return x <= -3 ? -0.0f : x * (x >= 3 ? 1 : (x + 3) / 6);`,
+      derivative: `
+      return x < -3 ? 0 : (x > 3 ? 1 : (2 * x + 3) / 6);`,
+    },
+  },
 });

@@ -44,4 +44,19 @@ export const hardTanh = elementwise({
     derivative: 'x > -1 && x < 1 ? 1.0 : 0.0',
     second: '0.0',
   },
+  wasm: {
+    forward: `
+      return x < -1 ? -1 : (x > 1 ? 1 : x);`,
+    derivative: `
+      return x > -1 && x < 1 ? 1 : 0;`,
+    second: `
+      return 0;`,
+    float32: {
+      keepsNaN: true,
+      forward: `
+      return x < -1 ? -1 : (x > 1 ? 1 : x);`,
+      derivative: `
+      return x > -1 && x < 1 ? 1 : 0;`,
+    },
+  },
 });

@@ -57,4 +57,21 @@ export const leakyRelu = elementwise({
       if (static_cast<double>(uf[0]) != u[0]) return static_cast<float>(f(x, u));
       return x >= 0 ? x : (uf[0] == 0 ? (std::signbit(uf[0]) ? 0.0f : -0.0f) : uf[0] * x);`,
   },
+  wasm: {
+    forward: `
+      return x >= 0 ? x : u0 * x;`,
+    derivative: `
+      return x >= 0 ? 1 : u0;`,
+    second: `
+      return 0;`,
+    // u·x with u rounded to float32: within 1 ULP (the wasm backend only; cpu keeps the float64 body)
+    float32: {
+      ulp: 1,
+      keepsNaN: true,
+      forward: `
+      return x >= 0 ? x : (float)u0 * x;`,
+      derivative: `
+      return x >= 0 ? 1 : (float)u0;`,
+    },
+  },
 });

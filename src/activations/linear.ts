@@ -42,4 +42,16 @@ export const linear = elementwise({
     derivative: '1.0',
     second: '0.0',
   },
+  wasm: {
+    forward: `
+      return x;`,
+    derivative: `
+      return 1;`,
+    second: `
+      return 0;`,
+    float32: {
+      derivative: `
+      return 1;`,
+    },
+  },
 });

@@ -47,4 +47,13 @@ export const logSigmoid = elementwise({
     derivative: 'sigmoid(-x)',
     second: '-sigmoid(x) * sigmoid(-x)',
   },
+  wasm: {
+    forward: `
+      return -wm_softplus(-x);`,
+    derivative: `
+      return wm_sigmoid(-x);`,
+    second: `
+      double e = wm_exp(-wm_abs(x)), r = 1 / (1 + e);
+      return -(e * r * r);`,
+  },
 });

@@ -45,4 +45,19 @@ export const relu6 = elementwise({
     second: '0.0',
     forward32: 'x < 0 ? 0.0f : (x > 6 ? 6.0f : x)',
   },
+  wasm: {
+    forward: `
+      return x < 0 ? 0 : (x > 6 ? 6 : x);`,
+    derivative: `
+      return x > 0 && x < 6 ? 1 : 0;`,
+    second: `
+      return 0;`,
+    float32: {
+      keepsNaN: true,
+      forward: `
+      return x < 0 ? 0 : (x > 6 ? 6 : x);`,
+      derivative: `
+      return x > 0 && x < 6 ? 1 : 0;`,
+    },
+  },
 });

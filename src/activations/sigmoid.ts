@@ -59,4 +59,14 @@ export const sigmoid = elementwise({
       const double d = 1 + e;
       return e / (d * d);`,
   },
+  wasm: {
+    forward: `
+      return wm_sigmoid(x);`,
+    derivative: `
+      double e = wm_exp(-wm_abs(x)), r = 1 / (1 + e);
+      return e * r * r;`,
+    second: `
+      double e = wm_exp(-wm_abs(x)), d = 1 + e;
+      return -(e / (d * d)) * wm_tanh(0.5 * x);`,
+  },
 });

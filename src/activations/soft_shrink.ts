@@ -55,4 +55,23 @@ export const softShrink = elementwise({
     derivative: 'x > u[0] || x < -u[0] || u[0] == 0 ? 1.0 : 0.0',
     second: '0.0',
   },
+  wasm: {
+    forward: `
+      return x > u0 ? x - u0 : (x < -u0 ? x + u0 : 0);`,
+    derivative: `
+      return x > u0 || x < -u0 || u0 == 0 ? 1 : 0;`,
+    second: `
+      return 0;`,
+    // a threshold exact in float32 (0.5, the default): x ∓ t rounded once to float32 equals the float64
+    // difference rounded to float32 (float64 has more than 2·24 + 2 bits), so bit-identical
+    float32: {
+      when: '(double)(float)u0 == u0',
+      forward: `
+      float t = (float)u0;
+      return x > t ? x - t : (x < -t ? x + t : 0);`,
+      derivative: `
+      float t = (float)u0;
+      return x > t || x < -t || u0 == 0 ? 1 : 0;`,
+    },
+  },
 });

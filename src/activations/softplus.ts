@@ -55,4 +55,13 @@ export const softplus = elementwise({
       const double r = 1 / (1 + e);
       return x >= 0 ? r : e * r;`,
   },
+  wasm: {
+    forward: `
+      return wm_softplus(x);`,
+    derivative: `
+      return wm_sigmoid(x);`,
+    second: `
+      double e = wm_exp(-wm_abs(x)), r = 1 / (1 + e);
+      return e * r * r;`,
+  },
 });

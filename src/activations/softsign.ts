@@ -69,4 +69,17 @@ export const softsign = elementwise({
       const double d = 1 + std::fabs(x);
       return (x > 0 ? -2.0 : x < 0 ? 2.0 : 0.0) / (d * d * d);`,
   },
+  wasm: {
+    forward: `
+      if (x == INF || x == -INF) return x > 0 ? 1 : -1;
+      return x / (1 + wm_abs(x));`,
+    derivative: `
+      double d = 1 + wm_abs(x);
+      return 1 / (d * d);`,
+    second: `
+      double d = 1 + wm_abs(x);
+      return (x > 0 ? -2 : x < 0 ? 2 : 0) / (d * d * d);`,
+    // a division-bound loop: V8's scalar JS loop is as fast as f64x2 lanes plus the copies (docs/wasm.md)
+    cpu: false,
+  },
 });

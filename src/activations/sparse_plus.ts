@@ -49,4 +49,12 @@ export const sparsePlus = elementwise({
     derivative: 'x <= -1 ? 0.0 : (x < 1 ? 0.5 * (x + 1) : 1.0)',
     second: 'x > -1 && x < 1 ? 0.5 : 0.0',
   },
+  wasm: {
+    forward: `
+      return x <= -1 ? 0 : (x < 1 ? 0.25 * (x + 1) * (x + 1) : x);`,
+    derivative: `
+      return x <= -1 ? 0 : (x < 1 ? 0.5 * (x + 1) : 1);`,
+    second: `
+      return x > -1 && x < 1 ? 0.5 : 0;`,
+  },
 });

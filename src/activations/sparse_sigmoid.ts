@@ -44,4 +44,21 @@ export const sparseSigmoid = elementwise({
     derivative: 'x > -1 && x < 1 ? 0.5 : 0.0',
     second: '0.0',
   },
+  wasm: {
+    forward: `
+      return x <= -1 ? 0 : (x >= 1 ? 1 : 0.5 * (x + 1));`,
+    derivative: `
+      return x > -1 && x < 1 ? 0.5 : 0;`,
+    second: `
+      return 0;`,
+    // 0.5(x + 1) in float32: one rounding, within 1 ULP (the wasm backend only)
+    float32: {
+      ulp: 1,
+      keepsNaN: true,
+      forward: `
+      return x <= -1 ? 0 : (x >= 1 ? 1 : 0.5f * (x + 1));`,
+      derivative: `
+      return x > -1 && x < 1 ? 0.5f : 0;`,
+    },
+  },
 });

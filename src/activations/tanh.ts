@@ -53,4 +53,12 @@ export const tanh = elementwise({
       const double d = 1 + e;
       return 4 * e / (d * d);`,
   },
+  wasm: {
+    forward: `
+      return wm_tanh(x);`,
+    derivative: `
+      return wm_sech2(x);`,
+    second: `
+      return -2 * wm_tanh(x) * wm_sech2(x);`,
+  },
 });

@@ -75,4 +75,15 @@ fn ta_tanh_shrink_small(x: f32) -> f32 {
       return t * t;`,
     second: '2 * tanh(x) * sech2(x)',
   },
+  wasm: {
+    forward: `
+      double x2 = x * x;
+      double s = x * x2 * (1.0 / 3 + x2 * (-2.0 / 15 + x2 * (17.0 / 315 + x2 * (-62.0 / 2835 + x2 * (1382.0 / 155925)))));
+      return wm_abs(x) < 0.1 ? s : x - wm_tanh(x);`,
+    derivative: `
+      double t = wm_tanh(x);
+      return t * t;`,
+    second: `
+      return 2 * wm_tanh(x) * wm_sech2(x);`,
+  },
 });

@@ -58,4 +58,19 @@ export const threshold = elementwise({
     derivative: 'x > u[0] ? 1.0 : 0.0',
     second: '0.0',
   },
+  wasm: {
+    forward: `
+      return x > u0 ? x : u1;`,
+    derivative: `
+      return x > u0 ? 1 : 0;`,
+    second: `
+      return 0;`,
+    // compared with the largest float32 ≤ threshold: the same decisions as in float64; default_value rounded once
+    float32: {
+      forward: `
+      return x > wm_rd32(u0) ? x : (float)u1;`,
+      derivative: `
+      return x > wm_rd32(u0) ? 1 : 0;`,
+    },
+  },
 });

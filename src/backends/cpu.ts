@@ -8,6 +8,7 @@ import type {MathBackendCPU} from '@tensorflow/tfjs-backend-cpu';
 import type {ActivationDefinition} from '../definition';
 import {gradKernelName, kernelName} from '../catalogue';
 import {backwardOnHost, forwardOnHost} from './host';
+import {simdBackward, simdForward} from './cpu_simd';
 
 type Values = Float32Array;
 
@@ -31,7 +32,11 @@ export function cpuKernels(def: ActivationDefinition, backendName = 'cpu'): Kern
         const cpu = backend as MathBackendCPU;
         const x = inputs.x as TensorInfo;
         if (def.kind === 'elementwise' && def.identity) return shared(cpu, x);
-        const {shape, values} = forwardOnHost(def, read(cpu, x), x.shape, attrs!);
+        const xs = read(cpu, x);
+        // large tensors of the exact activations: the WebAssembly SIMD module, bit-identical to the loops
+        const simd = def.kind === 'elementwise' ? simdForward(def, xs, attrs!.u as number[]) : undefined;
+        if (simd !== undefined) return cpu.makeTensorInfo(x.shape, 'float32', simd);
+        const {shape, values} = forwardOnHost(def, xs, x.shape, attrs!);
         return cpu.makeTensorInfo(shape, 'float32', values);
       },
     },
@@ -41,7 +46,10 @@ export function cpuKernels(def: ActivationDefinition, backendName = 'cpu'): Kern
       kernelFunc: ({inputs, backend, attrs}) => {
         const cpu = backend as MathBackendCPU;
         const x = inputs.x as TensorInfo;
-        const dx = backwardOnHost(def, read(cpu, x), read(cpu, inputs.dy as TensorInfo), x.shape, attrs!);
+        const xs = read(cpu, x), dys = read(cpu, inputs.dy as TensorInfo);
+        const simd = def.kind === 'elementwise' ?
+          simdBackward(def, attrs!.order as number, xs, dys, attrs!.u as number[]) : undefined;
+        const dx = simd ?? backwardOnHost(def, xs, dys, x.shape, attrs!);
         return cpu.makeTensorInfo(x.shape, 'float32', dx);
       },
     },

@@ -65,6 +65,9 @@ export interface ScalarLoops {
   forward(xs: Values, u: Constants): Float32Array;
   /** dy·f′(x) (order 1) or dy·f″(x) (order 2) for every element, into a new Float32Array. */
   backward(order: number, xs: Values, dys: Values, u: Constants): Float32Array;
+  /** The same loops into a given output (the wasm backend's heap views). */
+  forwardInto(xs: Values, out: Values, u: Constants): void;
+  backwardInto(order: number, xs: Values, dys: Values, out: Values, u: Constants): void;
 }
 
 const loops = new WeakMap<ElementwiseActivation, ScalarLoops>();
@@ -89,6 +92,8 @@ export function scalarLoops(def: ElementwiseActivation): ScalarLoops {
       loop(xs, dys, out, u);
       return out;
     },
+    forwardInto: (xs, out, u) => forward(xs, out, u),
+    backwardInto: (order, xs, dys, out, u) => backwardLoop(order)(xs, dys, out, u),
   };
   loops.set(def, l);
   return l;

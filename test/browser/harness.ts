@@ -37,10 +37,11 @@ const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript',
   '.css': 'text/css; charset=utf-8',
   '.json': 'application/json', '.map': 'application/json', '.gz': 'application/gzip', '.bin': 'application/octet-stream',
+  '.wasm': 'application/wasm',
 };
 
 /** Serves files under `root` on 127.0.0.1 with a random port. */
-export async function startServer(root = ROOT): Promise<{url: string; close: () => Promise<void>}> {
+export async function startServer(root = ROOT, headers: Record<string, string> = {}): Promise<{url: string; close: () => Promise<void>}> {
   const server: Server = createServer((req, res) => {
     let path: string;
     try {
@@ -53,7 +54,8 @@ export async function startServer(root = ROOT): Promise<{url: string; close: () 
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, {'content-type': TYPES[extname(path)] ?? 'application/octet-stream', 'cache-control': 'no-store'});
+    res.writeHead(200, {'content-type': TYPES[extname(path)] ?? 'application/octet-stream', 'cache-control': 'no-store',
+                        ...headers});
     createReadStream(path).pipe(res);
   });
   await new Promise<void>((resolve, reject) => {
@@ -124,10 +126,15 @@ export interface Session {
  * float32 render targets) or the webgpu backend (WebGPU on SwiftShader's
  * Vulkan, `WEBGPU_ARGS`).
  */
-export async function openSession({backend = 'webgl'}: {backend?: 'webgl' | 'webgpu'} = {}): Promise<Session> {
+/** A cross-origin isolated page (SharedArrayBuffer, so tfjs-backend-wasm loads its threaded build). */
+export const ISOLATED = {'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp'};
+
+export async function openSession(options: {page?: string; backend?: string; headers?: Record<string, string>} = {}):
+    Promise<Session> {
+  const backend = options.backend ?? 'webgl';
   buildBrowserBundle();
   const executablePath = chromiumPath();
-  const server = await startServer();
+  const server = await startServer(ROOT, options.headers);
   let browser: Browser | undefined;
   try {
     const args = backend === 'webgpu' ? [...CHROMIUM_ARGS, ...WEBGPU_ARGS] : CHROMIUM_ARGS;
@@ -138,16 +145,15 @@ export async function openSession({backend = 'webgl'}: {backend?: 'webgl' | 'web
     page.on('console', m => {
       if (m.type() === 'error' && !/favicon/.test(m.location().url ?? '')) errors.push(m.text());
     });
-    await page.goto(`${server.url}/test/browser/page.html${backend === 'webgl' ? '' : `?backend=${backend}`}`);
+    await page.goto(`${server.url}/test/browser/${options.page ?? 'page.html'}${backend === 'webgpu' ? '?backend=webgpu' : ''}`);
     await page.waitForFunction(() => (window as unknown as {ready?: boolean; readyError?: string}).ready === true ||
                                      (window as unknown as {readyError?: string}).readyError !== undefined,
                                null, {timeout: 60000});
     const readyError = await page.evaluate(() => (window as unknown as {readyError?: string}).readyError);
     if (readyError) throw new Error(`the test page could not start tfjs on ${backend}: ${readyError}`);
     const info = await page.evaluate(() => (window as unknown as {tfaSuite: {info(): PageInfo}}).tfaSuite.info());
-    if (backend === 'webgpu') {
-      if (info.backend !== 'webgpu') throw new Error(`expected the webgpu backend, got ${JSON.stringify(info)}`);
-    } else if (info.backend !== 'webgl' || info.webglVersion !== 2 || !info.float32 || !/SwiftShader/i.test(info.renderer)) {
+    if (info.backend !== backend) throw new Error(`expected the ${backend} backend, got ${JSON.stringify(info)}`);
+    if (backend === 'webgl' && (info.webglVersion !== 2 || !info.float32 || !/SwiftShader/i.test(info.renderer))) {
       throw new Error(`expected webgl on WebGL 2 / SwiftShader with float32 textures, got ${JSON.stringify(info)}`);
     }
     const b = browser;

@@ -65,12 +65,12 @@ function inProcess(name: string, module: string): () => Promise<Runner | string>
   };
 }
 
-/** webgl or webgpu in headless Chromium: the page runs the case (GPU programs, no CPU forwarding). */
-async function inChromium(backend: 'webgl' | 'webgpu' = 'webgl'): Promise<Runner | string> {
+/** webgl, webgpu or wasm in headless Chromium: the page runs the case (GPU programs, no CPU forwarding). */
+async function inChromium(backend = 'webgl', page?: string): Promise<Runner | string> {
   const {openSession, suite} = await import('../browser/harness');
   let session: Awaited<ReturnType<typeof openSession>>;
   try {
-    session = await openSession({backend});
+    session = await openSession({backend, page});
   } catch (e) {
     return `headless Chromium with ${backend} could not start: ${(e as Error).message.split('\n')[0]}`;
   }
@@ -137,4 +137,6 @@ export const parityBackends: ParityBackend[] = [
   // webgpu's budget: docs/webgpu.md (measured on SwiftShader's Vulkan, as webgl's)
   {name: 'webgpu', budget: {forward: 4, backward: 10, axisGradRel: 2e-6}, subnormalInputsAsZero: true,
    start: () => inChromium('webgpu')},
+  {name: 'wasm', budget: {forward: 4, backward: 16}, start: inProcess('wasm', '@tensorflow/tfjs-backend-wasm')},
+  {name: 'wasm-chromium', budget: {forward: 4, backward: 16}, start: () => inChromium('wasm', 'page-wasm.html')},
 ];
