@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  {ignores: ['dist/', 'node_modules/', '.cache/', '.venv*/', 'coverage/', 'demo-model/']},
+  {ignores: ['dist/', 'node_modules/', '.cache/', '.venv*/', 'coverage/', 'demo-model/', 'build/', 'src/generated/']},
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -16,7 +16,7 @@ export default tseslint.config(
         __dirname: 'readonly', globalThis: 'readonly', window: 'readonly', document: 'readonly',
         performance: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', fetch: 'readonly',
         atob: 'readonly', btoa: 'readonly', URL: 'readonly', Response: 'readonly', DecompressionStream: 'readonly',
-        TextEncoder: 'readonly', TextDecoder: 'readonly', structuredClone: 'readonly',
+        TextEncoder: 'readonly', TextDecoder: 'readonly', structuredClone: 'readonly', navigator: 'readonly',
       },
     },
     rules: {
@@ -39,6 +39,11 @@ export default tseslint.config(
     files: ['**/*.cjs', 'bench/core.js'],
     languageOptions: {sourceType: 'commonjs'},
     rules: {'@typescript-eslint/no-require-imports': 'off'},
+  },
+  {
+    // scripts loaded by the test pages after tfjs's and this package's bundles
+    files: ['test/browser/*.js'],
+    languageOptions: {sourceType: 'script', globals: {tf: 'readonly', tfa: 'readonly', self: 'readonly', location: 'readonly'}},
   },
   {
     files: ['test/**/*.ts'],

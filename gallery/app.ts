@@ -13,8 +13,12 @@ import {esc, plotSvg, type Series} from './plot';
 import {curvesFor, elementwiseCurves, opFor, vectorOutput, type Curves} from './series';
 import {defaultsText, sliderOf, startParams, viewOf, type TfLike, type View} from './view';
 
-declare const tf: typeof import('@tensorflow/tfjs') & TfLike;
-declare const tfa: typeof import('../src/index');
+import type * as Tfjs from '@tensorflow/tfjs';
+import type * as Tfa from '../src/index';
+import type {Tensor} from '@tensorflow/tfjs-core';
+
+declare const tf: typeof Tfjs & TfLike;
+declare const tfa: typeof Tfa;
 
 type ParamValues = Record<string, number | boolean | null>;
 
@@ -214,7 +218,7 @@ class Card {
       const data: PlotData = {...curves, params};
       const ov = this.view.overlay;
       if (ov && this.showTfjs) {
-        const fn = (x: import('@tensorflow/tfjs-core').Tensor) => ov.fn(tf, x);
+        const fn = (x: Tensor) => ov.fn(tf, x);
         const [lo, hi] = ov.range ?? this.view.range;
         const o = await elementwiseCurves(tf, fn, lo, hi, POINTS);
         data.overlay = o;

@@ -24,7 +24,6 @@ process.env.TF_CPP_MIN_LOG_LEVEL = process.env.TF_CPP_MIN_LOG_LEVEL ?? '2';
 let tfnode: {loadLayersModel: typeof tfl.loadLayersModel} | undefined;
 let tfnodeError = '';
 try {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   tfnode = require('@tensorflow/tfjs-node');
 } catch (e) {
   tfnodeError = (e as Error).message.split('\n')[0];

@@ -5,6 +5,8 @@
  * every model of the zoo (test/keras/zoo.ts) fetched by URL and compared with
  * Keras's predictions, a File source, and an indexeddb:// round trip.
  */
+import type * as Tfjs from '@tensorflow/tfjs';
+import type * as Tfa from '../src';
 import {openSession} from './browser/harness';
 import type {Session} from './browser/harness';
 import {compare, zoo} from './keras/zoo';
@@ -38,17 +40,18 @@ interface PageResult {
 function runInPage(url: string, m: ZooModel, roundTrip: boolean, asFile: boolean): Promise<PageResult> {
   const inputs = m.inputs.map(i => ({shape: i.shape, dtype: i.dtype, data: Array.from(i.data)}));
   return s.page.evaluate(async ({url, inputs, roundTrip, asFile}) => {
-    const w = window as unknown as {tf: any; tfa: any};
+    // the page's globals: tfjs's and this package's browser bundles
+    const w = window as unknown as {tf: typeof Tfjs; tfa: typeof Tfa};
     const tf = w.tf, tfa = w.tfa;
     const before = tf.memory().numTensors;
-    let source: unknown = url;
+    let source: string | File = url;
     if (asFile) source = new File([await (await fetch(url)).arrayBuffer()], url.split('/').pop() as string);
     const t0 = performance.now();
     const model = await tfa.loadKerasModel(source);
     const importMs = Math.round(performance.now() - t0);
-    const run = (mod: any) => tf.tidy(() => {
-      const xs = inputs.map((i: any) => tf.tensor(i.data, i.shape, i.dtype));
-      const y = mod.predict(xs.length === 1 ? xs[0] : xs);
+    const run = (mod: Tfjs.LayersModel) => tf.tidy(() => {
+      const xs = inputs.map(i => tf.tensor(i.data, i.shape, i.dtype as Tfjs.DataType));
+      const y = mod.predict(xs.length === 1 ? xs[0] : xs) as Tfjs.Tensor;
       return {y: Array.from(y.dataSync() as Float32Array), shape: y.shape};
     });
     const out = run(model);

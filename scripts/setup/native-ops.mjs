@@ -157,7 +157,7 @@ process.stdout.write('\\nTFA_NATIVE_VERIFY ' + JSON.stringify({ops: lib.ops, ten
 `;
 
 /** Loads the library next to tfjs-node in a child process and checks a few results. */
-async function verify(file, log) {
+async function verify(file) {
   const env = {...process.env, TF_CPP_MIN_LOG_LEVEL: '2'};
   const r = await run(process.execPath, ['-e', VERIFY_JS, file], {cwd: ROOT, env});
   const line = r.out.split('\n').find(l => l.startsWith('TFA_NATIVE_VERIFY '));
@@ -223,7 +223,7 @@ async function build(log) {
           `-L${libDir}`, '-l:libtensorflow_framework.so.2', '-lmvec', `-Wl,-rpath,${libDir}`]);
         if (r.code !== 0 || !exists(out)) throw new Unavailable(`compiling failed:\n${tail(r.out, 15)}`);
         compileSeconds = (Date.now() - t1) / 1000;
-        await verify(out, log);
+        await verify(out);
         const tmp = `${cached}.${process.pid}.tmp`;
         fs.copyFileSync(out, tmp);
         fs.renameSync(tmp, cached);
@@ -232,7 +232,7 @@ async function build(log) {
         fs.rmSync(work, {recursive: true, force: true});
       }
     } else {
-      await verify(cached, log);
+      await verify(cached);
     }
     fs.mkdirSync(OUT_DIR, {recursive: true});
     fs.copyFileSync(cached, path.join(OUT_DIR, LIB_NAME));
