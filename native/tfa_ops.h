@@ -202,19 +202,35 @@ inline int64 softmax_row(const float* x, int64 n, int64 s, double* y, double* w)
   return m;
 }
 
-// The sparsemax threshold τ = (c_k − 1)/k of one slice (z: scratch of n).
-inline double sparsemax_tau(const float* x, int64 n, int64 s, double* z) {
+// The sparsemax threshold of one slice relative to its maximum, as sparsemaxShift (src/math.ts): z_j = x_j − max,
+// exactly 0 at the maximum (also at +inf), into z (n doubles; t: n more of scratch), and τ′ with max(z − τ′, 0)
+// summing to 1, so the result does not depend on the slice's magnitude. NaN for a slice without a limit (a NaN,
+// two or more +inf, only −inf; docs/non-finite.md).
+inline double sparsemax_shift(const float* x, int64 n, int64 s, double* z, double* t) {
+  double max = -INFINITY;
+  int64 infs = 0;
+  bool nan = false;
   for (int64 j = 0; j < n; j++) {
     const double v = x[j * s];
-    if (v != v) return v;
-    z[j] = v;
+    if (v != v) nan = true;
+    if (v == INFINITY) infs++;
+    if (v > max) max = v;
   }
-  std::sort(z, z + n);
-  double cum = 0, tau = 0;
+  if (nan || infs > 1 || max == -INFINITY) {
+    for (int64 j = 0; j < n; j++) z[j] = NAN;
+    return NAN;
+  }
+  for (int64 j = 0; j < n; j++) {
+    const double v = x[j * s];
+    z[j] = v == max ? 0 : v - max;
+    t[j] = z[j];
+  }
+  std::sort(t, t + n);
+  double cum = 0, tau = -1;
   for (int64 r = 1; r <= n; r++) {
-    const double zr = z[n - r];
+    const double zr = t[n - r];
     cum += zr;
-    if (zr - (cum - 1) / r > 0) tau = (cum - 1) / r;
+    if (1 + r * zr > cum) tau = (cum - 1) / r;
     else break;
   }
   return tau;

@@ -25,8 +25,11 @@ export type {
 export {wasmSimd} from './backends/wasm';
 export type {ActivationOp} from './ops';
 // Types the API reference links to (npm run docs).
-export type {AxisKernels, Constants, KindValue, NativeArg, NativeAttr, NativeOps, NativeTensor, ParamKind, ParamValue,
-             Params, ScalarFn, TensorflowAxis, TensorflowElementwise} from './definition';
+export type {AxisKernels, ConstantList, Constants, CppAxis, CppElementwise, KindValue, NativeArg, NativeAttr, NativeOps,
+             NativeTensor, ParamKind, ParamValue, Params, ScalarFn, ShaderBodies, ShaderVariants, TensorflowAxis,
+             TensorflowElementwise} from './definition';
+export type {WebglAxis} from './backends/webgl_axis';
+export type {LayerInfo} from './keras/import/translate';
 export {loadKerasModel, convertKerasModel} from './keras/load';
 export type {CustomObject, KerasImportReport, KerasSource, LoadKerasModelOptions} from './keras/load';
 export {KERAS3_HARD_SIGMOID} from './keras/layers';

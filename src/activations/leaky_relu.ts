@@ -48,18 +48,19 @@ export const leakyRelu = elementwise({
       return 0.0;`,
   },
   cpp: {
-    // slope 0 at x = −∞: the limit −0, not 0·(−∞)
-    forward: 'x >= 0 ? x : (u[0] == 0 ? (std::signbit(u[0]) ? 0.0 : -0.0) : u[0] * x)',
+    // slope 0: −0 below 0, −∞ included (the limit, as the cpu definition), not 0·(−∞)
+    forward: 'x >= 0 ? x : (u[0] == 0 ? -0.0 : u[0] * x)',
     derivative: 'x >= 0 ? 1.0 : u[0]',
     second: '0.0',
     forward32: `
       // a float32 slope: the float32 product is the exactly rounded one, as in float64
       if (static_cast<double>(uf[0]) != u[0]) return static_cast<float>(f(x, u));
-      return x >= 0 ? x : (uf[0] == 0 ? (std::signbit(uf[0]) ? 0.0f : -0.0f) : uf[0] * x);`,
+      return x >= 0 ? x : (uf[0] == 0 ? -0.0f : uf[0] * x);`,
   },
   wasm: {
+    // slope 0: −0 below 0, −∞ included (the limit, as the cpu definition)
     forward: `
-      return x >= 0 ? x : u0 * x;`,
+      return x >= 0 ? x : (u0 == 0 ? -0.0 : u0 * x);`,
     derivative: `
       return x >= 0 ? 1 : u0;`,
     second: `
@@ -69,7 +70,7 @@ export const leakyRelu = elementwise({
       ulp: 1,
       keepsNaN: true,
       forward: `
-      return x >= 0 ? x : (float)u0 * x;`,
+      return x >= 0 ? x : (u0 == 0 ? -0.0f : (float)u0 * x);`,
       derivative: `
       return x >= 0 ? 1 : (float)u0;`,
     },

@@ -121,7 +121,8 @@ export const logSoftmax = alongAxis({
       slice_stats(x, n, s, w, w + n, &max, &m, &rest);  // w[j] = exp(x_j − max)
       const double l = log1p(rest);
       double* v = w + n;  // the slice in float64
-      for (int64 j = 0; j < n; j++) w[j] = (v[j] - max) - l;
+      // at the maximum x − max is 0, also when it is +inf (the limit; docs/non-finite.md)
+      for (int64 j = 0; j < n; j++) w[j] = j == m ? -l : (v[j] - max) - l;
       store_row(w, y, n, s);`,
     backward: `
       double max, rest;

@@ -257,23 +257,27 @@ export const sparsemax = alongAxis({
   },
   note: 'Sparse probabilities: like softmax, but low scores get exactly 0 (sparse attention).',
   cpp: {
+    // relative to the slice maximum (z in w), as the cpu loops
     forward: `
-      const double tau = sparsemax_tau(x, n, s, w);
+      const double tau = sparsemax_shift(x, n, s, w, w + n);
       for (int64 j = 0; j < n; j++) {
-        const double v = x[j * s] - tau;
+        const double v = w[j] - tau;
         y[j * s] = static_cast<float>(v > 0 || v != v ? v : 0.0);
       }`,
     backward: `
-      const double tau = sparsemax_tau(x, n, s, w);
+      const double tau = sparsemax_shift(x, n, s, w, w + n);
       double sum = 0;
       int64 count = 0;
       for (int64 j = 0; j < n; j++) {
-        if (x[j * s] > tau) {
+        if (w[j] > tau) {
           sum += dy[j * s];
           count++;
         }
       }
-      const double mean = count > 0 ? sum / count : 0;
-      for (int64 j = 0; j < n; j++) dx[j * s] = static_cast<float>(x[j * s] > tau ? dy[j * s] - mean : 0.0);`,
+      // a slice without a limit (tau NaN) has a NaN gradient, as its output
+      const double mean = count > 0 ? sum / count : NAN;
+      for (int64 j = 0; j < n; j++) {
+        dx[j * s] = static_cast<float>(w[j] > tau ? dy[j * s] - mean : tau == tau ? 0.0 : NAN);
+      }`,
   },
 });
