@@ -41,6 +41,8 @@ export const leakyRelu = elementwise({
   wgsl: {
     forward: `
       if (x >= 0.0) { return x; }
+      // slope 0 at −inf: the limit 0, not 0·(−inf) = NaN
+      if (u.x == 0.0) { return 0.0 * max(x, -3.4028234e38); }
       return u.x * x + ul.x * x;`,
     derivative: `
       return select(u.x, 1.0, x >= 0.0);`,
@@ -58,8 +60,9 @@ export const leakyRelu = elementwise({
       return x >= 0 ? x : (uf[0] == 0 ? (std::signbit(uf[0]) ? 0.0f : -0.0f) : uf[0] * x);`,
   },
   wasm: {
+    // slope 0 at −inf: the limit −0 (0·−1), not 0·(−inf) = NaN
     forward: `
-      return x >= 0 ? x : u0 * x;`,
+      return x >= 0 ? x : u0 * (u0 == 0 && x == -INF ? -1 : x);`,
     derivative: `
       return x >= 0 ? 1 : u0;`,
     second: `
@@ -69,7 +72,7 @@ export const leakyRelu = elementwise({
       ulp: 1,
       keepsNaN: true,
       forward: `
-      return x >= 0 ? x : (float)u0 * x;`,
+      return x >= 0 ? x : (float)u0 * (u0 == 0 && x == -INF ? -1 : x);`,
       derivative: `
       return x >= 0 ? 1 : (float)u0;`,
     },

@@ -253,6 +253,18 @@ fn ta_wg_min_index(v: i32) -> i32 {
   workgroupBarrier();
   return r;
 }
+// Integer sum over the workgroup.
+fn ta_wg_isum(v: i32) -> i32 {
+  ta_redi[ta_lid] = v;
+  workgroupBarrier();
+  for (var s = ${AWG / 2}; s > 0; s = s / 2) {
+    if (ta_lid < s) { ta_redi[ta_lid] = ta_redi[ta_lid] + ta_redi[ta_lid + s]; }
+    workgroupBarrier();
+  }
+  let r = ta_redi[0];
+  workgroupBarrier();
+  return r;
+}
 // Compensated sum over the workgroup of (sum, compensation) pairs.
 fn ta_wg_sum(v: vec2<f32>) -> f32 {
   ta_red[ta_lid] = v.x;
@@ -305,7 +317,8 @@ fn ta_expshift(x: f32, m: f32) -> f32 {
 /**
  * softmax statistics of the slice, in every thread: the maximum m, the
  * index of its first occurrence (0 when m is NaN) and s′ = Σ exp(x − m)
- * over every other element, as in the webgl kernels.
+ * over every other element, as in the webgl kernels. exp(x − m) is 1 at the
+ * argmax (also when it is +inf: the one-hot limit; docs/non-finite.md).
  */
 const SOFTMAX_STATS = `
   var lm = -ta_inf();
@@ -323,19 +336,24 @@ const SOFTMAX_STATS = `
   for (var j = ta_lid; j < n; j += ${AWG}) {
     if (ta_valid && j != am) { ls = ta_acc(ls, ta_expshift(X[ta_base + j * uniforms.inner], m)); }
   }
-  let s = ta_wg_sum(ls);`;
+  // s′ is NaN for a slice without a limit: a NaN, two +inf (inf − inf), only −inf (0/0, also for n = 1)
+  let s = select(ta_wg_sum(ls), ta_nan(), m < -3.4028234e38);`;
 
 function softmaxKernels(log: boolean): [AxisGpu, AxisGpu] {
   const forward: AxisGpu = (b, X, o, n, i, shape) => {
     const write = log ? `
     let x = X[k];
-    if (ta_isnan(x) || ta_isnan(m) || abs(m) > 3.4028234e38) {
+    if (ta_isnan(s)) {
+      result[k] = s;
+    } else if (j == am) {
+      result[k] = -ls1p;
+    } else if (ta_isnan(x) || ta_isnan(m) || abs(m) > 3.4028234e38) {
       result[k] = x - m;
     } else {
       let d = ta_two_sum(x, -m);
       if (ta_isnan(d.y)) { result[k] = d.x; } else { result[k] = (d.x - ls1p) + d.y; }
     }` : `
-    result[k] = ta_expshift(X[k], m) / (1.0 + s);`;
+    if (j == am) { result[k] = 1.0 / (1.0 + s); } else { result[k] = ta_expshift(X[k], m) / (1.0 + s); }`;
     return runAxis(b, axisProgram(log ? 'logSoftmax_f' : 'softmax_f', ['X'], o * n * i, o * i, `${SOFTMAX_STATS}
   ${log ? 'let ls1p = log1p(s);  // once per slice' : ''}
   for (var j = ta_lid; j < n; j += ${AWG}) {
@@ -344,7 +362,7 @@ function softmaxKernels(log: boolean): [AxisGpu, AxisGpu] {
   }`, EXPSHIFT), [X], [o, n, i], shape);
   };
   const backward: AxisGpu = (b, X, o, n, i, shape, D) => {
-    const prob = 'ta_expshift(X[k], m) / (1.0 + s)';
+    const prob = 'select(ta_expshift(X[k], m), 1.0, j == am) / (1.0 + s)';
     const body = log ? `${SOFTMAX_STATS}
   // dx = dy − p·Σdy; at the maximum, 1 − p = s′/(1 + s′): dx = dy·s′/(1 + s′) − p·Σ_{k≠m} dy
   var lt = vec2<f32>(0.0, 0.0);
@@ -422,11 +440,11 @@ fn main(index: i32) {
     let a = X[(oi * uniforms.n + kk) * inner + ii];
     let g = X[(oi * uniforms.n + kk + h) * inner + ii];
     let dy = D[(oi * h + kk) * inner + ii];
-    // da = dy·σ(b), db = dy·a·σ(b)σ(−b)
-    if (ta_isnan(a) || ta_isnan(g)) {
+    // da = dy·σ(b), db = dy·a·σ(b)σ(−b); da does not involve a: NaN only from b (as cpu and tensorflow)
+    if (j < h) {
+      result[index] = select(ta_sigmoid_mul(g, dy), g, ta_isnan(g));
+    } else if (ta_isnan(a) || ta_isnan(g)) {
       result[index] = a + g;
-    } else if (j < h) {
-      result[index] = ta_sigmoid_mul(g, dy);
     } else {
       result[index] = ta_dsigmoid_mul(g, dy * a);
     }`), [X, D!], [o, n, i], shape);
@@ -434,25 +452,37 @@ fn main(index: i32) {
 }
 
 /**
- * sparsemax's τ for the slice, in every thread: a float32 τ with the right
- * support by bisection on Σ max(x − τ, 0) = 1 (64 fixed steps, so the
- * barriers stay in uniform control flow), then τ = (Σ_S x − 1)/|S| again
- * from its support S = {x > τ} in double-float (th, tl), with the count c.
+ * sparsemax's τ′ = τ − m for the slice, in every thread, as the webgl
+ * programs: everything is relative to the slice maximum m, z = x − m
+ * (exactly 0 at the maximum, also at +inf), so that the result does not
+ * depend on the magnitude of the slice. First a float32 τ′ with the right
+ * support by bisection on Σ max(z − τ′, 0) = 1 in [−1, 0] (64 fixed steps,
+ * so the barriers stay in uniform control flow), then τ′ = (Σ_S (x − m) − 1)/|S|
+ * again from its support S = {z > τ′} with x − m exact (two_sum) and
+ * compensated sums, in double-float (th, tl), with the count c. A slice
+ * without a limit (a NaN, two or more +inf, only −inf; docs/non-finite.md)
+ * has th = NaN.
  */
 const SPARSEMAX_TAU = `
   var lm = -ta_inf();
+  var linf = 0;
   for (var j = ta_lid; j < n; j += ${AWG}) {
-    if (ta_valid) { lm = ta_max2(lm, X[ta_base + j * uniforms.inner]); }
+    if (ta_valid) {
+      let v = X[ta_base + j * uniforms.inner];
+      lm = ta_max2(lm, v);
+      if (v > 3.4028234e38) { linf += 1; }
+    }
   }
   let m = ta_wg_max(lm);
-  let finite = !ta_isnan(m) && abs(m) <= 3.4028234e38;
-  var lo = m - 1.0;
-  var hi = m;
+  let infs = ta_wg_isum(linf);
+  let bad = ta_isnan(m) || m < -3.4028234e38 || infs > 1;
+  var lo = -1.0;  // Σ max(z − lo, 0) >= 1 > Σ max(z − hi, 0) = 0
+  var hi = 0.0;
   for (var it = 0; it < 64; it++) {
     let mid = 0.5 * lo + 0.5 * hi;
     var ls = 0.0;
     for (var j = ta_lid; j < n; j += ${AWG}) {
-      if (ta_valid && finite) { ls += max(X[ta_base + j * uniforms.inner] - mid, 0.0); }
+      if (ta_valid && !bad) { ls += max(ta_sp_z(X[ta_base + j * uniforms.inner], m) - mid, 0.0); }
     }
     ta_red[ta_lid] = ls;
     workgroupBarrier();
@@ -466,22 +496,25 @@ const SPARSEMAX_TAU = `
       if (total >= 1.0) { lo = mid; } else { hi = mid; }
     }
   }
-  var tau = lo;
-  if (!finite) { tau = m; }
+  let tau = lo;
   var lsum = vec2<f32>(0.0, 0.0);
-  var lc = 0.0;
+  var lcomp = 0.0;
+  var lc = 0;
   for (var j = ta_lid; j < n; j += ${AWG}) {
-    if (ta_valid && finite) {
+    if (ta_valid && !bad) {
       let v = X[ta_base + j * uniforms.inner];
-      if (v > tau) {
-        lsum = ta_acc(lsum, v);
-        lc += 1.0;
+      if (ta_sp_z(v, m) > tau) {
+        var d = vec2<f32>(0.0, 0.0);
+        if (v != m) { d = ta_two_sum(v, -m); }
+        lsum = ta_acc(lsum, d.x);
+        lcomp += d.y;
+        lc += 1;
       }
     }
   }
   ta_red[ta_lid] = lsum.x;
-  ta_red2[ta_lid] = lsum.y;
-  ta_redi[ta_lid] = i32(lc);
+  ta_red2[ta_lid] = lsum.y + lcomp;
+  ta_redi[ta_lid] = lc;
   workgroupBarrier();
   for (var st = ${AWG / 2}; st > 0; st = st / 2) {
     if (ta_lid < st) {
@@ -498,38 +531,63 @@ const SPARSEMAX_TAU = `
   workgroupBarrier();
   var th = tau;
   var tl = 0.0;
-  if (finite && c > 0.0) {
+  if (c > 0.0) {
     var num = ta_two_sum(ssum, -1.0 - ta_z);
     num = ta_fast_two_sum(num.x, num.y + scomp);
     th = num.x / c;
     let pr = ta_two_prod(th, c);
     tl = (((num.x - pr.x) - pr.y) + num.y) / c;
-  }`;
+  }
+  if (bad) { th = ta_nan(); }`;
+
+const SPARSEMAX_WGSL = `
+fn ta_sp_z(x: f32, m: f32) -> f32 { return select(x - m, 0.0, x == m); }`;
 
 function sparsemaxKernels(): [AxisGpu, AxisGpu] {
   const forward: AxisGpu = (b, X, o, n, i, shape) => runAxis(b, axisProgram('sparsemax_f', ['X'], o * n * i, o * i, `${SPARSEMAX_TAU}
   for (var j = ta_lid; j < n; j += ${AWG}) {
     if (!ta_valid) { break; }
     let k = ta_base + j * uniforms.inner;
-    let v = (X[k] - th) - tl;
-    if (v > 0.0 || ta_isnan(v)) { result[k] = v; } else { result[k] = 0.0; }
-  }`), [X], [o, n, i], shape);
+    // y = max((x − m) − τ′, 0) with x − m exact (two_sum) and τ′ in double-float
+    let x = X[k];
+    if (ta_isnan(th)) {
+      result[k] = th;
+    } else if (x == m) {
+      result[k] = (0.0 - th) - tl;
+    } else {
+      var d = ta_two_sum(x, -m);
+      if (ta_isnan(d.y)) { d.y = 0.0; }
+      let v = ((d.x - th) + d.y) - tl;
+      result[k] = select(0.0, v, v > 0.0);
+    }
+  }`, SPARSEMAX_WGSL), [X], [o, n, i], shape);
   const backward: AxisGpu = (b, X, o, n, i, shape, D) => runAxis(b, axisProgram('sparsemax_b', ['X', 'D'], o * n * i, o * i,
                                                                          `${SPARSEMAX_TAU}
-  // dx = dy − mean of dy over the support (x > τ), 0 elsewhere
+  // dx = dy − mean of dy over the support (x − m > τ′), 0 elsewhere, NaN for slices without a limit
   var ld = vec2<f32>(0.0, 0.0);
+  var lc2 = 0;
   for (var j = ta_lid; j < n; j += ${AWG}) {
     if (ta_valid) {
       let k = ta_base + j * uniforms.inner;
-      if (X[k] > th) { ld = ta_acc(ld, D[k]); }
+      if (ta_sp_z(X[k], m) > th) {
+        ld = ta_acc(ld, D[k]);
+        lc2 += 1;
+      }
     }
   }
   let sd = ta_wg_sum(ld);
+  let c2 = f32(ta_wg_isum(lc2));
   for (var j = ta_lid; j < n; j += ${AWG}) {
     if (!ta_valid) { break; }
     let k = ta_base + j * uniforms.inner;
-    if (X[k] > th) { result[k] = D[k] - sd / c; } else { result[k] = 0.0; }
-  }`), [X, D!], [o, n, i], shape);
+    if (ta_isnan(th)) {
+      result[k] = th;
+    } else if (ta_sp_z(X[k], m) > th) {
+      result[k] = D[k] - sd / c2;
+    } else {
+      result[k] = 0.0;
+    }
+  }`, SPARSEMAX_WGSL), [X, D!], [o, n, i], shape);
   return [forward, backward];
 }
 
