@@ -1,6 +1,7 @@
 import type * as tfc from '@tensorflow/tfjs-core';
 import type {Tensor} from '@tensorflow/tfjs-core';
 import type {WebglAxis} from './backends/webgl_axis';
+import type {WebgpuAxis} from './backends/webgpu_axis';
 
 /**
  * The shape of one activation definition.
@@ -385,6 +386,8 @@ export interface AxisActivation extends ActivationBase {
   tensorflow?: TensorflowAxis;
   /** The webgl backend's GPU programs (reductions and passes from src/backends/webgl_axis.ts). */
   webgl?: WebglAxis;
+  /** The webgpu backend's WGSL programs (axis programs from src/backends/webgpu_axis.ts). */
+  webgpu?: WebgpuAxis;
   /** One slice forward and backward in C++ for the native op library (tensorflow backend). */
   cpp?: CppAxis;
 }

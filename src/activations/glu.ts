@@ -2,6 +2,7 @@ import {add, concat, mul, sigmoid as sigmoidOp, split, sub} from '@tensorflow/tf
 import {alongAxis} from '../definition';
 import {sigmoid} from '../math';
 import {mapPass} from '../backends/webgl_axis';
+import {flatAxisProgram, runAxis} from '../backends/webgpu_axis';
 
 /**
  * glu: split the axis in halves a | b and return a·sigmoid(b); the output
@@ -76,6 +77,39 @@ export const glu = alongAxis({
   if (j < ${h}) return ta_isnan(b) ? b : ta_sigmoid_mul(b, g);
   if (ta_isnan(a) || ta_isnan(b)) return a + b;
   return ta_dsigmoid_mul(b, g * a);`);
+    },
+  },
+  // webgpu: elementwise over the output ([o, n/2, i] forward, [o, n, i] backward), one thread per element
+  webgpu: {
+    forward(b, X, o, n, i, shape) {
+      const h = n / 2;
+      return runAxis(b, flatAxisProgram('glu_f', ['X'], o * h * i, `
+    let oi = index / (h * inner);
+    let r = index - oi * h * inner;
+    let j = r / inner;
+    let ii = r - j * inner;
+    let a = X[(oi * uniforms.n + j) * inner + ii];
+    let g = X[(oi * uniforms.n + j + h) * inner + ii];
+    if (ta_isnan(a) || ta_isnan(g)) { result[index] = a + g; } else { result[index] = ta_sigmoid_mul(g, a); }`), [X], [o, n, i], shape);
+    },
+    backward(b, X, D, o, n, i, shape) {
+      return runAxis(b, flatAxisProgram('glu_b', ['X', 'D'], o * n * i, `
+    let oi = index / (uniforms.n * inner);
+    let r = index - oi * uniforms.n * inner;
+    let j = r / inner;
+    let ii = r - j * inner;
+    let kk = select(j - h, j, j < h);
+    let a = X[(oi * uniforms.n + kk) * inner + ii];
+    let g = X[(oi * uniforms.n + kk + h) * inner + ii];
+    let dy = D[(oi * h + kk) * inner + ii];
+    // da = dy·σ(b), db = dy·a·σ(b)σ(−b); da does not involve a: NaN only from b (as cpu and tensorflow)
+    if (j < h) {
+      result[index] = select(ta_sigmoid_mul(g, dy), g, ta_isnan(g));
+    } else if (ta_isnan(a) || ta_isnan(g)) {
+      result[index] = a + g;
+    } else {
+      result[index] = ta_dsigmoid_mul(g, dy * a);
+    }`), [X, D], [o, n, i], shape);
     },
   },
   budget: {tensorflowLaunches: [4, 9]},

@@ -41,6 +41,8 @@ export const leakyRelu = elementwise({
   wgsl: {
     forward: `
       if (x >= 0.0) { return x; }
+      // slope 0 at −inf: the limit 0, not 0·(−inf) = NaN
+      if (u.x == 0.0) { return 0.0 * max(x, -3.4028234e38); }
       return u.x * x + ul.x * x;`,
     derivative: `
       return select(u.x, 1.0, x >= 0.0);`,

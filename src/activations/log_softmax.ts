@@ -4,6 +4,8 @@ import {sliceStats} from '../math';
 import {shiftByMax} from '../native_axis';
 import {mapPass, reduce} from '../backends/webgl_axis';
 import {ARGMAX, EXPSHIFT, softmaxStats} from './softmax';
+import {AWG, axisProgram, runAxis} from '../backends/webgpu_axis';
+import {EXPSHIFT_WGSL, PROB_WGSL, SOFTMAX_STATS_WGSL, softmaxForwardWgsl} from './softmax';
 
 /**
  * log_softmax: (x − max) − log1p(Σ_{j≠m} exp(x_j − max)) with m the argmax,
@@ -137,5 +139,45 @@ export const logSoftmax = alongAxis({
       for (int64 j = 0; j < n; j++) {
         dx[j * s] = static_cast<float>(j == m ? (rest / d) * sum - others : dy[j * s] - (w[j] / d) * sum);
       }`,
+  },
+  webgpu: {
+    forward(b, X, o, n, i, shape) {
+      const write = `
+    let x = X[k];
+    if (ta_isnan(s)) {
+      result[k] = s;
+    } else if (j == am) {
+      result[k] = -ls1p;
+    } else if (ta_isnan(x) || ta_isnan(m) || abs(m) > 3.4028234e38) {
+      result[k] = x - m;
+    } else {
+      let d = ta_two_sum(x, -m);
+      if (ta_isnan(d.y)) { result[k] = d.x; } else { result[k] = (d.x - ls1p) + d.y; }
+    }`;
+      const body = softmaxForwardWgsl('let ls1p = log1p(s);  // once per slice', write);
+      return runAxis(b, axisProgram('logSoftmax_f', ['X'], o * n * i, o * i, body, EXPSHIFT_WGSL), [X], [o, n, i], shape);
+    },
+    backward(b, X, D, o, n, i, shape) {
+      const prob = PROB_WGSL;
+      const body = `${SOFTMAX_STATS_WGSL}
+  // dx = dy − p·Σdy; at the maximum, 1 − p = s′/(1 + s′): dx = dy·s′/(1 + s′) − p·Σ_{k≠m} dy
+  var lt = vec2<f32>(0.0, 0.0);
+  for (var j = ta_lid; j < n; j += ${AWG}) {
+    if (ta_valid && j != am) { lt = ta_acc(lt, D[ta_base + j * uniforms.inner]); }
+  }
+  let t = ta_wg_sum(lt);
+  for (var j = ta_lid; j < n; j += ${AWG}) {
+    if (!ta_valid) { break; }
+    let k = ta_base + j * uniforms.inner;
+    let p = ${prob};
+    if (j == am) {
+      result[k] = D[k] * (s / (1.0 + s)) - p * t;
+    } else {
+      result[k] = D[k] - p * (t + D[ta_base + am * uniforms.inner]);
+    }
+  }`;
+      return runAxis(b, axisProgram('logSoftmax_b', ['X', 'D'], o * n * i, o * i, body, EXPSHIFT_WGSL),
+                     [X, D], [o, n, i], shape);
+    },
   },
 });

@@ -4,6 +4,7 @@ import {alongAxis} from '../definition';
 import {softmaxRow} from '../math';
 import {shiftByMax} from '../native_axis';
 import {mapPass, reduce, type Ctx} from '../backends/webgl_axis';
+import {AWG, axisProgram, runAxis} from '../backends/webgpu_axis';
 
 // webgl: per-slice statistics shared with log_softmax.
 export const EXPSHIFT = `
@@ -36,6 +37,55 @@ export function softmaxStats(ctx: Ctx, X: TensorInfo, o: number, n: number, i: n
   return [M, S, I];
 }
 
+
+
+// webgpu: the same statistics in one workgroup per slice (src/backends/webgpu_axis.ts).
+export const EXPSHIFT_WGSL = `
+// exp(x − m) with x − m in double-float.
+fn ta_expshift(x: f32, m: f32) -> f32 {
+  if (ta_isnan(x) || ta_isnan(m)) { return x + m; }
+  let d = ta_two_sum(x, -m);
+  if (ta_isnan(d.y)) { return expf(d.x); }
+  return ta_expmul2(d.x, d.y, 1.0);
+}`;
+
+/**
+ * softmax statistics of the slice, in every thread: the maximum m, the
+ * index of its first occurrence (0 when m is NaN) and s′ = Σ exp(x − m)
+ * over every other element, as in the webgl kernels. exp(x − m) is 1 at the
+ * argmax (also when it is +inf: the one-hot limit; docs/non-finite.md).
+ */
+export const SOFTMAX_STATS_WGSL = `
+  var lm = -ta_inf();
+  for (var j = ta_lid; j < n; j += ${AWG}) {
+    if (ta_valid) { lm = ta_max2(lm, X[ta_base + j * uniforms.inner]); }
+  }
+  let m = ta_wg_max(lm);
+  var li = n;
+  for (var j = ta_lid; j < n; j += ${AWG}) {
+    if (ta_valid && li == n && X[ta_base + j * uniforms.inner] == m) { li = j; }
+  }
+  var am = ta_wg_min_index(li);
+  if (am >= n) { am = 0; }
+  var ls = vec2<f32>(0.0, 0.0);
+  for (var j = ta_lid; j < n; j += ${AWG}) {
+    if (ta_valid && j != am) { ls = ta_acc(ls, ta_expshift(X[ta_base + j * uniforms.inner], m)); }
+  }
+  // s′ is NaN for a slice without a limit: a NaN, two +inf (inf − inf), only −inf (0/0, also for n = 1)
+  let s = select(ta_wg_sum(ls), ta_nan(), m < -3.4028234e38);`;
+
+/** The forward body shared with log_softmax: the statistics, `perSlice` once per slice, then `write` for element k. */
+export function softmaxForwardWgsl(perSlice: string, write: string): string {
+  return `${SOFTMAX_STATS_WGSL}
+  ${perSlice}
+  for (var j = ta_lid; j < n; j += ${AWG}) {
+    if (!ta_valid) { break; }
+    let k = ta_base + j * uniforms.inner;${write}
+  }`;
+}
+
+/** softmax(x)_k in the webgpu programs: exp(x − m) is exactly 1 at the argmax (also at +inf: the one-hot limit). */
+export const PROB_WGSL = 'select(ta_expshift(X[k], m), 1.0, j == am) / (1.0 + s)';
 
 /**
  * softmax over one or several (merged, contiguous) axes: exp(x − max)/Σ,
@@ -134,6 +184,35 @@ export const softmax = alongAxis({
                        `${prob} * (getD(o, ta_argmax(o, i), i) - getD(o, j, i))`, o, n, i, helpers);
       return mapPass(ctx, [X, D, M, S, I, T], [...names, 'T'], [o, n, i], `float y = ${prob};
   return y * ((getD(o, j, i) - getD(o, ta_argmax(o, i), i)) + getT(o, 0, i));`, helpers);
+    },
+  },
+  webgpu: {
+    forward(b, X, o, n, i, shape) {
+      const write = `
+    if (j == am) { result[k] = 1.0 / (1.0 + s); } else { result[k] = ta_expshift(X[k], m) / (1.0 + s); }`;
+      return runAxis(b, axisProgram('softmax_f', ['X'], o * n * i, o * i, softmaxForwardWgsl('', write), EXPSHIFT_WGSL),
+                     [X], [o, n, i], shape);
+    },
+    backward(b, X, D, o, n, i, shape) {
+      const prob = PROB_WGSL;
+      const body = `${SOFTMAX_STATS_WGSL}
+  // dx = y·((dy − dy_m) + Σ y·(dy_m − dy)), m the argmax
+  var dm = 0.0;
+  if (ta_valid) { dm = D[ta_base + am * uniforms.inner]; }
+  var lt = vec2<f32>(0.0, 0.0);
+  for (var j = ta_lid; j < n; j += ${AWG}) {
+    if (ta_valid) {
+      let k = ta_base + j * uniforms.inner;
+      lt = ta_acc(lt, ${prob} * (dm - D[k]));
+    }
+  }
+  let t = ta_wg_sum(lt);
+  for (var j = ta_lid; j < n; j += ${AWG}) {
+    if (!ta_valid) { break; }
+    let k = ta_base + j * uniforms.inner;
+    result[k] = ${prob} * ((D[k] - dm) + t);
+  }`;
+      return runAxis(b, axisProgram('softmax_b', ['X', 'D'], o * n * i, o * i, body, EXPSHIFT_WGSL), [X, D], [o, n, i], shape);
     },
   },
   budget: {tensorflowLaunches: [15, 25]},

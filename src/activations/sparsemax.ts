@@ -5,6 +5,7 @@ import {alongAxis} from '../definition';
 import {sparsemaxShift} from '../math';
 import {shiftByMax} from '../native_axis';
 import {mapPass, reduce, type Ctx} from '../backends/webgl_axis';
+import {AWG, axisProgram, runAxis} from '../backends/webgpu_axis';
 
 // webgl: τ per slice on the GPU.
 /** Above this slice length sparsemax finds its support by bisection instead of O(n) work per element. */
@@ -121,6 +122,99 @@ function refineTau(ctx: Ctx, X: TensorInfo, M: TensorInfo, T: TensorInfo, o: num
   return [TH, TL];
 }
 
+
+// webgpu: τ′ per slice in one workgroup (src/backends/webgpu_axis.ts).
+/**
+ * sparsemax's τ′ = τ − m for the slice, in every thread, as the webgl
+ * programs: everything is relative to the slice maximum m, z = x − m
+ * (exactly 0 at the maximum, also at +inf), so that the result does not
+ * depend on the magnitude of the slice. First a float32 τ′ with the right
+ * support by bisection on Σ max(z − τ′, 0) = 1 in [−1, 0] (64 fixed steps,
+ * so the barriers stay in uniform control flow), then τ′ = (Σ_S (x − m) − 1)/|S|
+ * again from its support S = {z > τ′} with x − m exact (two_sum) and
+ * compensated sums, in double-float (th, tl), with the count c. A slice
+ * without a limit (a NaN, two or more +inf, only −inf; docs/non-finite.md)
+ * has th = NaN.
+ */
+const SPARSEMAX_TAU_WGSL = `
+  var lm = -ta_inf();
+  var linf = 0;
+  for (var j = ta_lid; j < n; j += ${AWG}) {
+    if (ta_valid) {
+      let v = X[ta_base + j * uniforms.inner];
+      lm = ta_max2(lm, v);
+      if (v > 3.4028234e38) { linf += 1; }
+    }
+  }
+  let m = ta_wg_max(lm);
+  let infs = ta_wg_isum(linf);
+  let bad = ta_isnan(m) || m < -3.4028234e38 || infs > 1;
+  var lo = -1.0;  // Σ max(z − lo, 0) >= 1 > Σ max(z − hi, 0) = 0
+  var hi = 0.0;
+  for (var it = 0; it < 64; it++) {
+    let mid = 0.5 * lo + 0.5 * hi;
+    var ls = 0.0;
+    for (var j = ta_lid; j < n; j += ${AWG}) {
+      if (ta_valid && !bad) { ls += max(ta_sp_z(X[ta_base + j * uniforms.inner], m) - mid, 0.0); }
+    }
+    ta_red[ta_lid] = ls;
+    workgroupBarrier();
+    for (var st = ${AWG / 2}; st > 0; st = st / 2) {
+      if (ta_lid < st) { ta_red[ta_lid] = ta_red[ta_lid] + ta_red[ta_lid + st]; }
+      workgroupBarrier();
+    }
+    let total = ta_red[0];
+    workgroupBarrier();
+    if (mid > lo && mid < hi) {
+      if (total >= 1.0) { lo = mid; } else { hi = mid; }
+    }
+  }
+  let tau = lo;
+  var lsum = vec2<f32>(0.0, 0.0);
+  var lcomp = 0.0;
+  var lc = 0;
+  for (var j = ta_lid; j < n; j += ${AWG}) {
+    if (ta_valid && !bad) {
+      let v = X[ta_base + j * uniforms.inner];
+      if (ta_sp_z(v, m) > tau) {
+        var d = vec2<f32>(0.0, 0.0);
+        if (v != m) { d = ta_two_sum(v, -m); }
+        lsum = ta_acc(lsum, d.x);
+        lcomp += d.y;
+        lc += 1;
+      }
+    }
+  }
+  ta_red[ta_lid] = lsum.x;
+  ta_red2[ta_lid] = lsum.y + lcomp;
+  ta_redi[ta_lid] = lc;
+  workgroupBarrier();
+  for (var st = ${AWG / 2}; st > 0; st = st / 2) {
+    if (ta_lid < st) {
+      let t2 = ta_two_sum(ta_red[ta_lid], ta_red[ta_lid + st]);
+      ta_red[ta_lid] = t2.x;
+      ta_red2[ta_lid] = ta_red2[ta_lid] + ta_red2[ta_lid + st] + t2.y;
+      ta_redi[ta_lid] = ta_redi[ta_lid] + ta_redi[ta_lid + st];
+    }
+    workgroupBarrier();
+  }
+  let ssum = ta_red[0];
+  let scomp = ta_red2[0];
+  let c = f32(ta_redi[0]);
+  workgroupBarrier();
+  var th = tau;
+  var tl = 0.0;
+  if (c > 0.0) {
+    var num = ta_two_sum(ssum, -1.0 - ta_z);
+    num = ta_fast_two_sum(num.x, num.y + scomp);
+    th = num.x / c;
+    let pr = ta_two_prod(th, c);
+    tl = (((num.x - pr.x) - pr.y) + num.y) / c;
+  }
+  if (bad) { th = ta_nan(); }`;
+
+const SPARSEMAX_WGSL = `
+fn ta_sp_z(x: f32, m: f32) -> f32 { return select(x - m, 0.0, x == m); }`;
 
 /**
  * Sparsemax from stock tfjs ops, for the benchmark. TopK has no gradient in
@@ -279,5 +373,54 @@ export const sparsemax = alongAxis({
       for (int64 j = 0; j < n; j++) {
         dx[j * s] = static_cast<float>(w[j] > tau ? dy[j * s] - mean : tau == tau ? 0.0 : NAN);
       }`,
+  },
+  webgpu: {
+    forward(b, X, o, n, i, shape) {
+      return runAxis(b, axisProgram('sparsemax_f', ['X'], o * n * i, o * i, `${SPARSEMAX_TAU_WGSL}
+  for (var j = ta_lid; j < n; j += ${AWG}) {
+    if (!ta_valid) { break; }
+    let k = ta_base + j * uniforms.inner;
+    // y = max((x − m) − τ′, 0) with x − m exact (two_sum) and τ′ in double-float
+    let x = X[k];
+    if (ta_isnan(th)) {
+      result[k] = th;
+    } else if (x == m) {
+      result[k] = (0.0 - th) - tl;
+    } else {
+      var d = ta_two_sum(x, -m);
+      if (ta_isnan(d.y)) { d.y = 0.0; }
+      let v = ((d.x - th) + d.y) - tl;
+      result[k] = select(0.0, v, v > 0.0);
+    }
+  }`, SPARSEMAX_WGSL), [X], [o, n, i], shape);
+    },
+    backward(b, X, D, o, n, i, shape) {
+      return runAxis(b, axisProgram('sparsemax_b', ['X', 'D'], o * n * i, o * i, `${SPARSEMAX_TAU_WGSL}
+  // dx = dy − mean of dy over the support (x − m > τ′), 0 elsewhere, NaN for slices without a limit
+  var ld = vec2<f32>(0.0, 0.0);
+  var lc2 = 0;
+  for (var j = ta_lid; j < n; j += ${AWG}) {
+    if (ta_valid) {
+      let k = ta_base + j * uniforms.inner;
+      if (ta_sp_z(X[k], m) > th) {
+        ld = ta_acc(ld, D[k]);
+        lc2 += 1;
+      }
+    }
+  }
+  let sd = ta_wg_sum(ld);
+  let c2 = f32(ta_wg_isum(lc2));
+  for (var j = ta_lid; j < n; j += ${AWG}) {
+    if (!ta_valid) { break; }
+    let k = ta_base + j * uniforms.inner;
+    if (ta_isnan(th)) {
+      result[k] = th;
+    } else if (ta_sp_z(X[k], m) > th) {
+      result[k] = D[k] - sd / c2;
+    } else {
+      result[k] = 0.0;
+    }
+  }`, SPARSEMAX_WGSL), [X, D], [o, n, i], shape);
+    },
   },
 });

@@ -128,6 +128,7 @@ fn ta_expmul2(a: f32, alo: f32, f: f32) -> f32 {
 fn ta_expmul(a: f32, f: f32) -> f32 { return ta_expmul2(a, 0.0, f); }
 fn expf(x: f32) -> f32 { return ta_expmul2(x, 0.0, 1.0); }
 fn expm1(x: f32) -> f32 {
+  if (x == 0.0) { return x; }  // keeps the sign of zero: expm1(−0) = −0
   if (abs(x) < 0.34657359) { return ta_expm1_small(x); }
   if (x < -17.5) { return -1.0; }
   if (x > 88.72284) { return ta_inf(); }

@@ -1,0 +1,211 @@
+/**
+ * A small toolkit for the webgpu programs of axis activations, which each
+ * definition writes in its `webgpu` field (src/activations/*.ts), next to
+ * its `webgl` programs: an axis program runs one workgroup of AWG threads
+ * per slice of the [outer, n, inner] view of x (`axisProgram`, with
+ * workgroup reductions in AXIS_PRELUDE), or one thread per output element
+ * (`flatAxisProgram`); `runAxis` runs it on the flat buffer. Also the
+ * program plumbing shared with the elementwise kernels (src/backends/webgpu.ts).
+ *
+ * Only `import type` from the webgpu backend: definitions importing this do
+ * not load it.
+ */
+import type {TensorInfo} from '@tensorflow/tfjs-core';
+import type {WebGPUBackend, WebGPUProgram} from '@tensorflow/tfjs-backend-webgpu';
+import {wgslHelpers} from './wgsl_math';
+import {strictBounds} from './variants';
+
+/** Threads per workgroup of the elementwise programs (as tfjs's unary ops). */
+export const WG = 128;
+/** Threads per workgroup of the axis programs (one workgroup per slice). */
+export const AWG = 64;
+
+export type Uniform = {type: string; data: number[]};
+
+export const UNIFORM_DECL = 'u : vec4<f32>, ul : vec4<f32>, ug : vec4<f32>, ta_z : f32,';
+export const PRIVATES = `
+var<private> u: vec4<f32>;
+var<private> ul: vec4<f32>;
+var<private> ug: vec4<f32>;
+var<private> ta_z: f32;
+fn ta_init() {
+  u = uniforms.u;
+  ul = uniforms.ul;
+  ug = uniforms.ug;
+  ta_z = uniforms.ta_z;
+}`;
+
+/** The constants as float32 `u` plus remainders `ul`, their strict bounds `ug` (variants.ts), and `ta_z` = 0. */
+export function uniformOf(u: ArrayLike<number> | undefined): Uniform[] {
+  const hi = [0, 0, 0, 0], lo = [0, 0, 0, 0];
+  for (let i = 0; i < Math.min(4, u?.length ?? 0); i++) {
+    hi[i] = Math.fround(u![i]);
+    lo[i] = u![i] === u![i] && Number.isFinite(u![i]) ? u![i] - hi[i] : 0;
+  }
+  return [{type: 'float32', data: hi}, {type: 'float32', data: lo}, {type: 'float32', data: strictBounds(u)},
+          {type: 'float32', data: [0]}];
+}
+
+export function program(key: string, names: string[], outputShape: number[], threads: number, workgroup: number,
+                        uniforms: string, code: string): WebGPUProgram {
+  return {
+    shaderKey: `tfa_${key}`, variableNames: names, outputShape, workgroupSize: [workgroup, 1, 1],
+    dispatchLayout: {x: outputShape.map((_, i) => i)}, dispatch: [Math.max(1, Math.ceil(threads / workgroup)), 1, 1],
+    uniforms, getUserCode: () => code,
+  } as WebGPUProgram;
+}
+
+/** Runs a program whose output is a fresh float32 tensor of `shape`, computed as the flat `outShape`. */
+export function run(backend: WebGPUBackend, p: WebGPUProgram, inputs: TensorInfo[], shape: number[],
+                    uniforms: Uniform[]): TensorInfo {
+  const out = backend.makeTensorInfo(shape, 'float32');
+  backend.runWebGPUProgram(p, inputs, 'float32', uniforms, {...out, shape: p.outputShape});
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Axis activations: one workgroup of AWG threads per slice (o, i) of the
+// [outer, n, inner] view; element (o, j, i) sits at (o·n + j)·inner + i.
+
+const AXIS_UNIFORMS = 'outer : i32, n : i32, inner : i32,';
+
+/** Common part of every axis program: the slice of this workgroup and workgroup reductions. */
+const AXIS_PRELUDE = `
+var<workgroup> ta_red: array<f32, ${AWG}>;
+var<workgroup> ta_red2: array<f32, ${AWG}>;
+var<workgroup> ta_redi: array<i32, ${AWG}>;
+var<private> ta_slice: i32;
+var<private> ta_valid: bool;
+var<private> ta_base: i32;
+var<private> ta_lid: i32;
+fn ta_axis_init() {
+  ta_init();
+  ta_lid = i32(localIndex);
+  ta_slice = i32(workgroupId.z * numWorkgroups.x * numWorkgroups.y + workgroupId.y * numWorkgroups.x + workgroupId.x);
+  ta_valid = ta_slice < uniforms.outer * uniforms.inner;
+  let o = ta_slice / max(uniforms.inner, 1);
+  let i = ta_slice - o * uniforms.inner;
+  ta_base = o * uniforms.n * uniforms.inner + i;
+}
+// Flat index of element j of this slice (for an axis of length len).
+fn ta_at(j: i32, len: i32) -> i32 {
+  let o = ta_slice / max(uniforms.inner, 1);
+  let i = ta_slice - o * uniforms.inner;
+  return (o * len + j) * uniforms.inner + i;
+}
+fn ta_max2(a: f32, b: f32) -> f32 {
+  if (ta_isnan(a) || ta_isnan(b)) { return a + b; }
+  return max(a, b);
+}
+// Max over the workgroup, NaN propagating.
+fn ta_wg_max(v: f32) -> f32 {
+  ta_red[ta_lid] = v;
+  workgroupBarrier();
+  for (var s = ${AWG / 2}; s > 0; s = s / 2) {
+    if (ta_lid < s) { ta_red[ta_lid] = ta_max2(ta_red[ta_lid], ta_red[ta_lid + s]); }
+    workgroupBarrier();
+  }
+  let r = ta_red[0];
+  workgroupBarrier();
+  return r;
+}
+// Smallest index over the workgroup.
+fn ta_wg_min_index(v: i32) -> i32 {
+  ta_redi[ta_lid] = v;
+  workgroupBarrier();
+  for (var s = ${AWG / 2}; s > 0; s = s / 2) {
+    if (ta_lid < s) { ta_redi[ta_lid] = min(ta_redi[ta_lid], ta_redi[ta_lid + s]); }
+    workgroupBarrier();
+  }
+  let r = ta_redi[0];
+  workgroupBarrier();
+  return r;
+}
+// Integer sum over the workgroup.
+fn ta_wg_isum(v: i32) -> i32 {
+  ta_redi[ta_lid] = v;
+  workgroupBarrier();
+  for (var s = ${AWG / 2}; s > 0; s = s / 2) {
+    if (ta_lid < s) { ta_redi[ta_lid] = ta_redi[ta_lid] + ta_redi[ta_lid + s]; }
+    workgroupBarrier();
+  }
+  let r = ta_redi[0];
+  workgroupBarrier();
+  return r;
+}
+// Compensated sum over the workgroup of (sum, compensation) pairs.
+fn ta_wg_sum(v: vec2<f32>) -> f32 {
+  ta_red[ta_lid] = v.x;
+  ta_red2[ta_lid] = v.y;
+  workgroupBarrier();
+  for (var s = ${AWG / 2}; s > 0; s = s / 2) {
+    if (ta_lid < s) {
+      let t = ta_two_sum(ta_red[ta_lid], ta_red[ta_lid + s]);
+      ta_red[ta_lid] = t.x;
+      ta_red2[ta_lid] = ta_red2[ta_lid] + ta_red2[ta_lid + s] + t.y;
+    }
+    workgroupBarrier();
+  }
+  let r = ta_red[0] + ta_red2[0];
+  workgroupBarrier();
+  return r;
+}
+// Adds v to a compensated accumulator.
+fn ta_acc(a: vec2<f32>, v: f32) -> vec2<f32> {
+  let t = ta_two_sum(a.x, v);
+  return vec2<f32>(t.x, a.y + t.y);
+}`;
+
+/** An axis program: `body` runs in every thread of the slice's workgroup (uniform control flow for barriers). */
+export function axisProgram(key: string, names: string[], outLen: number, slices: number, body: string,
+                     extra = ''): WebGPUProgram {
+  const code = `${PRIVATES}
+${wgslHelpers('ta_two_sum(', 'ta_expmul2(', 'log1p(', 'sigmoid(', extra, body)}
+${AXIS_PRELUDE}
+${extra}
+fn main(index: i32) {
+  ta_axis_init();
+  let n = uniforms.n;
+  ${body}
+}`;
+  const p = program(key, names, [outLen], slices * AWG, AWG, UNIFORM_DECL + AXIS_UNIFORMS, code);
+  p.dispatch = [Math.max(1, slices), 1, 1];
+  return p;
+}
+
+/**
+ * A program with one thread per element of the flat output of length `len`
+ * (glu): `body` sees `index`, `inner` and `h` = n/2.
+ */
+export function flatAxisProgram(key: string, names: string[], len: number, body: string): WebGPUProgram {
+  const code = `${PRIVATES}
+${wgslHelpers('sigmoid(', body)}
+fn main(index: i32) {
+  if (index < uniforms.size) {
+    ta_init();
+    let inner = uniforms.inner;
+    let h = uniforms.n / 2;
+    ${body}
+  }
+}`;
+  const p = program(key, names, [len], len, WG, UNIFORM_DECL + AXIS_UNIFORMS, code);
+  p.size = true;
+  return p;
+}
+
+/** Runs an axis program on the flat view; the result has `shape` (same size as the program's output). */
+export function runAxis(b: unknown, p: WebGPUProgram, inputs: TensorInfo[], [o, n, i]: number[], shape: number[]): TensorInfo {
+  return run(b as WebGPUBackend, p, inputs, shape,
+             [...uniformOf([]), {type: 'int32', data: [o]}, {type: 'int32', data: [n]}, {type: 'int32', data: [i]}]);
+}
+
+/**
+ * An axis activation's webgpu programs, on the flat x (and dy, whose axis is
+ * n/2 long for glu) with the layout [o, n, i] of x: each returns its result,
+ * of shape `shape` (the output's for forward, x's for backward). `b` is the
+ * WebGPUBackend (typed loosely so that these types need no webgpu package).
+ */
+export interface WebgpuAxis {
+  forward(b: unknown, X: TensorInfo, o: number, n: number, i: number, shape: number[]): TensorInfo;
+  backward(b: unknown, X: TensorInfo, D: TensorInfo, o: number, n: number, i: number, shape: number[]): TensorInfo;
+}
