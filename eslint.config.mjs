@@ -12,11 +12,28 @@ export default tseslint.config(
       ecmaVersion: 2022,
       sourceType: 'module',
       globals: {
-        console: 'readonly', process: 'readonly', Buffer: 'readonly', require: 'readonly', module: 'writable',
-        __dirname: 'readonly', globalThis: 'readonly', window: 'readonly', document: 'readonly',
-        performance: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', fetch: 'readonly',
-        atob: 'readonly', btoa: 'readonly', URL: 'readonly', Response: 'readonly', DecompressionStream: 'readonly',
-        TextEncoder: 'readonly', TextDecoder: 'readonly', structuredClone: 'readonly', navigator: 'readonly',
+        console: 'readonly',
+        process: 'readonly',
+        Buffer: 'readonly',
+        require: 'readonly',
+        module: 'writable',
+        __dirname: 'readonly',
+        globalThis: 'readonly',
+        window: 'readonly',
+        document: 'readonly',
+        performance: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        fetch: 'readonly',
+        atob: 'readonly',
+        btoa: 'readonly',
+        URL: 'readonly',
+        Response: 'readonly',
+        DecompressionStream: 'readonly',
+        TextEncoder: 'readonly',
+        TextDecoder: 'readonly',
+        structuredClone: 'readonly',
+        navigator: 'readonly',
       },
     },
     rules: {
@@ -26,7 +43,10 @@ export default tseslint.config(
       'no-shadow-restricted-names': 'error',
       // The errors rethrown with a clearer message carry the original message in their text (ES2019 target: no `cause`).
       'preserve-caught-error': 'off',
-      '@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none'}],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        {argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none'},
+      ],
       '@typescript-eslint/consistent-type-imports': ['error', {fixStyle: 'inline-type-imports'}],
     },
   },
@@ -43,11 +63,24 @@ export default tseslint.config(
   {
     // scripts loaded by the test pages after tfjs's and this package's bundles
     files: ['test/browser/*.js'],
-    languageOptions: {sourceType: 'script', globals: {tf: 'readonly', tfa: 'readonly', self: 'readonly', location: 'readonly'}},
+    languageOptions: {
+      sourceType: 'script',
+      globals: {tf: 'readonly', tfa: 'readonly', self: 'readonly', location: 'readonly'},
+    },
   },
   {
     files: ['test/**/*.ts'],
-    languageOptions: {globals: {test: 'readonly', expect: 'readonly', describe: 'readonly', beforeAll: 'readonly',
-                                afterAll: 'readonly', beforeEach: 'readonly', afterEach: 'readonly', jest: 'readonly'}},
+    languageOptions: {
+      globals: {
+        test: 'readonly',
+        expect: 'readonly',
+        describe: 'readonly',
+        beforeAll: 'readonly',
+        afterAll: 'readonly',
+        beforeEach: 'readonly',
+        afterEach: 'readonly',
+        jest: 'readonly',
+      },
+    },
   },
 );

@@ -10,14 +10,24 @@ import {fileURLToPath} from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 export const CHROMIUM_ARGS = [
-  '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--no-first-run', '--disable-quic', '--disable-dev-shm-usage',
+  '--no-sandbox',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--disable-dev-shm-usage',
 ];
 
 /** Extra flags for WebGPU on SwiftShader's Vulkan (without the ANGLE one, reads return zeros). */
-export const WEBGPU_ARGS = ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader',
-                            '--use-angle=swiftshader'];
+export const WEBGPU_ARGS = [
+  '--enable-unsafe-webgpu',
+  '--enable-features=Vulkan',
+  '--use-vulkan=swiftshader',
+  '--use-angle=swiftshader',
+];
 
 /** The only files the page may load. */
 const FILES = {
@@ -71,9 +81,13 @@ export async function runWebgl({sizes, quick, only, log = () => {}, backend = 'w
     const args = backend === 'webgpu' ? [...CHROMIUM_ARGS, ...WEBGPU_ARGS] : CHROMIUM_ARGS;
     browser = await playwright.chromium.launch({executablePath, headless: true, args});
     const page = await browser.newPage();
-    page.on('console', m => { if (m.text().startsWith('[bench]')) log(m.text()); });
+    page.on('console', m => {
+      if (m.text().startsWith('[bench]')) log(m.text());
+    });
     page.on('pageerror', e => log(`[page error] ${e.message}`));
-    await page.goto(`http://127.0.0.1:${server.address().port}/bench/page.html${backend === 'webgl' ? '' : `?backend=${backend}`}`);
+    await page.goto(
+      `http://127.0.0.1:${server.address().port}/bench/page.html${backend === 'webgl' ? '' : `?backend=${backend}`}`,
+    );
     await page.waitForFunction(() => window.benchReady || window.benchError, null, {timeout: 60000});
     const error = await page.evaluate(() => window.benchError);
     if (error) return {backend, error, meta: {chromium: browser.version()}};
@@ -81,7 +95,7 @@ export async function runWebgl({sizes, quick, only, log = () => {}, backend = 'w
     result.meta = Object.assign({chromium: browser.version()}, await page.evaluate(() => window.benchMeta));
     return result;
   } catch (e) {
-    return {backend, error: String(e && e.message || e).split('\n')[0]};
+    return {backend, error: String((e && e.message) || e).split('\n')[0]};
   } finally {
     if (browser) await browser.close();
     server.close();

@@ -57,12 +57,15 @@
 
   /** Parses '1M', '64K', '4096', '1M,64K'. */
   function parseSizes(s) {
-    return String(s).split(',').filter(Boolean).map(p => {
-      const m = /^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*$/.exec(p);
-      if (!m) throw new Error(`bad size '${p}' (use e.g. 1M, 64K, 4096)`);
-      const mult = {'': 1, k: 1024, m: 1024 * 1024}[m[2].toLowerCase()];
-      return Math.round(Number(m[1]) * mult);
-    });
+    return String(s)
+      .split(',')
+      .filter(Boolean)
+      .map(p => {
+        const m = /^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*$/.exec(p);
+        if (!m) throw new Error(`bad size '${p}' (use e.g. 1M, 64K, 4096)`);
+        const mult = {'': 1, k: 1024, m: 1024 * 1024}[m[2].toLowerCase()];
+        return Math.round(Number(m[1]) * mult);
+      });
   }
 
   function sizeLabel(n) {
@@ -103,20 +106,24 @@
       try {
         // Warm up (JIT, shader compilation, layouts); the last call sets the batch size.
         const t0 = now();
-        let calls = 0, per;
+        let calls = 0,
+          per;
         do {
           const t1 = now();
           await finish(v.run(), o.sync);
           per = Math.max(now() - t1, 1e-3);
           calls++;
-        } while ((calls < o.warmCalls || now() - t0 < o.warmMs) && now() - t0 < o.warmMaxMs &&
-                 !(o.slowCallMs && per > o.slowCallMs));
+        } while (
+          (calls < o.warmCalls || now() - t0 < o.warmMs) &&
+          now() - t0 < o.warmMaxMs &&
+          !(o.slowCallMs && per > o.slowCallMs)
+        );
         v.k = Math.max(1, Math.min(o.maxCallsPerSample, Math.ceil(o.sampleMs / per)));
         v.per = per;
         v.samples = [];
         live.push(v);
       } catch (e) {
-        v.error = String(e && e.message || e).split('\n')[0];
+        v.error = String((e && e.message) || e).split('\n')[0];
       }
     }
     // As many rounds as fit in the budget, within [minReps, maxReps]; the
@@ -134,8 +141,7 @@
     }
     const out = {};
     for (const v of variants) {
-      out[v.key] = v.error ? {error: v.error} :
-          {ms: median(v.samples), reps: v.samples.length, callsPerSample: v.k};
+      out[v.key] = v.error ? {error: v.error} : {ms: median(v.samples), reps: v.samples.length, callsPerSample: v.k};
     }
     return out;
   }
@@ -143,7 +149,8 @@
   /** Largest |a − b| / max(1, |b|) between two outputs: the composite computes the same function. */
   function maxDiff(a, b) {
     try {
-      const va = a.dataSync(), vb = b.dataSync();
+      const va = a.dataSync(),
+        vb = b.dataSync();
       let m = 0;
       for (let i = 0; i < va.length; i++) {
         const d = Math.abs(va[i] - vb[i]) / Math.max(1, Math.abs(vb[i]));
@@ -151,7 +158,7 @@
       }
       return m;
     } catch (e) {
-      return String(e && e.message || e).split('\n')[0];
+      return String((e && e.message) || e).split('\n')[0];
     }
   }
 
@@ -176,7 +183,7 @@
       r.kernels = info.kernels.length;
       if (names) r.kernelNames = info.kernels.map(k => k.name);
     } catch (e) {
-      r.error = String(e && e.message || e).split('\n')[0];
+      r.error = String((e && e.message) || e).split('\n')[0];
     }
     return {r, y};
   }
@@ -202,8 +209,8 @@
         // forward piecewise linear: target within 2.5× of a Float32Array copy on cpu
         piecewiseLinear: Boolean(def.bench && def.bench.piecewiseLinear),
         composite: comps[def.id] ? comps[def.id].what : null,
-        available: tf.getKernel(tfa.kernelName(def), backend) != null &&
-                   tf.getKernel(tfa.gradKernelName(def), backend) != null,
+        available:
+          tf.getKernel(tfa.kernelName(def), backend) != null && tf.getKernel(tfa.gradKernelName(def), backend) != null,
       };
     }
     for (const n of opts.sizes) {
@@ -211,25 +218,54 @@
       const big = n >= 512 * 1024;
       let o, og;
       if (opts.quick) {
-        o = og = {warmCalls: 2, warmMs: 0, warmMaxMs: 50, sampleMs: 1, maxCallsPerSample: 4, minReps: 3, maxReps: 3,
-                  budgetMs: 0, sync};
+        o = og = {
+          warmCalls: 2,
+          warmMs: 0,
+          warmMaxMs: 50,
+          sampleMs: 1,
+          maxCallsPerSample: 4,
+          minReps: 3,
+          maxReps: 3,
+          budgetMs: 0,
+          sync,
+        };
       } else if (opts.slow) {
         // A backend where one call at 1M takes 30 ms to 1 s (webgl on SwiftShader): the first
         // call compiles the shaders, then a fixed number of samples.
-        o = {warmCalls: 2, warmMs: 0, warmMaxMs: 0, sampleMs: 20, maxCallsPerSample: 50, minReps: 5, maxReps: 5,
-             budgetMs: 0, sync};
+        o = {
+          warmCalls: 2,
+          warmMs: 0,
+          warmMaxMs: 0,
+          sampleMs: 20,
+          maxCallsPerSample: 50,
+          minReps: 5,
+          maxReps: 5,
+          budgetMs: 0,
+          sync,
+        };
         og = Object.assign({}, o, {warmCalls: 1, minReps: 4, maxReps: 4});
       } else {
         // The first calls of a kernel run before V8 has optimised its loop; a call
         // slower than slowCallMs is optimised by its end (on-stack replacement).
-        o = {warmCalls: 3, warmMs: big ? 100 : 40, warmMaxMs: 1500, slowCallMs: 150, sampleMs: big ? 8 : 4,
-             maxCallsPerSample: 200, minReps: 5, slowMinReps: 3, maxReps: 25, budgetMs: (big ? 700 : 350) * scale, sync};
+        o = {
+          warmCalls: 3,
+          warmMs: big ? 100 : 40,
+          warmMaxMs: 1500,
+          slowCallMs: 150,
+          sampleMs: big ? 8 : 4,
+          maxCallsPerSample: 200,
+          minReps: 5,
+          slowMinReps: 3,
+          maxReps: 25,
+          budgetMs: (big ? 700 : 350) * scale,
+          sync,
+        };
         og = Object.assign({}, o, {budgetMs: o.budgetMs * 1.5});
       }
-      const bySize = result.sizes[label] = {n, activations: {}};
+      const bySize = (result.sizes[label] = {n, activations: {}});
       const t0 = now();
       for (const def of defs) {
-        const rec = bySize.activations[def.id] = {};
+        const rec = (bySize.activations[def.id] = {});
         const info = result.activations[def.id];
         const shape = shapeFor(def, n);
         const total = shape.reduce((a, b) => a * b, 1);
@@ -241,14 +277,21 @@
         const x0 = tf.tidy(() => tf.randomNormal(shape, 0, 2, 'float32', 7));
         const values = x0.dataSync();
         const input = () => tf.tensor(values, shape, 'float32');
-        const xOurs = input(), xComp = input(), xRelu = input(), xDetached = input();
-        const xOursG = input(), xCompG = input(), xReluG = input();
+        const xOurs = input(),
+          xComp = input(),
+          xRelu = input(),
+          xDetached = input();
+        const xOursG = input(),
+          xCompG = input(),
+          xReluG = input();
         const yShape = def.halvesAxis ? [shape[0], shape[1] / 2] : shape;
         const dy = tf.tidy(() => tf.randomNormal(yShape, 0, 1, 'float32', 11));
         const dyRelu = def.halvesAxis ? tf.tidy(() => tf.randomNormal(shape, 0, 1, 'float32', 11)) : dy;
         const compFn = comp.needsDetached ? x => comp.fn(x, xDetached) : x => comp.fn(x, x);
         const compTidy = x => tf.tidy(() => compFn(x));
-        const gOurs = tf.grad(ours), gComp = tf.grad(compFn), gRelu = tf.grad(x => tf.relu(x));
+        const gOurs = tf.grad(ours),
+          gComp = tf.grad(compFn),
+          gRelu = tf.grad(x => tf.relu(x));
         const fwd = [
           {key: 'ours', run: () => ours(xOurs), error: info.available ? undefined : 'not available yet'},
           {key: 'composite', run: () => compTidy(xComp)},
@@ -257,9 +300,22 @@
         let sink;
         if (opts.copy) {
           const src = values.slice();
-          fwd.push({key: 'copy', run: () => { sink = src.slice(); return null; }});
+          fwd.push({
+            key: 'copy',
+            run: () => {
+              sink = src.slice();
+              return null;
+            },
+          });
           // The floor of any plain-JS kernel: an element loop into a fresh Float32Array.
-          fwd.push({key: 'loop', run: () => { sink = new Float32Array(src.length); copyLoop(src, sink); return null; }});
+          fwd.push({
+            key: 'loop',
+            run: () => {
+              sink = new Float32Array(src.length);
+              copyLoop(src, sink);
+              return null;
+            },
+          });
         }
         const bwd = [
           {key: 'ours', run: () => gOurs(xOursG, dy), error: info.available ? undefined : 'not available yet'},
@@ -272,8 +328,10 @@
           rec.elements = total;
           rec.inspect = {};
           rec.agreement = {};
-          for (const [dir, o1, c1] of [['Forward', () => ours(xOurs), () => compTidy(xComp)],
-                                       ['Backward', () => gOurs(xOursG, dy), () => gComp(xCompG, dy)]]) {
+          for (const [dir, o1, c1] of [
+            ['Forward', () => ours(xOurs), () => compTidy(xComp)],
+            ['Backward', () => gOurs(xOursG, dy), () => gComp(xCompG, dy)],
+          ]) {
             const names = dir === 'Forward';
             const mine = info.available ? await inspect(tf, o1, opts.countNative, names) : {r: null, y: null};
             const theirs = await inspect(tf, c1, opts.countNative, names);
@@ -286,10 +344,13 @@
           [x0, xOurs, xComp, xRelu, xDetached, xOursG, xCompG, xReluG, dy, dyRelu].forEach(t => t.dispose());
         }
         if (sink && sink.length !== values.length) throw new Error('copy sink');
-        const f = rec.forward, b = rec.backward;
-        const fmt = r => r.error ? 'n/a' : (r.ms < 1 ? r.ms.toFixed(3) : r.ms.toFixed(2));
-        log(`${backend} ${label} ${def.id}: fwd ours ${fmt(f.ours)} ms, composite ${fmt(f.composite)} ms; ` +
-            `grad ours ${fmt(b.ours)} ms, composite ${fmt(b.composite)} ms`);
+        const f = rec.forward,
+          b = rec.backward;
+        const fmt = r => (r.error ? 'n/a' : r.ms < 1 ? r.ms.toFixed(3) : r.ms.toFixed(2));
+        log(
+          `${backend} ${label} ${def.id}: fwd ours ${fmt(f.ours)} ms, composite ${fmt(f.composite)} ms; ` +
+            `grad ours ${fmt(b.ours)} ms, composite ${fmt(b.composite)} ms`,
+        );
       }
       bySize.seconds = (now() - t0) / 1000;
     }

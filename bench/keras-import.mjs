@@ -33,8 +33,11 @@ async function measure(file) {
     weightData.set(s.data, off);
     off += s.data.length;
   }
-  const artifacts = {modelTopology: modelJSON.modelTopology, weightSpecs: modelJSON.weightsManifest[0].weights,
-                     weightData: weightData.buffer};
+  const artifacts = {
+    modelTopology: modelJSON.modelTopology,
+    weightSpecs: modelJSON.weightsManifest[0].weights,
+    weightData: weightData.buffer,
+  };
   const time = async f => {
     const t0 = performance.now();
     const m = await f();
@@ -42,11 +45,13 @@ async function measure(file) {
     m.dispose();
     return t;
   };
-  const keras = [], layers = [];
+  const keras = [],
+    layers = [];
   for (let i = 0; i <= repeats; i++) {
     const a = await time(() => tfa.loadKerasModel(bytes));
     const b = await time(() => tfl.loadLayersModel(tf.io.fromMemory(artifacts)));
-    if (i > 0) {  // the first round warms up
+    if (i > 0) {
+      // the first round warms up
       keras.push(a);
       layers.push(b);
     }
@@ -58,11 +63,16 @@ async function measure(file) {
 
 const rows = [];
 for (const file of ['efficientnet_b0.keras', 'efficientnet_b0.h5']) rows.push(await measure(file));
-const lines = ['', '== Keras import, Node, cpu backend, from bytes in memory (median ms of ' + repeats + ')',
-               'file                     MB    loadKerasModel  loadLayersModel(converted)  ratio  target ≤ 2×'];
+const lines = [
+  '',
+  '== Keras import, Node, cpu backend, from bytes in memory (median ms of ' + repeats + ')',
+  'file                     MB    loadKerasModel  loadLayersModel(converted)  ratio  target ≤ 2×',
+];
 for (const r of rows) {
-  lines.push(`${r.file.padEnd(22)} ${(r.bytes / 1e6).toFixed(1).padStart(5)}  ${r.loadKerasModelMs.toFixed(0).padStart(14)}` +
-             `  ${r.loadLayersModelMs.toFixed(0).padStart(26)}  ${r.ratio.toFixed(2).padStart(5)}  ${r.ratio <= 2 ? 'met' : 'missed'}`);
+  lines.push(
+    `${r.file.padEnd(22)} ${(r.bytes / 1e6).toFixed(1).padStart(5)}  ${r.loadKerasModelMs.toFixed(0).padStart(14)}` +
+      `  ${r.loadLayersModelMs.toFixed(0).padStart(26)}  ${r.ratio.toFixed(2).padStart(5)}  ${r.ratio <= 2 ? 'met' : 'missed'}`,
+  );
 }
 process.stdout.write(lines.join('\n') + '\n');
 writeFileSync(join(root, 'bench', 'keras-import.json'), JSON.stringify({repeats, rows}, null, 1) + '\n');

@@ -18,14 +18,14 @@ function loadTf(backend) {
   if (backend === 'cpu') {
     const tf = require('@tensorflow/tfjs-core');
     require('@tensorflow/tfjs-backend-cpu');
-    require('@tensorflow/tfjs-layers');  // registers tfjs's gradients
+    require('@tensorflow/tfjs-layers'); // registers tfjs's gradients
     return tf;
   }
   if (backend === 'tensorflow') return require('@tensorflow/tfjs-node');
   if (backend === 'wasm') {
     const tf = require('@tensorflow/tfjs-core');
     require('@tensorflow/tfjs-backend-wasm');
-    require('@tensorflow/tfjs-layers');  // registers tfjs's gradients
+    require('@tensorflow/tfjs-layers'); // registers tfjs's gradients
     return tf;
   }
   throw new Error(`unknown Node backend '${backend}' (cpu or tensorflow)`);
@@ -41,15 +41,21 @@ function loadTf(backend) {
  */
 function installNativeCounter(tfBackend) {
   let count = 0;
-  const counted = original => function (...a) {
-    count++;
-    return original.apply(this, a);
-  };
+  const counted = original =>
+    function (...a) {
+      count++;
+      return original.apply(this, a);
+    };
   const binding = tfBackend.binding;
   if (binding && typeof binding.executeOp === 'function') {
     const original = binding.executeOp;
     const standIn = Object.create(binding);
-    Object.defineProperty(standIn, 'executeOp', {value: (...a) => { count++; return original.apply(binding, a); }});
+    Object.defineProperty(standIn, 'executeOp', {
+      value: (...a) => {
+        count++;
+        return original.apply(binding, a);
+      },
+    });
     tfBackend.binding = standIn;
     if (tfBackend.binding === standIn) return () => count;
   }
@@ -82,12 +88,19 @@ async function main() {
     }
     const countNative = backend === 'tensorflow' ? installNativeCounter(tf.backend()) : undefined;
     result = await core.run({
-      tf, tfa, backend, sizes, quick, only, copy: true, countNative,
+      tf,
+      tfa,
+      backend,
+      sizes,
+      quick,
+      only,
+      copy: true,
+      countNative,
       log: msg => process.stderr.write(`[bench] ${msg}\n`),
     });
     result.meta = meta;
   } catch (e) {
-    result = {backend, error: String(e && e.stack || e), meta};
+    result = {backend, error: String((e && e.stack) || e), meta};
   }
   const json = JSON.stringify(result);
   if (out) fs.writeFileSync(out, json);
@@ -95,6 +108,6 @@ async function main() {
 }
 
 main().catch(e => {
-  process.stderr.write(String(e && e.stack || e) + '\n');
+  process.stderr.write(String((e && e.stack) || e) + '\n');
   process.exit(1);
 });

@@ -27,7 +27,7 @@ async function cpuBackend() {
       // try the next one
     }
   }
-  tf.env().set('PROD', true);  // no console banners: this is a command line
+  tf.env().set('PROD', true); // no console banners: this is a command line
   if (!(await tf.setBackend('cpu').catch(() => false))) {
     fail('no CPU backend: install @tensorflow/tfjs-backend-cpu (or @tensorflow/tfjs)');
   }
@@ -52,12 +52,16 @@ async function convert(input, outDir) {
   }
   const counts = new Map();
   for (const l of report.layers) counts.set(l.kerasClass, (counts.get(l.kerasClass) ?? 0) + 1);
-  const mapped = report.layers.filter(l => l.tfjsClass !== l.kerasClass && l.kerasClass !== 'Sequential' &&
-                                           l.kerasClass !== 'Functional');
+  const mapped = report.layers.filter(
+    l => l.tfjsClass !== l.kerasClass && l.kerasClass !== 'Sequential' && l.kerasClass !== 'Functional',
+  );
   const lines = [
     `converted ${input} (Keras ${report.kerasVersion || '?'}, ${report.format === 'keras' ? '.keras archive' : 'legacy .h5'}) ` +
       `in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
-    `  layers      ${report.layers.length}: ${[...counts].sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c}×${n}`).join(', ')}`,
+    `  layers      ${report.layers.length}: ${[...counts]
+      .sort((a, b) => b[1] - a[1])
+      .map(([c, n]) => `${c}×${n}`)
+      .join(', ')}`,
     `  parameters  ${fmt(report.params)}`,
     `  activations ${report.activations.join(', ') || '(none)'}`,
   ];

@@ -7,8 +7,17 @@
  * so the folder works offline from file://.
  */
 import type {ActivationDefinition, ParamSpec} from '../src/definition';
-import {COMPARE_DEFAULT, COMPARE_RANGE, COLORS, POINTS, cardSvg, compareStyle, compareSvg, curveSeries,
-        fmt} from './look';
+import {
+  COMPARE_DEFAULT,
+  COMPARE_RANGE,
+  COLORS,
+  POINTS,
+  cardSvg,
+  compareStyle,
+  compareSvg,
+  curveSeries,
+  fmt,
+} from './look';
 import {esc, plotSvg, type Series} from './plot';
 import {curvesFor, elementwiseCurves, opFor, vectorOutput, type Curves} from './series';
 import {defaultsText, sliderOf, startParams, viewOf, type TfLike, type View} from './view';
@@ -33,8 +42,11 @@ export interface PlotData extends Curves {
   detail?: Curves;
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, html = ''):
-    HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string> = {},
+  html = '',
+): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
   if (html) e.innerHTML = html;
@@ -43,7 +55,8 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
 
 /** A redraw that never runs twice at once and always ends with the latest state. */
 function coalesced(draw: () => Promise<void>): () => Promise<void> {
-  let running: Promise<void> | null = null, again = false;
+  let running: Promise<void> | null = null,
+    again = false;
   const run = async (): Promise<void> => {
     if (running) {
       again = true;
@@ -83,10 +96,20 @@ class Card {
     this.params = startParams(def);
     this.vector = this.view.vector ? [...this.view.vector.values] : undefined;
     const names = [def.keras, ...(def.aliases ?? [])];
-    const root = this.root = el('article', {class: 'card', id: `act-${def.keras}`, 'aria-labelledby': `h-${def.keras}`});
+    const root = (this.root = el('article', {
+      class: 'card',
+      id: `act-${def.keras}`,
+      'aria-labelledby': `h-${def.keras}`,
+    }));
     root.append(el('h2', {id: `h-${def.keras}`}, esc(names.join(' / '))));
-    root.append(el('p', {class: 'ids'}, `tfjs id <code>${esc(def.id)}</code> · op <code>tfa.${esc(def.id)}(x` +
-      `${def.params.length ? ', {…}' : ''})</code>`));
+    root.append(
+      el(
+        'p',
+        {class: 'ids'},
+        `tfjs id <code>${esc(def.id)}</code> · op <code>tfa.${esc(def.id)}(x` +
+          `${def.params.length ? ', {…}' : ''})</code>`,
+      ),
+    );
     root.append(el('p', {class: 'formula'}, esc(def.formula)));
     if (def.note) root.append(el('p', {class: 'note'}, esc(def.note)));
     this.figure = el('figure', {class: 'plot', 'data-activation': def.keras, 'data-version': '0'});
@@ -143,12 +166,26 @@ class Card {
       label.prepend(c);
       wrap.append(label);
     } else if (p.kind === 'number' || p.kind === 'optionalNumber') {
-      const s = sliderOf(this.def, p), v = this.params[p.name];
+      const s = sliderOf(this.def, p),
+        v = this.params[p.name];
       const start = typeof v === 'number' ? v : Math.min(s.max, Math.max(s.min, (s.min + s.max) / 2));
-      const range = el('input', {type: 'range', id, min: String(s.min), max: String(s.max), step: String(s.step),
-                                 value: String(start), 'data-param': p.name});
-      const num = el('input', {type: 'number', min: String(s.min), max: String(s.max), step: String(s.step),
-                               value: String(start), 'aria-label': `${p.keras} value`});
+      const range = el('input', {
+        type: 'range',
+        id,
+        min: String(s.min),
+        max: String(s.max),
+        step: String(s.step),
+        value: String(start),
+        'data-param': p.name,
+      });
+      const num = el('input', {
+        type: 'number',
+        min: String(s.min),
+        max: String(s.max),
+        step: String(s.step),
+        value: String(start),
+        'aria-label': `${p.keras} value`,
+      });
       const label = el('label', {for: id}, `${esc(p.keras)} <span class="doc">${esc(p.doc)}</span>`);
       let enable: HTMLInputElement | undefined;
       const set = (x: number) => {
@@ -184,13 +221,14 @@ class Card {
       row.append(range, num);
       wrap.append(row);
     } else {
-      return;  // axis parameters: the page shows one vector, along its only axis
+      return; // axis parameters: the page shows one vector, along its only axis
     }
     box.append(wrap);
   }
 
   private addVector(box: HTMLElement) {
-    const vec = this.vector!, sweep = this.view.vector!.sweep;
+    const vec = this.vector!,
+      sweep = this.view.vector!.sweep;
     const wrap = el('fieldset', {class: 'vector'});
     wrap.append(el('legend', {}, `input vector (the plot sweeps x<sub>${sweep}</sub>*; output below)`));
     vec.forEach((v, j) => {
@@ -210,10 +248,19 @@ class Card {
   }
 
   async draw() {
-    const def = this.def, params = {...this.params}, vector = this.vector ? [...this.vector] : undefined;
+    const def = this.def,
+      params = {...this.params},
+      vector = this.vector ? [...this.vector] : undefined;
     try {
-      const curves = await curvesFor(tf, tfa as unknown as Record<string, unknown>, def, this.view, params, POINTS,
-                                     vector);
+      const curves = await curvesFor(
+        tf,
+        tfa as unknown as Record<string, unknown>,
+        def,
+        this.view,
+        params,
+        POINTS,
+        vector,
+      );
       const extra: Series[] = [];
       const data: PlotData = {...curves, params};
       const ov = this.view.overlay;
@@ -222,19 +269,27 @@ class Card {
         const [lo, hi] = ov.range ?? this.view.range;
         const o = await elementwiseCurves(tf, fn, lo, hi, POINTS);
         data.overlay = o;
-        const tfSeries = curveSeries(o, 'tfjs\'s f', 'tfjs\'s f′', [COLORS.tfjs, COLORS.tfjsD], ' tfjs');
+        const tfSeries = curveSeries(o, "tfjs's f", "tfjs's f′", [COLORS.tfjs, COLORS.tfjsD], ' tfjs');
         tfSeries.forEach(s => {
           s.dash = s.cls!.startsWith('df') ? '2 2' : '1 3';
           s.width = 2.5;
         });
         if (ov.range && this.detail) {
-          const mine = await elementwiseCurves(tf, opFor(tfa as unknown as Record<string, unknown>, def, params),
-                                               lo, hi, POINTS);
+          const mine = await elementwiseCurves(
+            tf,
+            opFor(tfa as unknown as Record<string, unknown>, def, params),
+            lo,
+            hi,
+            POINTS,
+          );
           data.detail = mine;
           // f alone: the differences are far smaller than f′
-          this.detail.innerHTML = plotSvg([curveSeries(mine, 'f (this package)', '')[0], tfSeries[0]],
-            {title: `${def.keras} and ${ov.label} for x in [${lo}, ${hi}]`, legend: true, columns: 2}) +
-            `<figcaption>detail of f: x in [${lo}, ${hi}]</figcaption>`;
+          this.detail.innerHTML =
+            plotSvg([curveSeries(mine, 'f (this package)', '')[0], tfSeries[0]], {
+              title: `${def.keras} and ${ov.label} for x in [${lo}, ${hi}]`,
+              legend: true,
+              columns: 2,
+            }) + `<figcaption>detail of f: x in [${lo}, ${hi}]</figcaption>`;
         } else {
           extra.push(...tfSeries);
         }
@@ -245,8 +300,8 @@ class Card {
         const fn = opFor(tfa as unknown as Record<string, unknown>, def, params);
         data.vector = vector;
         data.output = await vectorOutput(tf, fn, vector);
-        this.outputEl!.textContent = `${def.keras}([${data.vector.map(fmt).join(', ')}]) = ` +
-                                     `[${data.output.map(fmt).join(', ')}]`;
+        this.outputEl!.textContent =
+          `${def.keras}([${data.vector.map(fmt).join(', ')}]) = ` + `[${data.output.map(fmt).join(', ')}]`;
       }
       this.figure.innerHTML = cardSvg(def, this.view, curves, vector, extra);
       (this.figure as HTMLElement & {plotData?: PlotData}).plotData = data;
@@ -266,13 +321,17 @@ class Comparison {
   readonly figure: HTMLElement;
   readonly redraw: () => Promise<void>;
 
-  constructor(readonly cards: Map<string, Card>, host: HTMLElement) {
+  constructor(
+    readonly cards: Map<string, Card>,
+    host: HTMLElement,
+  ) {
     this.chosen = new Set(COMPARE_DEFAULT.filter(n => cards.has(n)));
     const picks = el('fieldset', {class: 'picks'});
     picks.append(el('legend', {}, 'Activations to overlay'));
     for (const [name, card] of cards) {
       if (card.def.kind !== 'elementwise') continue;
-      const id = `cmp-${name}`, box = el('input', {type: 'checkbox', id, value: name});
+      const id = `cmp-${name}`,
+        box = el('input', {type: 'checkbox', id, value: name});
       box.checked = this.chosen.has(name);
       box.addEventListener('change', () => {
         if (box.checked) this.chosen.add(name);
@@ -285,7 +344,10 @@ class Comparison {
     }
     const which = el('fieldset', {class: 'which'});
     which.append(el('legend', {}, 'Plot'));
-    for (const [v, text] of [['f', 'f(x)'], ['df', 'f′(x)']]) {
+    for (const [v, text] of [
+      ['f', 'f(x)'],
+      ['df', 'f′(x)'],
+    ]) {
       const r = el('input', {type: 'radio', name: 'cmp-which', id: `cmp-${v}`, value: v});
       r.checked = v === 'f';
       r.addEventListener('change', () => {
@@ -308,8 +370,13 @@ class Comparison {
       if (!this.chosen.has(name)) continue;
       const card = this.cards.get(name)!;
       try {
-        const c = await elementwiseCurves(tf, opFor(tfa as unknown as Record<string, unknown>, card.def, card.params),
-                                          COMPARE_RANGE[0], COMPARE_RANGE[1], POINTS);
+        const c = await elementwiseCurves(
+          tf,
+          opFor(tfa as unknown as Record<string, unknown>, card.def, card.params),
+          COMPARE_RANGE[0],
+          COMPARE_RANGE[1],
+          POINTS,
+        );
         series.push({x: c.x, y: this.derivative ? c.df : c.f, label: name, ...compareStyle(i), cls: `cmp ${name}`});
         i++;
       } catch {
@@ -348,7 +415,8 @@ async function main() {
   const t0 = performance.now();
   const backend = await startBackend();
   document.getElementById('backend')!.textContent = backend;
-  const toc = document.getElementById('toc')!, main = document.getElementById('cards')!;
+  const toc = document.getElementById('toc')!,
+    main = document.getElementById('cards')!;
   const cards = new Map<string, Card>();
   const list = el('ul');
   for (const def of tfa.definitions) {
@@ -362,7 +430,7 @@ async function main() {
   toc.append(list);
   const cmp = new Comparison(cards, document.getElementById('compare-body')!);
   for (const card of cards.values()) cmp.watch(card);
-  await cmp.redraw();  // the top of the page first; its programs are then reused by the cards
+  await cmp.redraw(); // the top of the page first; its programs are then reused by the cards
   for (const card of cards.values()) await card.redraw();
   document.body.dataset.loadMs = String(Math.round(performance.now() - t0));
   document.body.dataset.backend = backend;

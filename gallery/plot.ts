@@ -44,7 +44,9 @@ export function esc(s: string): string {
 /** At most about `count` round tick values (1, 2 or 5 × 10^k apart) covering [lo, hi]. */
 export function ticks(lo: number, hi: number, count = 5): number[] {
   if (!(hi > lo)) return [lo];
-  const raw = (hi - lo) / count, p = Math.pow(10, Math.floor(Math.log10(raw))), m = raw / p;
+  const raw = (hi - lo) / count,
+    p = Math.pow(10, Math.floor(Math.log10(raw))),
+    m = raw / p;
   const step = (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * p;
   const out: number[] = [];
   for (let i = Math.ceil(lo / step - 1e-9); i * step <= hi + step * 1e-9; i++) out.push(i * step);
@@ -64,7 +66,8 @@ export function formatTick(v: number, step: number): string {
 
 /** The range of the finite values of every series (x and y). */
 function extent(series: Series[], key: 'x' | 'y'): [number, number] {
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   for (const s of series) {
     for (let i = 0; i < s[key].length; i++) {
       const v = s[key][i];
@@ -87,7 +90,8 @@ function pathData(s: Series, px: (x: number) => number, py: (y: number) => numbe
   const parts: string[] = [];
   let pen = false;
   for (let i = 0; i < s.x.length; i++) {
-    const x = s.x[i], y = s.y[i];
+    const x = s.x[i],
+      y = s.y[i];
     if (!Number.isFinite(x) || !Number.isFinite(y)) {
       pen = false;
       continue;
@@ -100,11 +104,16 @@ function pathData(s: Series, px: (x: number) => number, py: (y: number) => numbe
 
 /** An SVG document (no XML prolog) plotting the series on shared axes. */
 export function plotSvg(series: Series[], opts: PlotOptions): string {
-  const W = opts.width ?? 320, cols = opts.columns ?? 3;
+  const W = opts.width ?? 320,
+    cols = opts.columns ?? 3;
   const legendRows = opts.legend ? Math.ceil(series.length / cols) : 0;
   const head = opts.heading ? 20 : 0;
-  const H0 = (opts.height ?? 200) + head, H = H0 + legendRows * 16;
-  const left = 42, right = 16, top = 10 + head, bottom = 24;
+  const H0 = (opts.height ?? 200) + head,
+    H = H0 + legendRows * 16;
+  const left = 42,
+    right = 16,
+    top = 10 + head,
+    bottom = 24;
   const [x0, x1] = extent(series, 'x');
   let [y0, y1] = extent(series, 'y');
   if (opts.includeZero !== false) {
@@ -118,19 +127,24 @@ export function plotSvg(series: Series[], opts: PlotOptions): string {
   const pad = (y1 - y0) * 0.06;
   y0 -= pad;
   y1 += pad;
-  const px = (x: number) => left + (x - x0) / (x1 - x0) * (W - left - right);
-  const py = (y: number) => top + (y1 - y) / (y1 - y0) * (H0 - top - bottom);
+  const px = (x: number) => left + ((x - x0) / (x1 - x0)) * (W - left - right);
+  const py = (y: number) => top + ((y1 - y) / (y1 - y0)) * (H0 - top - bottom);
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" ` +
-           `role="img" aria-label="${esc(opts.title)}" ${FONT} font-size="10">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" ` +
+      `role="img" aria-label="${esc(opts.title)}" ${FONT} font-size="10">`,
+  );
   out.push(`<title>${esc(opts.title)}</title>`);
   out.push(`<rect width="${W}" height="${H}" fill="#fff"/>`);
   if (opts.heading) {
     out.push(`<text x="${left}" y="16" font-size="13" font-weight="600" fill="#18181b">${esc(opts.heading)}</text>`);
   }
-  const xt = ticks(x0, x1, 6), yt = ticks(y0, y1, 5);
-  const xs = xt.length > 1 ? xt[1] - xt[0] : 1, ys = yt.length > 1 ? yt[1] - yt[0] : 1;
-  const grid: string[] = [], labels: string[] = [];
+  const xt = ticks(x0, x1, 6),
+    yt = ticks(y0, y1, 5);
+  const xs = xt.length > 1 ? xt[1] - xt[0] : 1,
+    ys = yt.length > 1 ? yt[1] - yt[0] : 1;
+  const grid: string[] = [],
+    labels: string[] = [];
   for (const t of xt) {
     grid.push(`M${r1(px(t))} ${top}V${H0 - bottom}`);
     labels.push(`<text x="${r1(px(t))}" y="${H0 - bottom + 13}" text-anchor="middle">${formatTick(t, xs)}</text>`);
@@ -144,20 +158,27 @@ export function plotSvg(series: Series[], opts: PlotOptions): string {
   if (y0 <= 0 && y1 >= 0) axes.push(`M${left} ${r1(py(0))}H${W - right}`);
   if (x0 <= 0 && x1 >= 0) axes.push(`M${r1(px(0))} ${top}V${H0 - bottom}`);
   if (axes.length) out.push(`<path d="${axes.join('')}" stroke="#71717a" stroke-width="1" fill="none"/>`);
-  out.push(`<rect x="${left}" y="${top}" width="${W - left - right}" height="${H0 - top - bottom}" ` +
-           `stroke="#a1a1aa" fill="none"/>`);
+  out.push(
+    `<rect x="${left}" y="${top}" width="${W - left - right}" height="${H0 - top - bottom}" ` +
+      `stroke="#a1a1aa" fill="none"/>`,
+  );
   out.push(`<g fill="#3f3f46">${labels.join('')}</g>`);
   for (const s of series) {
-    out.push(`<path${s.cls ? ` class="${s.cls}"` : ''} d="${pathData(s, px, py)}" stroke="${s.color}" ` +
-             `stroke-width="${s.width ?? 2}"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''} fill="none" ` +
-             `stroke-linejoin="round"><title>${esc(s.label)}</title></path>`);
+    out.push(
+      `<path${s.cls ? ` class="${s.cls}"` : ''} d="${pathData(s, px, py)}" stroke="${s.color}" ` +
+        `stroke-width="${s.width ?? 2}"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''} fill="none" ` +
+        `stroke-linejoin="round"><title>${esc(s.label)}</title></path>`,
+    );
   }
   if (opts.legend) {
     const colW = (W - left) / cols;
     series.forEach((s, i) => {
-      const lx = left + (i % cols) * colW, ly = H0 + 4 + Math.floor(i / cols) * 16;
-      out.push(`<path d="M${r1(lx)} ${ly + 6}h18" stroke="${s.color}" stroke-width="${s.width ?? 2}"` +
-               `${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>`);
+      const lx = left + (i % cols) * colW,
+        ly = H0 + 4 + Math.floor(i / cols) * 16;
+      out.push(
+        `<path d="M${r1(lx)} ${ly + 6}h18" stroke="${s.color}" stroke-width="${s.width ?? 2}"` +
+          `${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>`,
+      );
       out.push(`<text x="${r1(lx + 22)}" y="${ly + 9.5}" fill="#27272a">${esc(s.label)}</text>`);
     });
   }

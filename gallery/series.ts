@@ -19,7 +19,7 @@ export interface Curves {
 /** n evenly spaced float32 values from lo to hi. */
 export function grid(lo: number, hi: number, n: number): Float32Array {
   const g = new Float32Array(n);
-  for (let i = 0; i < n; i++) g[i] = lo + (hi - lo) * i / (n - 1);
+  for (let i = 0; i < n; i++) g[i] = lo + ((hi - lo) * i) / (n - 1);
   return g;
 }
 
@@ -32,8 +32,13 @@ async function read(ts: Tensor[]): Promise<number[][]> {
 }
 
 /** f(x) and f′(x) of an elementwise function on the grid. */
-export async function elementwiseCurves(tf: TfLike, fn: (x: Tensor) => Tensor, lo: number, hi: number,
-                                        n: number): Promise<Curves> {
+export async function elementwiseCurves(
+  tf: TfLike,
+  fn: (x: Tensor) => Tensor,
+  lo: number,
+  hi: number,
+  n: number,
+): Promise<Curves> {
   const g = grid(lo, hi, n);
   const [f, df] = tf.tidy(() => {
     const x = tf.tensor1d(g, 'float32');
@@ -48,16 +53,31 @@ export async function elementwiseCurves(tf: TfLike, fn: (x: Tensor) => Tensor, l
  * replaced by each grid value; f is output component `output`, f′ its
  * derivative with respect to the swept component.
  */
-export async function axisCurves(tf: TfLike, fn: (x: Tensor) => Tensor, v: number[], sweep: number, output: number,
-                                 lo: number, hi: number, n: number): Promise<Curves> {
-  const g = grid(lo, hi, n), m = v.length, data = new Float32Array(n * m);
+export async function axisCurves(
+  tf: TfLike,
+  fn: (x: Tensor) => Tensor,
+  v: number[],
+  sweep: number,
+  output: number,
+  lo: number,
+  hi: number,
+  n: number,
+): Promise<Curves> {
+  const g = grid(lo, hi, n),
+    m = v.length,
+    data = new Float32Array(n * m);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < m; j++) data[i * m + j] = j === sweep ? g[i] : v[j];
   }
   const [f, df] = tf.tidy(() => {
     const X = tf.tensor2d(data, [n, m], 'float32');
-    const y = fn(X), width = y.shape[1] as number;
-    const pick = tf.tensor2d(Array.from({length: width}, (_, j) => j === output ? 1 : 0), [1, width], 'float32');
+    const y = fn(X),
+      width = y.shape[1] as number;
+    const pick = tf.tensor2d(
+      Array.from({length: width}, (_, j) => (j === output ? 1 : 0)),
+      [1, width],
+      'float32',
+    );
     const dX = tf.grad(x => tf.sum(tf.mul(fn(x), pick)))(X);
     return [tf.reshape(tf.slice(y, [0, output], [n, 1]), [n]), tf.reshape(tf.slice(dX, [0, sweep], [n, 1]), [n])];
   });
@@ -79,9 +99,17 @@ export function opFor(ops: Record<string, unknown>, def: ActivationDefinition, p
 }
 
 /** The curves of an activation as its view shows them. */
-export function curvesFor(tf: TfLike, ops: Record<string, unknown>, def: ActivationDefinition, view: View,
-                          params: object, n: number, vector?: number[]): Promise<Curves> {
-  const fn = opFor(ops, def, params), [lo, hi] = view.range;
+export function curvesFor(
+  tf: TfLike,
+  ops: Record<string, unknown>,
+  def: ActivationDefinition,
+  view: View,
+  params: object,
+  n: number,
+  vector?: number[],
+): Promise<Curves> {
+  const fn = opFor(ops, def, params),
+    [lo, hi] = view.range;
   if (def.kind === 'axis') {
     const vec = view.vector!;
     return axisCurves(tf, fn, vector ?? vec.values, vec.sweep, vec.output, lo, hi, n);

@@ -53,28 +53,37 @@ export interface View {
 
 const DEFAULT_RANGE: [number, number] = [-5, 5];
 
-const tfjsLayer = (name: string) => (tf: TfLike, x: Tensor): Tensor => {
-  if (!tf.layers) throw new Error('tfjs-layers is needed for tfjs\'s own ' + name);
-  return tf.layers.activation({activation: name}).apply(x) as Tensor;
-};
+const tfjsLayer =
+  (name: string) =>
+  (tf: TfLike, x: Tensor): Tensor => {
+    if (!tf.layers) throw new Error("tfjs-layers is needed for tfjs's own " + name);
+    return tf.layers.activation({activation: name}).apply(x) as Tensor;
+  };
 
 export const VIEWS: Record<string, View> = {
   celu: {range: [-5, 4], sliders: {alpha: {min: 0.1, max: 3, step: 0.05}}},
   elu: {
-    range: [-5, 4], sliders: {alpha: {min: 0, max: 3, step: 0.05}},
+    range: [-5, 4],
+    sliders: {alpha: {min: 0, max: 3, step: 0.05}},
     overlay: {
-      label: 'tf.elu', fn: (tf, x) => tf.elu(x), range: [-4e-7, 2e-7],
-      caption: 'Near 0, tfjs\'s tf.elu on webgl computes exp(x) − 1 in float32, a staircase of multiples of 2⁻²⁴ ≈ 6e−8; ' +
-               'this package uses expm1 and follows y = x.',
+      label: 'tf.elu',
+      fn: (tf, x) => tf.elu(x),
+      range: [-4e-7, 2e-7],
+      caption:
+        "Near 0, tfjs's tf.elu on webgl computes exp(x) − 1 in float32, a staircase of multiples of 2⁻²⁴ ≈ 6e−8; " +
+        'this package uses expm1 and follows y = x.',
     },
   },
   exponential: {range: [-4, 2.5]},
   gelu: {
     range: [-5, 4],
     overlay: {
-      label: 'tfjs \'gelu\'', fn: tfjsLayer('gelu'), range: [-7, -5],
-      caption: 'tfjs-layers\' \'gelu\' computes x·(1 + erf(x/√2))/2 in float32, where 1 + erf cancels in the ' +
-               'negative tail: it is 0 from about x = −6 and tens of percent off before that.',
+      label: "tfjs 'gelu'",
+      fn: tfjsLayer('gelu'),
+      range: [-7, -5],
+      caption:
+        "tfjs-layers' 'gelu' computes x·(1 + erf(x/√2))/2 in float32, where 1 + erf cancels in the " +
+        'negative tail: it is 0 from about x = −6 and tens of percent off before that.',
     },
   },
   glu: {range: [-6, 6], vector: {values: [1.5, -1, 0, 2], sweep: 2, output: 0}},
@@ -82,9 +91,10 @@ export const VIEWS: Record<string, View> = {
   hard_sigmoid: {
     range: [-5, 5],
     overlay: {
-      label: 'tfjs \'hardSigmoid\' (Keras 2)', fn: tfjsLayer('hardSigmoid'),
-      caption: 'tfjs\'s own \'hardSigmoid\' is Keras 2\'s clip(0.2x + 0.5, 0, 1); Keras 3 (this package) ' +
-               'is relu6(x + 3)/6.',
+      label: "tfjs 'hardSigmoid' (Keras 2)",
+      fn: tfjsLayer('hardSigmoid'),
+      caption:
+        "tfjs's own 'hardSigmoid' is Keras 2's clip(0.2x + 0.5, 0, 1); Keras 3 (this package) " + 'is relu6(x + 3)/6.',
     },
   },
   hard_silu: {range: [-5, 4]},
@@ -126,7 +136,8 @@ export function viewOf(def: ActivationDefinition): View {
 export function sliderOf(def: ActivationDefinition, p: ParamSpec): SliderRange {
   const s = viewOf(def).sliders?.[p.name];
   if (s) return s;
-  const d = typeof p.default === 'number' ? p.default : 0, w = Math.max(1, Math.abs(d)) * 2;
+  const d = typeof p.default === 'number' ? p.default : 0,
+    w = Math.max(1, Math.abs(d)) * 2;
   return {min: p.check?.(-1) === undefined ? d - w : 0, max: d + w, step: w / 40};
 }
 
@@ -144,7 +155,19 @@ export function startParams(def: ActivationDefinition): Record<string, number | 
 /** "b = 4", "threshold (required)", "axis = -1" for the card. */
 export function defaultsText(def: ActivationDefinition): string {
   if (!def.params.length) return 'no parameters';
-  return def.params.map(p => 'default' in p ? `${p.keras} = ${p.default === null ? 'None' :
-    typeof p.default === 'boolean' ? (p.default ? 'True' : 'False') : JSON.stringify(p.default)}`
-    : `${p.keras} (required)`).join(', ');
+  return def.params
+    .map(p =>
+      'default' in p
+        ? `${p.keras} = ${
+            p.default === null
+              ? 'None'
+              : typeof p.default === 'boolean'
+                ? p.default
+                  ? 'True'
+                  : 'False'
+                : JSON.stringify(p.default)
+          }`
+        : `${p.keras} (required)`,
+    )
+    .join(', ');
 }

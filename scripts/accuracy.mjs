@@ -15,23 +15,30 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cache = join(root, '.cache', 'parity');
 
 rmSync(cache, {recursive: true, force: true});
-const jest = spawnSync(process.execPath, [require.resolve('jest/bin/jest'), 'test/parity'],
-                       {cwd: root, stdio: 'inherit', env: {...process.env, TF_CPP_MIN_LOG_LEVEL: '2'}});
+const jest = spawnSync(process.execPath, [require.resolve('jest/bin/jest'), 'test/parity'], {
+  cwd: root,
+  stdio: 'inherit',
+  env: {...process.env, TF_CPP_MIN_LOG_LEVEL: '2'},
+});
 
 // Every backend that completed its run, in the suite's usual order first.
 const order = ['cpu', 'tensorflow', 'tensorflow-chains', 'webgl', 'wasm', 'webgpu'];
-const names = (existsSync(cache) ? readdirSync(cache) : []).filter(f => f.endsWith('.json')).map(f => f.slice(0, -5))
-    .sort((a, b) => ((order.indexOf(a) + 1) || 99) - ((order.indexOf(b) + 1) || 99) || a.localeCompare(b));
+const names = (existsSync(cache) ? readdirSync(cache) : [])
+  .filter(f => f.endsWith('.json'))
+  .map(f => f.slice(0, -5))
+  .sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99) || a.localeCompare(b));
 const ran = names.map(name => [name, JSON.parse(readFileSync(join(cache, `${name}.json`), 'utf8'))]);
 if (ran.length === 0) {
   console.error('accuracy: the parity suite produced no measurements');
   process.exit(1);
 }
 
-const fmt = v => v === undefined ? '–' : !Number.isFinite(v) ? '∞' : v >= 1e6 ? v.toExponential(1) : String(v);
-const keras = (ulp, wrong) => wrong > 0 ? `${fmt(ulp)} (+${wrong} ✗)` : fmt(ulp);
+const fmt = v => (v === undefined ? '–' : !Number.isFinite(v) ? '∞' : v >= 1e6 ? v.toExponential(1) : String(v));
+const keras = (ulp, wrong) => (wrong > 0 ? `${fmt(ulp)} (+${wrong} ✗)` : fmt(ulp));
 const manifest = JSON.parse(readFileSync(join(root, 'test', 'fixtures', 'manifest.json'), 'utf8'));
-const versions = Object.entries(manifest.versions ?? {}).filter(([k]) => k !== 'keras').map(([k, v]) => `${k} ${v}`);
+const versions = Object.entries(manifest.versions ?? {})
+  .filter(([k]) => k !== 'keras')
+  .map(([k, v]) => `${k} ${v}`);
 const first = ran[0][1].activations;
 const lines = [
   '# Accuracy',
@@ -54,15 +61,25 @@ const lines = [
 for (const name of Object.keys(first).sort()) {
   const k = first[name];
   const cells = ran.map(([, r]) => `${fmt(r.activations[name]?.fwd)} | ${fmt(r.activations[name]?.bwd)}`);
-  lines.push(`| ${name} | ${k.cases} | ${cells.join(' | ')} | ${keras(k.kerasFwd, k.kerasWrong)} | ${keras(k.kerasBwd, k.kerasWrongGrad)} |`);
+  lines.push(
+    `| ${name} | ${k.cases} | ${cells.join(' | ')} | ${keras(k.kerasFwd, k.kerasWrong)} | ${keras(k.kerasBwd, k.kerasWrongGrad)} |`,
+  );
 }
-const budget = b => `${b.forward} ULP forward, ${b.backward} ULP gradient` +
-                    (b.axisGradRel ? ` (axis gradients: or within ${b.axisGradRel.toExponential()} of the case's largest |dx|)` : '');
-lines.push('', 'Budgets enforced by the parity suite:', '',
-           ...ran.map(([n, r]) => `- ${n}: ${budget(r.budget)}`),
-           '', 'webgl runs on SwiftShader (software WebGL 2 in headless Chromium); its budget is explained in',
-           '[webgl.md](webgl.md).', 'webgpu runs on SwiftShader\'s Vulkan (WebGPU in headless Chromium); its budget is explained in',
-           '[webgpu.md](webgpu.md).', '');
+const budget = b =>
+  `${b.forward} ULP forward, ${b.backward} ULP gradient` +
+  (b.axisGradRel ? ` (axis gradients: or within ${b.axisGradRel.toExponential()} of the case's largest |dx|)` : '');
+lines.push(
+  '',
+  'Budgets enforced by the parity suite:',
+  '',
+  ...ran.map(([n, r]) => `- ${n}: ${budget(r.budget)}`),
+  '',
+  'webgl runs on SwiftShader (software WebGL 2 in headless Chromium); its budget is explained in',
+  '[webgl.md](webgl.md).',
+  "webgpu runs on SwiftShader's Vulkan (WebGPU in headless Chromium); its budget is explained in",
+  '[webgpu.md](webgpu.md).',
+  '',
+);
 mkdirSync(join(root, 'docs'), {recursive: true});
 writeFileSync(join(root, 'docs', 'accuracy.md'), lines.join('\n'));
 console.log(lines.join('\n'));

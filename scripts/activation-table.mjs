@@ -11,7 +11,13 @@ export function activationTable(tfa) {
   const rows = ['| Keras name | op / layers id | parameters (Keras defaults) | formula |', '|---|---|---|---|'];
   for (const d of tfa.definitions) {
     const names = [d.keras, ...(d.aliases ?? [])].map(n => `\`${n}\``).join(', ');
-    const params = d.params.map(p => `\`${p.name}\`${p.keras !== p.name ? ` (\`${p.keras}\`)` : ''}${'default' in p ? ` = ${JSON.stringify(p.default)}` : ' (required)'}`).join(', ') || '–';
+    const params =
+      d.params
+        .map(
+          p =>
+            `\`${p.name}\`${p.keras !== p.name ? ` (\`${p.keras}\`)` : ''}${'default' in p ? ` = ${JSON.stringify(p.default)}` : ' (required)'}`,
+        )
+        .join(', ') || '–';
     rows.push(`| ${names} | \`${d.id}\` | ${params} | ${d.formula} |`);
   }
   return rows.join('\n');

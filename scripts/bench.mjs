@@ -79,10 +79,12 @@ function runNodeBackend(backend, o) {
   if (o.only) args.push('--only', o.only.join(','));
   return new Promise(resolve => {
     const child = spawn(process.execPath, args, {
-      cwd: root, stdio: ['ignore', 'ignore', 'pipe'],
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'pipe'],
       env: {...process.env, TF_CPP_MIN_LOG_LEVEL: '2'},
     });
-    let tail = '', pending = '';
+    let tail = '',
+      pending = '';
     child.stderr.on('data', d => {
       pending += d;
       const lines = pending.split('\n');
@@ -113,13 +115,21 @@ async function runBackend(backend, o) {
   let r;
   if (backend === 'webgl' || backend === 'webgpu') {
     const {runWebgl} = await import(join(root, 'bench', 'browser.mjs'));
-    r = await runWebgl({sizes: o.sizes, quick: o.quick, only: o.only, backend, log: m => process.stderr.write(m + '\n')});
+    r = await runWebgl({
+      sizes: o.sizes,
+      quick: o.quick,
+      only: o.only,
+      backend,
+      log: m => process.stderr.write(m + '\n'),
+    });
   } else {
     r = await runNodeBackend(backend, o);
   }
   r.seconds = (Date.now() - t0) / 1000;
-  process.stderr.write(`[bench] ${backend}: ${r.error ? 'unavailable: ' + r.error.split('\n')[0] : 'done'} ` +
-                       `in ${r.seconds.toFixed(0)} s\n`);
+  process.stderr.write(
+    `[bench] ${backend}: ${r.error ? 'unavailable: ' + r.error.split('\n')[0] : 'done'} ` +
+      `in ${r.seconds.toFixed(0)} s\n`,
+  );
   return r;
 }
 
@@ -130,31 +140,52 @@ const ratio = (a, b) => (a !== undefined && b !== undefined && b > 0 ? a / b : u
 
 /** Ratios and targets of one activation at one size on one backend. */
 function analyse(backend, n, info, rec) {
-  const f = rec.forward ?? {}, b = rec.backward ?? {}, ins = rec.inspect ?? {};
+  const f = rec.forward ?? {},
+    b = rec.backward ?? {},
+    ins = rec.inspect ?? {};
   const compKernels = ins.compositeForward?.kernels;
   const multiOp = compKernels !== undefined ? compKernels >= 2 : undefined;
   const a = {
     available: info.available,
-    oursFwdMs: ms(f.ours), compFwdMs: ms(f.composite), reluFwdMs: ms(f.relu), copyMs: ms(f.copy), loopMs: ms(f.loop),
-    oursBwdMs: ms(b.ours), compBwdMs: ms(b.composite), reluBwdMs: ms(b.relu),
-    compositeKernels: compKernels, compositeBwdKernels: ins.compositeBackward?.kernels,
+    oursFwdMs: ms(f.ours),
+    compFwdMs: ms(f.composite),
+    reluFwdMs: ms(f.relu),
+    copyMs: ms(f.copy),
+    loopMs: ms(f.loop),
+    oursBwdMs: ms(b.ours),
+    compBwdMs: ms(b.composite),
+    reluBwdMs: ms(b.relu),
+    compositeKernels: compKernels,
+    compositeBwdKernels: ins.compositeBackward?.kernels,
     oursBwdKernels: ins.oursBackward?.kernels,
     fwdSpeedup: ratio(ms(f.composite), ms(f.ours)),
     bwdSpeedup: ratio(ms(b.composite), ms(b.ours)),
     vsRelu: ratio(ms(f.ours), ms(f.relu)),
     vsCopy: ratio(ms(f.ours), ms(f.copy)),
     vsLoop: ratio(ms(f.ours), ms(f.loop)),
-    bytesPerCall: ins.oursForward?.bytes, outBytes: ins.oursForward?.outBytes, peakBytes: ins.oursForward?.peakBytes,
+    bytesPerCall: ins.oursForward?.bytes,
+    outBytes: ins.oursForward?.outBytes,
+    peakBytes: ins.oursForward?.peakBytes,
     compositePeakBytes: ins.compositeForward?.peakBytes,
-    nativeOps: ins.oursForward?.nativeOps !== undefined || ins.compositeForward?.nativeOps !== undefined ? {
-      oursForward: ins.oursForward?.nativeOps, oursBackward: ins.oursBackward?.nativeOps,
-      compositeForward: ins.compositeForward?.nativeOps, compositeBackward: ins.compositeBackward?.nativeOps,
-    } : undefined,
+    nativeOps:
+      ins.oursForward?.nativeOps !== undefined || ins.compositeForward?.nativeOps !== undefined
+        ? {
+            oursForward: ins.oursForward?.nativeOps,
+            oursBackward: ins.oursBackward?.nativeOps,
+            compositeForward: ins.compositeForward?.nativeOps,
+            compositeBackward: ins.compositeBackward?.nativeOps,
+          }
+        : undefined,
     agreement: rec.agreement,
     targets: [],
   };
   const t = (name, value, op, limit) => {
-    a.targets.push({name, value, limit, met: value === undefined ? null : op === '>=' ? value >= limit : value <= limit});
+    a.targets.push({
+      name,
+      value,
+      limit,
+      met: value === undefined ? null : op === '>=' ? value >= limit : value <= limit,
+    });
   };
   if (!info.available) return a;
   if (backend === 'cpu') {
@@ -234,10 +265,19 @@ function table(backend, label, rows) {
     r.push(t(a.oursBwdMs), t(a.compBwdMs), x(a.bwdSpeedup));
     if (backend === 'tensorflow') {
       const n = a.nativeOps ?? {};
-      r.push(`${n.oursForward ?? '–'}/${n.oursBackward ?? '–'} (${n.compositeForward ?? '–'}/${n.compositeBackward ?? '–'})`);
+      r.push(
+        `${n.oursForward ?? '–'}/${n.oursBackward ?? '–'} (${n.compositeForward ?? '–'}/${n.compositeBackward ?? '–'})`,
+      );
     }
-    r.push(a.bytesPerCall === undefined ? '–' : a.bytesPerCall === a.outBytes ? `${a.bytesPerCall} (out)` :
-           a.bytesPerCall === 0 ? '0 (input reused)' : `${a.bytesPerCall} ≠ ${a.outBytes}`);
+    r.push(
+      a.bytesPerCall === undefined
+        ? '–'
+        : a.bytesPerCall === a.outBytes
+          ? `${a.bytesPerCall} (out)`
+          : a.bytesPerCall === 0
+            ? '0 (input reused)'
+            : `${a.bytesPerCall} ≠ ${a.outBytes}`,
+    );
     r.push(targetCell(a));
     return r.map(String);
   });
@@ -247,21 +287,30 @@ function table(backend, label, rows) {
 
 function textTable({head, body}) {
   const w = head.map((h, i) => Math.max(h.length, ...body.map(r => r[i].length)));
-  const line = r => r.map((c, i) => (i === 0 || i === r.length - 1 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  ').trimEnd();
+  const line = r =>
+    r
+      .map((c, i) => (i === 0 || i === r.length - 1 ? c.padEnd(w[i]) : c.padStart(w[i])))
+      .join('  ')
+      .trimEnd();
   return [line(head), w.map(n => '-'.repeat(n)).join('  '), ...body.map(line)].join('\n');
 }
 
 function mdTable({head, body}) {
   const esc = c => c.replace(/\|/g, '\\|');
-  return [`| ${head.map(esc).join(' | ')} |`, `|${head.map((_, i) => (i === 0 || i === head.length - 1 ? '---' : '---:')).join('|')}|`,
-          ...body.map(r => `| ${r.map(esc).join(' | ')} |`)].join('\n');
+  return [
+    `| ${head.map(esc).join(' | ')} |`,
+    `|${head.map((_, i) => (i === 0 || i === head.length - 1 ? '---' : '---:')).join('|')}|`,
+    ...body.map(r => `| ${r.map(esc).join(' | ')} |`),
+  ].join('\n');
 }
 
 function machine(results) {
   let model = 'unknown';
   try {
     model = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? model;
-  } catch { /* not Linux */ }
+  } catch {
+    /* not Linux */
+  }
   const m = {cores: cpus().length, cpu: model, node: process.version};
   const tfPkg = JSON.parse(readFileSync(join(root, 'node_modules/@tensorflow/tfjs-core/package.json'), 'utf8'));
   m.tfjs = tfPkg.version;
@@ -282,7 +331,8 @@ function missedTargets(summary) {
   for (const [backend, bySize] of Object.entries(summary)) {
     for (const [label, rows] of Object.entries(bySize)) {
       for (const [id, a] of Object.entries(rows)) {
-        for (const g of a.targets) if (g.met === false) out.push({backend, size: label, activation: id, target: g.name, value: g.value});
+        for (const g of a.targets)
+          if (g.met === false) out.push({backend, size: label, activation: id, target: g.name, value: g.value});
       }
     }
   }
@@ -292,7 +342,8 @@ function missedTargets(summary) {
 function counts(summary) {
   const c = {};
   for (const [backend, bySize] of Object.entries(summary)) {
-    let met = 0, missed = 0;
+    let met = 0,
+      missed = 0;
     for (const rows of Object.values(bySize)) {
       for (const a of Object.values(rows)) {
         for (const g of a.targets) {
@@ -343,34 +394,34 @@ const med = a => {
 /** Observations computed from this run (no numbers written by hand). */
 /** Optimisations tried for the missed targets, and side measurements (not re-measured by this script). */
 const TRIED = [
-  '- cpu, all: each activation\'s element loop is compiled for its own scalar function (`new Function`), ' +
-  'so V8 inlines the function instead of calling it through a megamorphic site (2–5× faster than one shared ' +
-  'loop); constants are read once per call; no closures or attribute lookups per element; linear returns its input.',
+  "- cpu, all: each activation's element loop is compiled for its own scalar function (`new Function`), " +
+    'so V8 inlines the function instead of calling it through a megamorphic site (2–5× faster than one shared ' +
+    'loop); constants are read once per call; no closures or attribute lookups per element; linear returns its input.',
   '- cpu, piecewise-linear (≤ 2.5× copy): ternaries, Math.min/Math.max and branch-free forms (relu as ' +
-  '0.5(x + |x|)) all run at the same speed on N(0, 2²) data. Standalone loops over 1M elements, output ' +
-  'allocated as a kernel must (2026-12-01, medians of 21): slice 2.58 ms, copy loop 3.43 ms, hardTanh as ' +
-  'ternaries 8.85 ms, as Math.min/max 8.73 ms, through the kernel\'s NaN test and inlined call 8.78 ms; relu ' +
-  '6.53 ms (ternary) and 6.73 ms (Math.max). The kernels are at the floor of a JS loop; only native code ' +
-  '(the wasm backend, with SIMD) can approach the copy.',
-  '- cpu, gelu (≥ 3× composite): Φ(x) from erf\'s rational forms, one exp in the erfc tail (instead of two), ' +
-  'the central interval without erfc. It costs about 35 ns per element, of which one Math.exp takes 13 ns ' +
-  '(V8); the remaining cost is the region branches on random data. Fewer regions would need new minimax fits.',
+    '0.5(x + |x|)) all run at the same speed on N(0, 2²) data. Standalone loops over 1M elements, output ' +
+    'allocated as a kernel must (2026-12-01, medians of 21): slice 2.58 ms, copy loop 3.43 ms, hardTanh as ' +
+    "ternaries 8.85 ms, as Math.min/max 8.73 ms, through the kernel's NaN test and inlined call 8.78 ms; relu " +
+    '6.53 ms (ternary) and 6.73 ms (Math.max). The kernels are at the floor of a JS loop; only native code ' +
+    '(the wasm backend, with SIMD) can approach the copy.',
+  "- cpu, gelu (≥ 3× composite): Φ(x) from erf's rational forms, one exp in the erfc tail (instead of two), " +
+    'the central interval without erfc. It costs about 35 ns per element, of which one Math.exp takes 13 ns ' +
+    '(V8); the remaining cost is the region branches on random data. Fewer regions would need new minimax fits.',
   '- tensorflow (never slower than the composite): the composites are single float32 libtensorflow ops whose ' +
-  'errors break the 4 ULP rule (Tanh 5, Sigmoid 6, Softplus 7, Erfc 63, Elu/Selu 8.6e8 ULP: ' +
-  'docs/tensorflow-backend.md); the accurate chains cast to float64 and back, and each extra pass over the ' +
-  'tensor costs more than the whole float32 op. Where a float32 op is accurate (Relu, Relu6, LeakyRelu, ' +
-  'ClipByValue, Exp forward, Softsign) it is used as is, and those targets are met.',
+    'errors break the 4 ULP rule (Tanh 5, Sigmoid 6, Softplus 7, Erfc 63, Elu/Selu 8.6e8 ULP: ' +
+    'docs/tensorflow-backend.md); the accurate chains cast to float64 and back, and each extra pass over the ' +
+    'tensor costs more than the whole float32 op. Where a float32 op is accurate (Relu, Relu6, LeakyRelu, ' +
+    'ClipByValue, Exp forward, Softsign) it is used as is, and those targets are met.',
   '- webgl and webgpu (≤ 1.3× / 1.5× tf.relu): shader variants by the parameters in use (relu with its defaults runs ' +
-  'one compare, as tf.relu), exact thresholds as one compare against a precomputed bound (`ug`), and the NaN ' +
-  'pass-through as a select after the body: the piecewise-linear activations run at tf.relu\'s speed (within noise). ' +
-  'The transcendental ones carry accurate exp/log/erfc built from + − × ÷ (4-ULP budget) where tfjs\'s kernels use ' +
-  'the built-ins; on SwiftShader, which emulates the GPU on a loaded CPU, that ALU work, not memory, sets the time.',
-  '- webgl, before the variants (≤ 1.3× tf.relu): on SwiftShader the time follows the instruction count. relu with Keras\'s three ' +
-  'parameters (exact comparisons against float32 + remainder constants, NaN tests) takes 21.7 ms at 1M; ' +
-  'rewritten with selects instead of early returns 19.2 ms; a bare `x > u.z ? x : 0.0` body 8.8 ms ' +
-  '(1.17× tf.relu), so the cost is the exactness itself. Transcendental activations carry stable ' +
-  'expm1/log1p/erfc in double-float arithmetic (GLSL ES 3.0 has none), which a GPU with real ALUs would ' +
-  'hide behind memory traffic but SwiftShader cannot.',
+    'one compare, as tf.relu), exact thresholds as one compare against a precomputed bound (`ug`), and the NaN ' +
+    "pass-through as a select after the body: the piecewise-linear activations run at tf.relu's speed (within noise). " +
+    "The transcendental ones carry accurate exp/log/erfc built from + − × ÷ (4-ULP budget) where tfjs's kernels use " +
+    'the built-ins; on SwiftShader, which emulates the GPU on a loaded CPU, that ALU work, not memory, sets the time.',
+  "- webgl, before the variants (≤ 1.3× tf.relu): on SwiftShader the time follows the instruction count. relu with Keras's three " +
+    'parameters (exact comparisons against float32 + remainder constants, NaN tests) takes 21.7 ms at 1M; ' +
+    'rewritten with selects instead of early returns 19.2 ms; a bare `x > u.z ? x : 0.0` body 8.8 ms ' +
+    '(1.17× tf.relu), so the cost is the exactness itself. Transcendental activations carry stable ' +
+    'expm1/log1p/erfc in double-float arithmetic (GLSL ES 3.0 has none), which a GPU with real ALUs would ' +
+    'hide behind memory traffic but SwiftShader cannot.',
 ];
 
 function notes(res) {
@@ -379,42 +430,62 @@ function notes(res) {
   if (cpu) {
     for (const [label, rows] of Object.entries(cpu)) {
       const loopOverCopy = med(Object.values(rows).map(a => ratio(a.loopMs, a.copyMs)));
-      const pl = Object.entries(rows).filter(([id]) => res.backends.cpu.activations[id].piecewiseLinear && id !== 'linear');
+      const pl = Object.entries(rows).filter(
+        ([id]) => res.backends.cpu.activations[id].piecewiseLinear && id !== 'linear',
+      );
       const vsLoop = med(pl.map(([, a]) => a.vsLoop));
-      const reach = loopOverCopy > 2.5 ? 'so the "≤ 2.5× copy" target is out of reach of any kernel written in JS here' :
-                                         'so the "≤ 2.5× copy" target is within reach of a JS kernel here';
-      out.push(`- cpu, ${label}: a plain JS element loop that only copies into a fresh Float32Array takes ` +
-               `${x(loopOverCopy)}× the native copy, ${reach}; the piecewise-linear kernels take ` +
-               `${x(vsLoop)}× that loop (median, ×loop column).`);
+      const reach =
+        loopOverCopy > 2.5
+          ? 'so the "≤ 2.5× copy" target is out of reach of any kernel written in JS here'
+          : 'so the "≤ 2.5× copy" target is within reach of a JS kernel here';
+      out.push(
+        `- cpu, ${label}: a plain JS element loop that only copies into a fresh Float32Array takes ` +
+          `${x(loopOverCopy)}× the native copy, ${reach}; the piecewise-linear kernels take ` +
+          `${x(vsLoop)}× that loop (median, ×loop column).`,
+      );
     }
   }
   const tf = res.summary.tensorflow;
   if (tf) {
     const rows = Object.values(tf)[0];
-    const more = Object.values(rows).filter(a => a.nativeOps && a.nativeOps.oursForward > a.nativeOps.compositeForward).length;
-    out.push(`- tensorflow: ${more} activations launch more native ops per forward call than their composite ` +
-             '(native ops column): their kernels (src/backends/tensorflow.ts) cast to float64 and back to meet the ' +
-             'accuracy budget where libtensorflow\'s float32 kernels are off by several ULP, and those launches ' +
-             'and passes cost more than the composite\'s float32 ops.');
+    const more = Object.values(rows).filter(
+      a => a.nativeOps && a.nativeOps.oursForward > a.nativeOps.compositeForward,
+    ).length;
+    out.push(
+      `- tensorflow: ${more} activations launch more native ops per forward call than their composite ` +
+        '(native ops column): their kernels (src/backends/tensorflow.ts) cast to float64 and back to meet the ' +
+        "accuracy budget where libtensorflow's float32 kernels are off by several ULP, and those launches " +
+        "and passes cost more than the composite's float32 ops.",
+    );
   }
   if (res.summary.webgl) {
-    out.push('- webgl runs on SwiftShader (the GPU is emulated on the CPU), so ratios there follow the ALU work of each ' +
-             'shader; `tf.relu` is a packed shader (four values per texel) with one compare and multiply per value.');
+    out.push(
+      '- webgl runs on SwiftShader (the GPU is emulated on the CPU), so ratios there follow the ALU work of each ' +
+        'shader; `tf.relu` is a packed shader (four values per texel) with one compare and multiply per value.',
+    );
   }
-  out.push('- Ratios are medians of interleaved samples in one run; on a loaded 2-core machine a ratio within ' +
-           '10–20% of its limit can land on either side in another run.');
+  out.push(
+    '- Ratios are medians of interleaved samples in one run; on a loaded 2-core machine a ratio within ' +
+      '10–20% of its limit can land on either side in another run.',
+  );
   return out;
 }
 
 function markdown(res) {
   const m = res.machine;
-  const lines = ['# Benchmarks', '',
-    '<!-- Generated by scripts/bench.mjs (npm run bench); edits are overwritten. -->', '',
+  const lines = [
+    '# Benchmarks',
+    '',
+    '<!-- Generated by scripts/bench.mjs (npm run bench); edits are overwritten. -->',
+    '',
     `Run of ${res.date.slice(0, 10)}, ${res.options.quick ? 'quick' : 'full'}, sizes ${res.options.sizes.map(core.sizeLabel).join(', ')}, ` +
-    `${Math.round(res.seconds)} s.`, '',
-    '## Machine', '',
+      `${Math.round(res.seconds)} s.`,
+    '',
+    '## Machine',
+    '',
     `- ${m.cores} cores, ${m.cpu}`,
-    `- Node ${m.node}, tfjs ${m.tfjs}` + (m.tfjsNode ? `, tfjs-node ${m.tfjsNode} on libtensorflow ${m.libtensorflow}` : ''),
+    `- Node ${m.node}, tfjs ${m.tfjs}` +
+      (m.tfjsNode ? `, tfjs-node ${m.tfjsNode} on libtensorflow ${m.libtensorflow}` : ''),
   ];
   if (m.chromium) lines.push(`- Chromium ${m.chromium} (headless), WebGL renderer: ${m.webglRenderer}`);
   if (m.webgpuAdapter) lines.push(`- WebGPU adapter: ${m.webgpuAdapter} (SwiftShader's Vulkan)`);
@@ -424,13 +495,17 @@ function markdown(res) {
     else {
       const c = res.targetCounts[backend];
       const na = Object.values(r.activations).filter(a => !a.available).length;
-      lines.push(`- **${backend}**: ${c.met} targets met, ${c.missed} missed` +
-                 (na ? `; ${na} activations not available yet on this backend` : '') + '.');
+      lines.push(
+        `- **${backend}**: ${c.met} targets met, ${c.missed} missed` +
+          (na ? `; ${na} activations not available yet on this backend` : '') +
+          '.',
+      );
     }
   }
   if (res.missed.length) {
     lines.push('', 'Missed:', '');
-    for (const g of res.missed) lines.push(`- ${g.backend} ${g.size} ${g.activation}: ${g.target} (measured ${x(g.value)})`);
+    for (const g of res.missed)
+      lines.push(`- ${g.backend} ${g.size} ${g.activation}: ${g.target} (measured ${x(g.value)})`);
   }
   for (const [backend, bySize] of Object.entries(res.summary)) {
     for (const [label, rows] of Object.entries(bySize)) {
@@ -442,8 +517,12 @@ function markdown(res) {
   lines.push('', '## Composites', '', '| activation | composite from stock tfjs ops |', '|---|---|');
   const any = Object.values(res.backends).find(r => r.activations);
   if (any) for (const [id, a] of Object.entries(any.activations)) lines.push(`| ${id} | ${a.composite} |`);
-  lines.push('', 'Every composite was checked against this package on the benchmark input (largest relative',
-             'difference per backend in the bench/results.json a run writes, `agreement`).', '');
+  lines.push(
+    '',
+    'Every composite was checked against this package on the benchmark input (largest relative',
+    'difference per backend in the bench/results.json a run writes, `agreement`).',
+    '',
+  );
   return lines.join('\n');
 }
 
@@ -496,12 +575,15 @@ async function main() {
       continue;
     }
     for (const [label, rows] of Object.entries(summary[backend])) {
-      out.push(`\n== ${backend}, ${label} elements (median ms per call; ×composite, ×autodiff: higher is better; ×relu, ×copy: lower is better)`);
+      out.push(
+        `\n== ${backend}, ${label} elements (median ms per call; ×composite, ×autodiff: higher is better; ×relu, ×copy: lower is better)`,
+      );
       out.push(textTable(table(backend, label, rows)));
     }
   }
   out.push('');
-  for (const [backend, c] of Object.entries(res.targetCounts)) out.push(`targets ${backend}: ${c.met} met, ${c.missed} missed`);
+  for (const [backend, c] of Object.entries(res.targetCounts))
+    out.push(`targets ${backend}: ${c.met} met, ${c.missed} missed`);
   for (const g of res.missed) out.push(`  missed: ${g.backend} ${g.size} ${g.activation}: ${g.target} (${x(g.value)})`);
   out.push(`total ${res.seconds.toFixed(0)} s`);
   process.stdout.write(out.join('\n') + '\n');
@@ -516,10 +598,13 @@ async function main() {
     process.stderr.write(`[bench] wrote ${relative(process.cwd(), o.md)}\n`);
   }
   // Keras import time (bench/keras-import.mjs, its own process) on full runs
-  if (!o.quick && !o.from) await new Promise(r => spawn(process.execPath, [join(root, 'bench', 'keras-import.mjs')], {stdio: 'inherit'}).on('exit', r));
+  if (!o.quick && !o.from)
+    await new Promise(r =>
+      spawn(process.execPath, [join(root, 'bench', 'keras-import.mjs')], {stdio: 'inherit'}).on('exit', r),
+    );
 }
 
 main().catch(e => {
-  process.stderr.write(`${e && e.stack || e}\n`);
+  process.stderr.write(`${(e && e.stack) || e}\n`);
   process.exit(1);
 });

@@ -20,25 +20,40 @@ function newest(dir) {
 }
 
 export async function buildPackage({force = false, log = console.log} = {}) {
-  const sources = Math.max(newest(join(root, 'src')),
-                           statSync(join(root, 'package.json')).mtimeMs, statSync(fileURLToPath(import.meta.url)).mtimeMs);
+  const sources = Math.max(
+    newest(join(root, 'src')),
+    statSync(join(root, 'package.json')).mtimeMs,
+    statSync(fileURLToPath(import.meta.url)).mtimeMs,
+  );
   const {buildWasm, generatedPath} = await import('./build-wasm.mjs');
   if (!force && existsSync(stamp) && statSync(stamp).mtimeMs >= sources && existsSync(generatedPath)) return false;
   await buildWasm({log});
   log('build: dist/ (esm, cjs, browser, types)');
-  const external = ['@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-backend-*',
-                    '@tensorflow/tfjs-node'];
-  const common = {entryPoints: [join(root, 'src/index.ts')], bundle: true, external, target: 'es2019',
-                  sourcemap: true, logLevel: 'warning'};
+  const external = [
+    '@tensorflow/tfjs-core',
+    '@tensorflow/tfjs-layers',
+    '@tensorflow/tfjs-backend-*',
+    '@tensorflow/tfjs-node',
+  ];
+  const common = {
+    entryPoints: [join(root, 'src/index.ts')],
+    bundle: true,
+    external,
+    target: 'es2019',
+    sourcemap: true,
+    logLevel: 'warning',
+  };
   // The Keras import code (src/keras/import: fflate, jsfive, config translation) is its own file in every
   // format, loaded by loadKerasModel on first use: keras-import.js next to index.js, and
   // tfjs-activations-keras.min.js (global `tfaKeras`) next to the script-tag bundle.
-  const kerasImport = (mode) => ({
+  const kerasImport = mode => ({
     name: 'keras-import',
     setup(b) {
       b.onResolve({filter: /^\.\/import\/index$/}, a => {
         if (!a.importer.endsWith(join('keras', 'load.ts'))) return undefined;
-        return mode === 'script' ? {path: 'keras-import', namespace: 'keras-stub'} : {path: './keras-import.js', external: true};
+        return mode === 'script'
+          ? {path: 'keras-import', namespace: 'keras-stub'}
+          : {path: './keras-import.js', external: true};
       });
       b.onLoad({filter: /.*/, namespace: 'keras-stub'}, () => ({contents: 'module.exports = {};'}));
     },
@@ -59,13 +74,30 @@ export async function buildPackage({force = false, log = console.log} = {}) {
       b.onLoad({filter: /.*/, namespace: 'tf-global'}, () => ({contents: 'module.exports = globalThis.tf;'}));
     },
   };
-  await build({...common, external: [], plugins: [tfGlobal, kerasImport('script')], format: 'iife', globalName: 'tfa',
-               minify: true, define: {__TFA_KERAS_SCRIPT__: '"tfjs-activations-keras.min.js"'},
-               outfile: join(root, 'dist/browser/tfjs-activations.min.js')});
-  await build({...kerasEntry, external: [], plugins: [tfGlobal], format: 'iife', globalName: 'tfaKeras', minify: true,
-               outfile: join(root, 'dist/browser/tfjs-activations-keras.min.js')});
-  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')],
-               {stdio: 'inherit'});
+  await build({
+    ...common,
+    external: [],
+    plugins: [tfGlobal, kerasImport('script')],
+    format: 'iife',
+    globalName: 'tfa',
+    minify: true,
+    define: {__TFA_KERAS_SCRIPT__: '"tfjs-activations-keras.min.js"'},
+    outfile: join(root, 'dist/browser/tfjs-activations.min.js'),
+  });
+  await build({
+    ...kerasEntry,
+    external: [],
+    plugins: [tfGlobal],
+    format: 'iife',
+    globalName: 'tfaKeras',
+    minify: true,
+    outfile: join(root, 'dist/browser/tfjs-activations-keras.min.js'),
+  });
+  execFileSync(
+    process.execPath,
+    [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')],
+    {stdio: 'inherit'},
+  );
   mkdirSync(dirname(stamp), {recursive: true});
   writeFileSync(stamp, new Date().toISOString() + '\n');
   return true;

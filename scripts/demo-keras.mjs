@@ -19,20 +19,26 @@ export async function kerasDemo({tf, tfa, file = 'j_hard_sigmoid_rnn'}) {
   const model = await tfa.loadKerasModel(join(dir, `${file}.keras`));
   const ms = Date.now() - t0;
   const kinds = [...new Set(model.layers.map(l => l.getClassName()))].join(', ');
-  console.log(`\nImported test/fixtures/models/${file}.keras (saved by Keras 3.15.1) on ${tf.getBackend()} in ${ms} ms: ` +
-              `${model.countParams()} parameters; layers ${kinds}`);
+  console.log(
+    `\nImported test/fixtures/models/${file}.keras (saved by Keras 3.15.1) on ${tf.getBackend()} in ${ms} ms: ` +
+      `${model.countParams()} parameters; layers ${kinds}`,
+  );
   const x = tf.tensor(f32(io.inputs[0].data), io.inputs[0].shape);
   const y = model.predict(x);
   const got = Array.from(y.dataSync());
   const want = Array.from(f32(io.outputs[0].data));
   const cols = io.outputs[0].shape[1];
-  console.log(`${'sample'.padEnd(8)}${'output'.padEnd(8)}${'tfjs'.padStart(14)}${'Keras'.padStart(14)}${'|Δ|'.padStart(11)}`);
+  console.log(
+    `${'sample'.padEnd(8)}${'output'.padEnd(8)}${'tfjs'.padStart(14)}${'Keras'.padStart(14)}${'|Δ|'.padStart(11)}`,
+  );
   let max = 0;
   got.forEach((v, i) => {
     const d = Math.abs(v - want[i]);
     max = Math.max(max, d);
-    console.log(`${String(Math.floor(i / cols)).padEnd(8)}${String(i % cols).padEnd(8)}${v.toFixed(7).padStart(14)}` +
-                `${want[i].toFixed(7).padStart(14)}${d.toExponential(1).padStart(11)}`);
+    console.log(
+      `${String(Math.floor(i / cols)).padEnd(8)}${String(i % cols).padEnd(8)}${v.toFixed(7).padStart(14)}` +
+        `${want[i].toFixed(7).padStart(14)}${d.toExponential(1).padStart(11)}`,
+    );
   });
   console.log(`max |tfjs − Keras| = ${max.toExponential(2)}`);
   tf.dispose([x, y]);

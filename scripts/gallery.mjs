@@ -23,14 +23,24 @@ const require = createRequire(import.meta.url);
 export async function buildGallery({log = console.log} = {}) {
   await buildPackage({log});
   mkdirSync(out, {recursive: true});
-  await build({entryPoints: [join(root, 'gallery', 'app.ts')], bundle: true, format: 'iife', target: 'es2019',
-               minify: true, legalComments: 'none', logLevel: 'warning', outfile: join(out, 'gallery.js')});
+  await build({
+    entryPoints: [join(root, 'gallery', 'app.ts')],
+    bundle: true,
+    format: 'iife',
+    target: 'es2019',
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+    outfile: join(out, 'gallery.js'),
+  });
   for (const f of ['index.html', 'gallery.css']) copyFileSync(join(root, 'gallery', f), join(out, f));
   copyFileSync(join(root, 'node_modules', '@tensorflow', 'tfjs', 'dist', 'tf.min.js'), join(out, 'tf.min.js'));
   copyFileSync(join(root, 'dist', 'browser', 'tfjs-activations.min.js'), join(out, 'tfjs-activations.min.js'));
   const files = ['index.html', 'gallery.css', 'gallery.js', 'tf.min.js', 'tfjs-activations.min.js'];
   const bytes = Object.fromEntries(files.map(f => [f, statSync(join(out, f)).size]));
-  log(`gallery: dist/gallery/index.html (${files.length} files, ${Object.values(bytes).reduce((a, b) => a + b, 0)} bytes)`);
+  log(
+    `gallery: dist/gallery/index.html (${files.length} files, ${Object.values(bytes).reduce((a, b) => a + b, 0)} bytes)`,
+  );
   return {dir: out, bytes};
 }
 
@@ -38,8 +48,16 @@ export async function buildGallery({log = console.log} = {}) {
 export async function readmeSvgs() {
   // bundled into node_modules/.cache so that its tfjs imports resolve to the project's copies
   const tools = join(root, 'node_modules', '.cache', 'tfjs-activations-gallery', 'readme.cjs');
-  await build({entryPoints: [join(root, 'gallery', 'readme.ts')], bundle: true, platform: 'node', format: 'cjs',
-               target: 'node18', external: ['@tensorflow/*'], logLevel: 'warning', outfile: tools});
+  await build({
+    entryPoints: [join(root, 'gallery', 'readme.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node18',
+    external: ['@tensorflow/*'],
+    logLevel: 'warning',
+    outfile: tools,
+  });
   delete require.cache[tools];
   return require(tools).readmeImages();
 }
@@ -47,10 +65,24 @@ export async function readmeSvgs() {
 /** Loads the built page in headless Chromium and writes a PNG of its top. */
 async function screenshot(file) {
   const {chromium} = require('playwright-core');
-  const exe = execFileSync(process.execPath, [join(root, 'scripts', 'setup', 'chromium.mjs')],
-                           {encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit']}).trim().split('\n').pop();
-  const args = ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking',
-                '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--disable-dev-shm-usage'];
+  const exe = execFileSync(process.execPath, [join(root, 'scripts', 'setup', 'chromium.mjs')], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+    .trim()
+    .split('\n')
+    .pop();
+  const args = [
+    '--no-sandbox',
+    '--use-angle=swiftshader',
+    '--enable-unsafe-swiftshader',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--disable-quic',
+    '--disable-dev-shm-usage',
+  ];
   const browser = await chromium.launch({executablePath: exe, headless: true, args});
   try {
     const page = await browser.newPage({viewport: {width: 1100, height: 1400}});
@@ -66,11 +98,13 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   if (args.includes('--check-readme-images')) {
     const svgs = await readmeSvgs();
-    const drift = Object.entries(svgs).filter(([f, text]) => !existsSync(join(images, f)) ||
-                                                             readFileSync(join(images, f), 'utf8') !== text);
+    const drift = Object.entries(svgs).filter(
+      ([f, text]) => !existsSync(join(images, f)) || readFileSync(join(images, f), 'utf8') !== text,
+    );
     if (drift.length) {
-      console.error(`README images out of date: ${drift.map(([f]) => f).join(', ')}; ` +
-                    'run npm run gallery -- --readme-images');
+      console.error(
+        `README images out of date: ${drift.map(([f]) => f).join(', ')}; ` + 'run npm run gallery -- --readme-images',
+      );
       process.exit(1);
     }
     console.log(`README images up to date (${Object.keys(svgs).length} SVG files)`);

@@ -17,7 +17,11 @@ function mtime(p) {
 
 function ensureNodeModules() {
   const installed = join(root, 'node_modules', '.package-lock.json');
-  if (mtime(installed) >= mtime(join(root, 'package-lock.json')) && existsSync(join(root, 'node_modules', '.bin', 'jest'))) return;
+  if (
+    mtime(installed) >= mtime(join(root, 'package-lock.json')) &&
+    existsSync(join(root, 'node_modules', '.bin', 'jest'))
+  )
+    return;
   log('installing node_modules from package-lock.json (npm ci --ignore-scripts)');
   const npm = process.env.npm_execpath;
   const [cmd, args] = npm ? [process.execPath, [npm]] : ['npm', []];

@@ -23,8 +23,11 @@ function describe(d) {
     lines.push('No options.');
   }
   if (d.note) lines.push('', `When to use it: ${d.note}`);
-  lines.push('', 'A fused kernel on cpu, webgl and tensorflow, with its gradient (`tf.grad` works, twice too). ' +
-             `Plotted with its derivative in the gallery: [${d.keras}](GALLERY#act-${d.keras}).`);
+  lines.push(
+    '',
+    'A fused kernel on cpu, webgl and tensorflow, with its gradient (`tf.grad` works, twice too). ' +
+      `Plotted with its derivative in the gallery: [${d.keras}](GALLERY#act-${d.keras}).`,
+  );
   return lines.join('\n');
 }
 
@@ -34,8 +37,13 @@ export async function load(app) {
   const byId = new Map(definitions.map(d => [d.id, d]));
   // the gallery relative to each page (pages sit at the root or one folder down)
   const gallery = url => '../'.repeat((url.match(/\//g) ?? []).length + 1) + 'gallery/index.html';
-  app.renderer.hooks.on('sidebar.begin', ctx => JSX.createElement('p', {class: 'tfa-gallery'},
-    JSX.createElement('a', {href: gallery(ctx.page.url)}, 'Gallery: every activation plotted')));
+  app.renderer.hooks.on('sidebar.begin', ctx =>
+    JSX.createElement(
+      'p',
+      {class: 'tfa-gallery'},
+      JSX.createElement('a', {href: gallery(ctx.page.url)}, 'Gallery: every activation plotted'),
+    ),
+  );
   app.renderer.on('endPage', page => {
     if (page.contents) page.contents = page.contents.replace(/GALLERY#act-/g, `${gallery(page.url)}#act-`);
   });

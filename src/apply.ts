@@ -34,9 +34,11 @@ function describeElement(v: unknown): string {
 /** The input as a float32 tensor; `owned` when this call created it and must dispose it. */
 function asFloatTensor(def: ActivationDefinition, x: Tensor | TensorLike): {t: Tensor; owned: boolean} {
   if (Object.keys(engine().registryFactory).length === 0) {
-    throw new Error(`${def.keras}: no TensorFlow.js backend is registered. Import one before calling an op: ` +
-                    `'@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-webgl', '@tensorflow/tfjs-node' ` +
-                    `or '@tensorflow/tfjs' (which includes cpu and webgl)`);
+    throw new Error(
+      `${def.keras}: no TensorFlow.js backend is registered. Import one before calling an op: ` +
+        `'@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-webgl', '@tensorflow/tfjs-node' ` +
+        `or '@tensorflow/tfjs' (which includes cpu and webgl)`,
+    );
   }
   if (x instanceof Tensor) {
     if (x.isDisposed) {
@@ -52,8 +54,10 @@ function asFloatTensor(def: ActivationDefinition, x: Tensor | TensorLike): {t: T
   const bad = firstNonNumber(x);
   if (bad !== undefined) {
     const [v, path] = bad;
-    throw new Error(`${def.keras}: expects a tensor or a (nested) array of numbers, got ${describeElement(v)}` +
-                    (path.length ? ` at index [${path.join('][')}]` : ''));
+    throw new Error(
+      `${def.keras}: expects a tensor or a (nested) array of numbers, got ${describeElement(v)}` +
+        (path.length ? ` at index [${path.join('][')}]` : ''),
+    );
   }
   let t: Tensor;
   try {
@@ -73,7 +77,7 @@ function asFloatTensor(def: ActivationDefinition, x: Tensor | TensorLike): {t: T
 
 function runAxis(def: AxisActivation, x: Tensor, params: Params): Tensor {
   const axes = resolveAxes(def, params, x.rank);
-  axisOutputShape(def, x.shape, axes);  // throws for an odd axis that glu would halve
+  axisOutputShape(def, x.shape, axes); // throws for an odd axis that glu would halve
   if (contiguous(axes)) return engine().runKernel(kernelName(def), {x}, {axes}) as Tensor;
   // Move the axes to the end, run there, and move them back.
   return tidy(() => {

@@ -38,13 +38,15 @@ export function addDefinition(def: ActivationDefinition): void {
   if (!/^[a-z][A-Za-z0-9]*$/.test(def.id)) throw new Error(`activation id '${def.id}' must be camelCase`);
   const taken = namesOf(def).filter(n => byName.has(n));
   if (taken.length > 0) {
-    throw new Error(`${def.keras}: the name${taken.length > 1 ? 's' : ''} ${taken.map(n => `'${n}'`).join(', ')} ` +
-                    `already belong${taken.length > 1 ? '' : 's'} to ${byName.get(taken[0])!.keras}`);
+    throw new Error(
+      `${def.keras}: the name${taken.length > 1 ? 's' : ''} ${taken.map(n => `'${n}'`).join(', ')} ` +
+        `already belong${taken.length > 1 ? '' : 's'} to ${byName.get(taken[0])!.keras}`,
+    );
   }
   for (const n of namesOf(def)) byName.set(n, def);
   const list = definitions as ActivationDefinition[];
   list.push(def);
-  list.sort((a, b) => a.id < b.id ? -1 : 1);
+  list.sort((a, b) => (a.id < b.id ? -1 : 1));
 }
 
 for (const def of Object.values(all as Record<string, ActivationDefinition>)) addDefinition(def);

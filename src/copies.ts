@@ -17,7 +17,10 @@ const KEY = Symbol.for('tfjs-activations.registered');
 /** Where this copy was loaded from (a file path or URL), as well as a stack trace tells. */
 function location(): string {
   const stack = new Error().stack ?? '';
-  const m = stack.split('\n').slice(1).map(l => /(?:\(|at )((?:file:\/\/|https?:\/\/|\/|[A-Za-z]:\\)[^):]+)/.exec(l))
+  const m = stack
+    .split('\n')
+    .slice(1)
+    .map(l => /(?:\(|at )((?:file:\/\/|https?:\/\/|\/|[A-Za-z]:\\)[^):]+)/.exec(l))
     .find(r => r !== null);
   return m ? m[1] : 'an unknown location';
 }
@@ -41,8 +44,10 @@ export function claimRegistration(): boolean {
   }
   winner = first;
   if (first === self) return true;
-  console.warn(`tfjs-activations: another copy is already loaded (${first.version} from ${first.where}); it keeps ` +
-               `its kernels, gradients and layer classes registered and this copy (${self.version} from ` +
-               `${self.where}) uses them.`);
+  console.warn(
+    `tfjs-activations: another copy is already loaded (${first.version} from ${first.where}); it keeps ` +
+      `its kernels, gradients and layer classes registered and this copy (${self.version} from ` +
+      `${self.where}) uses them.`,
+  );
   return false;
 }

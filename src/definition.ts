@@ -50,7 +50,8 @@ export interface ParamSpec {
 export type Constants = ArrayLike<number>;
 
 /** What `constants` returns: at most four numbers, the shaders' `vec4 u` (a fifth is a type error). */
-export type ConstantList = [] | [number] | [number, number] | [number, number, number] | [number, number, number, number];
+export type ConstantList =
+  [] | [number] | [number, number] | [number, number, number] | [number, number, number, number];
 
 /** Scalar math in float64: `x` is one input element, `u` the constants. */
 export type ScalarFn = (x: number, u: Constants) => number;
@@ -372,8 +373,7 @@ export interface AxisActivation extends ActivationBase {
     /** out has shape [outer, n or n/2, inner]. */
     forward(x: Float32Array, out: Float32Array, outer: number, n: number, inner: number): void;
     /** dx from x and dy (dy has the output's shape), in float64 from the exact input. */
-    backward(x: Float32Array, dy: Float32Array, dx: Float32Array, outer: number, n: number,
-             inner: number): void;
+    backward(x: Float32Array, dy: Float32Array, dx: Float32Array, outer: number, n: number, inner: number): void;
   };
   /**
    * The gradient of the backward pass, for `tf.grad` of `tf.grad`: given the
@@ -410,9 +410,9 @@ export interface KindValue {
 }
 
 /** Op options derived from a definition's parameter list: defaulted ones are optional. */
-export type OptionsOf<P extends readonly ParamSpec[]> =
-    {[S in P[number] as S extends {default: unknown} ? S['name'] : never]?: KindValue[S['kind']]} &
-    {[S in P[number] as S extends {default: unknown} ? never : S['name']]: KindValue[S['kind']]};
+export type OptionsOf<P extends readonly ParamSpec[]> = {
+  [S in P[number] as S extends {default: unknown} ? S['name'] : never]?: KindValue[S['kind']];
+} & {[S in P[number] as S extends {default: unknown} ? never : S['name']]: KindValue[S['kind']]};
 
 type WithoutKind<T> = Omit<T, 'kind' | 'params'>;
 
@@ -427,37 +427,57 @@ export interface Named<I extends string, K extends string, A extends readonly st
 export const MAX_CONSTANTS = 4;
 
 /** The constants function, checked on every call: more than MAX_CONSTANTS is an error, not a silent truncation. */
-function checkedConstants(keras: string, f: ((p: Params) => ConstantList) | undefined): ((p: Params) => ConstantList) | undefined {
+function checkedConstants(
+  keras: string,
+  f: ((p: Params) => ConstantList) | undefined,
+): ((p: Params) => ConstantList) | undefined {
   if (f === undefined) return undefined;
   return p => {
     const u = f(p);
-    if ((u as readonly number[]).length > MAX_CONSTANTS) {  // JS callers get past the type
-      throw new Error(`${keras}: its definition produces ${u.length} constants; at most ${MAX_CONSTANTS} fit ` +
-                      `the shaders' vec4 u`);
+    if ((u as readonly number[]).length > MAX_CONSTANTS) {
+      // JS callers get past the type
+      throw new Error(
+        `${keras}: its definition produces ${u.length} constants; at most ${MAX_CONSTANTS} fit ` +
+          `the shaders' vec4 u`,
+      );
     }
     return u;
   };
 }
 
 /** Declares an elementwise activation; keeps the literal parameter list and names for typing. */
-export function elementwise<const P extends readonly ParamSpec[] = [], const I extends string = string,
-                            const K extends string = string, const A extends readonly string[] = []>(
-    d: WithoutKind<ElementwiseActivation> & {params?: P} & Named<I, K, A>):
-    ElementwiseActivation & {params: P} & Named<I, K, A> {
-  return {...d, params: (d.params ?? []) as unknown as P, kind: 'elementwise',
-          constants: checkedConstants(d.keras, d.constants)} as ElementwiseActivation & {params: P} & Named<I, K, A>;
+export function elementwise<
+  const P extends readonly ParamSpec[] = [],
+  const I extends string = string,
+  const K extends string = string,
+  const A extends readonly string[] = [],
+>(
+  d: WithoutKind<ElementwiseActivation> & {params?: P} & Named<I, K, A>,
+): ElementwiseActivation & {params: P} & Named<I, K, A> {
+  return {
+    ...d,
+    params: (d.params ?? []) as unknown as P,
+    kind: 'elementwise',
+    constants: checkedConstants(d.keras, d.constants),
+  } as ElementwiseActivation & {params: P} & Named<I, K, A>;
 }
 
 /** Declares an axis activation; keeps the literal parameter list and names for typing. */
-export function alongAxis<const P extends readonly ParamSpec[], const I extends string = string,
-                          const K extends string = string, const A extends readonly string[] = [],
-                          const H extends boolean = false>(
-    d: WithoutKind<AxisActivation> & {params: P; halvesAxis?: H} & Named<I, K, A>):
-    AxisActivation & {params: P; halvesAxis?: H} & Named<I, K, A> {
-  return {...d, kind: 'axis', constants: checkedConstants(d.keras, d.constants)} as
-      AxisActivation & {params: P; halvesAxis?: H} & Named<I, K, A>;
+export function alongAxis<
+  const P extends readonly ParamSpec[],
+  const I extends string = string,
+  const K extends string = string,
+  const A extends readonly string[] = [],
+  const H extends boolean = false,
+>(
+  d: WithoutKind<AxisActivation> & {params: P; halvesAxis?: H} & Named<I, K, A>,
+): AxisActivation & {params: P; halvesAxis?: H} & Named<I, K, A> {
+  return {...d, kind: 'axis', constants: checkedConstants(d.keras, d.constants)} as AxisActivation & {
+    params: P;
+    halvesAxis?: H;
+  } & Named<I, K, A>;
 }
 
 /** Common parameter checks. */
-export const nonNegative = (v: number) => v >= 0 ? undefined : `must be >= 0, got ${v}`;
-export const nonZero = (v: number) => v !== 0 ? undefined : 'must not be 0';
+export const nonNegative = (v: number) => (v >= 0 ? undefined : `must be >= 0, got ${v}`);
+export const nonZero = (v: number) => (v !== 0 ? undefined : 'must not be 0');

@@ -15,7 +15,8 @@ function run(name: string, inputs: Record<string, Tensor>, attrs: NamedAttrMap):
 }
 
 export function gradientConfigs(def: ActivationDefinition): GradConfig[] {
-  const fwd = kernelName(def), bwd = gradKernelName(def);
+  const fwd = kernelName(def),
+    bwd = gradKernelName(def);
   if (def.kind === 'elementwise') {
     return [
       {

@@ -19,15 +19,39 @@ export type {BackendFactory} from './register';
 export {definitions, kernelName, gradKernelName, lookup} from './catalogue';
 export {elementwise, alongAxis, MAX_CONSTANTS} from './definition';
 export type {
-  ActivationBench, ActivationBudget, ActivationDefinition, ActivationTests, AxisActivation, ElementwiseActivation, OptionsOf,
-  ParamSpec, Variant,
+  ActivationBench,
+  ActivationBudget,
+  ActivationDefinition,
+  ActivationTests,
+  AxisActivation,
+  ElementwiseActivation,
+  OptionsOf,
+  ParamSpec,
+  Variant,
 } from './definition';
 export {wasmSimd} from './backends/wasm';
 export type {ActivationOp} from './ops';
 // Types the API reference links to (npm run docs).
-export type {AxisKernels, ConstantList, Constants, CppAxis, CppElementwise, KindValue, NativeArg, NativeAttr, NativeOps,
-             NativeTensor, ParamKind, ParamValue, Params, ScalarFn, ShaderBodies, ShaderVariants, TensorflowAxis,
-             TensorflowElementwise} from './definition';
+export type {
+  AxisKernels,
+  ConstantList,
+  Constants,
+  CppAxis,
+  CppElementwise,
+  KindValue,
+  NativeArg,
+  NativeAttr,
+  NativeOps,
+  NativeTensor,
+  ParamKind,
+  ParamValue,
+  Params,
+  ScalarFn,
+  ShaderBodies,
+  ShaderVariants,
+  TensorflowAxis,
+  TensorflowElementwise,
+} from './definition';
 export type {WebglAxis} from './backends/webgl_axis';
 export type {LayerInfo} from './keras/import/translate';
 export {loadKerasModel, convertKerasModel} from './keras/load';

@@ -84,7 +84,7 @@ const DESERIALIZER_KEYS = new Set(['customObjects']);
 /** The parameters of an activation object's `config`, without what the deserializer adds. */
 function activationObjectParams(config: unknown): Record<string, unknown> {
   if (config === undefined || config === null) return {};
-  if (!isPlainObject(config)) return config as Record<string, unknown>;  // normalizeParams names the problem
+  if (!isPlainObject(config)) return config as Record<string, unknown>; // normalizeParams names the problem
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(config)) if (!DESERIALIZER_KEYS.has(key)) out[key] = config[key];
   return out;
@@ -104,15 +104,19 @@ function nonDefault(def: ActivationDefinition, params: Params): Record<string, u
 function stringProblem(def: ActivationDefinition): string | undefined {
   const factory = `tfa.layers.${def.id}`;
   if (def.kind === 'axis' && def.halvesAxis) {
-    return `${def.keras}: '${def.keras}' cannot be a layer's activation string: it halves the size of its axis, ` +
-           `which Dense, Conv and Activation layers cannot report as their output shape. ` +
-           `Add the layer ${factory}({axis}) (class '${layerClassName(def)}') after the layer instead.`;
+    return (
+      `${def.keras}: '${def.keras}' cannot be a layer's activation string: it halves the size of its axis, ` +
+      `which Dense, Conv and Activation layers cannot report as their output shape. ` +
+      `Add the layer ${factory}({axis}) (class '${layerClassName(def)}') after the layer instead.`
+    );
   }
   const required = def.params.filter(p => !('default' in p));
   if (required.length > 0) {
-    return `${def.keras}: '${def.keras}' cannot be a layer's activation string: it needs ` +
-           `${required.map(p => `'${p.name}'`).join(' and ')}, which have no defaults (as in Keras). ` +
-           `Add the layer ${factory}({${required.map(p => p.name).join(', ')}}) (class '${layerClassName(def)}') instead.`;
+    return (
+      `${def.keras}: '${def.keras}' cannot be a layer's activation string: it needs ` +
+      `${required.map(p => `'${p.name}'`).join(' and ')}, which have no defaults (as in Keras). ` +
+      `Add the layer ${factory}({${required.map(p => p.name).join(', ')}}) (class '${layerClassName(def)}') instead.`
+    );
   }
   return undefined;
 }
@@ -133,10 +137,10 @@ function aliasOf(base: Ctor, className: string, canonical: string): Ctor {
 }
 
 const HARD_SIGMOID_OPT_IN =
-    `hard_sigmoid: Keras 3's 'hard_sigmoid' is relu6(x + 3)/6, while tfjs's 'hardSigmoid' is Keras 2's ` +
-    `clip(0.2x + 0.5, 0, 1). Call useKeras3HardSigmoid() from tfjs-activations to make both ids mean the ` +
-    `Keras 3 form (this also changes the default recurrentActivation of tfjs LSTM/GRU layers created ` +
-    `afterwards), or use 'hardSigmoid' for tfjs's own.`;
+  `hard_sigmoid: Keras 3's 'hard_sigmoid' is relu6(x + 3)/6, while tfjs's 'hardSigmoid' is Keras 2's ` +
+  `clip(0.2x + 0.5, 0, 1). Call useKeras3HardSigmoid() from tfjs-activations to make both ids mean the ` +
+  `Keras 3 form (this also changes the default recurrentActivation of tfjs LSTM/GRU layers created ` +
+  `afterwards), or use 'hardSigmoid' for tfjs's own.`;
 
 function hardSigmoidRefusal(): Ctor {
   const C = class extends serialization.Serializable {
@@ -160,7 +164,7 @@ export function registerStringIds(def: ActivationDefinition): void {
   const names = new Set([def.id, def.keras, ...(def.aliases ?? []).flatMap(a => [a, snakeToCamel(a)])]);
   const owner = tfjsOwned.get(def.id);
   for (const name of names) {
-    if (tfjsOwned.has(name)) continue;  // tfjs's own id keeps tfjs's behaviour
+    if (tfjsOwned.has(name)) continue; // tfjs's own id keeps tfjs's behaviour
     if (def.id === 'hardSigmoid') {
       register(hardSigmoidRefusal());
       continue;
@@ -213,8 +217,16 @@ function outputShapeOf(def: ActivationDefinition, params: Params, inputShape: Sh
 export type ActivationLayerArgs<P extends readonly ParamSpec[]> = LayerArgs & OptionsOf<P>;
 
 /** What tfjs-layers' `Layer` takes (LayerArgs) and what a saved layer config holds besides the parameters. */
-const LAYER_ARGS = ['inputShape', 'batchInputShape', 'batchSize', 'dtype', 'name', 'trainable', 'weights',
-                    'inputDType'];
+const LAYER_ARGS = [
+  'inputShape',
+  'batchInputShape',
+  'batchSize',
+  'dtype',
+  'name',
+  'trainable',
+  'weights',
+  'inputDType',
+];
 
 /**
  * Splits layer arguments (or a loaded layer config) into the base layer's
@@ -223,7 +235,7 @@ const LAYER_ARGS = ['inputShape', 'batchInputShape', 'batchSize', 'dtype', 'name
 function splitLayerArgs(def: ActivationDefinition, args: unknown): [LayerArgs, Record<string, unknown>] {
   if (args === undefined || args === null) return [{}, {}];
   if (!isPlainObject(args)) {
-    normalizeParams(def, args, 'layer arguments');  // throws: not a plain object
+    normalizeParams(def, args, 'layer arguments'); // throws: not a plain object
   }
   const own = new Set(def.params.flatMap(p => [p.name, p.keras]));
   const base: Record<string, unknown> = {};
@@ -242,9 +254,11 @@ function splitLayerArgs(def: ActivationDefinition, args: unknown): [LayerArgs, R
       return near !== undefined ? `'${k}' (did you mean '${near}'?)` : `'${k}'`;
     });
     const params = def.params.map(p => `'${p.name}'`);
-    throw new Error(`${def.keras}: unknown layer argument${unknown.length > 1 ? 's' : ''} ${hints.join(', ')} for ` +
-                    `${layerClassName(def)} (it takes ${params.length ? params.join(', ') + ' and ' : ''}the usual ` +
-                    `layer arguments ${LAYER_ARGS.map(k => `'${k}'`).join(', ')})`);
+    throw new Error(
+      `${def.keras}: unknown layer argument${unknown.length > 1 ? 's' : ''} ${hints.join(', ')} for ` +
+        `${layerClassName(def)} (it takes ${params.length ? params.join(', ') + ' and ' : ''}the usual ` +
+        `layer arguments ${LAYER_ARGS.map(k => `'${k}'`).join(', ')})`,
+    );
   }
   return [base as LayerArgs, mine];
 }
@@ -270,13 +284,14 @@ function layerClass(def: ActivationDefinition) {
       return {...this.params, ...super.getConfig()} as serialization.ConfigDict;
     }
   };
-  if (claimRegistration()) serialization.registerClass(C);  // a later copy of the package leaves the first's
+  if (claimRegistration()) serialization.registerClass(C); // a later copy of the package leaves the first's
   return C;
 }
 
 /** Creates a parameterised activation layer (`tfa.layers.squareplus({b: 2})`). */
-export type LayerFactory<P extends readonly ParamSpec[]> =
-    (args?: ActivationLayerArgs<P>) => InstanceType<typeof tfLayers.Layer> & {readonly params: Params};
+export type LayerFactory<P extends readonly ParamSpec[]> = (
+  args?: ActivationLayerArgs<P>,
+) => InstanceType<typeof tfLayers.Layer> & {readonly params: Params};
 
 function layerFactory<P extends readonly ParamSpec[]>(def: ActivationDefinition & {params: P}): LayerFactory<P> {
   const C = layerClass(def);
@@ -288,7 +303,7 @@ type Def = Defs[keyof Defs];
 
 /** The activations with parameters, by id: they get a layer, since tfjs drops an activation's parameters on save. */
 type LayerFactories = {
-  [K in keyof Defs as Defs[K]['params'] extends readonly [] ? never : K]: LayerFactory<Defs[K]['params']>
+  [K in keyof Defs as Defs[K]['params'] extends readonly [] ? never : K]: LayerFactory<Defs[K]['params']>;
 };
 
 /**
@@ -304,12 +319,20 @@ export function registerLayer(def: ActivationDefinition): void {
 }
 
 type Camel<S extends string> = S extends `${infer A}_${infer B}` ? `${A}${Capitalize<Camel<B>>}` : S;
-type NamesOf<D> = D extends {id: infer I extends string; keras: infer K extends string} ?
-    I | K | NonNullable<D extends {aliases?: infer A extends readonly string[]} ? A : []>[number] |
-    Camel<NonNullable<D extends {aliases?: infer A extends readonly string[]} ? A : []>[number]> : never;
+type NamesOf<D> = D extends {id: infer I extends string; keras: infer K extends string}
+  ? | I
+    | K
+    | NonNullable<D extends {aliases?: infer A extends readonly string[]} ? A : []>[number]
+    | Camel<NonNullable<D extends {aliases?: infer A extends readonly string[]} ? A : []>[number]>
+  : never;
 /** Definitions usable as a bare string id: every parameter has a default and the axis keeps its size. */
-type StringUsable<D> = D extends {halvesAxis?: true} ? never :
-    D extends {params: infer P extends readonly ParamSpec[]} ? (P[number] extends {default: unknown} ? D : never) : never;
+type StringUsable<D> = D extends {halvesAxis?: true}
+  ? never
+  : D extends {params: infer P extends readonly ParamSpec[]}
+    ? P[number] extends {default: unknown}
+      ? D
+      : never
+    : never;
 
 /** The string ids this package adds to tfjs-layers (tfjs's own ids keep working too); the same array as `registeredIds`. */
 export const newActivationIds: readonly NewActivationId[] = registeredIds as NewActivationId[];
@@ -329,7 +352,7 @@ export function activationId(id: ActivationId): ActivationIdentifier {
   if (typeof id !== 'string') {
     throw new Error(`activationId: expects an activation name (a string), got ${typeof id} ${String(id)}`);
   }
-  if (!Object.prototype.hasOwnProperty.call(classMap(), id)) lookup(id);  // throws with the known names
+  if (!Object.prototype.hasOwnProperty.call(classMap(), id)) lookup(id); // throws with the known names
   return id as ActivationIdentifier;
 }
 

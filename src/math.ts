@@ -24,10 +24,20 @@ export function sigmoid(x: number): number {
  * than Math.log1p in V8.
  */
 function log1pUnit(e: number): number {
-  const s = e / (2 + e), z = s * s, z2 = z * z, z4 = z2 * z2, z8 = z4 * z4;
-  return 2 * s * ((1 + z * (1 / 3) + z2 * (1 / 5 + z * (1 / 7))) +
-                  z4 * (1 / 9 + z * (1 / 11) + z2 * (1 / 13 + z * (1 / 15))) +
-                  z8 * (1 / 17 + z * (1 / 19) + z2 * (1 / 21)));
+  const s = e / (2 + e),
+    z = s * s,
+    z2 = z * z,
+    z4 = z2 * z2,
+    z8 = z4 * z4;
+  return (
+    2 *
+    s *
+    (1 +
+      z * (1 / 3) +
+      z2 * (1 / 5 + z * (1 / 7)) +
+      z4 * (1 / 9 + z * (1 / 11) + z2 * (1 / 13 + z * (1 / 15))) +
+      z8 * (1 / 17 + z * (1 / 19) + z2 * (1 / 21)))
+  );
 }
 
 /**
@@ -50,49 +60,85 @@ export function softplus(x: number): number {
 export function tanh(x: number): number {
   if (Math.abs(x) < 0.1) {
     const z = x * x;
-    return x * (1 + z * (-1 / 3 + z * (2 / 15 + z * (-17 / 315 + z * (62 / 2835 + z * (-1382 / 155925 +
-        z * (21844 / 6081075)))))));
+    return (
+      x *
+      (1 +
+        z * (-1 / 3 + z * (2 / 15 + z * (-17 / 315 + z * (62 / 2835 + z * (-1382 / 155925 + z * (21844 / 6081075)))))))
+    );
   }
   return 1 - 2 / (1 + Math.exp(2 * x));
 }
 
 /** sech(x)² = 1 − tanh(x)² = 4e/(1 + e)² with e = exp(−2|x|): no cancellation, one exp. */
 export function sech2(x: number): number {
-  const e = Math.exp(-2 * Math.abs(x)), d = 1 + e;
-  return 4 * e / (d * d);
+  const e = Math.exp(-2 * Math.abs(x)),
+    d = 1 + e;
+  return (4 * e) / (d * d);
 }
 
 // erf and erfc: the rational approximations of FreeBSD's msun s_erf.c (Sun
 // Microsystems, 1993; also musl's erf.c), errors below one float64 ULP. No
 // loops and at most one exp: the cpu kernels evaluate them per element.
 
-const ERX = 8.45062911510467529297e-01;
-const EFX = 1.28379167095512586316e-01;
+const ERX = 8.45062911510467529297e-1;
+const EFX = 1.28379167095512586316e-1;
 // erf on [0, 0.84375]: x + x·P(x²)/Q(x²)
-const PP0 = 1.28379167095512558561e-01, PP1 = -3.25042107247001499370e-01, PP2 = -2.84817495755985104766e-02,
-  PP3 = -5.77027029648944159157e-03, PP4 = -2.37630166566501626084e-05;
-const QQ1 = 3.97917223959155352819e-01, QQ2 = 6.50222499887672944485e-02, QQ3 = 5.08130628187576562776e-03,
-  QQ4 = 1.32494738004321644526e-04, QQ5 = -3.96022827877536812320e-06;
+const PP0 = 1.28379167095512558561e-1,
+  PP1 = -3.2504210724700149937e-1,
+  PP2 = -2.84817495755985104766e-2,
+  PP3 = -5.77027029648944159157e-3,
+  PP4 = -2.37630166566501626084e-5;
+const QQ1 = 3.97917223959155352819e-1,
+  QQ2 = 6.50222499887672944485e-2,
+  QQ3 = 5.08130628187576562776e-3,
+  QQ4 = 1.32494738004321644526e-4,
+  QQ5 = -3.9602282787753681232e-6;
 // erf on [0.84375, 1.25]: erx + P(s)/Q(s), s = |x| − 1
-const PA0 = -2.36211856075265944077e-03, PA1 = 4.14856118683748331666e-01, PA2 = -3.72207876035701323847e-01,
-  PA3 = 3.18346619901161753674e-01, PA4 = -1.10894694282396677476e-01, PA5 = 3.54783043256182359371e-02,
-  PA6 = -2.16637559486879084300e-03;
-const QA1 = 1.06420880400844228286e-01, QA2 = 5.40397917702171048937e-01, QA3 = 7.18286544141962662868e-02,
-  QA4 = 1.26171219808761642112e-01, QA5 = 1.36370839120290507362e-02, QA6 = 1.19844998467991074170e-02;
+const PA0 = -2.36211856075265944077e-3,
+  PA1 = 4.14856118683748331666e-1,
+  PA2 = -3.72207876035701323847e-1,
+  PA3 = 3.18346619901161753674e-1,
+  PA4 = -1.10894694282396677476e-1,
+  PA5 = 3.54783043256182359371e-2,
+  PA6 = -2.166375594868790843e-3;
+const QA1 = 1.06420880400844228286e-1,
+  QA2 = 5.40397917702171048937e-1,
+  QA3 = 7.18286544141962662868e-2,
+  QA4 = 1.26171219808761642112e-1,
+  QA5 = 1.36370839120290507362e-2,
+  QA6 = 1.1984499846799107417e-2;
 // erfc on [1.25, 1/0.35]: exp(−x² − 0.5625 + R(s)/S(s))/x, s = 1/x²
-const RA0 = -9.86494403484714822705e-03, RA1 = -6.93858572707181764372e-01, RA2 = -1.05586262253232909814e+01,
-  RA3 = -6.23753324503260060396e+01, RA4 = -1.62396669462573470355e+02, RA5 = -1.84605092906711035994e+02,
-  RA6 = -8.12874355063065934246e+01, RA7 = -9.81432934416914548592e+00;
-const SA1 = 1.96512716674392571292e+01, SA2 = 1.37657754143519042600e+02, SA3 = 4.34565877475229228821e+02,
-  SA4 = 6.45387271733267880336e+02, SA5 = 4.29008140027567833386e+02, SA6 = 1.08635005541779435134e+02,
-  SA7 = 6.57024977031928170135e+00, SA8 = -6.04244152148580987438e-02;
+const RA0 = -9.86494403484714822705e-3,
+  RA1 = -6.93858572707181764372e-1,
+  RA2 = -1.05586262253232909814e1,
+  RA3 = -6.23753324503260060396e1,
+  RA4 = -1.62396669462573470355e2,
+  RA5 = -1.84605092906711035994e2,
+  RA6 = -8.12874355063065934246e1,
+  RA7 = -9.81432934416914548592;
+const SA1 = 1.96512716674392571292e1,
+  SA2 = 1.376577541435190426e2,
+  SA3 = 4.34565877475229228821e2,
+  SA4 = 6.45387271733267880336e2,
+  SA5 = 4.29008140027567833386e2,
+  SA6 = 1.08635005541779435134e2,
+  SA7 = 6.57024977031928170135,
+  SA8 = -6.04244152148580987438e-2;
 // erfc on [1/0.35, 28]
-const RB0 = -9.86494292470009928597e-03, RB1 = -7.99283237680523006574e-01, RB2 = -1.77579549177547519889e+01,
-  RB3 = -1.60636384855821916062e+02, RB4 = -6.37566443368389627722e+02, RB5 = -1.02509513161107724954e+03,
-  RB6 = -4.83519191608651397019e+02;
-const SB1 = 3.03380607434824582924e+01, SB2 = 3.25792512996573918826e+02, SB3 = 1.53672958608443695994e+03,
-  SB4 = 3.19985821950859553908e+03, SB5 = 2.55305040643316442583e+03, SB6 = 4.74528541206955367215e+02,
-  SB7 = -2.24409524465858183362e+01;
+const RB0 = -9.86494292470009928597e-3,
+  RB1 = -7.99283237680523006574e-1,
+  RB2 = -1.77579549177547519889e1,
+  RB3 = -1.60636384855821916062e2,
+  RB4 = -6.37566443368389627722e2,
+  RB5 = -1.02509513161107724954e3,
+  RB6 = -4.83519191608651397019e2;
+const SB1 = 3.03380607434824582924e1,
+  SB2 = 3.25792512996573918826e2,
+  SB3 = 1.53672958608443695994e3,
+  SB4 = 3.19985821950859553908e3,
+  SB5 = 2.55305040643316442583e3,
+  SB6 = 4.74528541206955367215e2,
+  SB7 = -2.24409524465858183362e1;
 
 /** P(z)/Q(z) of the [0, 0.84375] interval, z = x². */
 function erfSmall(z: number): number {
@@ -186,7 +232,8 @@ export function tanhShrink(x: number): number {
  * one entry dominates.
  */
 export function sliceStats(x: ArrayLike<number>, base: number, n: number, stride: number): [number, number, number] {
-  let max = -Infinity, m = 0;
+  let max = -Infinity,
+    m = 0;
   for (let j = 0; j < n; j++) {
     const v = x[base + j * stride];
     if (v > max || v !== v) {
@@ -197,7 +244,7 @@ export function sliceStats(x: ArrayLike<number>, base: number, n: number, stride
   }
   let rest = 0;
   for (let j = 0; j < n; j++) if (j !== m) rest += Math.exp(x[base + j * stride] - max);
-  if (max === -Infinity) rest = NaN;  // all −inf: 0/0, NaN as in Keras
+  if (max === -Infinity) rest = NaN; // all −inf: 0/0, NaN as in Keras
   return [max, m, rest];
 }
 
@@ -221,8 +268,9 @@ export function sparsemaxTau(x: ArrayLike<number>, base: number, n: number, stri
     if (v !== v) return v;
     z[j] = v;
   }
-  z.sort();  // ascending: walk it from the top
-  let cum = 0, tau = 0;
+  z.sort(); // ascending: walk it from the top
+  let cum = 0,
+    tau = 0;
   for (let r = 1; r <= n; r++) {
     const zr = z[n - r];
     cum += zr;
@@ -241,9 +289,16 @@ export function sparsemaxTau(x: ArrayLike<number>, base: number, n: number, stri
  * a limit (docs/non-finite.md): a NaN, two or more +inf, or only −inf.
  * `z` and `sorted` are scratch of length n.
  */
-export function sparsemaxShift(x: ArrayLike<number>, base: number, n: number, stride: number, z: Float64Array,
-                               sorted: Float64Array): number {
-  let max = -Infinity, infs = 0;
+export function sparsemaxShift(
+  x: ArrayLike<number>,
+  base: number,
+  n: number,
+  stride: number,
+  z: Float64Array,
+  sorted: Float64Array,
+): number {
+  let max = -Infinity,
+    infs = 0;
   for (let j = 0; j < n; j++) {
     const v = x[base + j * stride];
     if (v !== v) return NaN;
@@ -256,8 +311,9 @@ export function sparsemaxShift(x: ArrayLike<number>, base: number, n: number, st
     z[j] = v === max ? 0 : v - max;
   }
   sorted.set(z.subarray(0, n));
-  const s = sorted.subarray(0, n).sort();  // ascending: walk it from the top
-  let cum = 0, tau = -1;
+  const s = sorted.subarray(0, n).sort(); // ascending: walk it from the top
+  let cum = 0,
+    tau = -1;
   for (let r = 1; r <= n; r++) {
     const zr = s[n - r];
     cum += zr;

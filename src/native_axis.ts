@@ -12,7 +12,7 @@ import type {NativeOps, NativeTensor} from './definition';
 export function shiftByMax(X: NativeTensor, axes: readonly number[], n: NativeOps): NativeTensor {
   const M = n.max(X, axes);
   const atMax = n.op('Equal', [X, M]);
-  const count = n.sum(n.f64(atMax), axes);  // entries equal to the maximum
+  const count = n.sum(n.f64(atMax), axes); // entries equal to the maximum
   // at the maximum: M − M is 0, or NaN for ±inf; it is kept NaN unless the maximum is a single +inf
   // (count − sign(M) is 0 exactly then: MulNoNan gives 0), and −inf rows keep it (count + 1 > 0)
   const atMaxValue = n.mulNoNan(n.sub(M, M), n.sub(count, n.op('Sign', [M])));

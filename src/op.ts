@@ -6,10 +6,12 @@ import {normalizeParams} from './params';
 
 /** `options` is optional when every parameter has a Keras default. */
 export type OptionsArg<P extends readonly ParamSpec[]> =
-    Record<string, never> extends OptionsOf<P> ? [options?: OptionsOf<P>] : [options: OptionsOf<P>];
+  Record<string, never> extends OptionsOf<P> ? [options?: OptionsOf<P>] : [options: OptionsOf<P>];
 
-export type ActivationOp<P extends readonly ParamSpec[]> =
-    (x: Tensor | TensorLike, ...options: OptionsArg<P>) => Tensor;
+export type ActivationOp<P extends readonly ParamSpec[]> = (
+  x: Tensor | TensorLike,
+  ...options: OptionsArg<P>
+) => Tensor;
 
 export function op<P extends readonly ParamSpec[]>(def: ActivationDefinition & {params: P}): ActivationOp<P> {
   const f = (x: Tensor | TensorLike, options?: object) => applyActivation(def, x, normalizeParams(def, options));

@@ -10,7 +10,7 @@ export function describeValue(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(describeValue).join(', ')}]`;
   if (typeof v === 'object' && v !== null) {
     try {
-      return JSON.stringify(v, (_, x) => typeof x === 'bigint' ? `${x}n` : x);
+      return JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? `${x}n` : x));
     } catch {
       return Object.prototype.toString.call(v);
     }
@@ -43,7 +43,8 @@ function distance(a: string, b: string): number {
 /** The valid name nearest to `key` (case and underscores ignored first), if one is close enough. */
 export function nearestName(key: string, valid: readonly string[]): string | undefined {
   const norm = (s: string) => s.toLowerCase().replace(/_/g, '');
-  let best: string | undefined, bestD = Infinity;
+  let best: string | undefined,
+    bestD = Infinity;
   for (const v of valid) {
     const dist = norm(v) === norm(key) ? 0 : distance(norm(key), norm(v));
     if (dist < bestD) {
@@ -51,7 +52,9 @@ export function nearestName(key: string, valid: readonly string[]): string | und
       bestD = dist;
     }
   }
-  return best !== undefined && bestD < key.length && bestD <= Math.max(1, Math.floor(key.length / 3)) ? best : undefined;
+  return best !== undefined && bestD < key.length && bestD <= Math.max(1, Math.floor(key.length / 3))
+    ? best
+    : undefined;
 }
 
 function fail(def: ActivationDefinition, spec: ParamSpec, problem: string): never {
@@ -64,7 +67,8 @@ function checkValue(def: ActivationDefinition, spec: ParamSpec, v: unknown): Par
       if (typeof v !== 'boolean') fail(def, spec, `must be true or false, got ${describeValue(v)}`);
       return v;
     case 'axis':
-      if (typeof v !== 'number' || !Number.isInteger(v)) fail(def, spec, `must be an integer axis, got ${describeValue(v)}`);
+      if (typeof v !== 'number' || !Number.isInteger(v))
+        fail(def, spec, `must be an integer axis, got ${describeValue(v)}`);
       return v;
     case 'axes':
       if (v === null) return null;
@@ -78,11 +82,19 @@ function checkValue(def: ActivationDefinition, spec: ParamSpec, v: unknown): Par
     // falls through
     case 'number': {
       if (typeof v !== 'number' || !Number.isFinite(v)) {
-        fail(def, spec, `must be a finite number${spec.kind === 'optionalNumber' ? ' or null' : ''}, got ${describeValue(v)}`);
+        fail(
+          def,
+          spec,
+          `must be a finite number${spec.kind === 'optionalNumber' ? ' or null' : ''}, got ${describeValue(v)}`,
+        );
       }
       if (v !== 0 && Math.abs(v) < 1.1754943508222875e-38) {
-        fail(def, spec, `must be 0 or at least 1.1754944e-38 in magnitude (a normal float32: tensorflow and GPUs ` +
-                        `flush subnormal values to 0), got ${v}`);
+        fail(
+          def,
+          spec,
+          `must be 0 or at least 1.1754944e-38 in magnitude (a normal float32: tensorflow and GPUs ` +
+            `flush subnormal values to 0), got ${v}`,
+        );
       }
       const problem = spec.check?.(v);
       if (problem !== undefined) fail(def, spec, problem);
@@ -102,9 +114,11 @@ function checkValue(def: ActivationDefinition, spec: ParamSpec, v: unknown): Par
 export function normalizeParams(def: ActivationDefinition, options: unknown, where = 'options'): Params {
   if (options !== undefined && options !== null && !isPlainObject(options)) {
     const names = def.params.map(p => p.name);
-    throw new Error(`${def.keras}: ${where} must be a plain object` +
-                    (names.length ? ` such as {${names.map(n => `${n}: ...`).join(', ')}}` : ' (it takes no parameters)') +
-                    `, got ${typeof options === 'object' ? describeValue(options) : `${typeof options} ${describeValue(options)}`}`);
+    throw new Error(
+      `${def.keras}: ${where} must be a plain object` +
+        (names.length ? ` such as {${names.map(n => `${n}: ...`).join(', ')}}` : ' (it takes no parameters)') +
+        `, got ${typeof options === 'object' ? describeValue(options) : `${typeof options} ${describeValue(options)}`}`,
+    );
   }
   const given: Record<string, unknown> = {};
   for (const key of Object.keys(options ?? {})) given[key] = (options as Record<string, unknown>)[key];
@@ -121,8 +135,10 @@ export function normalizeParams(def: ActivationDefinition, options: unknown, whe
     }
     if (v === undefined) {
       if (!('default' in spec)) {
-        throw new Error(`${def.keras}: parameter '${spec.name}' (Keras '${spec.keras}') is required ` +
-                        `(${def.keras} needs ${def.params.map(p => `'${p.name}'`).join(' and ')})`);
+        throw new Error(
+          `${def.keras}: parameter '${spec.name}' (Keras '${spec.keras}') is required ` +
+            `(${def.keras} needs ${def.params.map(p => `'${p.name}'`).join(' and ')})`,
+        );
       }
       v = spec.default;
     }
@@ -136,9 +152,11 @@ export function normalizeParams(def: ActivationDefinition, options: unknown, whe
       const near = nearestName(k, valid);
       return near !== undefined ? `'${k}' (did you mean '${near}'?)` : `'${k}'`;
     });
-    throw new Error(`${def.keras}: unknown parameter${unknown.length > 1 ? 's' : ''} ${hints.join(', ')}` +
-                    (where !== 'options' ? ` in its ${where}` : '') +
-                    (known.length ? ` (it takes ${known.map(k => `'${k}'`).join(', ')})` : ' (it takes none)'));
+    throw new Error(
+      `${def.keras}: unknown parameter${unknown.length > 1 ? 's' : ''} ${hints.join(', ')}` +
+        (where !== 'options' ? ` in its ${where}` : '') +
+        (known.length ? ` (it takes ${known.map(k => `'${k}'`).join(', ')})` : ' (it takes none)'),
+    );
   }
   return out;
 }

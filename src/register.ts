@@ -42,7 +42,7 @@ function registerKernelsOf(def: ActivationDefinition): void {
 export function registerAll(): void {
   if (registered) return;
   registered = true;
-  if (!claimRegistration()) return;  // another copy of the package registered them (src/copies.ts)
+  if (!claimRegistration()) return; // another copy of the package registered them (src/copies.ts)
   for (const def of definitions) registerKernelsOf(def);
 }
 
@@ -54,7 +54,8 @@ export function registerAll(): void {
  * its typed op. Throws when one of its names is already taken.
  */
 export function registerActivation<const P extends readonly ParamSpec[]>(
-    def: ActivationDefinition & {params: P}): ActivationOp<P> {
+  def: ActivationDefinition & {params: P},
+): ActivationOp<P> {
   registerAll();
   addDefinition(def);
   registerKernelsOf(def);

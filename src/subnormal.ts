@@ -17,10 +17,12 @@ export function readSubnormalsAsNormal(def: ElementwiseActivation, order: number
   const f = order === 0 ? def.forward : order === 1 ? def.derivative : def.second;
   if (f === undefined) return false;
   // a jump, not the change of a continuous function over 2^−126 (nor float64 rounding)
-  const differ = (a: number, b: number) => !(Math.abs(a - b) <= 1e-6 * Math.max(Math.abs(a), Math.abs(b)) + 1e-30) &&
-    !(Number.isNaN(a) && Number.isNaN(b));
+  const differ = (a: number, b: number) =>
+    !(Math.abs(a - b) <= 1e-6 * Math.max(Math.abs(a), Math.abs(b)) + 1e-30) && !(Number.isNaN(a) && Number.isNaN(b));
   for (const s of [1, -1]) {
-    const zero = f(s * 0, u), tiny = f(s * 1.401298464324817e-45, u), normal = f(s * MIN_NORMAL_F32, u);
+    const zero = f(s * 0, u),
+      tiny = f(s * 1.401298464324817e-45, u),
+      normal = f(s * MIN_NORMAL_F32, u);
     if (differ(zero, normal) && !differ(tiny, normal)) return true;
   }
   return false;

@@ -1,8 +1,12 @@
 /** Array helpers shared by the Node suites and the browser suite (no imports). */
 
 /** Transposes a row-major array of `shape` by `perm` (out[i] = values[perm-indexed i]), into `out`. */
-export function transposeInto<T extends {length: number; [i: number]: number}>(values: ArrayLike<number>, shape: readonly number[],
-                                                                               perm: readonly number[], out: T): T {
+export function transposeInto<T extends {length: number; [i: number]: number}>(
+  values: ArrayLike<number>,
+  shape: readonly number[],
+  perm: readonly number[],
+  out: T,
+): T {
   const rank = shape.length;
   const outShape = perm.map(p => shape[p]);
   const strides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));

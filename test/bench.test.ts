@@ -36,10 +36,13 @@ let markdown: string;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'tfa-bench-test-'));
-  const out = join(dir, 'results.json'), md = join(dir, 'benchmarks.md');
-  stdout = execFileSync(process.execPath,
-                        [join(root, 'scripts', 'bench.mjs'), '--quick', '--backends', 'cpu', '--out', out, '--md', md],
-                        {cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300000});
+  const out = join(dir, 'results.json'),
+    md = join(dir, 'benchmarks.md');
+  stdout = execFileSync(
+    process.execPath,
+    [join(root, 'scripts', 'bench.mjs'), '--quick', '--backends', 'cpu', '--out', out, '--md', md],
+    {cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300000},
+  );
   results = JSON.parse(readFileSync(out, 'utf8'));
   markdown = readFileSync(md, 'utf8');
 }, 330000);
@@ -51,7 +54,10 @@ afterAll(() => {
 test('prints a table with a row for every activation', () => {
   const header = stdout.split('\n').findIndex(l => l.startsWith('== cpu, 4K elements'));
   expect(header).toBeGreaterThanOrEqual(0);
-  const rows = stdout.split('\n').slice(header + 3, header + 3 + ids.length).map(l => l.split(/\s+/)[0]);
+  const rows = stdout
+    .split('\n')
+    .slice(header + 3, header + 3 + ids.length)
+    .map(l => l.split(/\s+/)[0]);
   expect(rows.sort()).toEqual([...ids].sort());
   expect(stdout).toMatch(/targets cpu: \d+ met, \d+ missed/);
 });
@@ -76,8 +82,11 @@ test('the JSON has every measurement of every activation', () => {
     expect({id, ok: bytes <= outBytes && outBytes > 0}).toEqual({id, ok: true});
     expect(rec.inspect.compositeForward.kernels).toBeGreaterThanOrEqual(1);
     // The composite computes the same function as this package's op.
-    expect({id, forward: rec.agreement.forward < 1e-4, backward: rec.agreement.backward < 1e-4})
-        .toEqual({id, forward: true, backward: true});
+    expect({id, forward: rec.agreement.forward < 1e-4, backward: rec.agreement.backward < 1e-4}).toEqual({
+      id,
+      forward: true,
+      backward: true,
+    });
     const a = results.summary.cpu['4K'][id];
     expect(a.fwdSpeedup).toEqual(expect.any(Number));
     expect(a.bwdSpeedup).toEqual(expect.any(Number));

@@ -15,8 +15,10 @@ const html = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').repla
 test('the API reference documents every op from its definition', () => {
   const out = mkdtempSync(join(tmpdir(), 'tfa-docs-'));
   try {
-    execFileSync(process.execPath, [join(root, 'node_modules', 'typedoc', 'bin', 'typedoc'), '--out', out],
-                 {cwd: root, stdio: ['ignore', 'pipe', 'inherit']});
+    execFileSync(process.execPath, [join(root, 'node_modules', 'typedoc', 'bin', 'typedoc'), '--out', out], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     expect(existsSync(join(out, 'index.html'))).toBe(true);
     for (const d of definitions) {
       const page = readFileSync(join(out, 'variables', `${d.id}.html`), 'utf8');

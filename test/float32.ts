@@ -20,7 +20,7 @@ export function ordinal(v: number): number {
 
 /** The float32 at an ordinal (inverse of `ordinal`; 0 gives +0). */
 export function fromOrdinal(o: number): number {
-  i32[0] = o < 0 ? (-o) | 0x80000000 : o;
+  i32[0] = o < 0 ? -o | 0x80000000 : o;
   return f32[0];
 }
 

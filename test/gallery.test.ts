@@ -45,29 +45,43 @@ const TRUTH: Record<string, [(x: number) => number, (x: number) => number]> = {
   tanh: [Math.tanh, x => 1 - Math.tanh(x) ** 2],
   softplus: [softplus, sigmoid],
   silu: [x => x * sigmoid(x), x => sigmoid(x) * (1 + x * (1 - sigmoid(x)))],
-  mish: [x => x * Math.tanh(softplus(x)),
-         x => Math.tanh(softplus(x)) + x * sigmoid(x) * (1 - Math.tanh(softplus(x)) ** 2)],
+  mish: [
+    x => x * Math.tanh(softplus(x)),
+    x => Math.tanh(softplus(x)) + x * sigmoid(x) * (1 - Math.tanh(softplus(x)) ** 2),
+  ],
   softsign: [x => x / (1 + Math.abs(x)), x => 1 / (1 + Math.abs(x)) ** 2],
-  elu: [x => x > 0 ? x : Math.expm1(x), x => x > 0 ? 1 : Math.exp(x)],
-  leaky_relu: [x => x >= 0 ? x : 0.2 * x, x => x >= 0 ? 1 : 0.2],
-  hard_sigmoid: [x => Math.min(Math.max(x / 6 + 0.5, 0), 1), x => Math.abs(x) < 3 ? 1 / 6 : 0],
+  elu: [x => (x > 0 ? x : Math.expm1(x)), x => (x > 0 ? 1 : Math.exp(x))],
+  leaky_relu: [x => (x >= 0 ? x : 0.2 * x), x => (x >= 0 ? 1 : 0.2)],
+  hard_sigmoid: [x => Math.min(Math.max(x / 6 + 0.5, 0), 1), x => (Math.abs(x) < 3 ? 1 / 6 : 0)],
 };
-const squareplus = (b: number): [(x: number) => number, (x: number) => number] =>
-  [x => (x + Math.sqrt(x * x + b)) / 2, x => (1 + x / Math.sqrt(x * x + b)) / 2];
+const squareplus = (b: number): [(x: number) => number, (x: number) => number] => [
+  x => (x + Math.sqrt(x * x + b)) / 2,
+  x => (1 + x / Math.sqrt(x * x + b)) / 2,
+];
 
-function expectClose(got: number[], xs: number[], want: (x: number) => number, what: string, skip?: (x: number) => boolean) {
+function expectClose(
+  got: number[],
+  xs: number[],
+  want: (x: number) => number,
+  what: string,
+  skip?: (x: number) => boolean,
+) {
   let worst = {err: 0, x: 0, got: 0, want: 0};
   xs.forEach((x, i) => {
     if (skip?.(x)) return;
-    const w = want(x), err = Math.abs(got[i] - w) / (2e-6 + Math.abs(w));
+    const w = want(x),
+      err = Math.abs(got[i] - w) / (2e-6 + Math.abs(w));
     if (!(err <= worst.err)) worst = {err, x, got: got[i], want: w};
   });
-  if (!(worst.err < 1e-4)) throw new Error(`${what}: relative error ${worst.err} at x = ${worst.x} (got ${worst.got}, want ${worst.want})`);
+  if (!(worst.err < 1e-4))
+    throw new Error(`${what}: relative error ${worst.err} at x = ${worst.x} (got ${worst.got}, want ${worst.want})`);
 }
 
-const plotData = (name: string) => page.evaluate(n =>
-  (document.querySelector(`[data-activation="${n}"]`) as HTMLElement & {plotData: unknown}).plotData, name) as
-  Promise<PlotData>;
+const plotData = (name: string) =>
+  page.evaluate(
+    n => (document.querySelector(`[data-activation="${n}"]`) as HTMLElement & {plotData: unknown}).plotData,
+    name,
+  ) as Promise<PlotData>;
 
 async function open(url: string, viewport = {width: 1200, height: 900}): Promise<Page> {
   const p = await browser.newPage({viewport});
@@ -76,7 +90,8 @@ async function open(url: string, viewport = {width: 1200, height: 900}): Promise
     if (m.type() === 'error') errors.push(m.text());
   });
   p.on('request', r => {
-    if (!r.url().startsWith(url.startsWith('file:') ? 'file:' : server.url) && !r.url().startsWith('data:')) outside.push(r.url());
+    if (!r.url().startsWith(url.startsWith('file:') ? 'file:' : server.url) && !r.url().startsWith('data:'))
+      outside.push(r.url());
   });
   const t0 = Date.now();
   await p.goto(url);
@@ -86,12 +101,17 @@ async function open(url: string, viewport = {width: 1200, height: 900}): Promise
 }
 
 beforeAll(async () => {
-  execFileSync(process.execPath, [join(ROOT, 'scripts', 'gallery.mjs')], {cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit']});
+  execFileSync(process.execPath, [join(ROOT, 'scripts', 'gallery.mjs')], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const executablePath = chromiumPath();
-  server = await startServer(DIR);  // the folder alone: anything outside it would 404
+  server = await startServer(DIR); // the folder alone: anything outside it would 404
   browser = await chromium.launch({executablePath, headless: true, args: CHROMIUM_ARGS, timeout: 60000});
   page = await open(`${server.url}/index.html`);
-  baseline = await page.evaluate(() => (window as unknown as {tf: {memory(): {numTensors: number}}}).tf.memory().numTensors);
+  baseline = await page.evaluate(
+    () => (window as unknown as {tf: {memory(): {numTensors: number}}}).tf.memory().numTensors,
+  );
 }, 300000);
 
 afterAll(async () => {
@@ -106,8 +126,13 @@ test('the folder holds the page and everything it loads', async () => {
   expect(outside).toEqual([]);
   // the page is not part of the published package
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const listing = JSON.parse(execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'],
-                                          {cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore']}));
+  const listing = JSON.parse(
+    execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }),
+  );
   const packed = (listing[0].files as Array<{path: string}>).map(f => f.path);
   expect(packed).toContain('dist/browser/tfjs-activations.min.js');
   expect(packed.filter(f => /^dist\/(gallery|docs)\//.test(f))).toEqual([]);
@@ -117,8 +142,9 @@ test('the folder holds the page and everything it loads', async () => {
 
 test('every activation has a card and a plot, on webgl, with no console errors', async () => {
   expect(await page.evaluate(() => document.body.dataset.backend)).toBe('webgl');
-  const names = await page.evaluate(() => Array.from(document.querySelectorAll('[data-activation]')).map(e =>
-    (e as HTMLElement).dataset.activation));
+  const names = await page.evaluate(() =>
+    Array.from(document.querySelectorAll('[data-activation]')).map(e => (e as HTMLElement).dataset.activation),
+  );
   expect(names.sort()).toEqual(definitions.map(d => d.keras).sort());
   expect(names).toHaveLength(30);
   for (const d of definitions) {
@@ -126,8 +152,14 @@ test('every activation has a card and a plot, on webgl, with no console errors',
       const fig = document.querySelector(`[data-activation="${n}"]`) as HTMLElement & {plotData: PlotData};
       const c = fig.closest('.card')!;
       const path = (cls: string) => fig.querySelector(`path.${cls}`)?.getAttribute('d') ?? '';
-      return {text: c.textContent ?? '', f: path('f'), df: path('df'), n: fig.plotData.x.length,
-              finite: fig.plotData.f.filter(Number.isFinite).length, error: !(c.querySelector('.error') as HTMLElement).hidden};
+      return {
+        text: c.textContent ?? '',
+        f: path('f'),
+        df: path('df'),
+        n: fig.plotData.x.length,
+        finite: fig.plotData.f.filter(Number.isFinite).length,
+        error: !(c.querySelector('.error') as HTMLElement).hidden,
+      };
     }, d.keras);
     expect(card.error).toBe(false);
     expect(typeof d.note).toBe('string');
@@ -153,10 +185,11 @@ test('plots at the Keras defaults match the float64 truth', async () => {
   expectClose(hs.f, hs.x, x => Math.min(Math.max(0.2 * x + 0.5, 0), 1), 'tfjs hardSigmoid');
 });
 
-test('the elu and gelu details show where tfjs\'s own versions part from the float64 truth', async () => {
-  const erfc = (z: number) => {  // continued fraction for z > 2: the float64 tail without cancellation
+test("the elu and gelu details show where tfjs's own versions part from the float64 truth", async () => {
+  const erfc = (z: number) => {
+    // continued fraction for z > 2: the float64 tail without cancellation
     let t = 0;
-    for (let k = 60; k >= 1; k--) t = (k / 2) / (z + t);
+    for (let k = 60; k >= 1; k--) t = k / 2 / (z + t);
     return Math.exp(-z * z) / Math.sqrt(Math.PI) / (z + t);
   };
   const cases: Array<[string, (x: number) => number]> = [
@@ -167,8 +200,9 @@ test('the elu and gelu details show where tfjs\'s own versions part from the flo
     const d = await plotData(name);
     expectClose(d.detail!.f, d.detail!.x, truth, `${name} near the detail`);
     // tfjs's own version is more than 10 % off somewhere on the same range
-    const worst = Math.max(...d.overlay!.f.map((y, i) => Math.abs(y - truth(d.overlay!.x[i])) /
-                                                         Math.abs(truth(d.overlay!.x[i]) || 1)));
+    const worst = Math.max(
+      ...d.overlay!.f.map((y, i) => Math.abs(y - truth(d.overlay!.x[i])) / Math.abs(truth(d.overlay!.x[i]) || 1)),
+    );
     expect(worst).toBeGreaterThan(0.1);
   }
 });
@@ -176,83 +210,118 @@ test('the elu and gelu details show where tfjs\'s own versions part from the flo
 test('a slider change redraws its plot with the new parameter', async () => {
   const before = await page.getAttribute('[data-activation="squareplus"] path.f', 'd');
   await page.focus('#p-squareplus-b');
-  for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowRight');  // 4 + 4 × 0.25
-  await page.waitForFunction(() => (document.querySelector('[data-activation="squareplus"]') as HTMLElement)
-    .dataset.params === '{"b":5}', null, {timeout: 60000});
+  for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowRight'); // 4 + 4 × 0.25
+  await page.waitForFunction(
+    () => (document.querySelector('[data-activation="squareplus"]') as HTMLElement).dataset.params === '{"b":5}',
+    null,
+    {timeout: 60000},
+  );
   const d = await plotData('squareplus');
   expect(d.params).toEqual({b: 5});
   const [f, df] = squareplus(5);
   expectClose(d.f, d.x, f, 'squareplus(b = 5)');
   expectClose(d.df, d.x, df, 'squareplus′(b = 5)');
-  expect(d.f[100]).toBeCloseTo(Math.sqrt(5) / 2, 5);  // x = 0
+  expect(d.f[100]).toBeCloseTo(Math.sqrt(5) / 2, 5); // x = 0
   expect(await page.getAttribute('[data-activation="squareplus"] path.f', 'd')).not.toBe(before);
   expect(await page.inputValue('#p-squareplus-b + input')).toBe('5');
 });
 
-test('gelu\'s approximate checkbox redraws the tanh form; threshold starts from threshold 0, default_value -1', async () => {
+test("gelu's approximate checkbox redraws the tanh form; threshold starts from threshold 0, default_value -1", async () => {
   await page.check('#p-gelu-approximate');
-  await page.waitForFunction(() => (document.querySelector('[data-activation="gelu"]') as HTMLElement)
-    .dataset.params === '{"approximate":true}', null, {timeout: 60000});
-  const c = Math.sqrt(2 / Math.PI), k = 0.044715;
+  await page.waitForFunction(
+    () => (document.querySelector('[data-activation="gelu"]') as HTMLElement).dataset.params === '{"approximate":true}',
+    null,
+    {timeout: 60000},
+  );
+  const c = Math.sqrt(2 / Math.PI),
+    k = 0.044715;
   const t = (x: number) => Math.tanh(c * (x + k * x ** 3));
   const d = await plotData('gelu');
   expectClose(d.f, d.x, x => 0.5 * x * (1 + t(x)), 'gelu approximate');
-  expectClose(d.df, d.x, x => 0.5 * (1 + t(x)) + 0.5 * x * (1 - t(x) ** 2) * c * (1 + 3 * k * x * x),
-              'gelu′ approximate');
+  expectClose(
+    d.df,
+    d.x,
+    x => 0.5 * (1 + t(x)) + 0.5 * x * (1 - t(x) ** 2) * c * (1 + 3 * k * x * x),
+    'gelu′ approximate',
+  );
   const th = await plotData('threshold');
   expect(th.params).toEqual({threshold: 0, defaultValue: -1});
-  expectClose(th.f, th.x, x => x > 0 ? x : -1, 'threshold');
-  expect(await page.textContent('#act-threshold .defaults')).toContain('threshold (required), default_value (required)');
+  expectClose(th.f, th.x, x => (x > 0 ? x : -1), 'threshold');
+  expect(await page.textContent('#act-threshold .defaults')).toContain(
+    'threshold (required), default_value (required)',
+  );
 });
 
-test('an axis activation\'s vector input redraws its output and its plot', async () => {
+test("an axis activation's vector input redraws its output and its plot", async () => {
   await page.fill('#v-softmax-1', '3');
-  await page.waitForFunction(() => ((document.querySelector('[data-activation="softmax"]') as HTMLElement & {
-    plotData: PlotData}).plotData.vector ?? [])[1] === 3, null, {timeout: 60000});
+  await page.waitForFunction(
+    () =>
+      ((
+        document.querySelector('[data-activation="softmax"]') as HTMLElement & {
+          plotData: PlotData;
+        }
+      ).plotData.vector ?? [])[1] === 3,
+    null,
+    {timeout: 60000},
+  );
   const d = await plotData('softmax');
-  const v = d.vector!, e = v.map(Math.exp), s = e.reduce((a, b) => a + b, 0);
+  const v = d.vector!,
+    e = v.map(Math.exp),
+    s = e.reduce((a, b) => a + b, 0);
   d.output!.forEach((y, i) => expect(y).toBeCloseTo(e[i] / s, 6));
   const rest = v.slice(1).reduce((a, b) => a + Math.exp(b), 0);
   const y0 = (x: number) => Math.exp(x) / (Math.exp(x) + rest);
   expectClose(d.f, d.x, y0, 'softmax y0');
   expectClose(d.df, d.x, x => y0(x) * (1 - y0(x)), 'softmax ∂y0/∂x0');
-  expect(await page.textContent('#act-softmax .vector-out')).toContain(String(Math.round(e[1] / s * 1e4) / 1e4));
+  expect(await page.textContent('#act-softmax .vector-out')).toContain(String(Math.round((e[1] / s) * 1e4) / 1e4));
 });
 
 test('the comparison overlays the chosen activations', async () => {
   const chosen = () => page.evaluate(() => (document.querySelector('[data-comparison]') as HTMLElement).dataset.chosen);
   expect(await chosen()).toBe('gelu,mish,relu,silu,squareplus');
   await page.check('#cmp-tanh');
-  await page.waitForFunction(() => /tanh/.test((document.querySelector('[data-comparison]') as HTMLElement).dataset.chosen!));
+  await page.waitForFunction(() =>
+    /tanh/.test((document.querySelector('[data-comparison]') as HTMLElement).dataset.chosen!),
+  );
   expect(await chosen()).toBe('gelu,mish,relu,silu,squareplus,tanh');
   expect(await page.locator('[data-comparison] path.cmp').count()).toBe(6);
   await page.uncheck('#cmp-tanh');
-  await page.waitForFunction(() => !/tanh/.test((document.querySelector('[data-comparison]') as HTMLElement).dataset.chosen!));
+  await page.waitForFunction(
+    () => !/tanh/.test((document.querySelector('[data-comparison]') as HTMLElement).dataset.chosen!),
+  );
 });
 
 test('redraws leak no tensors', async () => {
   // after the slider, checkbox, vector and comparison changes above, once their redraws are done
-  await page.waitForFunction(b => (window as unknown as {tf: {memory(): {numTensors: number}}}).tf.memory().numTensors === b,
-                             baseline, {timeout: 30000});
+  await page.waitForFunction(
+    b => (window as unknown as {tf: {memory(): {numTensors: number}}}).tf.memory().numTensors === b,
+    baseline,
+    {timeout: 30000},
+  );
   expect(baseline).toBeGreaterThanOrEqual(0);
 });
 
 test('every control is labelled and reachable with the keyboard', async () => {
-  const unlabelled = await page.evaluate(() => Array.from(document.querySelectorAll('input')).filter(i =>
-    !i.labels?.length && !i.getAttribute('aria-label')).map(i => i.outerHTML));
+  const unlabelled = await page.evaluate(() =>
+    Array.from(document.querySelectorAll('input'))
+      .filter(i => !i.labels?.length && !i.getAttribute('aria-label'))
+      .map(i => i.outerHTML),
+  );
   expect(unlabelled).toEqual([]);
-  const tabIndexed = await page.evaluate(() => Array.from(document.querySelectorAll('input')).filter(i => i.tabIndex < 0).length);
+  const tabIndexed = await page.evaluate(
+    () => Array.from(document.querySelectorAll('input')).filter(i => i.tabIndex < 0).length,
+  );
   expect(tabIndexed).toBe(0);
   // from the top: the skip link first, then the controls in order with Tab alone
   await page.click('h1');
   await page.keyboard.press('Shift+Tab');
   expect(await page.evaluate(() => document.activeElement?.className)).toBe('skip');
   await page.keyboard.press('Enter');
-  await page.keyboard.press('Tab');  // the skip link leads to the first card's first control
+  await page.keyboard.press('Tab'); // the skip link leads to the first card's first control
   expect(await page.evaluate(() => document.activeElement?.id)).toBe('p-celu-alpha');
   await page.click('h1');
   let presses = 0;
-  while (await page.evaluate(() => document.activeElement?.id) !== 'p-celu-alpha' && presses < 120) {
+  while ((await page.evaluate(() => document.activeElement?.id)) !== 'p-celu-alpha' && presses < 120) {
     await page.keyboard.press('Tab');
     presses++;
   }
@@ -262,8 +331,15 @@ test('every control is labelled and reachable with the keyboard', async () => {
 test('readable at phone width: no horizontal scrolling', async () => {
   await page.setViewportSize({width: 360, height: 800});
   const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
-  const wide = await page.evaluate(() => Array.from(document.querySelectorAll('body *')).filter(e =>
-    e.getBoundingClientRect().right > window.innerWidth + 1).map(e => `${e.tagName}.${e.getAttribute("class")}#${e.closest("[id]")?.id} ${Math.round(e.getBoundingClientRect().right)}`).slice(0, 5));
+  const wide = await page.evaluate(() =>
+    Array.from(document.querySelectorAll('body *'))
+      .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+      .map(
+        e =>
+          `${e.tagName}.${e.getAttribute('class')}#${e.closest('[id]')?.id} ${Math.round(e.getBoundingClientRect().right)}`,
+      )
+      .slice(0, 5),
+  );
   expect(wide).toEqual([]);
   expect(scroll).toBeLessThanOrEqual(inner);
   await page.setViewportSize({width: 1200, height: 900});
@@ -272,8 +348,11 @@ test('readable at phone width: no horizontal scrolling', async () => {
 test('works offline from the folder through file://', async () => {
   const p = await open(pathToFileURL(join(DIR, 'index.html')).href);
   expect(await p.evaluate(() => document.querySelectorAll('[data-activation] svg').length)).toBe(30);
-  console.log(`gallery: ready in ${loadMs} ms from file:// (page's own measure ${await p.evaluate(() =>
-    document.body.dataset.loadMs)} ms)`);
+  console.log(
+    `gallery: ready in ${loadMs} ms from file:// (page's own measure ${await p.evaluate(
+      () => document.body.dataset.loadMs,
+    )} ms)`,
+  );
   await p.close();
   expect(outside).toEqual([]);
   expect(errors).toEqual([]);
@@ -289,7 +368,11 @@ test('without WebGL the page falls back to cpu and draws the same plots', async 
   await p.addInitScript(() => {
     for (const C of [HTMLCanvasElement, OffscreenCanvas]) {
       const get = C.prototype.getContext as (this: unknown, type: string, ...rest: unknown[]) => unknown;
-      (C.prototype as unknown as {getContext: unknown}).getContext = function (this: unknown, type: string, ...rest: unknown[]) {
+      (C.prototype as unknown as {getContext: unknown}).getContext = function (
+        this: unknown,
+        type: string,
+        ...rest: unknown[]
+      ) {
         return /webgl/.test(type) ? null : get.call(this, type, ...rest);
       };
     }
@@ -298,8 +381,14 @@ test('without WebGL the page falls back to cpu and draws the same plots', async 
   await p.waitForFunction(() => document.body.dataset.ready === 'true', null, {timeout: 120000});
   expect(await p.evaluate(() => document.body.dataset.backend)).toBe('cpu');
   expect(await p.evaluate(() => document.querySelectorAll('[data-activation] svg path[class="f"]').length)).toBe(30);
-  const d = await p.evaluate(() => (document.querySelector('[data-activation="squareplus"]') as HTMLElement & {
-    plotData: PlotData}).plotData);
+  const d = await p.evaluate(
+    () =>
+      (
+        document.querySelector('[data-activation="squareplus"]') as HTMLElement & {
+          plotData: PlotData;
+        }
+      ).plotData,
+  );
   const [f, df] = squareplus(4);
   expectClose(d.f, d.x, f, 'squareplus on cpu');
   expectClose(d.df, d.x, df, 'squareplus′ on cpu');
@@ -307,12 +396,18 @@ test('without WebGL the page falls back to cpu and draws the same plots', async 
   await p.close();
 });
 
-test('the README\'s gallery images are what the gallery code draws', () => {
-  const out = execFileSync(process.execPath, [join(ROOT, 'scripts', 'gallery.mjs'), '--check-readme-images'],
-                           {cwd: ROOT, encoding: 'utf8'});
+test("the README's gallery images are what the gallery code draws", () => {
+  const out = execFileSync(process.execPath, [join(ROOT, 'scripts', 'gallery.mjs'), '--check-readme-images'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   expect(out).toMatch(/up to date/);
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  for (const f of ['docs/images/gallery.png', 'docs/images/gallery/squareplus.svg', 'docs/images/gallery/comparison.svg']) {
+  for (const f of [
+    'docs/images/gallery.png',
+    'docs/images/gallery/squareplus.svg',
+    'docs/images/gallery/comparison.svg',
+  ]) {
     expect(readme).toContain(f);
     expect(existsSync(join(ROOT, f))).toBe(true);
   }

@@ -24,7 +24,9 @@ const xs = Array.from({length: 60}, (_, i) => -11 + i * 0.371);
 /** f'(x) by central differences in float64; undefined at kinks. */
 function centralDiff(f: (x: number) => number, x: number): number | undefined {
   const h = 1e-6 * Math.max(1, Math.abs(x));
-  const fx = f(x), left = (fx - f(x - h)) / h, right = (f(x + h) - fx) / h;
+  const fx = f(x),
+    left = (fx - f(x - h)) / h,
+    right = (f(x + h) - fx) / h;
   const scale = Math.max(1e-6, Math.abs(left), Math.abs(right));
   if (Math.abs(left - right) > 1e-3 * scale + 1e-9) return undefined;
   return (f(x + h) - f(x - h)) / (2 * h);
@@ -37,50 +39,64 @@ function closeRel(got: number, want: number, rtol: number, atol: number): boolea
 const elementwise = tfa.definitions.filter((d): d is ElementwiseActivation => d.kind === 'elementwise');
 
 describe.each(elementwise.flatMap(d => variantsOf(d).map(v => [`${d.id} ${JSON.stringify(v)}`, d, v] as const)))(
-    '%s', (_, def, options) => {
-      const params = normalizeParams(def, options);
-      const u = constantsOf(def, params);
-      const f = (x: number) => def.forward(x, u);
-      const df = (x: number) => def.derivative(x, u);
-      const op = (t: tf.Tensor) => applyActivation(def, t, params);
+  '%s',
+  (_, def, options) => {
+    const params = normalizeParams(def, options);
+    const u = constantsOf(def, params);
+    const f = (x: number) => def.forward(x, u);
+    const df = (x: number) => def.derivative(x, u);
+    const op = (t: tf.Tensor) => applyActivation(def, t, params);
 
-      test('tf.grad matches finite differences of the forward', () => {
-        const g = tf.tidy(() => tf.grad(op)(tf.tensor1d(xs)).dataSync());
-        let checked = 0;
-        xs.forEach((x, i) => {
-          const want = centralDiff(f, Math.fround(x));
-          if (want === undefined) return;
-          checked++;
-          if (!closeRel(g[i], want, 2e-4, 1e-6)) throw new Error(`x=${x}: tf.grad ${g[i]}, finite difference ${want}`);
-        });
-        expect(checked).toBeGreaterThan(xs.length / 2);
+    test('tf.grad matches finite differences of the forward', () => {
+      const g = tf.tidy(() => tf.grad(op)(tf.tensor1d(xs)).dataSync());
+      let checked = 0;
+      xs.forEach((x, i) => {
+        const want = centralDiff(f, Math.fround(x));
+        if (want === undefined) return;
+        checked++;
+        if (!closeRel(g[i], want, 2e-4, 1e-6)) throw new Error(`x=${x}: tf.grad ${g[i]}, finite difference ${want}`);
       });
-
-      const second = def.second as ScalarFn | undefined;
-      test('tf.grad of tf.grad matches finite differences of the derivative', () => {
-        expect(second).toBeDefined();
-        const gg = tf.tidy(() => tf.grad((t: tf.Tensor) => tf.grad(op)(t))(tf.tensor1d(xs)).dataSync());
-        let checked = 0;
-        xs.forEach((x, i) => {
-          const want = centralDiff(df, Math.fround(x));
-          if (want === undefined) return;
-          checked++;
-          if (!closeRel(gg[i], want, 2e-4, 1e-6)) throw new Error(`x=${x}: second derivative ${gg[i]}, finite difference ${want}`);
-        });
-        expect(checked).toBeGreaterThan(xs.length / 3);
-      });
-
-      test('a third derivative is refused clearly', () => {
-        const third = () => tf.tidy(() => tf.grad((t: tf.Tensor) => tf.grad((v: tf.Tensor) => tf.grad(op)(v))(t))(tf.tensor1d([0.3])));
-        expect(third).toThrow(new RegExp(`${def.keras}: derivative of order 3 is not available`));
-      });
+      expect(checked).toBeGreaterThan(xs.length / 2);
     });
+
+    const second = def.second as ScalarFn | undefined;
+    test('tf.grad of tf.grad matches finite differences of the derivative', () => {
+      expect(second).toBeDefined();
+      const gg = tf.tidy(() =>
+        tf
+          .grad((t: tf.Tensor) => tf.grad(op)(t))(tf.tensor1d(xs))
+          .dataSync(),
+      );
+      let checked = 0;
+      xs.forEach((x, i) => {
+        const want = centralDiff(df, Math.fround(x));
+        if (want === undefined) return;
+        checked++;
+        if (!closeRel(gg[i], want, 2e-4, 1e-6))
+          throw new Error(`x=${x}: second derivative ${gg[i]}, finite difference ${want}`);
+      });
+      expect(checked).toBeGreaterThan(xs.length / 3);
+    });
+
+    test('a third derivative is refused clearly', () => {
+      const third = () =>
+        tf.tidy(() => tf.grad((t: tf.Tensor) => tf.grad((v: tf.Tensor) => tf.grad(op)(v))(t))(tf.tensor1d([0.3])));
+      expect(third).toThrow(new RegExp(`${def.keras}: derivative of order 3 is not available`));
+    });
+  },
+);
 
 // Axis activations: directional derivatives of L(x) = Σ f(x)·w in float64.
 const axisCases: Array<[string, number[], Record<string, unknown>]> = [
-  ['softmax', [3, 5], {}], ['softmax', [2, 3, 4], {axis: [0, 2]}], ['softmax', [2, 3, 4], {axis: null}],
-  ['logSoftmax', [3, 5], {axis: 0}], ['logSoftmax', [2, 3, 4], {axis: [1, 2]}],
-  ['glu', [3, 6], {}], ['glu', [2, 4, 3], {axis: 1}], ['sparsemax', [4, 6], {}], ['sparsemax', [3, 4, 2], {axis: 1}],
+  ['softmax', [3, 5], {}],
+  ['softmax', [2, 3, 4], {axis: [0, 2]}],
+  ['softmax', [2, 3, 4], {axis: null}],
+  ['logSoftmax', [3, 5], {axis: 0}],
+  ['logSoftmax', [2, 3, 4], {axis: [1, 2]}],
+  ['glu', [3, 6], {}],
+  ['glu', [2, 4, 3], {axis: 1}],
+  ['sparsemax', [4, 6], {}],
+  ['sparsemax', [3, 4, 2], {axis: 1}],
 ];
 
 function rand(n: number, seed: number, scale: number): Float64Array {
@@ -101,11 +117,16 @@ describe.each(axisCases)('%s on %j with %j', (id, shape, options) => {
   const params = normalizeParams(def, options);
   const op = (t: tf.Tensor) => applyActivation(def, t, params);
   const size = shape.reduce((a, b) => a * b, 1);
-  const x = rand(size, 7, 4), v = rand(size, 11, 1);
+  const x = rand(size, 7, 4),
+    v = rand(size, 11, 1);
   const y0 = tf.tidy(() => op(tf.tensor(Float32Array.from(x), shape)));
   const yShape = y0.shape;
   y0.dispose();
-  const w = rand(yShape.reduce((a, b) => a * b, 1), 13, 1);
+  const w = rand(
+    yShape.reduce((a, b) => a * b, 1),
+    13,
+    1,
+  );
 
   /** Σ f(x)·w in float64, with the definition's own loops run on float64 arrays (axes moved last). */
   function loss(xv: Float64Array): number {
@@ -122,7 +143,11 @@ describe.each(axisCases)('%s on %j with %j', (id, shape, options) => {
   }
 
   test('tf.grad matches a directional finite difference', () => {
-    const g = tf.tidy(() => tf.grad(op)(tf.tensor(Float32Array.from(x), shape), tf.tensor(Float32Array.from(w), yShape)).dataSync());
+    const g = tf.tidy(() =>
+      tf
+        .grad(op)(tf.tensor(Float32Array.from(x), shape), tf.tensor(Float32Array.from(w), yShape))
+        .dataSync(),
+    );
     const h = 1e-6;
     const fd = (loss(x.map((xi, i) => xi + h * v[i])) - loss(x.map((xi, i) => xi - h * v[i]))) / (2 * h);
     const dot = Array.from(g).reduce((s, gi, i) => s + gi * v[i], 0);
@@ -131,14 +156,20 @@ describe.each(axisCases)('%s on %j with %j', (id, shape, options) => {
 
   test('tf.grad of tf.grad matches a directional finite difference of the gradient', () => {
     // d/dh <∇L(x + h·v), v> = vᵀ H v
-    const gradAt = (xv: Float64Array) => tf.tidy(() => {
-      const g = tf.grad(op)(tf.tensor(Float32Array.from(xv), shape), tf.tensor(Float32Array.from(w), yShape)).dataSync();
-      return Array.from(g).reduce((s, gi, i) => s + gi * v[i], 0);
-    });
+    const gradAt = (xv: Float64Array) =>
+      tf.tidy(() => {
+        const g = tf
+          .grad(op)(tf.tensor(Float32Array.from(xv), shape), tf.tensor(Float32Array.from(w), yShape))
+          .dataSync();
+        return Array.from(g).reduce((s, gi, i) => s + gi * v[i], 0);
+      });
     const hvp = tf.tidy(() => {
-      const vt = tf.tensor(Float32Array.from(v), shape), wt = tf.tensor(Float32Array.from(w), yShape);
+      const vt = tf.tensor(Float32Array.from(v), shape),
+        wt = tf.tensor(Float32Array.from(w), yShape);
       const inner = (t: tf.Tensor) => tf.sum(tf.mul(tf.grad(op)(t, wt), vt));
-      return tf.grad(inner)(tf.tensor(Float32Array.from(x), shape)).dataSync();
+      return tf
+        .grad(inner)(tf.tensor(Float32Array.from(x), shape))
+        .dataSync();
     });
     const got = Array.from(hvp).reduce((s, hi, i) => s + hi * v[i], 0);
     const h = 1e-3;

@@ -51,18 +51,23 @@ function bits(a: Float32Array): number[] {
 
 async function roundTrip(model: tfl.LayersModel): Promise<{loaded: tfl.LayersModel; json: string}> {
   let artifacts: tf.io.ModelArtifacts | undefined;
-  await model.save(tf.io.withSaveHandler(async a => {
-    artifacts = a;
-    return {modelArtifactsInfo: {dateSaved: new Date(), modelTopologyType: 'JSON'}};
-  }));
+  await model.save(
+    tf.io.withSaveHandler(async a => {
+      artifacts = a;
+      return {modelArtifactsInfo: {dateSaved: new Date(), modelTopologyType: 'JSON'}};
+    }),
+  );
   const loaded = await tfl.loadLayersModel(tf.io.fromMemory(artifacts!));
   return {loaded, json: JSON.stringify(artifacts!.modelTopology)};
 }
 
 afterAll(() => {
   if (results.length === 0) return;
-  const lines = results.map(r => `${r.backend.padEnd(10)} ${r.file.padEnd(32)} max |Δ| ${r.maxDiff.toExponential(2)}  ` +
-                                  `import ${r.importMs} ms`);
+  const lines = results.map(
+    r =>
+      `${r.backend.padEnd(10)} ${r.file.padEnd(32)} max |Δ| ${r.maxDiff.toExponential(2)}  ` +
+      `import ${r.importMs} ms`,
+  );
   mkdirSync(join(ROOT, '.cache'), {recursive: true});
   writeFileSync(join(ROOT, '.cache', `keras-import-${process.pid}.txt`), lines.join('\n') + '\n');
   console.log(`Keras zoo against Keras 3.15.1 predictions:\n${lines.join('\n')}`);
@@ -71,31 +76,37 @@ afterAll(() => {
 describe.each(['cpu', 'tensorflow'])('zoo on %s', backend => {
   beforeAll(async () => {
     if (backend === 'tensorflow' && tfnode === undefined) {
-      throw new Error(`@tensorflow/tfjs-node could not be loaded (run 'node scripts/setup/tfjs-node.mjs'): ${tfnodeError}`);
+      throw new Error(
+        `@tensorflow/tfjs-node could not be loaded (run 'node scripts/setup/tfjs-node.mjs'): ${tfnodeError}`,
+      );
     }
     expect(await tf.setBackend(backend)).toBe(true);
   });
 
   const cases = MODELS.flatMap(m => m.files.map(f => [f, m] as const));
-  test.each(cases)('%s matches Keras, and a tfjs save/load reloads it bit-identically', async (file, m) => {
-    const before = tf.memory().numTensors;
-    const t0 = Date.now();
-    const model = await tfa.loadKerasModel(join(ROOT, m.dir, file));
-    const importMs = Date.now() - t0;
-    const y = predict(model, m);
-    const {maxDiff, bad} = compare(y, m.output.data);
-    results.push({backend, file, maxDiff, importMs});
-    expect({file, bad}).toEqual({file, bad: 0});
-    if (backend === 'cpu') {
-      // (tfjs-node's typed arrays come from another realm than jest's, which tfjs's in-memory saving rejects;
-      // the tensorflow backend is round-tripped through file:// in the convert tests)
-      const {loaded} = await roundTrip(model);
-      expect(bits(predict(loaded, m))).toEqual(bits(y));
-      loaded.dispose();
-    }
-    model.dispose();
-    expect(tf.memory().numTensors).toBe(before);
-  }, 300000);
+  test.each(cases)(
+    '%s matches Keras, and a tfjs save/load reloads it bit-identically',
+    async (file, m) => {
+      const before = tf.memory().numTensors;
+      const t0 = Date.now();
+      const model = await tfa.loadKerasModel(join(ROOT, m.dir, file));
+      const importMs = Date.now() - t0;
+      const y = predict(model, m);
+      const {maxDiff, bad} = compare(y, m.output.data);
+      results.push({backend, file, maxDiff, importMs});
+      expect({file, bad}).toEqual({file, bad: 0});
+      if (backend === 'cpu') {
+        // (tfjs-node's typed arrays come from another realm than jest's, which tfjs's in-memory saving rejects;
+        // the tensorflow backend is round-tripped through file:// in the convert tests)
+        const {loaded} = await roundTrip(model);
+        expect(bits(predict(loaded, m))).toEqual(bits(y));
+        loaded.dispose();
+      }
+      model.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+    },
+    300000,
+  );
 });
 
 // ---------------------------------------------------------------------------
@@ -109,11 +120,15 @@ describe('convert command', () => {
   });
 
   test.each(['j_hard_sigmoid_rnn.keras', 'l_nested.h5', 'n_ops_nodes.keras', 'g_conv_bn.keras'])(
-    '%s: model.json + shards load with tf.loadLayersModel and predict the same', async file => {
+    '%s: model.json + shards load with tf.loadLayersModel and predict the same',
+    async file => {
       const m = MODELS.find(z => z.files.includes(file))!;
       const dir = join(out, file.replace('.', '_'));
-      const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'tfjs-activations.mjs'), 'convert', join(SMALL_DIR, file), dir],
-                          {encoding: 'utf8'});
+      const r = spawnSync(
+        process.execPath,
+        [join(ROOT, 'bin', 'tfjs-activations.mjs'), 'convert', join(SMALL_DIR, file), dir],
+        {encoding: 'utf8'},
+      );
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
       expect(r.stdout).toMatch(/layers/);
@@ -123,14 +138,18 @@ describe('convert command', () => {
       const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
       const weights = json.weightsManifest[0].paths.map((p: string) => readFileSync(join(dir, p)));
       const data = Buffer.concat(weights);
-      const loaded = await tfl.loadLayersModel(tf.io.fromMemory({
-        modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights,
-        weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength),
-      }));
+      const loaded = await tfl.loadLayersModel(
+        tf.io.fromMemory({
+          modelTopology: json.modelTopology,
+          weightSpecs: json.weightsManifest[0].weights,
+          weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength),
+        }),
+      );
       const y = predict(loaded, m);
       expect(bits(y)).toEqual(bits(predict(imported, m)));
       expect(compare(y, m.output.data).bad).toBe(0);
-      if (tfnode !== undefined) {  // and from disk with tfjs-node's file:// loader
+      if (tfnode !== undefined) {
+        // and from disk with tfjs-node's file:// loader
         await tf.setBackend('tensorflow');
         const fromDisk = await tfnode.loadLayersModel(pathToFileURL(join(dir, 'model.json')).href);
         expect(compare(predict(fromDisk, m), m.output.data).bad).toBe(0);
@@ -139,14 +158,21 @@ describe('convert command', () => {
       }
       loaded.dispose();
       imported.dispose();
-    }, 120000);
+    },
+    120000,
+  );
 
   test('errors exit non-zero with the message', () => {
-    const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'tfjs-activations.mjs'), 'convert',
-                                           join(SMALL_DIR, 'a_sequential.io.json'), join(out, 'bad')], {encoding: 'utf8'});
+    const r = spawnSync(
+      process.execPath,
+      [join(ROOT, 'bin', 'tfjs-activations.mjs'), 'convert', join(SMALL_DIR, 'a_sequential.io.json'), join(out, 'bad')],
+      {encoding: 'utf8'},
+    );
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/neither a Keras 3 '.keras' archive/);
-    const u = spawnSync(process.execPath, [join(ROOT, 'bin', 'tfjs-activations.mjs'), 'frobnicate'], {encoding: 'utf8'});
+    const u = spawnSync(process.execPath, [join(ROOT, 'bin', 'tfjs-activations.mjs'), 'frobnicate'], {
+      encoding: 'utf8',
+    });
     expect(u.status).not.toBe(0);
     expect(u.stderr).toMatch(/usage/i);
   });
@@ -155,26 +181,42 @@ describe('convert command', () => {
 // ---------------------------------------------------------------------------
 
 /** A fixture archive with its config edited (and optionally its weights replaced). */
-function edited(file: string, edit: (cfg: {config: {layers: Array<Record<string, unknown>>}}) => void,
-                weights?: Uint8Array): Uint8Array {
+function edited(
+  file: string,
+  edit: (cfg: {config: {layers: Array<Record<string, unknown>>}}) => void,
+  weights?: Uint8Array,
+): Uint8Array {
   const z = unzipSync(readFileSync(join(SMALL_DIR, file)));
   const cfg = JSON.parse(strFromU8(z['config.json']));
   edit(cfg);
-  return zipSync({...z, 'config.json': strToU8(JSON.stringify(cfg)), ...(weights ? {'model.weights.h5': weights} : {})});
+  return zipSync({
+    ...z,
+    'config.json': strToU8(JSON.stringify(cfg)),
+    ...(weights ? {'model.weights.h5': weights} : {}),
+  });
 }
 
-const GARBAGE = new Uint8Array(64).fill(7);  // not HDF5: reading the weights would fail differently
+const GARBAGE = new Uint8Array(64).fill(7); // not HDF5: reading the weights would fail differently
 
 describe('refusals come before any weight is read, naming layer, class and field', () => {
   beforeAll(() => tf.setBackend('cpu'));
 
   test('a Lambda layer', async () => {
-    const bytes = edited('e_mlp_sequential.keras', c => {
-      c.config.layers.splice(2, 0, {module: 'keras.layers', class_name: 'Lambda', registered_name: null,
-                                    config: {name: 'my_lambda', function: {class_name: '__lambda__', config: {}}}});
-    }, GARBAGE);
+    const bytes = edited(
+      'e_mlp_sequential.keras',
+      c => {
+        c.config.layers.splice(2, 0, {
+          module: 'keras.layers',
+          class_name: 'Lambda',
+          registered_name: null,
+          config: {name: 'my_lambda', function: {class_name: '__lambda__', config: {}}},
+        });
+      },
+      GARBAGE,
+    );
     await expect(tfa.loadKerasModel(bytes)).rejects.toThrow(
-      /layer 'my_lambda' \(class Lambda\): a Lambda layer holds Python code.*customObjects/);
+      /layer 'my_lambda' \(class Lambda\): a Lambda layer holds Python code.*customObjects/,
+    );
   });
 
   test('an unknown registered custom object, then mapped with options.customObjects', async () => {
@@ -185,41 +227,59 @@ describe('refusals come before any weight is read, naming layer, class and field
       d.registered_name = 'MyPackage>MyDense';
     };
     await expect(tfa.loadKerasModel(edited('e_mlp_sequential.keras', rename, GARBAGE))).rejects.toThrow(
-      /layer 'd1' \(class MyDense\): registered custom object 'MyPackage>MyDense' is not supported.*options\.customObjects/);
+      /layer 'd1' \(class MyDense\): registered custom object 'MyPackage>MyDense' is not supported.*options\.customObjects/,
+    );
     const m = MODELS.find(z => z.key === 'e_mlp_sequential')!;
-    const model = await tfa.loadKerasModel(edited('e_mlp_sequential.keras', rename),
-                                           {customObjects: {'MyPackage>MyDense': 'Dense'}});
+    const model = await tfa.loadKerasModel(edited('e_mlp_sequential.keras', rename), {
+      customObjects: {'MyPackage>MyDense': 'Dense'},
+    });
     expect(compare(predict(model, m), m.output.data).bad).toBe(0);
     model.dispose();
   });
 
   test('an unsupported field', async () => {
-    const bytes = edited('e_mlp_sequential.keras', c => {
-      (c.config.layers[3].config as Record<string, unknown>).lora_rank = 4;
-    }, GARBAGE);
+    const bytes = edited(
+      'e_mlp_sequential.keras',
+      c => {
+        (c.config.layers[3].config as Record<string, unknown>).lora_rank = 4;
+      },
+      GARBAGE,
+    );
     await expect(tfa.loadKerasModel(bytes)).rejects.toThrow(/layer 'd2' \(class Dense\), field 'lora_rank': only null/);
-    const causal = edited('m_conv1d_layernorm.keras', c => {
-      (c.config.layers[3].config as Record<string, unknown>).padding = 'causal';
-    }, GARBAGE);
+    const causal = edited(
+      'm_conv1d_layernorm.keras',
+      c => {
+        (c.config.layers[3].config as Record<string, unknown>).padding = 'causal';
+      },
+      GARBAGE,
+    );
     await expect(tfa.loadKerasModel(causal)).rejects.toThrow(/layer 'conv2' \(class Conv1D\), field 'padding'/);
   });
 
   test('an unknown activation, then mapped with options.customObjects', async () => {
     const custom = (c: {config: {layers: Array<Record<string, unknown>>}}) => {
-      (c.config.layers[1].config as Record<string, unknown>).activation =
-        {module: 'builtins', class_name: 'function', config: 'my_relu', registered_name: 'my_relu'};
+      (c.config.layers[1].config as Record<string, unknown>).activation = {
+        module: 'builtins',
+        class_name: 'function',
+        config: 'my_relu',
+        registered_name: 'my_relu',
+      };
     };
     await expect(tfa.loadKerasModel(edited('e_mlp_sequential.keras', custom, GARBAGE))).rejects.toThrow(
-      /layer 'd1' \(class Dense\), field 'activation': unknown activation 'my_relu'/);
+      /layer 'd1' \(class Dense\), field 'activation': unknown activation 'my_relu'/,
+    );
     const m = MODELS.find(z => z.key === 'e_mlp_sequential')!;
-    const model = await tfa.loadKerasModel(edited('e_mlp_sequential.keras', custom), {customObjects: {my_relu: 'relu'}});
+    const model = await tfa.loadKerasModel(edited('e_mlp_sequential.keras', custom), {
+      customObjects: {my_relu: 'relu'},
+    });
     expect(compare(predict(model, m), m.output.data).bad).toBe(0);
     model.dispose();
   });
 
   test('a Keras 2 style config (nested-array inbound nodes, batch_input_shape, dtype strings) translates too', async () => {
     type J = Record<string, unknown>;
-    const keras2 = (v: unknown): unknown => {  // Keras 3 → Keras 2 config conventions
+    const keras2 = (v: unknown): unknown => {
+      // Keras 3 → Keras 2 config conventions
       if (Array.isArray(v)) return v.map(keras2);
       if (v === null || typeof v !== 'object') return v;
       const o = v as J;
@@ -229,10 +289,12 @@ describe('refusals come before any weight is read, naming layer, class and field
         if (['module', 'registered_name', 'build_config', 'compile_config'].includes(k)) continue;
         if (k === 'batch_shape') out.batch_input_shape = x;
         else if (k === 'inbound_nodes') {
-          out.inbound_nodes = (x as J[]).map(node => (node.args as unknown[]).flat().map(a => {
-            const h = ((a as J).config as J).keras_history as unknown[];
-            return [h[0], h[1], h[2], {}];
-          }));
+          out.inbound_nodes = (x as J[]).map(node =>
+            (node.args as unknown[]).flat().map(a => {
+              const h = ((a as J).config as J).keras_history as unknown[];
+              return [h[0], h[1], h[2], {}];
+            }),
+          );
         } else out[k] = keras2(x);
       }
       return out;
@@ -263,8 +325,9 @@ describe('options, sources and semantics', () => {
 
   test('onProgress is called with rising fractions while weights are read', async () => {
     const seen: number[] = [];
-    const model = await tfa.loadKerasModel(join(ROOT, '.cache', 'keras-zoo', 'mobilenet_v3_small.keras'),
-                                           {onProgress: f => seen.push(f)});
+    const model = await tfa.loadKerasModel(join(ROOT, '.cache', 'keras-zoo', 'mobilenet_v3_small.keras'), {
+      onProgress: f => seen.push(f),
+    });
     expect(seen.length).toBeGreaterThan(10);
     expect(seen[0]).toBe(0);
     expect(seen[seen.length - 1]).toBe(1);
@@ -291,7 +354,7 @@ describe('options, sources and semantics', () => {
     }
   });
 
-  test('Keras 3 hard_sigmoid survives import and a tfjs round trip; tfjs\'s hardSigmoid stays tfjs\'s', async () => {
+  test("Keras 3 hard_sigmoid survives import and a tfjs round trip; tfjs's hardSigmoid stays tfjs's", async () => {
     const model = await tfa.loadKerasModel(join(SMALL_DIR, 'j_hard_sigmoid_rnn.keras'));
     const act = model.getLayer('act_hard_sigmoid');
     const x = tf.tensor1d([-4, -1, 0, 1, 2.5]);
@@ -316,8 +379,13 @@ describe('options, sources and semantics', () => {
     expect(report.format).toBe('keras');
     expect(report.kerasVersion).toBe('3.15.1');
     const byName = Object.fromEntries(report.layers.map(l => [l.path.join('/'), l.tfjsClass]));
-    expect(byName).toMatchObject({relu_p: 'ReluActivation', elu: 'EluActivation', softmax_axis1: 'SoftmaxActivation',
-                                  leaky: 'LeakyReLU', prelu: 'PReLU'});
+    expect(byName).toMatchObject({
+      relu_p: 'ReluActivation',
+      elu: 'EluActivation',
+      softmax_axis1: 'SoftmaxActivation',
+      leaky: 'LeakyReLU',
+      prelu: 'PReLU',
+    });
     expect(report.params).toBe(368);
     expect(modelJSON.format).toBe('layers-model');
   });

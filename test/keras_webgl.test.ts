@@ -39,36 +39,42 @@ interface PageResult {
 /** Imports a model in the page, predicts on the zoo inputs and optionally checks an indexeddb:// round trip. */
 function runInPage(url: string, m: ZooModel, roundTrip: boolean, asFile: boolean): Promise<PageResult> {
   const inputs = m.inputs.map(i => ({shape: i.shape, dtype: i.dtype, data: Array.from(i.data)}));
-  return s.page.evaluate(async ({url, inputs, roundTrip, asFile}) => {
-    // the page's globals: tfjs's and this package's browser bundles
-    const w = window as unknown as {tf: typeof Tfjs; tfa: typeof Tfa};
-    const tf = w.tf, tfa = w.tfa;
-    const before = tf.memory().numTensors;
-    let source: string | File = url;
-    if (asFile) source = new File([await (await fetch(url)).arrayBuffer()], url.split('/').pop() as string);
-    const t0 = performance.now();
-    const model = await tfa.loadKerasModel(source);
-    const importMs = Math.round(performance.now() - t0);
-    const run = (mod: Tfjs.LayersModel) => tf.tidy(() => {
-      const xs = inputs.map(i => tf.tensor(i.data, i.shape, i.dtype as Tfjs.DataType));
-      const y = mod.predict(xs.length === 1 ? xs[0] : xs) as Tfjs.Tensor;
-      return {y: Array.from(y.dataSync() as Float32Array), shape: y.shape};
-    });
-    const out = run(model);
-    let same: boolean | undefined;
-    if (roundTrip) {
-      await model.save('indexeddb://keras-import-test');
-      const loaded = await tf.loadLayersModel('indexeddb://keras-import-test');
-      const again = run(loaded);
-      const a = new Uint32Array(new Float32Array(out.y).buffer), b = new Uint32Array(new Float32Array(again.y).buffer);
-      same = a.length === b.length && a.every((v, i) => v === b[i]);
-      loaded.dispose();
-      await tf.io.removeModel('indexeddb://keras-import-test');
-    }
-    model.dispose();
-    const scripts = Array.from(document.scripts).map(e => e.src.split('/').pop() as string);
-    return {...out, importMs, roundTrip: same, leaked: tf.memory().numTensors - before, scripts};
-  }, {url, inputs, roundTrip, asFile});
+  return s.page.evaluate(
+    async ({url, inputs, roundTrip, asFile}) => {
+      // the page's globals: tfjs's and this package's browser bundles
+      const w = window as unknown as {tf: typeof Tfjs; tfa: typeof Tfa};
+      const tf = w.tf,
+        tfa = w.tfa;
+      const before = tf.memory().numTensors;
+      let source: string | File = url;
+      if (asFile) source = new File([await (await fetch(url)).arrayBuffer()], url.split('/').pop() as string);
+      const t0 = performance.now();
+      const model = await tfa.loadKerasModel(source);
+      const importMs = Math.round(performance.now() - t0);
+      const run = (mod: Tfjs.LayersModel) =>
+        tf.tidy(() => {
+          const xs = inputs.map(i => tf.tensor(i.data, i.shape, i.dtype as Tfjs.DataType));
+          const y = mod.predict(xs.length === 1 ? xs[0] : xs) as Tfjs.Tensor;
+          return {y: Array.from(y.dataSync() as Float32Array), shape: y.shape};
+        });
+      const out = run(model);
+      let same: boolean | undefined;
+      if (roundTrip) {
+        await model.save('indexeddb://keras-import-test');
+        const loaded = await tf.loadLayersModel('indexeddb://keras-import-test');
+        const again = run(loaded);
+        const a = new Uint32Array(new Float32Array(out.y).buffer),
+          b = new Uint32Array(new Float32Array(again.y).buffer);
+        same = a.length === b.length && a.every((v, i) => v === b[i]);
+        loaded.dispose();
+        await tf.io.removeModel('indexeddb://keras-import-test');
+      }
+      model.dispose();
+      const scripts = Array.from(document.scripts).map(e => e.src.split('/').pop() as string);
+      return {...out, importMs, roundTrip: same, leaked: tf.memory().numTensors - before, scripts};
+    },
+    {url, inputs, roundTrip, asFile},
+  );
 }
 
 test('the import code is not loaded until loadKerasModel is called', async () => {

@@ -10,10 +10,12 @@ beforeAll(() => useBackend('cpu'));
 
 async function roundTrip(model: tfl.LayersModel): Promise<{loaded: tfl.LayersModel; json: string}> {
   let artifacts: tf.io.ModelArtifacts | undefined;
-  await model.save(tf.io.withSaveHandler(async a => {
-    artifacts = a;
-    return {modelArtifactsInfo: {dateSaved: new Date(), modelTopologyType: 'JSON'}};
-  }));
+  await model.save(
+    tf.io.withSaveHandler(async a => {
+      artifacts = a;
+      return {modelArtifactsInfo: {dateSaved: new Date(), modelTopologyType: 'JSON'}};
+    }),
+  );
   const loaded = await tfl.loadLayersModel(tf.io.fromMemory(artifacts!));
   return {loaded, json: JSON.stringify(artifacts!.modelTopology)};
 }
@@ -24,15 +26,36 @@ function savedActivations(json: string): string[] {
 
 function expectBitIdentical(a: tf.Tensor, b: tf.Tensor): void {
   expect(a.shape).toEqual(b.shape);
-  const x = new Uint32Array(a.dataSync().buffer.slice(0)), y = new Uint32Array(b.dataSync().buffer.slice(0));
+  const x = new Uint32Array(a.dataSync().buffer.slice(0)),
+    y = new Uint32Array(b.dataSync().buffer.slice(0));
   expect(Array.from(x)).toEqual(Array.from(y));
 }
 
-const input = () => tf.tensor2d([[-3, -0.5, 0, 0.25], [1, 2.5, -7, 40]]);
+const input = () =>
+  tf.tensor2d([
+    [-3, -0.5, 0, 0.25],
+    [1, 2.5, -7, 40],
+  ]);
 
 /** tfjs-layers' own activation ids (tfjs 4.22): they keep tfjs's behaviour and are not re-registered. */
-const TFJS_IDS = new Set(['elu', 'hardSigmoid', 'linear', 'relu', 'relu6', 'selu', 'sigmoid', 'softmax', 'softplus',
-                          'softsign', 'tanh', 'swish', 'mish', 'gelu', 'gelu_new', 'logSoftmax']);
+const TFJS_IDS = new Set([
+  'elu',
+  'hardSigmoid',
+  'linear',
+  'relu',
+  'relu6',
+  'selu',
+  'sigmoid',
+  'softmax',
+  'softplus',
+  'softsign',
+  'tanh',
+  'swish',
+  'mish',
+  'gelu',
+  'gelu_new',
+  'logSoftmax',
+]);
 
 /**
  * Keras snake_case name each id saves as, from the catalogue: every name of an activation usable as a bare
@@ -41,9 +64,12 @@ const TFJS_IDS = new Set(['elu', 'hardSigmoid', 'linear', 'relu', 'relu6', 'selu
  */
 const expectedSaved: Record<string, string> = Object.fromEntries([
   ...tfa.definitions
-      .filter(d => d.id !== 'hardSigmoid' && !(d.kind === 'axis' && d.halvesAxis) && d.params.every(p => 'default' in p))
-      .flatMap(d => [d.id, d.keras, ...(d.aliases ?? []).flatMap(a => [a, a.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())])]
-          .filter(n => !TFJS_IDS.has(n)).map(n => [n, d.keras])),
+    .filter(d => d.id !== 'hardSigmoid' && !(d.kind === 'axis' && d.halvesAxis) && d.params.every(p => 'default' in p))
+    .flatMap(d =>
+      [d.id, d.keras, ...(d.aliases ?? []).flatMap(a => [a, a.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())])]
+        .filter(n => !TFJS_IDS.has(n))
+        .map(n => [n, d.keras]),
+    ),
   ['geluNew', 'gelu_new'],
 ]);
 
@@ -55,17 +81,22 @@ test('the typed id list is exactly what is registered', () => {
 describe.each(Object.entries(expectedSaved))('activation id %s', (id, saved) => {
   test(`saves as '${saved}' and loads back with bit-identical predictions`, async () => {
     const model = tfl.sequential({
-      layers: [tfl.layers.dense({units: 6, inputShape: [4], activation: tfa.activationId(id as tfa.ActivationId)}),
-               tfl.layers.activation({activation: tfa.activationId(id as tfa.ActivationId)})],
+      layers: [
+        tfl.layers.dense({units: 6, inputShape: [4], activation: tfa.activationId(id as tfa.ActivationId)}),
+        tfl.layers.activation({activation: tfa.activationId(id as tfa.ActivationId)}),
+      ],
     });
     const {loaded, json} = await roundTrip(model);
     expect(savedActivations(json)).toEqual([saved, saved]);
     const x = input();
-    const a = model.predict(x) as tf.Tensor, b = loaded.predict(x) as tf.Tensor;
+    const a = model.predict(x) as tf.Tensor,
+      b = loaded.predict(x) as tf.Tensor;
     expectBitIdentical(a, b);
     // The layer really computes this package's activation (checked against the op).
     if (id !== 'geluNew' && id !== 'log_softmax') {
-      const pre = tfl.sequential({layers: [tfl.layers.dense({units: 6, inputShape: [4], weights: model.layers[0].getWeights()})]});
+      const pre = tfl.sequential({
+        layers: [tfl.layers.dense({units: 6, inputShape: [4], weights: model.layers[0].getWeights()})],
+      });
       const def = tfa.lookup(id);
       const ref = (tfa as unknown as Record<string, (t: tf.Tensor) => tf.Tensor>)[def.id];
       const p = pre.predict(x) as tf.Tensor;
@@ -79,7 +110,20 @@ describe.each(Object.entries(expectedSaved))('activation id %s', (id, saved) => 
 
 test("tfjs's own ids keep tfjs's behaviour; 'swish' stays tfjs's", () => {
   const x = input();
-  for (const id of ['elu', 'relu', 'relu6', 'selu', 'sigmoid', 'softplus', 'softsign', 'tanh', 'swish', 'mish', 'gelu', 'hardSigmoid']) {
+  for (const id of [
+    'elu',
+    'relu',
+    'relu6',
+    'selu',
+    'sigmoid',
+    'softplus',
+    'softsign',
+    'tanh',
+    'swish',
+    'mish',
+    'gelu',
+    'hardSigmoid',
+  ]) {
     const layer = tfl.layers.activation({activation: id as 'relu'});
     const y = layer.apply(x) as tf.Tensor;
     expect(layer.getConfig().activation).toBe(id === 'hardSigmoid' ? 'hardSigmoid' : id);
@@ -101,10 +145,13 @@ test('useKeras3HardSigmoid opts in for layers (and LSTM defaults), and can be un
       y.dispose();
     }
     const lstm = tfl.layers.lstm({units: 2});
-    const cellActivation = (lstm as unknown as {cell: {recurrentActivation: {apply(t: tf.Tensor): tf.Tensor}}}).cell.recurrentActivation;
+    const cellActivation = (lstm as unknown as {cell: {recurrentActivation: {apply(t: tf.Tensor): tf.Tensor}}}).cell
+      .recurrentActivation;
     const r = cellActivation.apply(one);
     expect(r.dataSync()[0]).toBeCloseTo(4 / 6, 6);
-    const model = tfl.sequential({layers: [tfl.layers.dense({units: 3, inputShape: [2], activation: 'hard_sigmoid' as 'hardSigmoid'})]});
+    const model = tfl.sequential({
+      layers: [tfl.layers.dense({units: 3, inputShape: [2], activation: 'hard_sigmoid' as 'hardSigmoid'})],
+    });
     const {loaded, json} = await roundTrip(model);
     expect(savedActivations(json)).toEqual(['hard_sigmoid']);
     const x = tf.tensor2d([[0.5, -2]]);
@@ -119,11 +166,21 @@ test('useKeras3HardSigmoid opts in for layers (and LSTM defaults), and can be un
 });
 
 const parameterised: Array<[string, Record<string, unknown>]> = [
-  ['squareplus', {b: 0.25}], ['softShrink', {threshold: 1.5}], ['hardShrink', {threshold: 2}],
-  ['relu', {negativeSlope: 0.1, maxValue: 6, threshold: 0.5}], ['relu', {maxValue: null, threshold: -1}],
-  ['leakyRelu', {negativeSlope: 0.01}], ['elu', {alpha: 0.5}], ['celu', {alpha: 3}], ['gelu', {approximate: true}],
-  ['threshold', {threshold: 1, defaultValue: -1}], ['softmax', {axis: [1, 2]}], ['softmax', {axis: null}],
-  ['logSoftmax', {axis: 1}], ['sparsemax', {axis: 1}], ['glu', {axis: 1}],
+  ['squareplus', {b: 0.25}],
+  ['softShrink', {threshold: 1.5}],
+  ['hardShrink', {threshold: 2}],
+  ['relu', {negativeSlope: 0.1, maxValue: 6, threshold: 0.5}],
+  ['relu', {maxValue: null, threshold: -1}],
+  ['leakyRelu', {negativeSlope: 0.01}],
+  ['elu', {alpha: 0.5}],
+  ['celu', {alpha: 3}],
+  ['gelu', {approximate: true}],
+  ['threshold', {threshold: 1, defaultValue: -1}],
+  ['softmax', {axis: [1, 2]}],
+  ['softmax', {axis: null}],
+  ['logSoftmax', {axis: 1}],
+  ['sparsemax', {axis: 1}],
+  ['glu', {axis: 1}],
 ];
 
 test.each(parameterised)('%s layer %j round-trips its config and predictions', async (id, params) => {
@@ -138,7 +195,8 @@ test.each(parameterised)('%s layer %j round-trips its config and predictions', a
     expect(json).toContain(`"${p.keras}":`);
   }
   const x = tf.randomNormal([2, 2, 4], 0, 3, 'float32', 7);
-  const a = model.predict(x) as tf.Tensor, b = loaded.predict(x) as tf.Tensor;
+  const a = model.predict(x) as tf.Tensor,
+    b = loaded.predict(x) as tf.Tensor;
   expectBitIdentical(a, b);
   expect(a.shape).toEqual([2, ...(model.outputs[0].shape.slice(1) as number[])]);
   tf.dispose([x, a, b]);
@@ -164,7 +222,7 @@ test('a model with new activations trains with fit, without leaking tensors', as
   model.compile({optimizer: 'adam', loss: 'meanSquaredError'});
   const xs = tf.randomUniform([64, 2], -2, 2, 'float32', 1);
   const ys = tf.tidy(() => tf.neg(tf.abs(tf.sub(tf.slice(xs, [0, 0], [64, 1]), tf.slice(xs, [0, 1], [64, 1])))));
-  await model.fit(xs, ys, {epochs: 1, batchSize: 16, verbose: 0});  // warm up (creates optimizer state)
+  await model.fit(xs, ys, {epochs: 1, batchSize: 16, verbose: 0}); // warm up (creates optimizer state)
   const before = tf.memory().numTensors;
   const h = await model.fit(xs, ys, {epochs: 30, batchSize: 16, verbose: 0});
   expect(tf.memory().numTensors).toBe(before);

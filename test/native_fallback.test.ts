@@ -38,7 +38,10 @@ interface Result {
 
 function runChild(native: string): Result {
   const out = execFileSync(process.execPath, ['-e', CHILD], {
-    cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, TFJS_ACTIVATIONS_NATIVE: native, TF_CPP_MIN_LOG_LEVEL: '2'},
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {...process.env, TFJS_ACTIVATIONS_NATIVE: native, TF_CPP_MIN_LOG_LEVEL: '2'},
   });
   const line = out.split('\n').find(l => l.startsWith('RESULT '));
   if (line === undefined) throw new Error(`no result from the child process:\n${out}`);
@@ -47,19 +50,32 @@ function runChild(native: string): Result {
 
 /** The results are the float64 definitions' within 4 ULP, signs of zero included. */
 function checkValues(r: Result): void {
-  const sp = tfa.lookup('squareplus') as ElementwiseActivation, elu = tfa.lookup('elu') as ElementwiseActivation;
+  const sp = tfa.lookup('squareplus') as ElementwiseActivation,
+    elu = tfa.lookup('elu') as ElementwiseActivation;
   const worst = (got: number[], want: number[]) =>
-    Math.max(...got.map((g, i) => Object.is(Math.fround(want[i]), -0) !== Object.is(g, -0) ? Infinity : ulp(g, want[i])));
-  expect(worst(r.out.squareplus, X.map(v => sp.forward(v, [4])))).toBeLessThanOrEqual(4);
-  expect(worst(r.out.elu, X.map(v => elu.derivative(v, [0.1])))).toBeLessThanOrEqual(4);
+    Math.max(
+      ...got.map((g, i) => (Object.is(Math.fround(want[i]), -0) !== Object.is(g, -0) ? Infinity : ulp(g, want[i]))),
+    );
+  expect(
+    worst(
+      r.out.squareplus,
+      X.map(v => sp.forward(v, [4])),
+    ),
+  ).toBeLessThanOrEqual(4);
+  expect(
+    worst(
+      r.out.elu,
+      X.map(v => elu.derivative(v, [0.1])),
+    ),
+  ).toBeLessThanOrEqual(4);
   // softmax over axis 0 of [[-30, -3, -0.5, -0], [0, 1e-3, 2, 50]]
-  const sm = X.map((v, i) => Math.exp(v) / (Math.exp(X[i % 4]) + Math.exp(X[4 + i % 4])));
+  const sm = X.map((v, i) => Math.exp(v) / (Math.exp(X[i % 4]) + Math.exp(X[4 + (i % 4)])));
   expect(worst(r.out.softmax, sm)).toBeLessThanOrEqual(4);
 }
 
 let dir: string;
 beforeAll(() => {
-  execFileSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], {cwd: root});  // dist/ up to date
+  execFileSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], {cwd: root}); // dist/ up to date
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfa-native-'));
 }, 120000);
 afterAll(() => fs.rmSync(dir, {recursive: true, force: true}));

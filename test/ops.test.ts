@@ -15,7 +15,8 @@ function values(t: tf.Tensor): number[] {
 
 test('int32 tensors and plain arrays are cast to float32, like tfjs unary ops', async () => {
   await noLeak(() => {
-    const i = tf.tensor1d([-2, 0, 3], 'int32'), f = tf.tensor1d([-2, 0, 3]);
+    const i = tf.tensor1d([-2, 0, 3], 'int32'),
+      f = tf.tensor1d([-2, 0, 3]);
     const y = tfa.squareplus(i);
     expect(y.dtype).toBe('float32');
     expect(values(y)).toEqual(values(tfa.squareplus(f)));
@@ -27,19 +28,30 @@ test('int32 tensors and plain arrays are cast to float32, like tfjs unary ops', 
 });
 
 test('shapes are kept, nested arrays work, the input is untouched', () => {
-  const x = tf.tensor3d([[[1, -2], [3, -4]]]);
+  const x = tf.tensor3d([
+    [
+      [1, -2],
+      [3, -4],
+    ],
+  ]);
   const y = tfa.hardShrink(x, {threshold: 2.5});
   expect(y.shape).toEqual([1, 2, 2]);
   expect(values(y)).toEqual([0, 0, 3, -4]);
   expect(Array.from(x.dataSync())).toEqual([1, -2, 3, -4]);
-  expect(tfa.celu([[1, 2], [3, 4]]).shape).toEqual([2, 2]);
+  expect(
+    tfa.celu([
+      [1, 2],
+      [3, 4],
+    ]).shape,
+  ).toEqual([2, 2]);
   x.dispose();
 });
 
 test('Keras snake_case option names are accepted and aliases are the same ops', () => {
   const x = tf.tensor1d([-3, -1, 0.5, 2]);
-  expect(values(tfa.relu(x, {negative_slope: 0.1, max_value: 1} as never)))
-      .toEqual(values(tfa.relu(x, {negativeSlope: 0.1, maxValue: 1})));
+  expect(values(tfa.relu(x, {negative_slope: 0.1, max_value: 1} as never))).toEqual(
+    values(tfa.relu(x, {negativeSlope: 0.1, maxValue: 1})),
+  );
   expect(tfa.swish).toBe(tfa.silu);
   expect(tfa.hardSwish).toBe(tfa.hardSilu);
   expect(tfa.lookup('hard_swish')).toBe(tfa.lookup('hardSilu'));
@@ -49,10 +61,10 @@ test('Keras snake_case option names are accepted and aliases are the same ops', 
 test('relu covers each Keras branch', () => {
   const x = tf.tensor1d([-2, -0.5, 0, 0.5, 1, 7]);
   expect(values(tfa.relu(x))).toEqual([0, 0, 0, 0.5, 1, 7]);
-  expect(values(tfa.relu(x, {negativeSlope: 0.5}))).toEqual([-1, -0.25, 0, 0.5, 1, 7]);  // leaky
+  expect(values(tfa.relu(x, {negativeSlope: 0.5}))).toEqual([-1, -0.25, 0, 0.5, 1, 7]); // leaky
   expect(values(tfa.relu(x, {maxValue: 6}))).toEqual([0, 0, 0, 0.5, 1, 6]);
-  expect(values(tfa.relu(x, {threshold: 0.5}))).toEqual([0, 0, 0, 0, 1, 7]);            // x == t gives 0
-  expect(values(tfa.relu(x, {threshold: -1}))).toEqual([0, -0.5, 0, 0.5, 1, 7]);         // Keras keeps x > t
+  expect(values(tfa.relu(x, {threshold: 0.5}))).toEqual([0, 0, 0, 0, 1, 7]); // x == t gives 0
+  expect(values(tfa.relu(x, {threshold: -1}))).toEqual([0, -0.5, 0, 0.5, 1, 7]); // Keras keeps x > t
   expect(values(tfa.relu(x, {negativeSlope: 0.5, threshold: 1}))).toEqual([-1.5, -0.75, -0.5, -0.25, 0, 7]);
   x.dispose();
 });
@@ -82,7 +94,10 @@ test('sparsemax projects onto the simplex along its axis', () => {
 });
 
 test('glu splits the axis in halves', () => {
-  const x = tf.tensor2d([[1, 2, 3, 4], [5, 6, 7, 8]]);
+  const x = tf.tensor2d([
+    [1, 2, 3, 4],
+    [5, 6, 7, 8],
+  ]);
   const y = tfa.glu(x, {axis: 0});
   expect(y.shape).toEqual([1, 4]);
   const want = [1, 2, 3, 4].map((a, i) => a / (1 + Math.exp(-(5 + i))));

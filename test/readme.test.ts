@@ -8,7 +8,9 @@ const root = join(__dirname, '..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
 
 test('the activation table is the one generated from the definitions', () => {
-  const table = execFileSync(process.execPath, [join(root, 'scripts', 'activation-table.mjs')], {encoding: 'utf8'}).trim();
+  const table = execFileSync(process.execPath, [join(root, 'scripts', 'activation-table.mjs')], {
+    encoding: 'utf8',
+  }).trim();
   const section = readme.split('<!-- activations:start -->')[1].split('<!-- activations:end -->')[0].trim();
   expect(section).toBe(table);
   expect(table.split('\n')).toHaveLength(2 + definitions.length);

@@ -18,7 +18,7 @@ import {truthError, useBackend} from './helpers';
 process.env.TF_CPP_MIN_LOG_LEVEL = process.env.TF_CPP_MIN_LOG_LEVEL ?? '2';
 let loadError: string | undefined;
 try {
-  require('@tensorflow/tfjs-node');  // registers 'tensorflow'
+  require('@tensorflow/tfjs-node'); // registers 'tensorflow'
 } catch (e) {
   loadError = (e as Error).message.split('\n')[0];
 }
@@ -29,15 +29,25 @@ test('every definition file is in the catalogue under its export name, and the l
   const files = Object.entries(all);
   for (const [name, def] of files) expect({name, id: def.id}).toEqual({name, id: name});
   expect(files.map(([, d]) => d).every(d => tfa.definitions.includes(d))).toBe(true);
-  expect(Object.keys(tfa.layers).sort()).toEqual(tfa.definitions.filter(d => d.params.length > 0).map(d => d.id).sort());
+  expect(Object.keys(tfa.layers).sort()).toEqual(
+    tfa.definitions
+      .filter(d => d.params.length > 0)
+      .map(d => d.id)
+      .sort(),
+  );
   expect([...tfa.newActivationIds].sort()).toEqual([...tfa.registeredIds].sort());
 });
 
 test(`a definition producing more than ${MAX_CONSTANTS} constants is refused where it is declared (type and call)`, () => {
   const five = elementwise({
-    id: 'tooManyConstants', keras: 'too_many_constants', doc: '', formula: '',
+    id: 'tooManyConstants',
+    keras: 'too_many_constants',
+    doc: '',
+    formula: '',
     // @ts-expect-error five constants do not typecheck; from JavaScript, the call throws
-    constants: () => [1, 2, 3, 4, 5], forward: x => x, derivative: () => 1,
+    constants: () => [1, 2, 3, 4, 5],
+    forward: x => x,
+    derivative: () => 1,
   });
   expect(() => five.constants!({})).toThrow(/too_many_constants: its definition produces 5 constants; at most 4/);
 });
@@ -59,9 +69,12 @@ describe('a definition registered at run time', () => {
     }
     expect(tfa.definitions).toContain(throwaway);
     expect(tfa.definitions.map(d => d.id)).toEqual([...tfa.definitions.map(d => d.id)].sort());
-    expect(() => tfa.registerActivation({...throwaway, id: 'anotherOne'})).toThrow(/'throwaway_parabola'.*already belong/);
-    expect(() => tfa.registerActivation({...throwaway, id: 'anotherOne', keras: 'another_one', aliases: ['squareplus']}))
-        .toThrow(/'squareplus' already belongs to squareplus/);
+    expect(() => tfa.registerActivation({...throwaway, id: 'anotherOne'})).toThrow(
+      /'throwaway_parabola'.*already belong/,
+    );
+    expect(() =>
+      tfa.registerActivation({...throwaway, id: 'anotherOne', keras: 'another_one', aliases: ['squareplus']}),
+    ).toThrow(/'squareplus' already belongs to squareplus/);
   });
 
   test('its op validates options and computes forward, gradient and second derivative (cpu)', () => {
@@ -83,23 +96,37 @@ describe('a definition registered at run time', () => {
     }
     const layers = tfa.layers as unknown as Record<string, tfa.LayerFactory<typeof throwaway.params>>;
     expect(typeof layers.throwawayParabola).toBe('function');
-    const model = tfl.sequential({layers: [
-      tfl.layers.dense({units: 3, inputShape: [2], activation: 'throwaway_bend' as never,
-                        kernelInitializer: 'glorotUniform'}),
-      layers.throwawayParabola({c: -0.75}),
-    ]});
+    const model = tfl.sequential({
+      layers: [
+        tfl.layers.dense({
+          units: 3,
+          inputShape: [2],
+          activation: 'throwaway_bend' as never,
+          kernelInitializer: 'glorotUniform',
+        }),
+        layers.throwawayParabola({c: -0.75}),
+      ],
+    });
     let artifacts: tf.io.ModelArtifacts | undefined;
-    await model.save(tf.io.withSaveHandler(async a => {
-      artifacts = a;
-      return {modelArtifactsInfo: {dateSaved: new Date(), modelTopologyType: 'JSON'}};
-    }));
+    await model.save(
+      tf.io.withSaveHandler(async a => {
+        artifacts = a;
+        return {modelArtifactsInfo: {dateSaved: new Date(), modelTopologyType: 'JSON'}};
+      }),
+    );
     const json = JSON.stringify(artifacts!.modelTopology);
     expect(json).toContain('"activation":"throwaway_parabola"');
     expect(json).toMatch(/"class_name":"ThrowawayParabolaActivation","config":\{"c":-0.75/);
     const loaded = await tfl.loadLayersModel(tf.io.fromMemory(artifacts!));
-    const x = tf.tensor2d([[0.5, -1], [2, 3]]);
-    const a = model.predict(x) as tf.Tensor, b = loaded.predict(x) as tf.Tensor;
-    expect(Array.from(new Uint32Array(b.dataSync().buffer.slice(0)))).toEqual(Array.from(new Uint32Array(a.dataSync().buffer.slice(0))));
+    const x = tf.tensor2d([
+      [0.5, -1],
+      [2, 3],
+    ]);
+    const a = model.predict(x) as tf.Tensor,
+      b = loaded.predict(x) as tf.Tensor;
+    expect(Array.from(new Uint32Array(b.dataSync().buffer.slice(0)))).toEqual(
+      Array.from(new Uint32Array(a.dataSync().buffer.slice(0))),
+    );
     // the layers compute the definition: dense then throwaway (c = 0.5), then the layer with c = −0.75
     const pre = tf.matMul(x, model.layers[0].getWeights()[0]).add(model.layers[0].getWeights()[1]);
     const want = op(op(pre), {c: -0.75});
@@ -121,8 +148,9 @@ describe('a definition registered at run time', () => {
         const x = tf.tensor1d(xs);
         const y = op(x, {c: 0.25});
         const g = tf.grad((t: tf.Tensor) => op(t))(x);
-        expect(launches).toBeGreaterThan(0);  // the composition, not the scalar fallback
-        const ys = y.dataSync(), gs = g.dataSync();
+        expect(launches).toBeGreaterThan(0); // the composition, not the scalar fallback
+        const ys = y.dataSync(),
+          gs = g.dataSync();
         expect(xs.map((_, i) => truthError(ys[i], truth(0.25)[i]))).toEqual(xs.map(() => 0));
         expect(xs.map((_, i) => truthError(gs[i], dtruth(0.5)[i]))).toEqual(xs.map(() => 0));
         tf.dispose([x, y, g]);

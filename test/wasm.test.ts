@@ -35,7 +35,8 @@ import {WASM_BASE64} from '../src/generated/wasm_module';
 import {ulp} from './helpers';
 
 type Params = Record<string, unknown>;
-const f32 = new Float32Array(1), i32 = new Int32Array(f32.buffer);
+const f32 = new Float32Array(1),
+  i32 = new Int32Array(f32.buffer);
 
 /** v moved by `steps` float32 ULPs. */
 function step(v: number, steps: number): number {
@@ -53,38 +54,85 @@ function inputs(kinks: number[]): Float32Array {
   const v: number[] = [];
   for (let x = -12; x <= 12; x += 1 / 256) v.push(x);
   for (let x = 12; x <= 120; x += 1 / 16) v.push(x, -x);
-  const bits = new Uint32Array(1), f = new Float32Array(bits.buffer);
+  const bits = new Uint32Array(1),
+    f = new Float32Array(bits.buffer);
   for (let b = 0; b < 0x7f800000; b += 0x7f800000 / 8192) {
     bits[0] = b;
     v.push(f[0], -f[0]);
   }
   for (let e = -45; e <= 38; e += 0.05) v.push(10 ** e, -(10 ** e));
-  v.push(0, -0, 3.4028234663852886e38, -3.4028234663852886e38, 1e-40, -1e-40, 1.4e-45, -1.4e-45,
-         88.72, 88.73, -87.3, -103.9, 709.8, -745.2, Infinity, -Infinity, NaN, NaN);
+  v.push(
+    0,
+    -0,
+    3.4028234663852886e38,
+    -3.4028234663852886e38,
+    1e-40,
+    -1e-40,
+    1.4e-45,
+    -1.4e-45,
+    88.72,
+    88.73,
+    -87.3,
+    -103.9,
+    709.8,
+    -745.2,
+    Infinity,
+    -Infinity,
+    NaN,
+    NaN,
+  );
   for (const k of kinks) for (let d = -2; d <= 2; d++) v.push(step(k, d));
-  if (v.length % 4 === 0) v.push(0.5);  // the module's tail block
+  if (v.length % 4 === 0) v.push(0.5); // the module's tail block
   return new Float32Array(v);
 }
 
 /** Activations × parameter sets, with the points where the derivative jumps. */
 const VARIANTS: Array<[string, Params, number[]]> = [
-  ['celu', {}, [0]], ['celu', {alpha: 0.3}, [0]], ['celu', {alpha: 3}, [0]],
-  ['elu', {}, [0]], ['elu', {alpha: 0.5}, [0]],
+  ['celu', {}, [0]],
+  ['celu', {alpha: 0.3}, [0]],
+  ['celu', {alpha: 3}, [0]],
+  ['elu', {}, [0]],
+  ['elu', {alpha: 0.5}, [0]],
   ['exponential', {}, []],
-  ['gelu', {}, []], ['gelu', {approximate: true}, []],
-  ['hardShrink', {}, [-0.5, 0.5]], ['hardShrink', {threshold: 0}, []], ['hardShrink', {threshold: 0.1}, [-0.1, 0.1]],
-  ['hardSigmoid', {}, [-3, 3]], ['hardSilu', {}, [-3, 3]], ['hardTanh', {}, [-1, 1]],
-  ['leakyRelu', {}, [0]], ['leakyRelu', {negativeSlope: 0.01}, [0]], ['leakyRelu', {negativeSlope: -1.7}, [0]],
-  ['linear', {}, []], ['logSigmoid', {}, []], ['mish', {}, []],
-  ['relu', {}, [0]], ['relu', {negativeSlope: 0.1}, [0]], ['relu', {maxValue: 6}, [0, 6]],
-  ['relu', {threshold: 0.3}, [0.3]], ['relu', {negativeSlope: 0.2, maxValue: 4.5, threshold: -1.1}, [-1.1, 0, 4.5]],
-  ['relu6', {}, [0, 6]], ['selu', {}, [0]], ['sigmoid', {}, []], ['silu', {}, []],
-  ['softShrink', {}, [-0.5, 0.5]], ['softShrink', {threshold: 0}, []], ['softShrink', {threshold: 0.3}, [-0.3, 0.3]],
-  ['softplus', {}, []], ['softsign', {}, [0]], ['sparsePlus', {}, [-1, 1]], ['sparseSigmoid', {}, [-1, 1]],
-  ['squareplus', {}, []], ['squareplus', {b: 0}, [0]], ['squareplus', {b: 0.25}, []], ['squareplus', {b: 100}, []],
+  ['gelu', {}, []],
+  ['gelu', {approximate: true}, []],
+  ['hardShrink', {}, [-0.5, 0.5]],
+  ['hardShrink', {threshold: 0}, []],
+  ['hardShrink', {threshold: 0.1}, [-0.1, 0.1]],
+  ['hardSigmoid', {}, [-3, 3]],
+  ['hardSilu', {}, [-3, 3]],
+  ['hardTanh', {}, [-1, 1]],
+  ['leakyRelu', {}, [0]],
+  ['leakyRelu', {negativeSlope: 0.01}, [0]],
+  ['leakyRelu', {negativeSlope: -1.7}, [0]],
+  ['linear', {}, []],
+  ['logSigmoid', {}, []],
+  ['mish', {}, []],
+  ['relu', {}, [0]],
+  ['relu', {negativeSlope: 0.1}, [0]],
+  ['relu', {maxValue: 6}, [0, 6]],
+  ['relu', {threshold: 0.3}, [0.3]],
+  ['relu', {negativeSlope: 0.2, maxValue: 4.5, threshold: -1.1}, [-1.1, 0, 4.5]],
+  ['relu6', {}, [0, 6]],
+  ['selu', {}, [0]],
+  ['sigmoid', {}, []],
+  ['silu', {}, []],
+  ['softShrink', {}, [-0.5, 0.5]],
+  ['softShrink', {threshold: 0}, []],
+  ['softShrink', {threshold: 0.3}, [-0.3, 0.3]],
+  ['softplus', {}, []],
+  ['softsign', {}, [0]],
+  ['sparsePlus', {}, [-1, 1]],
+  ['sparseSigmoid', {}, [-1, 1]],
+  ['squareplus', {}, []],
+  ['squareplus', {b: 0}, [0]],
+  ['squareplus', {b: 0.25}, []],
+  ['squareplus', {b: 100}, []],
   ['squareplus', {b: 1e-20}, []],
-  ['tanh', {}, []], ['tanhShrink', {}, []],
-  ['threshold', {threshold: 0, defaultValue: 0}, [0]], ['threshold', {threshold: 0.1, defaultValue: 0.7}, [0.1]],
+  ['tanh', {}, []],
+  ['tanhShrink', {}, []],
+  ['threshold', {threshold: 0, defaultValue: 0}, [0]],
+  ['threshold', {threshold: 0.1, defaultValue: 0.7}, [0.1]],
   ['threshold', {threshold: -2, defaultValue: 5}, [-2]],
 ];
 
@@ -96,24 +144,37 @@ function constantsOf(def: ActivationDefinition, p: Params): number[] {
   return def.constants ? def.constants(full) : [];
 }
 
-function runOrder(def: ElementwiseActivation, xs: Float32Array, dys: Float32Array, u: number[], order: number): Float32Array {
+function runOrder(
+  def: ElementwiseActivation,
+  xs: Float32Array,
+  dys: Float32Array,
+  u: number[],
+  order: number,
+): Float32Array {
   return tf.tidy(() => {
     const x = tf.tensor1d(xs);
-    const y = order === 0 ? tf.engine().runKernel(kernelName(def), {x}, {u}) as tf.Tensor :
-        tf.engine().runKernel(gradKernelName(def), {x, dy: tf.tensor1d(dys)}, {u, order}) as tf.Tensor;
+    const y =
+      order === 0
+        ? (tf.engine().runKernel(kernelName(def), {x}, {u}) as tf.Tensor)
+        : (tf.engine().runKernel(gradKernelName(def), {x, dy: tf.tensor1d(dys)}, {u, order}) as tf.Tensor);
     return y.dataSync() as Float32Array;
   });
 }
 
 /** Worst ULP of `got` against the float64 definition; NaN in, NaN out; kinks (the derivative's jump) skipped. */
-function worstUlp(fn: (x: number) => number, xs: Float32Array, dys: Float32Array | undefined, got: Float32Array,
-                  kinks: number[]): {ulp: number; x?: number} {
+function worstUlp(
+  fn: (x: number) => number,
+  xs: Float32Array,
+  dys: Float32Array | undefined,
+  got: Float32Array,
+  kinks: number[],
+): {ulp: number; x?: number} {
   const near = (x: number) => kinks.some(k => Math.abs(x - k) <= Math.abs(step(k, 3) - k) + 1e-45);
   let worst = {ulp: 0} as {ulp: number; x?: number};
   for (let i = 0; i < xs.length; i++) {
     const x = xs[i];
     if (dys !== undefined && near(x)) continue;
-    const want = x !== x ? NaN : (dys === undefined ? fn(x) : dys[i] * fn(x));
+    const want = x !== x ? NaN : dys === undefined ? fn(x) : dys[i] * fn(x);
     const e = ulp(got[i], want);
     if (e > worst.ulp) worst = {ulp: e, x};
   }
@@ -134,12 +195,14 @@ afterAll(() => {
   if (Object.keys(worstPerActivation).length === elementwiseDefs.length) {
     const dir = join(__dirname, '..', '.cache', 'wasm');
     mkdirSync(dir, {recursive: true});
-    writeFileSync(join(dir, 'ulp.json'), JSON.stringify({bytes: Buffer.from(WASM_BASE64, 'base64').length,
-                                                         activations: worstPerActivation}, null, 1));
+    writeFileSync(
+      join(dir, 'ulp.json'),
+      JSON.stringify({bytes: Buffer.from(WASM_BASE64, 'base64').length, activations: worstPerActivation}, null, 1),
+    );
   }
 });
 
-test('the module attaches to the wasm backend\'s heap in Node (the SIMD build, plain memory)', async () => {
+test("the module attaches to the wasm backend's heap in Node (the SIMD build, plain memory)", async () => {
   await tf.setBackend('wasm');
   const a = wasmAttachment(wasm);
   expect(a.mode).toBe('plain');
@@ -156,19 +219,33 @@ test('every elementwise activation has a wasm body (the module is generated from
   expect(elementwiseDefs.filter(d => d.wasm === undefined).map(d => d.keras)).toEqual([]);
 });
 
-test('the module runs on a shared memory (as the threaded build\'s heap), and in place on any memory', () => {
+test("the module runs on a shared memory (as the threaded build's heap), and in place on any memory", () => {
   expect(wasmModule(true)).not.toBeNull();
   const memory = new WebAssembly.Memory({initial: 4, maximum: 64, shared: true} as WebAssembly.MemoryDescriptor);
   expect(memory.buffer).toBeInstanceOf(SharedArrayBuffer);
   const loops = instantiate(memory)!;
   expect(loops).not.toBeNull();
-  const n = 1000, x = new Float32Array(memory.buffer, 64, n), out = new Float32Array(memory.buffer, 64 + 4 * n, n);
+  const n = 1000,
+    x = new Float32Array(memory.buffer, 64, n),
+    out = new Float32Array(memory.buffer, 64 + 4 * n, n);
   for (let i = 0; i < n; i++) x[i] = (i - 500) / 100;
-  loops[wasmExports(tfa.definitions.find(d => d.id === 'hardTanh') as ElementwiseActivation).forward](64, 64 + 4 * n, n, 0, 0, 0, 0, 0);
+  loops[wasmExports(tfa.definitions.find(d => d.id === 'hardTanh') as ElementwiseActivation).forward](
+    64,
+    64 + 4 * n,
+    n,
+    0,
+    0,
+    0,
+    0,
+    0,
+  );
   for (let i = 0; i < n; i++) expect(out[i]).toBe(Math.min(1, Math.max(-1, x[i])));
 });
 
-describe.each([['module', true], ['JS loops on the heap', false]] as const)('wasm with %s', (_, simd) => {
+describe.each([
+  ['module', true],
+  ['JS loops on the heap', false],
+] as const)('wasm with %s', (_, simd) => {
   beforeAll(async () => {
     await tf.setBackend('wasm');
     setWasmSimd(simd);
@@ -176,7 +253,8 @@ describe.each([['module', true], ['JS loops on the heap', false]] as const)('was
   afterAll(() => setWasmSimd(true));
 
   test.each(VARIANTS.map(v => [`${v[0]} ${JSON.stringify(v[1])}`, ...v] as const))(
-    '%s within 4/16/16 ULP of the float64 definition', (_name, id, params, kinks) => {
+    '%s within 4/16/16 ULP of the float64 definition',
+    (_name, id, params, kinks) => {
       const def = tfa.lookup(id) as ElementwiseActivation;
       const u = constantsOf(def, params);
       const xs = inputs(kinks);
@@ -191,7 +269,8 @@ describe.each([['module', true], ['JS loops on the heap', false]] as const)('was
         const w = worstUlp(x => fn(x, u), xs, order === 0 ? undefined : dys, got, kinks);
         if (w.ulp > BUDGET[order]) throw new Error(`${id} order ${order}: ${w.ulp} ULP at x = ${w.x}`);
         // float32 bodies that are not bit-identical keep to the bound they declare (0 for the others)
-        const f32 = def.wasm?.float32, declared = f32 === undefined || f32.when !== undefined ? undefined : f32.ulp ?? 0;
+        const f32 = def.wasm?.float32,
+          declared = f32 === undefined || f32.when !== undefined ? undefined : (f32.ulp ?? 0);
         if (simd && order < 2 && declared !== undefined && w.ulp > declared) {
           throw new Error(`${id} order ${order}: float32 body ${w.ulp} ULP at x = ${w.x}, declared ${declared}`);
         }
@@ -218,7 +297,8 @@ describe.each([['module', true], ['JS loops on the heap', false]] as const)('was
         worstPerActivation[def.keras] = w.map((v, i) => Math.max(v, errors[i] ?? 0));
       }
       expect(tf.memory().numTensors).toBe(before);
-    });
+    },
+  );
 });
 
 test('results stay correct after the heap grows (the module reads the live memory)', async () => {
@@ -227,7 +307,7 @@ test('results stay correct after the heap grows (the module reads the live memor
   const xs = inputs([]);
   const before = runOrder(def, xs, xs, [], 0);
   const memory = (wasm.wasm as unknown as {HEAPU8: Uint8Array}).HEAPU8.buffer.byteLength;
-  const big = tf.zeros([64 * 1024 * 1024 / 4 + 7]);  // 64 MB: the heap must grow
+  const big = tf.zeros([(64 * 1024 * 1024) / 4 + 7]); // 64 MB: the heap must grow
   const grown = (wasm.wasm as unknown as {HEAPU8: Uint8Array}).HEAPU8.buffer.byteLength;
   const after = runOrder(def, xs, xs, [], 0);
   big.dispose();
@@ -237,13 +317,22 @@ test('results stay correct after the heap grows (the module reads the live memor
 
 describe('axis activations on wasm along any axis equal cpu (forward and gradient)', () => {
   const cases: Array<[string, Params, number[]]> = [
-    ['softmax', {}, [3, 4, 5]], ['softmax', {axis: 0}, [3, 4, 5]], ['softmax', {axis: 1}, [3, 4, 5]],
-    ['softmax', {axis: [0, 2]}, [3, 4, 5]], ['softmax', {axis: null}, [3, 4, 5]],
-    ['logSoftmax', {axis: 1}, [2, 6, 3]], ['logSoftmax', {axis: [1, 2]}, [2, 6, 3]],
-    ['glu', {}, [3, 8]], ['glu', {axis: 0}, [4, 5, 3]], ['glu', {axis: 1}, [3, 4, 5]],
-    ['sparsemax', {}, [4, 7]], ['sparsemax', {axis: 0}, [5, 3, 2]], ['sparsemax', {axis: 1}, [2, 6, 3]],
+    ['softmax', {}, [3, 4, 5]],
+    ['softmax', {axis: 0}, [3, 4, 5]],
+    ['softmax', {axis: 1}, [3, 4, 5]],
+    ['softmax', {axis: [0, 2]}, [3, 4, 5]],
+    ['softmax', {axis: null}, [3, 4, 5]],
+    ['logSoftmax', {axis: 1}, [2, 6, 3]],
+    ['logSoftmax', {axis: [1, 2]}, [2, 6, 3]],
+    ['glu', {}, [3, 8]],
+    ['glu', {axis: 0}, [4, 5, 3]],
+    ['glu', {axis: 1}, [3, 4, 5]],
+    ['sparsemax', {}, [4, 7]],
+    ['sparsemax', {axis: 0}, [5, 3, 2]],
+    ['sparsemax', {axis: 1}, [2, 6, 3]],
   ];
-  test.each(cases.map(c => [`${c[0]} ${JSON.stringify(c[1])} ${c[2].join('x')}`, ...c] as const))('%s',
+  test.each(cases.map(c => [`${c[0]} ${JSON.stringify(c[1])} ${c[2].join('x')}`, ...c] as const))(
+    '%s',
     async (_n, id, params, shape) => {
       const size = shape.reduce((a, b) => a * b, 1);
       const xs = Float32Array.from({length: size}, (_v, i) => Math.sin(i * 1.7) * 3 + (i % 5 === 0 ? 20 : 0));
@@ -254,7 +343,10 @@ describe('axis activations on wasm along any axis equal cpu (forward and gradien
         const r = tf.tidy(() => {
           const x = tf.tensor(xs, shape);
           const y = op(x, params);
-          const dy = tf.tensor(Float32Array.from({length: y.size}, (_v, i) => Math.cos(i)), y.shape);
+          const dy = tf.tensor(
+            Float32Array.from({length: y.size}, (_v, i) => Math.cos(i)),
+            y.shape,
+          );
           const g = tf.grad((t: tf.Tensor) => op(t, params))(x, dy);
           return [y.dataSync().slice(), g.dataSync().slice(), y.shape] as const;
         });
@@ -266,7 +358,8 @@ describe('axis activations on wasm along any axis equal cpu (forward and gradien
       expect(s).toEqual(sc);
       expect(Array.from(y)).toEqual(Array.from(yc));
       expect(Array.from(g)).toEqual(Array.from(gc));
-    });
+    },
+  );
 });
 
 test('cpu: the SIMD module (chunked) and the JS loops give bit-identical results', async () => {
@@ -274,7 +367,7 @@ test('cpu: the SIMD module (chunked) and the JS loops give bit-identical results
   const exact = elementwiseDefs.filter(d => wasmExact(d));
   expect(exact.map(d => d.id)).toEqual(expect.arrayContaining(['hardTanh', 'leakyRelu', 'relu', 'squareplus']));
   const base = inputs([-3, -1, 0, 1, 3, 6, 0.5, -0.5, 0.1, -2]);
-  const n = 2 * CHUNK + 1003;  // several chunks and an odd tail
+  const n = 2 * CHUNK + 1003; // several chunks and an odd tail
   const xs = new Float32Array(n);
   for (let i = 0; i < n; i++) xs[i] = base[(i * 7919) % base.length];
   const dys = xs.map((_v, i) => [1, -0.75, 1.5, 1e-3, 37, -2][i % 6]);
@@ -283,7 +376,8 @@ test('cpu: the SIMD module (chunked) and the JS loops give bit-identical results
     if (!wasmExact(def) || def.wasm?.cpu === false) continue;
     const u = constantsOf(def, params);
     for (const size of [n, SIMD_MIN_SIZE + 1]) {
-      const x = xs.subarray(0, size), dy = dys.subarray(0, size);
+      const x = xs.subarray(0, size),
+        dy = dys.subarray(0, size);
       setCpuSimd(true);
       expect(cpuSimdApplies(def, size)).toBe(true);
       const withSimd = [0, 1, 2].map(o => runOrder(def, x, dy, u, o));
@@ -292,10 +386,13 @@ test('cpu: the SIMD module (chunked) and the JS loops give bit-identical results
       const withJs = [0, 1, 2].map(o => runOrder(def, x, dy, u, o));
       setCpuSimd(true);
       for (let o = 0; o < 3; o++) {
-        const a = Buffer.from(withSimd[o].buffer), b = Buffer.from(withJs[o].buffer);
+        const a = Buffer.from(withSimd[o].buffer),
+          b = Buffer.from(withJs[o].buffer);
         if (!a.equals(b)) {
           const i = withSimd[o].findIndex((v, k) => !Object.is(v, withJs[o][k]));
-          throw new Error(`${id} ${JSON.stringify(params)} order ${o} size ${size}: at x = ${x[i]}: ${withSimd[o][i]} vs ${withJs[o][i]}`);
+          throw new Error(
+            `${id} ${JSON.stringify(params)} order ${o} size ${size}: at x = ${x[i]}: ${withSimd[o][i]} vs ${withJs[o][i]}`,
+          );
         }
       }
     }
@@ -312,20 +409,26 @@ test('a model with new activations fits, saves and loads back bit-identical on w
   model.compile({optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy'});
   const xs = tf.randomNormal([64, 6], 0, 1, 'float32', 7);
   const ys = tf.cast(tf.oneHot(tf.argMax(tf.slice(xs, [0, 0], [64, 4]), 1), 4), 'float32');
-  const first = await model.fit(xs, ys, {epochs: 1, batchSize: 16, verbose: 0});  // creates the optimizer's state
+  const first = await model.fit(xs, ys, {epochs: 1, batchSize: 16, verbose: 0}); // creates the optimizer's state
   const tensors = tf.memory().numTensors;
   const h = await model.fit(xs, ys, {epochs: 20, batchSize: 16, verbose: 0});
   expect(tf.memory().numTensors).toBe(tensors);
-  const loss0 = first.history.loss[0] as number, loss = h.history.loss[h.history.loss.length - 1] as number;
+  const loss0 = first.history.loss[0] as number,
+    loss = h.history.loss[h.history.loss.length - 1] as number;
   expect(loss).toBeLessThan(loss0);
   let artifacts: tf.io.ModelArtifacts | undefined;
-  await model.save(tf.io.withSaveHandler(async a => {
-    artifacts = a;
-    return {modelArtifactsInfo: {dateSaved: new Date(), modelTopologyType: 'JSON'}};
-  }));
+  await model.save(
+    tf.io.withSaveHandler(async a => {
+      artifacts = a;
+      return {modelArtifactsInfo: {dateSaved: new Date(), modelTopologyType: 'JSON'}};
+    }),
+  );
   const loaded = await tfl.loadLayersModel(tf.io.fromMemory(artifacts!));
-  const a = model.predict(xs) as tf.Tensor, b = loaded.predict(xs) as tf.Tensor;
-  expect(Buffer.from((a.dataSync() as Float32Array).buffer).equals(Buffer.from((b.dataSync() as Float32Array).buffer))).toBe(true);
+  const a = model.predict(xs) as tf.Tensor,
+    b = loaded.predict(xs) as tf.Tensor;
+  expect(
+    Buffer.from((a.dataSync() as Float32Array).buffer).equals(Buffer.from((b.dataSync() as Float32Array).buffer)),
+  ).toBe(true);
   tf.dispose([a, b, xs, ys]);
   model.dispose();
   loaded.dispose();
@@ -345,7 +448,7 @@ test('sizes 0 to 9 on wasm (JS loops below 4, an overlapping last block above) m
         });
       };
       const [w, c] = [await run('wasm'), await run('cpu')];
-      const allowed = (tfa.lookup(id) as ElementwiseActivation).wasm?.float32?.ulp ?? 0;  // leaky_relu: 1
+      const allowed = (tfa.lookup(id) as ElementwiseActivation).wasm?.float32?.ulp ?? 0; // leaky_relu: 1
       for (const k of [0, 1]) {
         const worst = Math.max(0, ...w[k].map((v, i) => ulp(v, c[k][i])));
         if (worst > allowed) throw new Error(`${id} n = ${n} ${k ? 'gradient' : 'forward'}: ${worst} ULP from cpu`);

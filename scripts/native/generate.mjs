@@ -25,9 +25,19 @@ export function opNames(def) {
 /** The catalogue's definitions, loaded from the TypeScript sources. */
 export async function loadDefinitions() {
   const out = await build({
-    entryPoints: [join(root, 'src', 'catalogue.ts')], bundle: true, write: false, format: 'cjs',
-    platform: 'node', target: 'node18', logLevel: 'warning',
-    external: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-backend-*', '@tensorflow/tfjs-node'],
+    entryPoints: [join(root, 'src', 'catalogue.ts')],
+    bundle: true,
+    write: false,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node18',
+    logLevel: 'warning',
+    external: [
+      '@tensorflow/tfjs-core',
+      '@tensorflow/tfjs-layers',
+      '@tensorflow/tfjs-backend-*',
+      '@tensorflow/tfjs-node',
+    ],
   });
   const dir = mkdtempSync(join(tmpdir(), 'tfa-gen-'));
   try {
@@ -58,18 +68,27 @@ function body(text) {
  * for piecewise bodies, more per vector math call.
  */
 function cost(text) {
-  const calls = (text.match(/\b(exp|expm1|log1p|log|tanh|erfc?|sqrt|sigmoid|softplus|sech2|tanh_shrink|normal_cdf|normal_pdf)\(/g) ?? []).length;
+  const calls = (
+    text.match(/\b(exp|expm1|log1p|log|tanh|erfc?|sqrt|sigmoid|softplus|sech2|tanh_shrink|normal_cdf|normal_pdf)\(/g) ??
+    []
+  ).length;
   return 2 + 10 * calls;
 }
 
-const indent = (text, pad) => text.trim().split('\n').map(l => pad + l.trim()).join('\n');
+const indent = (text, pad) =>
+  text
+    .trim()
+    .split('\n')
+    .map(l => pad + l.trim())
+    .join('\n');
 
 function elementwise(def) {
   const {forward, grad} = opNames(def);
   const ns = `tfa_gen_${def.keras}`;
   const cpp = def.cpp;
   const second = cpp.second !== undefined;
-  const f32 = cpp.forward32 !== undefined, d32 = cpp.derivative32 !== undefined;
+  const f32 = cpp.forward32 !== undefined,
+    d32 = cpp.derivative32 !== undefined;
   const consts = `double u[kMaxConstants];
   float uf[kMaxConstants];
   for (int k = 0; k < kMaxConstants; k++) {
@@ -86,24 +105,40 @@ ${indent(body(cpp.forward), '  ')}
 static inline double d1(double x, const double* __restrict u) {
 ${indent(body(cpp.derivative), '  ')}
 }
-${second ? `static inline double d2(double x, const double* __restrict u) {
+${
+  second
+    ? `static inline double d2(double x, const double* __restrict u) {
 ${indent(body(cpp.second), '  ')}
-}` : ''}
-${f32 ? `static inline float f32(float x, const double* __restrict u, const float* __restrict uf) {
+}`
+    : ''
+}
+${
+  f32
+    ? `static inline float f32(float x, const double* __restrict u, const float* __restrict uf) {
 ${indent(body(cpp.forward32), '  ')}
-}` : ''}
-${d32 ? `static inline double d1_32(float x, const double* __restrict u, const float* __restrict uf) {
+}`
+    : ''
+}
+${
+  d32
+    ? `static inline double d1_32(float x, const double* __restrict u, const float* __restrict uf) {
 ${indent(body(cpp.derivative32), '  ')}
-}` : ''}
+}`
+    : ''
+}
 // The constants are copied to a local array: loads from it cannot trap, so conditional uses of u[k] if-convert.
 TFA_CLONES void forward(const float* __restrict xs, float* __restrict ys, int64 n, const double* __restrict uin) {
   ${consts}
   for (int64 i = 0; i < n; i++) {
-${f32 ? `    const float x = xs[i];
+${
+  f32
+    ? `    const float x = xs[i];
     const float r = f32(x, u, uf);
-    ys[i] = x == x ? r : x;` : `    const double x = xs[i];
+    ys[i] = x == x ? r : x;`
+    : `    const double x = xs[i];
     const double r = f(x, u);
-    ys[i] = x == x ? static_cast<float>(r) : xs[i];`}
+    ys[i] = x == x ? static_cast<float>(r) : xs[i];`
+}
   }
 }
 TFA_CLONES void first(const float* __restrict xs, const float* __restrict dys, float* __restrict dxs, int64 n,
@@ -115,7 +150,9 @@ TFA_CLONES void first(const float* __restrict xs, const float* __restrict dys, f
     dxs[i] = x == x ? static_cast<float>(r) : xs[i];
   }
 }
-${second ? `TFA_CLONES void second(const float* __restrict xs, const float* __restrict dys, float* __restrict dxs, int64 n,
+${
+  second
+    ? `TFA_CLONES void second(const float* __restrict xs, const float* __restrict dys, float* __restrict dxs, int64 n,
                        const double* __restrict uin) {
   ${consts}
   for (int64 i = 0; i < n; i++) {
@@ -123,7 +160,9 @@ ${second ? `TFA_CLONES void second(const float* __restrict xs, const float* __re
     const double r = dys[i] * d2(x, u);
     dxs[i] = x == x ? static_cast<float>(r) : xs[i];
   }
-}` : ''}
+}`
+    : ''
+}
 struct Loops {
   static void forward(const float* x, float* y, int64 n, const double* u) { ${ns}::forward(x, y, n, u); }
   static void first(const float* x, const float* dy, float* dx, int64 n, const double* u) {
@@ -182,8 +221,10 @@ REGISTER_KERNEL_BUILDER(Name("${grad}").Device(::tensorflow::DEVICE_CPU), ${ns}:
  * holds. Returns {source, ops: [{id, forward, grad}], missing: [ids]}.
  */
 export async function generateSource(definitions) {
-  const defs = definitions ?? await loadDefinitions();
-  const parts = [], ops = [], missing = [];
+  const defs = definitions ?? (await loadDefinitions());
+  const parts = [],
+    ops = [],
+    missing = [];
   for (const def of defs) {
     if (def.cpp === undefined) {
       missing.push(def.id);

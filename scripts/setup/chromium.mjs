@@ -30,9 +30,15 @@ export const DEFAULT_CHROMIUM = '/usr/bin/chromium';
 
 /** Flags for headless Chromium on this kind of machine (see the spec). */
 export const CHROMIUM_ARGS = Object.freeze([
-  '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--no-first-run', '--disable-quic', '--disable-dev-shm-usage',
+  '--no-sandbox',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--disable-dev-shm-usage',
 ]);
 
 function cacheDir() {
@@ -52,10 +58,20 @@ function run(cmd, args, {timeoutMs = 600000, env} = {}) {
       return;
     }
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.stdout.on('data', d => { out += d; });
-    child.stderr.on('data', d => { out += d; });
-    child.on('error', e => { clearTimeout(timer); resolve({code: -1, out: out + String(e)}); });
-    child.on('close', code => { clearTimeout(timer); resolve({code, out}); });
+    child.stdout.on('data', d => {
+      out += d;
+    });
+    child.stderr.on('data', d => {
+      out += d;
+    });
+    child.on('error', e => {
+      clearTimeout(timer);
+      resolve({code: -1, out: out + String(e)});
+    });
+    child.on('close', code => {
+      clearTimeout(timer);
+      resolve({code, out});
+    });
   });
 }
 
@@ -108,8 +124,11 @@ async function verify(exe) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'tfa-chromium-'));
   try {
     const page = 'data:text/html,<p id=ok>chromium-headless-ok</p>';
-    const r = await run(exe, ['--headless', ...CHROMIUM_ARGS, '--disable-gpu', `--user-data-dir=${profile}`,
-                              '--dump-dom', page], {timeoutMs: 60000});
+    const r = await run(
+      exe,
+      ['--headless', ...CHROMIUM_ARGS, '--disable-gpu', `--user-data-dir=${profile}`, '--dump-dom', page],
+      {timeoutMs: 60000},
+    );
     if (!r.out.includes('chromium-headless-ok')) {
       throw new Error(`${exe} did not render a page headless (exit ${r.code}):\n${r.out.slice(-2000)}`);
     }
@@ -130,7 +149,9 @@ export async function ensureChromium({log = () => {}} = {}) {
     const id = identity(exe);
     try {
       if (id !== null && fs.readFileSync(stamp, 'utf8').trim() === id) return exe;
-    } catch { /* no stamp yet */ }
+    } catch {
+      /* no stamp yet */
+    }
   }
   if (!isExecutable(exe)) {
     if (process.env.CHROMIUM_PATH) throw new Error(`CHROMIUM_PATH=${exe} is not an executable`);

@@ -27,8 +27,9 @@ function stamp() {
 export async function ensureKerasZoo({log = console.log} = {}) {
   const stampFile = join(KERAS_ZOO_DIR, '.stamp');
   const want = stamp();
-  const complete = MODELS.every(m => existsSync(join(KERAS_ZOO_DIR, `${m}.keras`)) &&
-                                     existsSync(join(KERAS_ZOO_DIR, `${m}.io.json`)));
+  const complete = MODELS.every(
+    m => existsSync(join(KERAS_ZOO_DIR, `${m}.keras`)) && existsSync(join(KERAS_ZOO_DIR, `${m}.io.json`)),
+  );
   if (complete && existsSync(stampFile) && readFileSync(stampFile, 'utf8').trim() === want) return KERAS_ZOO_DIR;
   log('generating the large Keras model zoo in .cache/keras-zoo/ (real Keras, about a minute)');
   const r = spawnSync('bash', [join(root, 'scripts/golden/run.sh'), '--large'], {cwd: root, stdio: 'inherit'});

@@ -27,8 +27,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 import {
-  STAMP_NAME, TF_WHEEL, acquireLock, cacheRoot, exists, findNodeDir, findPython, findTfjsNodeDir, readJson, run,
-  secs, sha256File, tail,
+  STAMP_NAME,
+  TF_WHEEL,
+  acquireLock,
+  cacheRoot,
+  exists,
+  findNodeDir,
+  findPython,
+  findTfjsNodeDir,
+  readJson,
+  run,
+  secs,
+  sha256File,
+  tail,
 } from './tfjs-node.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -39,17 +50,38 @@ const RECIPE = 1;
 
 // The header trees a kernel source includes (op.h, op_kernel.h, shape_inference.h, denormal.h and theirs).
 const HEADER_PREFIXES = [
-  'tensorflow/core/framework/', 'tensorflow/core/platform/', 'tensorflow/core/lib/', 'tensorflow/core/util/',
-  'tensorflow/core/protobuf/', 'tensorflow/core/public/', 'tensorflow/core/graph/', 'tsl/', 'xla/tsl/', 'absl/',
-  'google/protobuf/', 'Eigen/', 'unsupported/Eigen/', 'ml_dtypes/', 'third_party/eigen3/',
+  'tensorflow/core/framework/',
+  'tensorflow/core/platform/',
+  'tensorflow/core/lib/',
+  'tensorflow/core/util/',
+  'tensorflow/core/protobuf/',
+  'tensorflow/core/public/',
+  'tensorflow/core/graph/',
+  'tsl/',
+  'xla/tsl/',
+  'absl/',
+  'google/protobuf/',
+  'Eigen/',
+  'unsupported/Eigen/',
+  'ml_dtypes/',
+  'third_party/eigen3/',
 ];
 
 // tf.sysconfig's flags for this wheel; -O3 -fno-math-errno -fno-trapping-math so that the loops vectorise
 // (sqrt inline, libmvec calls); no -ffast-math (NaN, infinities, signed zeros and subnormals must
 // stay exact) and no FMA contraction (every CPU path rounds the same operations).
 export const CXXFLAGS = [
-  '-std=c++17', '-D_GLIBCXX_USE_CXX11_ABI=1', '-DEIGEN_MAX_ALIGN_BYTES=64', '-O3', '-fno-math-errno',
-  '-fno-trapping-math', '-ffp-contract=off', '-fPIC', '-shared', '-w', '-DNODE_GYP_MODULE_NAME=tfa_ops',
+  '-std=c++17',
+  '-D_GLIBCXX_USE_CXX11_ABI=1',
+  '-DEIGEN_MAX_ALIGN_BYTES=64',
+  '-O3',
+  '-fno-math-errno',
+  '-fno-trapping-math',
+  '-ffp-contract=off',
+  '-fPIC',
+  '-shared',
+  '-w',
+  '-DNODE_GYP_MODULE_NAME=tfa_ops',
 ];
 
 const EXTRACT_PY = `
@@ -80,8 +112,9 @@ class Unavailable extends Error {}
 async function ensureHeaders(log) {
   const dir = path.join(cacheRoot(), `tf-cc-headers-${TF_WHEEL.version}-${TF_WHEEL.sha256.slice(0, 12)}`);
   const marker = path.join(dir, '.complete');
-  const good = () => readJson(marker)?.sha256 === TF_WHEEL.sha256 &&
-      exists(path.join(dir, 'include', 'tensorflow', 'core', 'framework', 'op_kernel.h'));
+  const good = () =>
+    readJson(marker)?.sha256 === TF_WHEEL.sha256 &&
+    exists(path.join(dir, 'include', 'tensorflow', 'core', 'framework', 'op_kernel.h'));
   if (good()) return path.join(dir, 'include');
   fs.mkdirSync(cacheRoot(), {recursive: true});
   const work = fs.mkdtempSync(path.join(cacheRoot(), '.tmp-headers-'));
@@ -97,17 +130,34 @@ async function ensureHeaders(log) {
     log(`native ops: downloading ${TF_WHEEL.file} for its C++ headers (pip, ~270 MB)...`);
     let t0 = Date.now();
     const dl = path.join(work, 'download');
-    const r = await run(py, ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '--require-hashes',
-      '--no-input', '--disable-pip-version-check', '--no-cache-dir', ...TF_WHEEL.pipTarget, '-r', req, '-d', dl]);
+    const r = await run(py, [
+      '-m',
+      'pip',
+      'download',
+      '--no-deps',
+      '--only-binary=:all:',
+      '--require-hashes',
+      '--no-input',
+      '--disable-pip-version-check',
+      '--no-cache-dir',
+      ...TF_WHEEL.pipTarget,
+      '-r',
+      req,
+      '-d',
+      dl,
+    ]);
     const wheel = path.join(dl, TF_WHEEL.file);
     if (r.code !== 0 || !exists(wheel)) throw new Unavailable(`pip could not download the wheel:\n${tail(r.out, 5)}`);
-    if (await sha256File(wheel) !== TF_WHEEL.sha256) throw new Unavailable(`sha256 mismatch for ${TF_WHEEL.file}`);
+    if ((await sha256File(wheel)) !== TF_WHEEL.sha256) throw new Unavailable(`sha256 mismatch for ${TF_WHEEL.file}`);
     log(`native ops: downloaded in ${secs(t0)}; extracting the C++ headers...`);
     t0 = Date.now();
     const stage = path.join(work, 'stage');
     const x = await run(py, ['-c', EXTRACT_PY, wheel, path.join(stage, 'include'), JSON.stringify(HEADER_PREFIXES)]);
     if (x.code !== 0) throw new Unavailable(`extracting the headers failed:\n${tail(x.out, 5)}`);
-    fs.writeFileSync(path.join(stage, '.complete'), JSON.stringify({sha256: TF_WHEEL.sha256, files: Number(x.out.trim())}));
+    fs.writeFileSync(
+      path.join(stage, '.complete'),
+      JSON.stringify({sha256: TF_WHEEL.sha256, files: Number(x.out.trim())}),
+    );
     fs.rmSync(dir, {recursive: true, force: true});
     try {
       fs.renameSync(stage, dir);
@@ -167,16 +217,23 @@ async function verify(file) {
   const X = f(-3e38);
   const want = [f(2 / (Math.sqrt(5) + 1)), 1, f((1 + Math.sqrt(5)) / 2), f(4 / (2 * (Math.sqrt(X * X + 4) - X)))];
   // subnormal results (flushed to 0 unless the kernels keep them)
-  const ok = res.y.every((v, i) => v === want[i]) && res.e[0] === f(1e-40) && res.e[1] === f(-1e-40) &&
-      res.s[0] === 0.25 && res.s[1] === 0.75 &&
-      res.tensorflow === TF_WHEEL.version;
+  const ok =
+    res.y.every((v, i) => v === want[i]) &&
+    res.e[0] === f(1e-40) &&
+    res.e[1] === f(-1e-40) &&
+    res.s[0] === 0.25 &&
+    res.s[1] === 0.75 &&
+    res.tensorflow === TF_WHEEL.version;
   if (!ok) throw new Unavailable(`the library loads but computes wrong values: ${JSON.stringify(res)}`);
   return res;
 }
 
 function cachedOk(meta, key) {
-  return meta?.key === key && exists(path.join(OUT_DIR, LIB_NAME)) &&
-      fs.statSync(path.join(OUT_DIR, LIB_NAME)).size === meta.size;
+  return (
+    meta?.key === key &&
+    exists(path.join(OUT_DIR, LIB_NAME)) &&
+    fs.statSync(path.join(OUT_DIR, LIB_NAME)).size === meta.size
+  );
 }
 
 async function build(log) {
@@ -185,8 +242,10 @@ async function build(log) {
   const tfjsNodeDir = findTfjsNodeDir();
   const stamp = readJson(path.join(tfjsNodeDir, 'deps', STAMP_NAME));
   if (stamp?.sha256 !== TF_WHEEL.sha256) {
-    throw new Unavailable(`@tensorflow/tfjs-node does not run on ${TF_WHEEL.project} ${TF_WHEEL.version}'s ` +
-        'libtensorflow (stock libtensorflow 2.9.1 ships no C++ headers)');
+    throw new Unavailable(
+      `@tensorflow/tfjs-node does not run on ${TF_WHEEL.project} ${TF_WHEEL.version}'s ` +
+        'libtensorflow (stock libtensorflow 2.9.1 ships no C++ headers)',
+    );
   }
   const libDir = path.join(tfjsNodeDir, 'deps', 'lib');
   const nodeDir = findNodeDir();
@@ -197,10 +256,20 @@ async function build(log) {
   const header = fs.readFileSync(path.join(ROOT, 'native', 'tfa_ops.h'), 'utf8');
   const {cxx, version} = await findCompiler(log);
   const defines = [`-DTFA_TF_VERSION="${TF_WHEEL.version}"`];
-  const key = createHash('sha256').update(JSON.stringify({
-    recipe: RECIPE, wheel: TF_WHEEL.sha256, source, header, compiler: version, flags: [...CXXFLAGS, ...defines],
-    platform: `${process.platform}-${process.arch}`,
-  })).digest('hex').slice(0, 20);
+  const key = createHash('sha256')
+    .update(
+      JSON.stringify({
+        recipe: RECIPE,
+        wheel: TF_WHEEL.sha256,
+        source,
+        header,
+        compiler: version,
+        flags: [...CXXFLAGS, ...defines],
+        platform: `${process.platform}-${process.arch}`,
+      }),
+    )
+    .digest('hex')
+    .slice(0, 20);
   const force = /^(1|true|yes)$/i.test(process.env.TFJS_ACTIVATIONS_NATIVE_SETUP_FORCE || '');
   const metaFile = path.join(OUT_DIR, 'tfa_ops.json');
   if (!force && cachedOk(readJson(metaFile), key)) return {skipped: true};
@@ -218,9 +287,20 @@ async function build(log) {
         const out = path.join(work, LIB_NAME);
         log(`native ops: compiling ${ops.length} activations with ${version} (takes a minute)...`);
         const t1 = Date.now();
-        const r = await run(cxx, [...CXXFLAGS, ...defines, `-I${work}`, `-I${include}`,
-          `-I${path.join(nodeDir, 'include', 'node')}`, path.join(work, 'tfa_ops.cc'), '-o', out,
-          `-L${libDir}`, '-l:libtensorflow_framework.so.2', '-lmvec', `-Wl,-rpath,${libDir}`]);
+        const r = await run(cxx, [
+          ...CXXFLAGS,
+          ...defines,
+          `-I${work}`,
+          `-I${include}`,
+          `-I${path.join(nodeDir, 'include', 'node')}`,
+          path.join(work, 'tfa_ops.cc'),
+          '-o',
+          out,
+          `-L${libDir}`,
+          '-l:libtensorflow_framework.so.2',
+          '-lmvec',
+          `-Wl,-rpath,${libDir}`,
+        ]);
         if (r.code !== 0 || !exists(out)) throw new Unavailable(`compiling failed:\n${tail(r.out, 15)}`);
         compileSeconds = (Date.now() - t1) / 1000;
         await verify(out);
@@ -236,12 +316,27 @@ async function build(log) {
     }
     fs.mkdirSync(OUT_DIR, {recursive: true});
     fs.copyFileSync(cached, path.join(OUT_DIR, LIB_NAME));
-    fs.writeFileSync(metaFile, JSON.stringify({
-      key, tensorflow: TF_WHEEL.version, wheelSha256: TF_WHEEL.sha256, compiler: version,
-      size: fs.statSync(cached).size, ops: ops.map(o => o.id), compileSeconds, built: new Date().toISOString(),
-    }, null, 2) + '\n');
-    log(`native ops: build/native/${LIB_NAME} ready in ${secs(t0)}` +
-        (compileSeconds !== undefined ? ` (compile ${compileSeconds.toFixed(1)} s)` : ''));
+    fs.writeFileSync(
+      metaFile,
+      JSON.stringify(
+        {
+          key,
+          tensorflow: TF_WHEEL.version,
+          wheelSha256: TF_WHEEL.sha256,
+          compiler: version,
+          size: fs.statSync(cached).size,
+          ops: ops.map(o => o.id),
+          compileSeconds,
+          built: new Date().toISOString(),
+        },
+        null,
+        2,
+      ) + '\n',
+    );
+    log(
+      `native ops: build/native/${LIB_NAME} ready in ${secs(t0)}` +
+        (compileSeconds !== undefined ? ` (compile ${compileSeconds.toFixed(1)} s)` : ''),
+    );
     return {skipped: false, compileSeconds};
   } finally {
     release();
@@ -264,10 +359,13 @@ export async function ensureNativeOps({log = console.log} = {}) {
 }
 
 if (process.argv[1] && pathToFileURL(path.resolve(process.argv[1])).href === import.meta.url) {
-  ensureNativeOps().then(r => {
-    if (r.skipped) console.log('native ops: already built (build/native/tfa_ops.node)');
-  }, e => {
-    console.error(e.message);
-    process.exitCode = 1;
-  });
+  ensureNativeOps().then(
+    r => {
+      if (r.skipped) console.log('native ops: already built (build/native/tfa_ops.node)');
+    },
+    e => {
+      console.error(e.message);
+      process.exitCode = 1;
+    },
+  );
 }

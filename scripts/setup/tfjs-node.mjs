@@ -37,8 +37,14 @@ export const TF_WHEEL = Object.freeze({
   // Ask pip for exactly this file whatever the local Python is: the C library
   // inside does not depend on Python.
   pipTarget: [
-    '--platform', 'manylinux_2_27_x86_64', '--python-version', '3.11',
-    '--implementation', 'cp', '--abi', 'cp311',
+    '--platform',
+    'manylinux_2_27_x86_64',
+    '--python-version',
+    '3.11',
+    '--implementation',
+    'cp',
+    '--abi',
+    'cp311',
   ],
 });
 const RECIPE = 1;
@@ -59,12 +65,7 @@ const LIB_ALIASES = {
   'libtensorflow_framework.so': LIB_FW,
 };
 // Header trees the binding needs (tensorflow/c and what it includes).
-const INCLUDE_PREFIXES = [
-  'tensorflow/c/',
-  'tensorflow/core/platform/',
-  'tsl/platform/',
-  'xla/tsl/c/',
-];
+const INCLUDE_PREFIXES = ['tensorflow/c/', 'tensorflow/core/platform/', 'tsl/platform/', 'xla/tsl/c/'];
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const PROJECT_ROOT = path.resolve(HERE, '..', '..');
@@ -113,7 +114,7 @@ export function run(cmd, args, {cwd, env, logFile, input} = {}) {
       env: env || process.env,
       stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
-    const onData = (d) => {
+    const onData = d => {
       out += d.toString();
       if (out.length > 200000) out = out.slice(-100000);
       if (logFd !== null) fs.writeSync(logFd, d);
@@ -121,7 +122,7 @@ export function run(cmd, args, {cwd, env, logFile, input} = {}) {
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
     if (input !== undefined) child.stdin.end(input);
-    child.on('error', (e) => {
+    child.on('error', e => {
       if (logFd !== null) fs.closeSync(logFd);
       reject(e);
     });
@@ -140,9 +141,9 @@ export function sha256File(file) {
   return new Promise((resolve, reject) => {
     const h = createHash('sha256');
     fs.createReadStream(file)
-        .on('error', reject)
-        .on('data', (d) => h.update(d))
-        .on('end', () => resolve(h.digest('hex')));
+      .on('error', reject)
+      .on('data', d => h.update(d))
+      .on('end', () => resolve(h.digest('hex')));
   });
 }
 
@@ -181,15 +182,18 @@ export function findTfjsNodeDir() {
 function addonTarget(tfjsNodeDir, pkg) {
   const bin = pkg.binary || {};
   const have = Number(process.versions.napi || 0);
-  const versions = (bin.napi_versions || []).map(Number).filter((v) => v <= have);
+  const versions = (bin.napi_versions || []).map(Number).filter(v => v <= have);
   if (!versions.length) {
-    throw fail(`this Node (N-API ${have}) is older than any N-API version ` +
-        `tfjs-node supports (${(bin.napi_versions || []).join(', ')}).`);
+    throw fail(
+      `this Node (N-API ${have}) is older than any N-API version ` +
+        `tfjs-node supports (${(bin.napi_versions || []).join(', ')}).`,
+    );
   }
   const napi = Math.max(...versions);
   const modulePath = path.resolve(
-      tfjsNodeDir, (bin.module_path || './lib/napi-v{napi_build_version}')
-          .replace('{napi_build_version}', String(napi)));
+    tfjsNodeDir,
+    (bin.module_path || './lib/napi-v{napi_build_version}').replace('{napi_build_version}', String(napi)),
+  );
   const moduleName = bin.module_name || 'tfjs_binding';
   return {napi, moduleName, modulePath, file: path.join(modulePath, `${moduleName}.node`)};
 }
@@ -228,7 +232,7 @@ function isDone(tfjsNodeDir, target, want) {
 // ---------------------------------------------------------------- locking
 
 function sleep(ms) {
-  return new Promise((r) => setTimeout(r, ms));
+  return new Promise(r => setTimeout(r, ms));
 }
 
 function pidAlive(pid) {
@@ -292,8 +296,11 @@ export async function findPython() {
       // not found; try the next one
     }
   }
-  throw fail('no Python with pip found (tried ' + cands.join(', ') +
-      '): pip downloads the tensorflow-cpu wheel. Install python3 and python3-pip.');
+  throw fail(
+    'no Python with pip found (tried ' +
+      cands.join(', ') +
+      '): pip downloads the tensorflow-cpu wheel. Install python3 and python3-pip.',
+  );
 }
 
 // Runs inside python3: copies the libraries and the needed headers out of the
@@ -336,9 +343,13 @@ async function ensureLibtensorflowCache(log) {
   const marker = path.join(dir, '.complete');
   const good = () => {
     const m = readJson(marker);
-    return m && m.sha256 === TF_WHEEL.sha256 &&
-        exists(path.join(dir, 'lib', LIB_CC)) && exists(path.join(dir, 'lib', LIB_FW)) &&
-        exists(path.join(dir, 'include', 'tensorflow', 'c', 'c_api.h'));
+    return (
+      m &&
+      m.sha256 === TF_WHEEL.sha256 &&
+      exists(path.join(dir, 'lib', LIB_CC)) &&
+      exists(path.join(dir, 'lib', LIB_FW)) &&
+      exists(path.join(dir, 'include', 'tensorflow', 'c', 'c_api.h'))
+    );
   };
   if (good()) {
     log(`tfjs-node: using cached ${TF_WHEEL.project} ${TF_WHEEL.version} C library`);
@@ -349,15 +360,25 @@ async function ensureLibtensorflowCache(log) {
   try {
     const py = await findPython();
     const req = path.join(work, 'requirements.txt');
-    fs.writeFileSync(req,
-        `${TF_WHEEL.project}==${TF_WHEEL.version} --hash=sha256:${TF_WHEEL.sha256}\n`);
+    fs.writeFileSync(req, `${TF_WHEEL.project}==${TF_WHEEL.version} --hash=sha256:${TF_WHEEL.sha256}\n`);
     const dl = path.join(work, 'download');
     log(`tfjs-node: downloading ${TF_WHEEL.file} with pip (~270 MB)...`);
     let t0 = Date.now();
     const r = await run(py, [
-      '-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '--require-hashes',
-      '--no-input', '--disable-pip-version-check', '--no-cache-dir', ...TF_WHEEL.pipTarget,
-      '-r', req, '-d', dl,
+      '-m',
+      'pip',
+      'download',
+      '--no-deps',
+      '--only-binary=:all:',
+      '--require-hashes',
+      '--no-input',
+      '--disable-pip-version-check',
+      '--no-cache-dir',
+      ...TF_WHEEL.pipTarget,
+      '-r',
+      req,
+      '-d',
+      dl,
     ]);
     if (r.code !== 0) {
       throw fail(`pip could not download ${TF_WHEEL.project}==${TF_WHEEL.version}:\n${tail(r.out)}`);
@@ -374,13 +395,26 @@ async function ensureLibtensorflowCache(log) {
     t0 = Date.now();
     const stage = path.join(work, 'stage');
     const x = await run(py, [
-      '-c', EXTRACT_PY, wheel, stage, JSON.stringify([LIB_CC, LIB_FW]),
+      '-c',
+      EXTRACT_PY,
+      wheel,
+      stage,
+      JSON.stringify([LIB_CC, LIB_FW]),
       JSON.stringify(INCLUDE_PREFIXES),
     ]);
     if (x.code !== 0) throw fail(`extracting ${TF_WHEEL.file} failed:\n${tail(x.out)}`);
-    fs.writeFileSync(path.join(stage, '.complete'), JSON.stringify({
-      wheel: TF_WHEEL.file, sha256: TF_WHEEL.sha256, extracted: new Date().toISOString(),
-    }, null, 2) + '\n');
+    fs.writeFileSync(
+      path.join(stage, '.complete'),
+      JSON.stringify(
+        {
+          wheel: TF_WHEEL.file,
+          sha256: TF_WHEEL.sha256,
+          extracted: new Date().toISOString(),
+        },
+        null,
+        2,
+      ) + '\n',
+    );
     fs.rmSync(dir, {recursive: true, force: true});
     try {
       fs.renameSync(stage, dir);
@@ -419,8 +453,9 @@ function findNodeGyp() {
   if (process.env.npm_config_node_gyp) cands.push(process.env.npm_config_node_gyp);
   // npm_execpath points at npm-cli.js when run through npm.
   if (process.env.npm_execpath) {
-    cands.push(path.join(path.dirname(process.env.npm_execpath), '..',
-        'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
+    cands.push(
+      path.join(path.dirname(process.env.npm_execpath), '..', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
+    );
   }
   // A node-gyp in the project itself, if someone added one.
   cands.push(path.join(PROJECT_ROOT, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
@@ -430,8 +465,18 @@ function findNodeGyp() {
     cands.push(path.join(prefix, libDir, 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
   }
   if (process.env.npm_config_prefix) {
-    cands.push(path.join(process.env.npm_config_prefix, 'lib', 'node_modules', 'npm',
-        'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
+    cands.push(
+      path.join(
+        process.env.npm_config_prefix,
+        'lib',
+        'node_modules',
+        'npm',
+        'node_modules',
+        'node-gyp',
+        'bin',
+        'node-gyp.js',
+      ),
+    );
   }
   for (const c of cands) {
     if (c && exists(c)) return path.resolve(c);
@@ -462,34 +507,38 @@ export function findNodeDir() {
   if (prefix) cands.push(prefix);
   cands.push(path.dirname(path.dirname(fs.realpathSync(process.execPath))));
   cands.push(path.dirname(path.dirname(process.execPath)));
-  const ok = (d) => exists(path.join(d, 'include', 'node', 'node_api.h')) &&
-      exists(path.join(d, 'include', 'node', 'common.gypi'));
-  const found = cands.filter(ok).map((d) => path.resolve(d));
+  const ok = d =>
+    exists(path.join(d, 'include', 'node', 'node_api.h')) && exists(path.join(d, 'include', 'node', 'common.gypi'));
+  const found = cands.filter(ok).map(d => path.resolve(d));
   if (!found.length) return null;
   // Prefer headers of exactly this Node version.
-  const versionOf = (d) => {
+  const versionOf = d => {
     try {
       const h = fs.readFileSync(path.join(d, 'include', 'node', 'node_version.h'), 'utf8');
-      const m = (k) => (h.match(new RegExp(`#define NODE_${k}_VERSION (\\d+)`)) || [])[1];
+      const m = k => (h.match(new RegExp(`#define NODE_${k}_VERSION (\\d+)`)) || [])[1];
       return `v${m('MAJOR')}.${m('MINOR')}.${m('PATCH')}`;
     } catch {
       return '';
     }
   };
-  return found.find((d) => versionOf(d) === process.version) || found[0];
+  return found.find(d => versionOf(d) === process.version) || found[0];
 }
 
 async function buildAddon(tfjsNodeDir, target, logFile, log) {
-  const nodeGyp = findNodeGyp() || await findNodeGypViaNpm();
+  const nodeGyp = findNodeGyp() || (await findNodeGypViaNpm());
   if (!nodeGyp) {
-    throw fail('node-gyp not found. It ships inside npm; set npm_config_node_gyp ' +
-        'to its bin/node-gyp.js, or add node-gyp to devDependencies.');
+    throw fail(
+      'node-gyp not found. It ships inside npm; set npm_config_node_gyp ' +
+        'to its bin/node-gyp.js, or add node-gyp to devDependencies.',
+    );
   }
   const nodeDir = findNodeDir();
   if (!nodeDir) {
-    throw fail('Node headers not found (need <dir>/include/node/node_api.h and ' +
+    throw fail(
+      'Node headers not found (need <dir>/include/node/node_api.h and ' +
         'common.gypi next to the node binary). They ship with the nodejs package; ' +
-        'or set npm_config_nodedir to a Node source/headers dir.');
+        'or set npm_config_nodedir to a Node source/headers dir.',
+    );
   }
   log(`tfjs-node: building tfjs_binding.node (N-API ${target.napi}) with node-gyp...`);
   const t0 = Date.now();
@@ -499,8 +548,12 @@ async function buildAddon(tfjsNodeDir, target, logFile, log) {
     if (/^npm_config_(target|runtime|dist_url|disturl|arch|target_arch)$/i.test(k)) delete env[k];
   }
   const args = [
-    nodeGyp, 'rebuild', `--nodedir=${nodeDir}`, '--jobs=max',
-    `--module_name=${target.moduleName}`, `--module_path=${target.modulePath}`,
+    nodeGyp,
+    'rebuild',
+    `--nodedir=${nodeDir}`,
+    '--jobs=max',
+    `--module_name=${target.moduleName}`,
+    `--module_path=${target.modulePath}`,
     `--napi_build_version=${target.napi}`,
   ];
   const r = await run(process.execPath, args, {cwd: tfjsNodeDir, env, logFile});
@@ -524,7 +577,7 @@ process.stdout.write('\\nTFJS_NODE_VERIFY ' + JSON.stringify({
 async function verify(log) {
   const env = {...process.env, TF_CPP_MIN_LOG_LEVEL: process.env.TF_CPP_MIN_LOG_LEVEL || '2'};
   const r = await run(process.execPath, ['-e', VERIFY_JS], {cwd: PROJECT_ROOT, env});
-  const line = r.out.split('\n').find((l) => l.startsWith('TFJS_NODE_VERIFY '));
+  const line = r.out.split('\n').find(l => l.startsWith('TFJS_NODE_VERIFY '));
   const res = line ? JSON.parse(line.slice('TFJS_NODE_VERIFY '.length)) : null;
   if (r.code !== 0 || !res) {
     throw fail(`loading @tensorflow/tfjs-node failed (exit ${r.code}):\n${tail(r.out)}`);
@@ -553,9 +606,11 @@ export async function ensureTfjsNode({log = console.log} = {}) {
     return {tfjsNodeDir, addon: target.file, skipped: true};
   }
   if (process.platform !== 'linux' || process.arch !== 'x64') {
-    throw fail(`only linux-x64 is supported by this setup (this is ` +
+    throw fail(
+      `only linux-x64 is supported by this setup (this is ` +
         `${process.platform}-${process.arch}); the ${TF_WHEEL.project} wheel pinned here ` +
-        `is for linux x86_64.`);
+        `is for linux x86_64.`,
+    );
   }
   const t0 = Date.now();
   const release = await acquireLock(path.join(tfjsNodeDir, '.tfjs-activations-setup.lock'), log);
@@ -563,8 +618,10 @@ export async function ensureTfjsNode({log = console.log} = {}) {
     if (!force && isDone(tfjsNodeDir, target, want)) {
       return {tfjsNodeDir, addon: target.file, skipped: true};
     }
-    log(`tfjs-node: setting up @tensorflow/tfjs-node ${pkg.version} with libtensorflow ` +
-        `from ${TF_WHEEL.project} ${TF_WHEEL.version}`);
+    log(
+      `tfjs-node: setting up @tensorflow/tfjs-node ${pkg.version} with libtensorflow ` +
+        `from ${TF_WHEEL.project} ${TF_WHEEL.version}`,
+    );
     const cacheDir = await ensureLibtensorflowCache(log);
     fs.rmSync(path.join(tfjsNodeDir, 'deps', STAMP_NAME), {force: true});
     installDeps(tfjsNodeDir, cacheDir);
@@ -572,9 +629,12 @@ export async function ensureTfjsNode({log = console.log} = {}) {
     // A built addon is relocatable (its rpath is relative), so one built
     // before on this machine for the same tfjs-node, N-API level and wheel is
     // reused; it is verified like a fresh build, and rebuilt if that fails.
-    const addonCache = path.join(cacheRoot(), `tfjs_binding-${pkg.version}-napi${target.napi}-` +
+    const addonCache = path.join(
+      cacheRoot(),
+      `tfjs_binding-${pkg.version}-napi${target.napi}-` +
         `${process.platform}-${process.arch}-tf${TF_WHEEL.version}-` +
-        `${TF_WHEEL.sha256.slice(0, 12)}-r${RECIPE}.node`);
+        `${TF_WHEEL.sha256.slice(0, 12)}-r${RECIPE}.node`,
+    );
     let res = null;
     if (!force && exists(addonCache)) {
       fs.mkdirSync(target.modulePath, {recursive: true});
@@ -597,17 +657,24 @@ export async function ensureTfjsNode({log = console.log} = {}) {
       fs.renameSync(tmp, addonCache);
     }
     const lib = path.join(tfjsNodeDir, 'deps', 'lib');
-    fs.writeFileSync(path.join(tfjsNodeDir, 'deps', STAMP_NAME), JSON.stringify({
-      ...want,
-      addon: path.relative(tfjsNodeDir, target.file),
-      addonSize: fs.statSync(target.file).size,
-      libSizes: {
-        [LIB_CC]: fs.statSync(path.join(lib, LIB_CC)).size,
-        [LIB_FW]: fs.statSync(path.join(lib, LIB_FW)).size,
-      },
-      libtensorflow: res.tf,
-      done: new Date().toISOString(),
-    }, null, 2) + '\n');
+    fs.writeFileSync(
+      path.join(tfjsNodeDir, 'deps', STAMP_NAME),
+      JSON.stringify(
+        {
+          ...want,
+          addon: path.relative(tfjsNodeDir, target.file),
+          addonSize: fs.statSync(target.file).size,
+          libSizes: {
+            [LIB_CC]: fs.statSync(path.join(lib, LIB_CC)).size,
+            [LIB_FW]: fs.statSync(path.join(lib, LIB_FW)).size,
+          },
+          libtensorflow: res.tf,
+          done: new Date().toISOString(),
+        },
+        null,
+        2,
+      ) + '\n',
+    );
     log(`tfjs-node: ready in ${secs(t0)}`);
     return {tfjsNodeDir, addon: target.file, skipped: false, libtensorflow: res.tf};
   } finally {
@@ -616,10 +683,13 @@ export async function ensureTfjsNode({log = console.log} = {}) {
 }
 
 if (process.argv[1] && pathToFileURL(path.resolve(process.argv[1])).href === import.meta.url) {
-  ensureTfjsNode().then((r) => {
-    if (r.skipped) console.log(`tfjs-node: already set up (${path.relative(process.cwd(), r.addon)})`);
-  }, (e) => {
-    console.error(e.message);
-    process.exitCode = 1;
-  });
+  ensureTfjsNode().then(
+    r => {
+      if (r.skipped) console.log(`tfjs-node: already set up (${path.relative(process.cwd(), r.addon)})`);
+    },
+    e => {
+      console.error(e.message);
+      process.exitCode = 1;
+    },
+  );
 }

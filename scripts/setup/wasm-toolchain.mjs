@@ -18,8 +18,11 @@ function found(tool) {
 function apt(args) {
   const asRoot = typeof process.getuid !== 'function' || process.getuid() === 0;
   const [cmd, ...rest] = [...(asRoot ? [] : ['sudo', '-n']), 'apt-get', ...args];
-  return spawnSync(cmd, rest, {env: {...process.env, DEBIAN_FRONTEND: 'noninteractive'}, encoding: 'utf8',
-                               timeout: 15 * 60 * 1000});
+  return spawnSync(cmd, rest, {
+    env: {...process.env, DEBIAN_FRONTEND: 'noninteractive'},
+    encoding: 'utf8',
+    timeout: 15 * 60 * 1000,
+  });
 }
 
 export async function ensureWasmToolchain({log = () => {}} = {}) {
@@ -34,7 +37,8 @@ export async function ensureWasmToolchain({log = () => {}} = {}) {
     if (u.status !== 0) throw new Error(`apt-get update failed:\n${(u.stderr ?? '').slice(-2000)}`);
     r = install();
   }
-  if (r.status !== 0) throw new Error(`apt-get install clang lld failed:\n${(r.stderr ?? r.stdout ?? '').slice(-2000)}`);
+  if (r.status !== 0)
+    throw new Error(`apt-get install clang lld failed:\n${(r.stderr ?? r.stdout ?? '').slice(-2000)}`);
   const missing = TOOLS.filter(t => !found(t));
   if (missing.length > 0) throw new Error(`after installing clang and lld, ${missing.join(', ')} still missing`);
 }

@@ -6,12 +6,13 @@ export const celu = elementwise({
   keras: 'celu',
   doc: 'Continuously differentiable exponential linear unit.',
   formula: 'max(x, 0) + alpha·expm1(min(x, 0)/alpha)',
-  params: [{name: 'alpha', keras: 'alpha', kind: 'number', default: 1,
-            doc: 'scale of the negative part', check: nonZero}],
+  params: [
+    {name: 'alpha', keras: 'alpha', kind: 'number', default: 1, doc: 'scale of the negative part', check: nonZero},
+  ],
   constants: p => [p.alpha as number],
-  forward: (x, u) => x > 0 ? x : u[0] * Math.expm1(x / u[0]),
-  derivative: (x, u) => x > 0 ? 1 : Math.exp(x / u[0]),
-  second: (x, u) => x > 0 ? 0 : Math.exp(x / u[0]) / u[0],
+  forward: (x, u) => (x > 0 ? x : u[0] * Math.expm1(x / u[0])),
+  derivative: (x, u) => (x > 0 ? 1 : Math.exp(x / u[0])),
+  second: (x, u) => (x > 0 ? 0 : Math.exp(x / u[0]) / u[0]),
   glsl: {
     forward: `
       if (x > 0.0) return x;
@@ -42,7 +43,8 @@ export const celu = elementwise({
   tensorflow: {
     // float64 (libtensorflow's float32 Expm1 is off by up to 5 ULP): x > 0 ? x : α·expm1(x/α).
     forward(x, u, nat) {
-      const a = u[0], X = nat.f64(x);
+      const a = u[0],
+        X = nat.f64(x);
       if (a === 1) return nat.maximum(x, nat.f32(nat.op('Expm1', [nat.minimum(X, 0)])));
       return nat.select(nat.greater(x, 0), x, nat.f32(nat.mul(nat.op('Expm1', [nat.div(X, a)]), a)));
     },
@@ -52,7 +54,8 @@ export const celu = elementwise({
       return nat.mul(nat.f64(dy), nat.op('Exp', [u[0] === 1 ? m : nat.div(m, u[0])]));
     },
     second(x, dy, u, nat) {
-      const X = nat.f64(x), e = nat.op('Exp', [u[0] === 1 ? X : nat.div(X, u[0])]);
+      const X = nat.f64(x),
+        e = nat.op('Exp', [u[0] === 1 ? X : nat.div(X, u[0])]);
       const g = nat.mul(nat.f64(dy), e);
       return nat.select(nat.greater(x, 0), 0, nat.f32(u[0] === 1 ? g : nat.div(g, u[0])));
     },
@@ -65,7 +68,10 @@ export const celu = elementwise({
   },
   budget: {webgl: {forward: 2, backward: 2}, tensorflowLaunches: [7, 7, 17]},
   bench: {
-    composite: {what: 'relu(x) + expm1(min(x, 0)) (α = 1 folded)', fn: (tf, x) => tf.add(tf.relu(x), tf.expm1(tf.minimum(x, 0)))},
+    composite: {
+      what: 'relu(x) + expm1(min(x, 0)) (α = 1 folded)',
+      fn: (tf, x) => tf.add(tf.relu(x), tf.expm1(tf.minimum(x, 0))),
+    },
   },
   note: 'Like elu but continuously differentiable for every alpha; pick it when you tune alpha.',
   wgsl: {

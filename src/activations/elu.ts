@@ -4,13 +4,13 @@ import {elementwise} from '../definition';
 export const elu = elementwise({
   id: 'elu',
   keras: 'elu',
-  doc: 'Exponential linear unit, with any alpha (tfjs\'s own supports alpha = 1 only).',
+  doc: "Exponential linear unit, with any alpha (tfjs's own supports alpha = 1 only).",
   formula: 'x > 0 ? x : alpha·expm1(x)',
   params: [{name: 'alpha', keras: 'alpha', kind: 'number', default: 1, doc: 'scale of the negative part'}],
   constants: p => [p.alpha as number],
-  forward: (x, u) => x > 0 ? x : u[0] * Math.expm1(x),
-  derivative: (x, u) => x > 0 ? 1 : u[0] * Math.exp(x),
-  second: (x, u) => x > 0 ? 0 : u[0] * Math.exp(x),
+  forward: (x, u) => (x > 0 ? x : u[0] * Math.expm1(x)),
+  derivative: (x, u) => (x > 0 ? 1 : u[0] * Math.exp(x)),
+  second: (x, u) => (x > 0 ? 0 : u[0] * Math.exp(x)),
   glsl: {
     forward: `
       if (x > 0.0) return x;
@@ -29,7 +29,11 @@ export const elu = elementwise({
     },
     derivative(x, dy, u, nat) {
       if (u[0] === 1) return nat.mul(nat.f64(dy), nat.op('Exp', [nat.minimum(nat.f64(x), 0)]));
-      return nat.select(nat.greater(x, 0), dy, nat.f32(nat.mul(nat.mul(nat.f64(dy), nat.op('Exp', [nat.f64(x)])), u[0])));
+      return nat.select(
+        nat.greater(x, 0),
+        dy,
+        nat.f32(nat.mul(nat.mul(nat.f64(dy), nat.op('Exp', [nat.f64(x)])), u[0])),
+      );
     },
     second(x, dy, u, nat) {
       const g = nat.mul(nat.f64(dy), nat.op('Exp', [nat.f64(x)]));

@@ -3,20 +3,72 @@ import {glslF32, glslFloat, glslSplit, rootfix, type Root} from '../backends/gls
 import {normalCdf, normalPdf, sigmoid} from '../math';
 import {wgslRootfix} from '../backends/wgsl_math';
 
-const C = 0.7978845608028654;  // sqrt(2/pi)
+const C = 0.7978845608028654; // sqrt(2/pi)
 const K = 0.044715;
 
 /** GLSL literals of these constants (float32, and remainders where a body needs them exactly). */
 const [K_HI, K_LO] = glslSplit(K);
 const [C2_HI, C2_LO] = glslSplit(2 * C);
-const C2_LO_NEG = glslFloat(-Number(C2_LO));  // negative: written as a subtraction
+const C2_LO_NEG = glslFloat(-Number(C2_LO)); // negative: written as a subtraction
 
 /** gelu′ and gelu″ (both forms) near their roots, f = (x − r)·Q(x) (test/browser/tools/glsl_coefficients.py). */
-const GELU1: Root[] = [{rh: -0.7517915368080139, rl: 1.211444988769017e-08, a: -1.1914999246816682, b: -0.44338889979006446, m: -0.817444384098053, ih: 2.6733999252319336, lo: -1.0394155758319812e-08, c: [-1.830925384638249e-06, 1.4366646610142197e-05, 0.0001277105911867693, -0.00040744178113527596, -0.005721416790038347, 0.0005343476077541709, 0.14558950066566467, 0.4059554934501648]}];
-const GELUA1: Root[] = [{rh: -0.7524614334106445, rl: 1.1339627903339533e-08, a: -1.19216982205912, b: -0.4440587971675163, m: -0.8181142807006836, ih: 2.6733999252319336, lo: -7.436834703611339e-09, c: [-3.8846584970997355e-07, -1.8906612240243703e-06, 1.71256633620942e-05, 0.0001274195674341172, -0.00044473365414887667, -0.005692307837307453, 0.0008640635060146451, 0.1451851725578308, 0.4049222767353058]}];
+const GELU1: Root[] = [
+  {
+    rh: -0.7517915368080139,
+    rl: 1.211444988769017e-8,
+    a: -1.1914999246816682,
+    b: -0.44338889979006446,
+    m: -0.817444384098053,
+    ih: 2.6733999252319336,
+    lo: -1.0394155758319812e-8,
+    c: [
+      -1.830925384638249e-6, 1.4366646610142197e-5, 0.0001277105911867693, -0.00040744178113527596,
+      -0.005721416790038347, 0.0005343476077541709, 0.14558950066566467, 0.4059554934501648,
+    ],
+  },
+];
+const GELUA1: Root[] = [
+  {
+    rh: -0.7524614334106445,
+    rl: 1.1339627903339533e-8,
+    a: -1.19216982205912,
+    b: -0.4440587971675163,
+    m: -0.8181142807006836,
+    ih: 2.6733999252319336,
+    lo: -7.436834703611339e-9,
+    c: [
+      -3.8846584970997355e-7, -1.8906612240243703e-6, 1.71256633620942e-5, 0.0001274195674341172,
+      -0.00044473365414887667, -0.005692307837307453, 0.0008640635060146451, 0.1451851725578308, 0.4049222767353058,
+    ],
+  },
+];
 const GELUA2: Root[] = [
-  {rh: -1.418503999710083, rl: -9.080745044798277e-09, a: -2.1895353497588155, b: -0.9380227679970277, m: -1.5637791156768799, ih: 1.5980662107467651, lo: -1.2894654233264191e-08, c: [-1.172819065686781e-05, -3.49441688740626e-05, 0.00011830400035250932, 0.0008753117872402072, 0.0005969234625808895, -0.010145699605345726, -0.030602240934967995, 0.027679160237312317, 0.2629691958427429, 0.3474181294441223]},
-  {rh: 1.418503999710083, rl: 9.080745044798277e-09, a: 0.9380227679970277, b: 2.1895353497588155, m: 1.5637791156768799, ih: 1.5980662107467651, lo: 1.2894654233264191e-08, c: [-1.172819065686781e-05, 3.49441688740626e-05, 0.00011830400035250932, -0.0008753117872402072, 0.0005969234625808895, 0.010145699605345726, -0.030602240934967995, -0.027679160237312317, 0.2629691958427429, -0.3474181294441223]},
+  {
+    rh: -1.418503999710083,
+    rl: -9.080745044798277e-9,
+    a: -2.1895353497588155,
+    b: -0.9380227679970277,
+    m: -1.5637791156768799,
+    ih: 1.5980662107467651,
+    lo: -1.2894654233264191e-8,
+    c: [
+      -1.172819065686781e-5, -3.49441688740626e-5, 0.00011830400035250932, 0.0008753117872402072, 0.0005969234625808895,
+      -0.010145699605345726, -0.030602240934967995, 0.027679160237312317, 0.2629691958427429, 0.3474181294441223,
+    ],
+  },
+  {
+    rh: 1.418503999710083,
+    rl: 9.080745044798277e-9,
+    a: 0.9380227679970277,
+    b: 2.1895353497588155,
+    m: 1.5637791156768799,
+    ih: 1.5980662107467651,
+    lo: 1.2894654233264191e-8,
+    c: [
+      -1.172819065686781e-5, 3.49441688740626e-5, 0.00011830400035250932, -0.0008753117872402072, 0.0005969234625808895,
+      0.010145699605345726, -0.030602240934967995, -0.027679160237312317, 0.2629691958427429, -0.3474181294441223,
+    ],
+  },
 ];
 
 /** The tanh form on tensorflow: s = x², z2 = 2C(x + Kx³) and z2' = 2C(1 + 3Kx²), from float64 x. */
@@ -88,8 +140,9 @@ export const gelu = elementwise({
   keras: 'gelu',
   doc: 'Gaussian error linear unit, exact (erf) by default or the tanh approximation.',
   formula: 'exact: x·(1 + erf(x/√2))/2; approximate: 0.5x(1 + tanh(√(2/π)(x + 0.044715x³)))',
-  params: [{name: 'approximate', keras: 'approximate', kind: 'boolean', default: false,
-            doc: 'use the tanh approximation'}],
+  params: [
+    {name: 'approximate', keras: 'approximate', kind: 'boolean', default: false, doc: 'use the tanh approximation'},
+  ],
   constants: p => [p.approximate ? 1 : 0],
   forward(x, u) {
     if (x === -Infinity) return -0;
@@ -100,7 +153,8 @@ export const gelu = elementwise({
     if (x === Infinity || x === -Infinity) return x > 0 ? 1 : 0;
     if (u[0]) {
       const z2 = 2 * C * (x + K * x * x * x);
-      const s = sigmoid(z2), dz2 = 2 * C * (1 + 3 * K * x * x);
+      const s = sigmoid(z2),
+        dz2 = 2 * C * (1 + 3 * K * x * x);
       return s + x * s * sigmoid(-z2) * dz2;
     }
     return normalCdf(x) + x * normalPdf(x);
@@ -109,8 +163,10 @@ export const gelu = elementwise({
     if (x === Infinity || x === -Infinity) return 0;
     if (u[0]) {
       const z2 = 2 * C * (x + K * x * x * x);
-      const s = sigmoid(z2), q = s * sigmoid(-z2);
-      const dz2 = 2 * C * (1 + 3 * K * x * x), ddz2 = 12 * C * K * x;
+      const s = sigmoid(z2),
+        q = s * sigmoid(-z2);
+      const dz2 = 2 * C * (1 + 3 * K * x * x),
+        ddz2 = 12 * C * K * x;
       // f = x s(z2); f'' = 2 s' + x s'', s' = q dz2, s'' = q(1 − 2s) dz2² + q ddz2
       return 2 * q * dz2 + x * (-q * Math.tanh(0.5 * z2) * dz2 * dz2 + q * ddz2);
     }
@@ -166,7 +222,8 @@ export const gelu = elementwise({
       float lo = 2.4203234971764687e-8 + ta_z;  // not folded into the constant
       float t = ((1.4142135381698608 - a) + lo) * ((1.4142135381698608 + a) + lo);
       return ta_expmul_negsqhalf(x, 0.3989422804014327 * t);`,
-    helpers: `
+    helpers:
+      `
 // gelu(approximate=True): v = 2C(x + Kx³) = 2C·x·(1 + K·x²) in double-float, |x| <= 11.
 vec2 ta_gelu_v(float x) {
   vec2 q = ta_two_prod(x, x);
@@ -181,7 +238,10 @@ vec2 ta_gelu_v(float x) {
   vec2 v = ta_two_prod(t.x, C2);
   v.y += t.y * C2 - ${C2_LO_NEG} * t.x;
   return ta_fast_two_sum(v.x, v.y);
-}` + rootfix('gelu1', GELU1) + rootfix('gelua1', GELUA1) + rootfix('gelua2', GELUA2),
+}` +
+      rootfix('gelu1', GELU1) +
+      rootfix('gelua1', GELUA1) +
+      rootfix('gelua2', GELUA2),
   },
   tensorflow: {
     // float64: exact x·erfc(−x/√2)/2; approximate x·σ(2C(x + Kx³)). MulNoNan gives the limit 0 at x = −inf.
@@ -194,7 +254,8 @@ vec2 ta_gelu_v(float x) {
       return nat.mul(nat.mulNoNan(X, nat.op('Erfc', [nat.mul(X, -Math.SQRT1_2)])), 0.5);
     },
     derivative(x, dy, u, nat) {
-      const X = nat.f64(x), DY = nat.f64(dy);
+      const X = nat.f64(x),
+        DY = nat.f64(dy);
       if (u[0]) {
         // dy·σ(z2)·(1 + x·σ(−z2)·z2')
         const {z2, dz2} = tanhFormArgs(X, nat);
@@ -208,13 +269,17 @@ vec2 ta_gelu_v(float x) {
       return nat.mul(nat.mul(DY, nat.sub(nat.op('Erfc', [z]), nat.mulNoNan(z, q))), 0.5);
     },
     second(x, dy, u, nat) {
-      const X = nat.f64(x), DY = nat.f64(dy);
+      const X = nat.f64(x),
+        DY = nat.f64(dy);
       if (u[0]) {
         // f'' = σ'(z2)·(2z2' + x·z2'' − x·tanh(z2/2)·z2'²), z2'' = 12CKx
         const {s, z2, dz2} = tanhFormArgs(X, nat);
         const q = nat.op('SoftplusGrad', [nat.op('SoftplusGrad', [DY, z2]), nat.op('Neg', [z2])]);
         const th = nat.op('Tanh', [nat.mul(z2, 0.5)]);
-        const bracket = nat.sub(nat.add(nat.mul(s, 24 * C * K), 4 * C), nat.mul(X, nat.mul(th, nat.op('Square', [dz2]))));
+        const bracket = nat.sub(
+          nat.add(nat.mul(s, 24 * C * K), 4 * C),
+          nat.mul(X, nat.mul(th, nat.op('Square', [dz2]))),
+        );
         return nat.mulNoNan(bracket, q);
       }
       // φ(x)(2 − x²) = (1 − s)·e^(−s)·2/√(2π), s = x²/2
@@ -228,7 +293,10 @@ vec2 ta_gelu_v(float x) {
   },
   budget: {webgl: {forward: 3, backward: 9}, tensorflowLaunches: [8, 16, 21]},
   bench: {
-    composite: {what: 'tfjs-layers gelu: x·0.5(1 + erf(x/√2))', fn: (tf, x) => tf.mul(x, tf.mul(0.5, tf.add(1, tf.erf(tf.div(x, Math.SQRT2)))))},
+    composite: {
+      what: 'tfjs-layers gelu: x·0.5(1 + erf(x/√2))',
+      fn: (tf, x) => tf.mul(x, tf.mul(0.5, tf.add(1, tf.erf(tf.div(x, Math.SQRT2))))),
+    },
   },
   note: 'The default in Transformers (BERT, GPT, ViT): a smooth relu weighted by the normal CDF.',
   wgsl: {
@@ -246,12 +314,14 @@ vec2 ta_gelu_v(float x) {
 
   // exact or approximate picks the shader: each runs only its own formula
   variants: {
-    key: u => u[0] ? 'approximate' : 'exact',
+    key: u => (u[0] ? 'approximate' : 'exact'),
     glsl: {
-      exact: {forward: `
+      exact: {
+        forward: `
       if (x > 6.0) return x;
       if (x < -15.0) return -0.0;
-      return ta_ncdf_mul(x, x);`, derivative: `
+      return ta_ncdf_mul(x, x);`,
+        derivative: `
       if (x > 15.0) return 1.0;
       if (x < -15.0) return 0.0;
       float z = abs(x) * 0.7071067811865476;
@@ -263,29 +333,35 @@ vec2 ta_gelu_v(float x) {
       } else {
         d = 1.0 + ta_expmul_negsqhalf(x, x * 0.3989422804014327 - 0.5 * ta_erfcx(z));
       }
-      return rootfix_gelu1(x, d);`, second: `
+      return rootfix_gelu1(x, d);`,
+        second: `
       float a = abs(x);
       if (a > 15.0) return -0.0;
       float lo = 2.4203234971764687e-8 + ta_z;  // not folded into the constant
       float t = ((1.4142135381698608 - a) + lo) * ((1.4142135381698608 + a) + lo);
-      return ta_expmul_negsqhalf(x, 0.3989422804014327 * t);`},
-      approximate: {forward: `
+      return ta_expmul_negsqhalf(x, 0.3989422804014327 * t);`,
+      },
+      approximate: {
+        forward: `
       if (x > 10.0) return x;
       if (x < -10.6) return -0.0;
       vec2 v = ta_gelu_v(x);
-      return ta_sigmoid_mul2(v.x, v.y, x);`, derivative: `
+      return ta_sigmoid_mul2(v.x, v.y, x);`,
+        derivative: `
       if (x > 10.0) return 1.0;
       if (x < -10.6) return 0.0;
       vec2 v = ta_gelu_v(x);
       float dv = 1.5957691669464111 * (1.0 + 0.13414500653743744 * x * x);
-      return rootfix_gelua1(x, ta_sigmoid_mul2(v.x, v.y, 1.0 + x * sigmoid(-v.x) * dv));`, second: `
+      return rootfix_gelua1(x, ta_sigmoid_mul2(v.x, v.y, 1.0 + x * sigmoid(-v.x) * dv));`,
+        second: `
       if (abs(x) > 10.6) return -0.0;
       vec2 v = ta_gelu_v(x);
       float dv = 1.5957691669464111 * (1.0 + 0.13414500653743744 * x * x);
       float ddv = 0.4281288981437683 * x;
       float b = 2.0 * dv + x * (ddv - tanhf(0.5 * v.x) * dv * dv);
       float a = abs(v.x), alo = v.x < 0.0 ? -v.y : v.y;
-      return rootfix_gelua2(x, ta_sigmoid_mul2(-a, -alo, sigmoid(a) * b));`},
+      return rootfix_gelua2(x, ta_sigmoid_mul2(-a, -alo, sigmoid(a) * b));`,
+      },
     },
     wgsl: {
       exact: {forward: WGSL_EXACT.forward, derivative: WGSL_EXACT.derivative, second: WGSL_EXACT.second},

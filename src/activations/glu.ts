@@ -19,18 +19,24 @@ export const glu = alongAxis({
   params: [{name: 'axis', keras: 'axis', kind: 'axis', default: -1, doc: 'the axis to split'}],
   cpu: {
     forward(x, out, outer, n, inner) {
-      const h = n >> 1, half = h * inner;
+      const h = n >> 1,
+        half = h * inner;
       for (let o = 0; o < outer; o++) {
-        const src = o * n * inner, dst = o * half;
+        const src = o * n * inner,
+          dst = o * half;
         for (let k = 0; k < half; k++) out[dst + k] = x[src + k] * sigmoid(x[src + half + k]);
       }
     },
     backward(x, dy, dx, outer, n, inner) {
-      const h = n >> 1, half = h * inner;
+      const h = n >> 1,
+        half = h * inner;
       for (let o = 0; o < outer; o++) {
-        const src = o * n * inner, dst = o * half;
+        const src = o * n * inner,
+          dst = o * half;
         for (let k = 0; k < half; k++) {
-          const a = x[src + k], b = x[src + half + k], g = dy[dst + k];
+          const a = x[src + k],
+            b = x[src + half + k],
+            g = dy[dst + k];
           const s = sigmoid(b);
           dx[src + k] = g * s;
           dx[src + half + k] = g * a * s * sigmoid(-b);
@@ -38,12 +44,13 @@ export const glu = alongAxis({
       }
     },
   },
-  backwardGrad(x, dy, g, axes) {  // glu's backward already takes x
+  backwardGrad(x, dy, g, axes) {
+    // glu's backward already takes x
     const [a, b] = split(x, 2, axes[0]);
     const [ga, gb] = split(g, 2, axes[0]);
     const s = sigmoidOp(b);
-    const ds = mul(s, sub(1, s));         // σ'
-    const dds = mul(ds, sub(1, mul(2, s)));  // σ''
+    const ds = mul(s, sub(1, s)); // σ'
+    const dds = mul(ds, sub(1, mul(2, s))); // σ''
     const dA = mul(mul(gb, dy), ds);
     const dB = add(mul(mul(ga, dy), ds), mul(mul(gb, dy), mul(a, dds)));
     return [concat([dA, dB], axes[0]), add(mul(ga, s), mul(mul(gb, a), ds))];
@@ -64,36 +71,65 @@ export const glu = alongAxis({
   webgl: {
     forward(ctx, X, o, n, i) {
       const h = n / 2;
-      return mapPass(ctx, [X], ['X'], [o, h, i], `float a = getX(o, j, i), b = getX(o, j + ${h}, i);
+      return mapPass(
+        ctx,
+        [X],
+        ['X'],
+        [o, h, i],
+        `float a = getX(o, j, i), b = getX(o, j + ${h}, i);
   if (ta_isnan(a) || ta_isnan(b)) return a + b;
-  return ta_sigmoid_mul(b, a);`);
+  return ta_sigmoid_mul(b, a);`,
+      );
     },
     backward(ctx, X, D, o, n, i) {
       const h = n / 2;
       // da = dy·σ(b), db = dy·a·σ(b)σ(−b)
-      return mapPass(ctx, [X, D], ['X', 'D'], [o, n, i], `int k = j < ${h} ? j : j - ${h};
+      return mapPass(
+        ctx,
+        [X, D],
+        ['X', 'D'],
+        [o, n, i],
+        `int k = j < ${h} ? j : j - ${h};
   float a = getX(o, k, i), b = getX(o, k + ${h}, i), g = getD(o, k, i);
   // da = dy·σ(b) does not involve a: NaN only from b (as cpu and tensorflow)
   if (j < ${h}) return ta_isnan(b) ? b : ta_sigmoid_mul(b, g);
   if (ta_isnan(a) || ta_isnan(b)) return a + b;
-  return ta_dsigmoid_mul(b, g * a);`);
+  return ta_dsigmoid_mul(b, g * a);`,
+      );
     },
   },
   // webgpu: elementwise over the output ([o, n/2, i] forward, [o, n, i] backward), one thread per element
   webgpu: {
     forward(b, X, o, n, i, shape) {
       const h = n / 2;
-      return runAxis(b, flatAxisProgram('glu_f', ['X'], o * h * i, `
+      return runAxis(
+        b,
+        flatAxisProgram(
+          'glu_f',
+          ['X'],
+          o * h * i,
+          `
     let oi = index / (h * inner);
     let r = index - oi * h * inner;
     let j = r / inner;
     let ii = r - j * inner;
     let a = X[(oi * uniforms.n + j) * inner + ii];
     let g = X[(oi * uniforms.n + j + h) * inner + ii];
-    if (ta_isnan(a) || ta_isnan(g)) { result[index] = a + g; } else { result[index] = ta_sigmoid_mul(g, a); }`), [X], [o, n, i], shape);
+    if (ta_isnan(a) || ta_isnan(g)) { result[index] = a + g; } else { result[index] = ta_sigmoid_mul(g, a); }`,
+        ),
+        [X],
+        [o, n, i],
+        shape,
+      );
     },
     backward(b, X, D, o, n, i, shape) {
-      return runAxis(b, flatAxisProgram('glu_b', ['X', 'D'], o * n * i, `
+      return runAxis(
+        b,
+        flatAxisProgram(
+          'glu_b',
+          ['X', 'D'],
+          o * n * i,
+          `
     let oi = index / (uniforms.n * inner);
     let r = index - oi * uniforms.n * inner;
     let j = r / inner;
@@ -109,15 +145,23 @@ export const glu = alongAxis({
       result[index] = a + g;
     } else {
       result[index] = ta_dsigmoid_mul(g, dy * a);
-    }`), [X, D], [o, n, i], shape);
+    }`,
+        ),
+        [X, D],
+        [o, n, i],
+        shape,
+      );
     },
   },
   budget: {tensorflowLaunches: [4, 9]},
   bench: {
-    composite: {what: 'split, a·sigmoid(b)', fn: (tf, x) => {
+    composite: {
+      what: 'split, a·sigmoid(b)',
+      fn: (tf, x) => {
         const [a, b] = tf.split(x, 2, -1);
         return tf.mul(a, tf.sigmoid(b));
-      }},
+      },
+    },
   },
   note: 'Gated layers (gated convolutions, GLU feed-forward blocks): half the features gate the other half.',
   cpp: {

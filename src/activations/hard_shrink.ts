@@ -6,11 +6,19 @@ export const hardShrink = elementwise({
   keras: 'hard_shrink',
   doc: 'Hard shrinkage.',
   formula: 'abs(x) > t ? x : 0',
-  params: [{name: 'threshold', keras: 'threshold', kind: 'number', default: 0.5,
-            doc: 'values with |x| ≤ threshold become 0', check: nonNegative}],
+  params: [
+    {
+      name: 'threshold',
+      keras: 'threshold',
+      kind: 'number',
+      default: 0.5,
+      doc: 'values with |x| ≤ threshold become 0',
+      check: nonNegative,
+    },
+  ],
   constants: p => [p.threshold as number],
-  forward: (x, u) => x > u[0] || x < -u[0] ? x : 0,
-  derivative: (x, u) => x > u[0] || x < -u[0] || u[0] === 0 ? 1 : 0,  // threshold 0: the identity
+  forward: (x, u) => (x > u[0] || x < -u[0] ? x : 0),
+  derivative: (x, u) => (x > u[0] || x < -u[0] || u[0] === 0 ? 1 : 0), // threshold 0: the identity
   second: () => 0,
   glsl: {
     forward: `
@@ -22,14 +30,14 @@ export const hardShrink = elementwise({
   },
   tensorflow: {
     // threshold 0 is the identity (derivative 1, as the definition)
-    forward: (x, u, nat) => u[0] === 0 ? x : nat.select(nat.lessEqual(nat.op('Abs', [x]), u[0]), 0, x),
+    forward: (x, u, nat) => (u[0] === 0 ? x : nat.select(nat.lessEqual(nat.op('Abs', [x]), u[0]), 0, x)),
     derivative: (x, dy, u, nat) =>
       u[0] === 0 ? nat.add(dy, nat.nanOf(x)) : nat.select(nat.greater(nat.op('Abs', [x]), u[0]), dy, nat.nanOf(x)),
     second: (x, dy, _u, nat) => nat.mul(dy, nat.nanOf(x)),
   },
   test: {
     variants: [{}, {threshold: 0}, {threshold: 2}, {threshold: 0.3}, {threshold: 1.3}],
-    kinks: p => p.threshold === 0 ? [] : [-(p.threshold as number), p.threshold as number],
+    kinks: p => (p.threshold === 0 ? [] : [-(p.threshold as number), p.threshold as number]),
   },
   budget: {webgl: {forward: 0, backward: 0}, tensorflowLaunches: [3, 4, 2]},
   bench: {

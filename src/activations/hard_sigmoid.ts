@@ -10,8 +10,8 @@ export const hardSigmoid = elementwise({
   keras: 'hard_sigmoid',
   doc: 'Keras 3 hard sigmoid (piecewise linear, slope 1/6).',
   formula: 'relu6(x + 3) / 6',
-  forward: x => x <= -3 ? 0 : (x >= 3 ? 1 : (x + 3) / 6),
-  derivative: x => x > -3 && x < 3 ? 1 / 6 : 0,
+  forward: x => (x <= -3 ? 0 : x >= 3 ? 1 : (x + 3) / 6),
+  derivative: x => (x > -3 && x < 3 ? 1 / 6 : 0),
   second: () => 0,
   glsl: {
     forward: `
@@ -33,7 +33,10 @@ export const hardSigmoid = elementwise({
   },
   budget: {webgl: {forward: 1, backward: 0}, tensorflowLaunches: [3, 5, 2]},
   bench: {
-    composite: {what: 'clip(x/6 + 0.5, 0, 1) (tfjs-layers form, Keras 3 slope)', fn: (tf, x) => tf.clipByValue(tf.add(tf.mul(x, 1 / 6), 0.5), 0, 1)},
+    composite: {
+      what: 'clip(x/6 + 0.5, 0, 1) (tfjs-layers form, Keras 3 slope)',
+      fn: (tf, x) => tf.clipByValue(tf.add(tf.mul(x, 1 / 6), 0.5), 0, 1),
+    },
     piecewiseLinear: true,
   },
   note: 'A cheap sigmoid for mobile models (MobileNetV3) and quantised inference.',

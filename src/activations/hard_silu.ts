@@ -7,9 +7,9 @@ export const hardSilu = elementwise({
   aliases: ['hard_swish'],
   doc: 'Hard sigmoid linear unit, also called hard swish.',
   formula: 'x·relu6(x + 3) / 6',
-  forward: x => x <= -3 ? -0 : x * (x >= 3 ? 1 : (x + 3) / 6),
-  derivative: x => x < -3 ? 0 : (x > 3 ? 1 : (2 * x + 3) / 6),
-  second: x => x > -3 && x < 3 ? 1 / 3 : 0,
+  forward: x => (x <= -3 ? -0 : x * (x >= 3 ? 1 : (x + 3) / 6)),
+  derivative: x => (x < -3 ? 0 : x > 3 ? 1 : (2 * x + 3) / 6),
+  second: x => (x > -3 && x < 3 ? 1 / 3 : 0),
   glsl: {
     forward: `
       return x <= -3.0 ? -0.0 : x * (x >= 3.0 ? 1.0 : (x < -1.5 ? (x + 3.0) / 6.0 : x / 6.0 + 0.5));`,
@@ -32,9 +32,12 @@ export const hardSilu = elementwise({
   },
   budget: {webgl: {forward: 1, backward: 1}, tensorflowLaunches: [4, 8, 5]},
   bench: {
-    composite: {what: 'x·clip(x/6 + 0.5, 0, 1)', fn: (tf, x) => tf.mul(x, tf.clipByValue(tf.add(tf.mul(x, 1 / 6), 0.5), 0, 1))},
+    composite: {
+      what: 'x·clip(x/6 + 0.5, 0, 1)',
+      fn: (tf, x) => tf.mul(x, tf.clipByValue(tf.add(tf.mul(x, 1 / 6), 0.5), 0, 1)),
+    },
   },
-  note: 'MobileNetV3\'s cheap swish: silu\'s shape with only a clip and a product.',
+  note: "MobileNetV3's cheap swish: silu's shape with only a clip and a product.",
   wgsl: {
     forward: `
       if (x <= -3.0) { return -0.0; }

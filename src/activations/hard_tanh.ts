@@ -6,8 +6,8 @@ export const hardTanh = elementwise({
   keras: 'hard_tanh',
   doc: 'Hard hyperbolic tangent.',
   formula: 'clip(x, −1, 1)',
-  forward: x => x < -1 ? -1 : (x > 1 ? 1 : x),
-  derivative: x => x > -1 && x < 1 ? 1 : 0,
+  forward: x => (x < -1 ? -1 : x > 1 ? 1 : x),
+  derivative: x => (x > -1 && x < 1 ? 1 : 0),
   second: () => 0,
   glsl: {
     forward: `

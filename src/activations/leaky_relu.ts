@@ -6,12 +6,19 @@ export const leakyRelu = elementwise({
   keras: 'leaky_relu',
   doc: 'Leaky rectified linear unit.',
   formula: 'x ≥ 0 ? x : negative_slope·x',
-  params: [{name: 'negativeSlope', keras: 'negative_slope', kind: 'number', default: 0.2,
-            doc: 'slope for x < 0 (the function default; Keras\'s LeakyReLU layer defaults to 0.3)'}],
+  params: [
+    {
+      name: 'negativeSlope',
+      keras: 'negative_slope',
+      kind: 'number',
+      default: 0.2,
+      doc: "slope for x < 0 (the function default; Keras's LeakyReLU layer defaults to 0.3)",
+    },
+  ],
   constants: p => [p.negativeSlope as number],
   // slope 0 at −inf: the limit 0 (not 0·−inf = NaN)
-  forward: (x, u) => x >= 0 ? x : u[0] === 0 ? 0 * Math.max(x, -Number.MAX_VALUE) : u[0] * x,
-  derivative: (x, u) => x >= 0 ? 1 : u[0],
+  forward: (x, u) => (x >= 0 ? x : u[0] === 0 ? 0 * Math.max(x, -Number.MAX_VALUE) : u[0] * x),
+  derivative: (x, u) => (x >= 0 ? 1 : u[0]),
   second: () => 0,
   glsl: {
     forward: `
@@ -23,7 +30,7 @@ export const leakyRelu = elementwise({
       return 0.0;`,
   },
   tensorflow: {
-    forward: (x, u, nat) => u[0] === 0 ? nat.op('Relu', [x]) : nat.op('LeakyRelu', [x], {alpha: {float: u[0]}}),
+    forward: (x, u, nat) => (u[0] === 0 ? nat.op('Relu', [x]) : nat.op('LeakyRelu', [x], {alpha: {float: u[0]}})),
     // dy at x = ±0 itself, as the cpu definition and Keras (x >= 0); LeakyReluGrad would give slope·dy there.
     derivative: (x, dy, u, nat) => nat.add(nat.select(nat.greaterEqual(x, 0), dy, nat.mul(dy, u[0])), nat.nanOf(x)),
     second: (x, dy, _u, nat) => nat.mul(dy, nat.nanOf(x)),

@@ -18,8 +18,7 @@ export const logSoftmax = alongAxis({
   doc: 'Log-softmax over an axis, several axes, or all axes (null).',
   formula: 'x − max(x) − log Σ exp(x − max(x))',
   axisKind: 'axes',
-  params: [{name: 'axis', keras: 'axis', kind: 'axes', default: -1,
-            doc: 'an axis, an array of axes, or null for all'}],
+  params: [{name: 'axis', keras: 'axis', kind: 'axes', default: -1, doc: 'an axis, an array of axes, or null for all'}],
   cpu: {
     forward(x, out, outer, n, inner) {
       for (let o = 0; o < outer; o++) {
@@ -28,7 +27,7 @@ export const logSoftmax = alongAxis({
           const [max, m, rest] = sliceStats(x, base, n, inner);
           const l = Math.log1p(rest);
           // at the maximum x − max is 0, also when it is +inf (the limit; docs/non-finite.md)
-          for (let j = 0, k = base; j < n; j++, k += inner) out[k] = j === m ? -l : (x[k] - max) - l;
+          for (let j = 0, k = base; j < n; j++, k += inner) out[k] = j === m ? -l : x[k] - max - l;
         }
       }
     },
@@ -37,7 +36,8 @@ export const logSoftmax = alongAxis({
         for (let i = 0; i < inner; i++) {
           const base = o * n * inner + i;
           const [max, m, rest] = sliceStats(x, base, n, inner);
-          let sum = 0, others = 0;
+          let sum = 0,
+            others = 0;
           for (let j = 0, k = base; j < n; j++, k += inner) {
             sum += dy[k];
             if (j !== m) others += dy[k];
@@ -60,8 +60,8 @@ export const logSoftmax = alongAxis({
     // float64. With z = x − max, y = z − log1p(δ), δ = Σ_{z<0} e^z + (#maxima − 1): the two sums stay
     // apart, so a δ ≪ 1 keeps its digits (log Σ e^z would round 1 + δ and lose y at the maximum).
     forward(x, axes, nat) {
-      const z = shiftByMax(nat.f64(x), axes, nat);  // exact, 0 at the maximum, NaN for slices without a limit
-      const s = nat.op('Sign', [z]);  // −1 below the maximum, 0 at it
+      const z = shiftByMax(nat.f64(x), axes, nat); // exact, 0 at the maximum, NaN for slices without a limit
+      const s = nat.op('Sign', [z]); // −1 below the maximum, 0 at it
       const count = axes.reduce((p, a) => p * x.shape[a], 1);
       const delta = nat.sub(nat.add(nat.sum(s, axes), count - 1), nat.sum(nat.mul(nat.op('Exp', [z]), s), axes));
       return nat.sub(z, nat.op('Log1p', [delta]));
@@ -71,7 +71,8 @@ export const logSoftmax = alongAxis({
     backward(x, dy, axes, nat) {
       const DY = nat.f64(dy);
       const z = shiftByMax(nat.f64(x), axes, nat);
-      const s = nat.op('Sign', [z]), e = nat.op('Exp', [z]);
+      const s = nat.op('Sign', [z]),
+        e = nat.op('Exp', [z]);
       const count = axes.reduce((p, a) => p * x.shape[a], 1);
       const delta = nat.sub(nat.add(nat.sum(s, axes), count - 1), nat.sum(nat.mul(e, s), axes));
       const total = nat.add(delta, 1);
@@ -104,11 +105,18 @@ export const logSoftmax = alongAxis({
       const names = ['X', 'D', 'M', 'S', 'I'];
       // dx = dy − p·Σdy. At the maximum, 1 − p = s′/(1 + s′) exactly: dx = dy·s′/(1 + s′) − p·Σ_{k≠m} dy
       const T = reduce(ctx, 'sum', [D, I], ['D', 'I'], 'j == ta_argmax(o, i) ? 0.0 : getD(o, j, i)', o, n, i, argmax);
-      return mapPass(ctx, [X, D, M, S, I, T], [...names, 'T'], [o, n, i], `float p = ${prob};
+      return mapPass(
+        ctx,
+        [X, D, M, S, I, T],
+        [...names, 'T'],
+        [o, n, i],
+        `float p = ${prob};
   float s = getS(o, 0, i), t = getT(o, 0, i);
   int m = ta_argmax(o, i);
   if (j == m) return getD(o, j, i) * (s / (1.0 + s)) - p * t;
-  return getD(o, j, i) - p * (t + getD(o, m, i));`, helpers);
+  return getD(o, j, i) - p * (t + getD(o, m, i));`,
+        helpers,
+      );
     },
   },
   budget: {tensorflowLaunches: [21, 35]},
@@ -155,7 +163,13 @@ export const logSoftmax = alongAxis({
       if (ta_isnan(d.y)) { result[k] = d.x; } else { result[k] = (d.x - ls1p) + d.y; }
     }`;
       const body = softmaxForwardWgsl('let ls1p = log1p(s);  // once per slice', write);
-      return runAxis(b, axisProgram('logSoftmax_f', ['X'], o * n * i, o * i, body, EXPSHIFT_WGSL), [X], [o, n, i], shape);
+      return runAxis(
+        b,
+        axisProgram('logSoftmax_f', ['X'], o * n * i, o * i, body, EXPSHIFT_WGSL),
+        [X],
+        [o, n, i],
+        shape,
+      );
     },
     backward(b, X, D, o, n, i, shape) {
       const prob = PROB_WGSL;
@@ -176,8 +190,13 @@ export const logSoftmax = alongAxis({
       result[k] = D[k] - p * (t + D[ta_base + am * uniforms.inner]);
     }
   }`;
-      return runAxis(b, axisProgram('logSoftmax_b', ['X', 'D'], o * n * i, o * i, body, EXPSHIFT_WGSL),
-                     [X, D], [o, n, i], shape);
+      return runAxis(
+        b,
+        axisProgram('logSoftmax_b', ['X', 'D'], o * n * i, o * i, body, EXPSHIFT_WGSL),
+        [X, D],
+        [o, n, i],
+        shape,
+      );
     },
   },
 });

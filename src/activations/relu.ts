@@ -9,29 +9,37 @@ import {elementwise} from '../definition';
 export const relu = elementwise({
   id: 'relu',
   keras: 'relu',
-  doc: 'Rectified linear unit, with Keras\'s optional slope, ceiling and threshold.',
+  doc: "Rectified linear unit, with Keras's optional slope, ceiling and threshold.",
   formula: 'x > t ? x : 0, clipped to [0, max_value] if set, minus negative_slope·max(t − x, 0)',
   params: [
-    {name: 'negativeSlope', keras: 'negative_slope', kind: 'number', default: 0,
-     doc: 'slope below the threshold'},
-    {name: 'maxValue', keras: 'max_value', kind: 'optionalNumber', default: null,
-     doc: 'saturation value, or null for none',
-     check: (v: number) => v >= 0 ? undefined : `must be >= 0 (or null), got ${v}`},
-    {name: 'threshold', keras: 'threshold', kind: 'number', default: 0,
-     doc: 'values at or below it are cut'},
+    {name: 'negativeSlope', keras: 'negative_slope', kind: 'number', default: 0, doc: 'slope below the threshold'},
+    {
+      name: 'maxValue',
+      keras: 'max_value',
+      kind: 'optionalNumber',
+      default: null,
+      doc: 'saturation value, or null for none',
+      check: (v: number) => (v >= 0 ? undefined : `must be >= 0 (or null), got ${v}`),
+    },
+    {name: 'threshold', keras: 'threshold', kind: 'number', default: 0, doc: 'values at or below it are cut'},
   ],
-  constants: p => [p.negativeSlope as number, p.maxValue === null ? NaN : p.maxValue as number,
-                   p.threshold as number],
+  constants: p => [
+    p.negativeSlope as number,
+    p.maxValue === null ? NaN : (p.maxValue as number),
+    p.threshold as number,
+  ],
   forward(x, u) {
-    const t = u[2], m = u[1];
+    const t = u[2],
+      m = u[1];
     // plain relu (the defaults) without a data-dependent branch: x + |x| is 2x or +0, exactly
     if (t === 0 && u[0] === 0 && m !== m) return x === -Infinity ? 0 : 0.5 * (x + Math.abs(x));
     let y = x > t ? x : 0;
-    if (m === m) y = y < 0 ? 0 : (y > m ? m : y);
+    if (m === m) y = y < 0 ? 0 : y > m ? m : y;
     return x < t && u[0] !== 0 ? y - u[0] * (t - x) : y;
   },
   derivative(x, u) {
-    const t = u[2], m = u[1];
+    const t = u[2],
+      m = u[1];
     let d = x > t ? 1 : 0;
     if (m === m && (x < 0 || x > m)) d = 0;
     return x < t ? d + u[0] : d;
@@ -56,7 +64,10 @@ export const relu = elementwise({
   },
   tensorflow: {
     forward(x, u, nat) {
-      const s = u[0], m = u[1], t = u[2], hasMax = m === m;
+      const s = u[0],
+        m = u[1],
+        t = u[2],
+        hasMax = m === m;
       if (t === 0) {
         if (!hasMax) return s === 0 ? nat.op('Relu', [x]) : nat.op('LeakyRelu', [x], {alpha: {float: s}});
         if (s === 0) return m === 6 ? nat.op('Relu6', [x]) : nat.clip(x, 0, m);
@@ -71,7 +82,10 @@ export const relu = elementwise({
     // ReluGrad/Relu6Grad give 0 at the kinks themselves, as the cpu definition (Keras's autodiff); with a
     // negative slope the general form below does too (LeakyReluGrad would give slope·dy at x = 0).
     derivative(x, dy, u, nat) {
-      const s = u[0], m = u[1], t = u[2], hasMax = m === m;
+      const s = u[0],
+        m = u[1],
+        t = u[2],
+        hasMax = m === m;
       if (t === 0 && s === 0) {
         if (s === 0 && m === 6) return nat.add(nat.op('Relu6Grad', [dy, x]), nat.nanOf(x));
         const g = nat.op('ReluGrad', [dy, x]);
@@ -80,7 +94,8 @@ export const relu = elementwise({
       }
       // [x > t and (no max or 0 ≤ x ≤ m)]·dy + [x < t]·s·dy
       let inside = nat.greater(x, t);
-      if (hasMax) inside = nat.op('LogicalAnd', [inside, nat.op('LogicalAnd', [nat.greaterEqual(x, 0), nat.lessEqual(x, m)])]);
+      if (hasMax)
+        inside = nat.op('LogicalAnd', [inside, nat.op('LogicalAnd', [nat.greaterEqual(x, 0), nat.lessEqual(x, m)])]);
       return nat.select(inside, dy, s === 0 ? nat.nanOf(x) : nat.select(nat.less(x, t), nat.mul(dy, s), nat.nanOf(x)));
     },
     second: (x, dy, _u, nat) => nat.mul(dy, nat.nanOf(x)),
@@ -140,37 +155,61 @@ export const relu = elementwise({
   // Which of negative_slope, max_value and threshold are in use picks the shader (their values stay uniforms):
   // relu with the defaults runs a plain max, as tf.relu does.
   variants: {
-    key: u => u[2] !== 0 ? '' : u[1] === u[1] ? (u[0] === 0 ? 'cap' : '') : (u[0] === 0 ? 'plain' : 'slope'),
+    key: u => (u[2] !== 0 ? '' : u[1] === u[1] ? (u[0] === 0 ? 'cap' : '') : u[0] === 0 ? 'plain' : 'slope'),
     glsl: {
-      plain: {forward: `
-      return x > 0.0 ? x : 0.0;`, derivative: `
-      return x > 0.0 ? 1.0 : 0.0;`, second: `
-      return 0.0;`},
-      slope: {forward: `
-      return x >= 0.0 ? x : u.x * x + ul.x * x;`, derivative: `
-      return x > 0.0 ? 1.0 : (x < 0.0 ? u.x + ul.x : 0.0);`, second: `
-      return 0.0;`},
+      plain: {
+        forward: `
+      return x > 0.0 ? x : 0.0;`,
+        derivative: `
+      return x > 0.0 ? 1.0 : 0.0;`,
+        second: `
+      return 0.0;`,
+      },
+      slope: {
+        forward: `
+      return x >= 0.0 ? x : u.x * x + ul.x * x;`,
+        derivative: `
+      return x > 0.0 ? 1.0 : (x < 0.0 ? u.x + ul.x : 0.0);`,
+        second: `
+      return 0.0;`,
+      },
       // min(x, m) is exact: m + ul rounds to m
-      cap: {forward: `
-      return clamp(x, 0.0, u.y);`, derivative: `
-      return (x > 0.0 && !ta_gt(x, u.y, ul.y)) ? 1.0 : 0.0;`, second: `
-      return 0.0;`},
+      cap: {
+        forward: `
+      return clamp(x, 0.0, u.y);`,
+        derivative: `
+      return (x > 0.0 && !ta_gt(x, u.y, ul.y)) ? 1.0 : 0.0;`,
+        second: `
+      return 0.0;`,
+      },
     },
     wgsl: {
-      plain: {forward: `
-      return select(0.0, x, x > 0.0);`, derivative: `
-      return select(0.0, 1.0, x > 0.0);`, second: `
-      return 0.0;`},
-      slope: {forward: `
+      plain: {
+        forward: `
+      return select(0.0, x, x > 0.0);`,
+        derivative: `
+      return select(0.0, 1.0, x > 0.0);`,
+        second: `
+      return 0.0;`,
+      },
+      slope: {
+        forward: `
       if (x >= 0.0) { return x; }
-      return u.x * x + ul.x * x;`, derivative: `
+      return u.x * x + ul.x * x;`,
+        derivative: `
       if (x > 0.0) { return 1.0; }
-      return select(0.0, u.x + ul.x, x < 0.0);`, second: `
-      return 0.0;`},
-      cap: {forward: `
-      return clamp(x, 0.0, u.y);`, derivative: `
-      return select(0.0, 1.0, x > 0.0 && !ta_gt(x, u.y, ul.y));`, second: `
-      return 0.0;`},
+      return select(0.0, u.x + ul.x, x < 0.0);`,
+        second: `
+      return 0.0;`,
+      },
+      cap: {
+        forward: `
+      return clamp(x, 0.0, u.y);`,
+        derivative: `
+      return select(0.0, 1.0, x > 0.0 && !ta_gt(x, u.y, ul.y));`,
+        second: `
+      return 0.0;`,
+      },
     },
   },
   cpp: {
@@ -208,7 +247,7 @@ export const relu = elementwise({
     // the defaults (no slope, no ceiling, threshold 0): x or +0, and a derivative of 0 or 1
     float32: {
       when: 'u0 == 0 && u2 == 0 && u1 != u1',
-      keepsNaN: true,  // NaN <= 0 is false: NaN out
+      keepsNaN: true, // NaN <= 0 is false: NaN out
       forward: `
       return x <= 0 ? 0 : x;`,
       derivative: `

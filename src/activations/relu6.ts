@@ -6,8 +6,8 @@ export const relu6 = elementwise({
   keras: 'relu6',
   doc: 'Rectified linear unit capped at 6.',
   formula: 'min(max(x, 0), 6)',
-  forward: x => x < 0 ? 0 : (x > 6 ? 6 : x),
-  derivative: x => x > 0 && x < 6 ? 1 : 0,
+  forward: x => (x < 0 ? 0 : x > 6 ? 6 : x),
+  derivative: x => (x > 0 && x < 6 ? 1 : 0),
   second: () => 0,
   glsl: {
     forward: `

@@ -7,7 +7,7 @@ const SCALE = 1.0507009873554805;
 /** The constants as GLSL float32 literals plus remainders: scale and scale·alpha. */
 const [S_HI, S_LO] = glslSplit(SCALE);
 const [SA_HI, SA_LO] = glslSplit(SCALE * ALPHA);
-const S_LO_NEG = glslFloat(-Number(S_LO));  // the remainder is negative: written as a subtraction
+const S_LO_NEG = glslFloat(-Number(S_LO)); // the remainder is negative: written as a subtraction
 
 /** selu: scale·elu(x, alpha) with Klambauer et al.'s constants. */
 export const selu = elementwise({
@@ -15,9 +15,9 @@ export const selu = elementwise({
   keras: 'selu',
   doc: 'Scaled exponential linear unit.',
   formula: 'scale·(x > 0 ? x : alpha·expm1(x)), alpha = 1.67326324, scale = 1.05070099',
-  forward: x => x > 0 ? SCALE * x : (SCALE * ALPHA) * Math.expm1(x),
-  derivative: x => x > 0 ? SCALE : (SCALE * ALPHA) * Math.exp(x),
-  second: x => x > 0 ? 0 : (SCALE * ALPHA) * Math.exp(x),
+  forward: x => (x > 0 ? SCALE * x : SCALE * ALPHA * Math.expm1(x)),
+  derivative: x => (x > 0 ? SCALE : SCALE * ALPHA * Math.exp(x)),
+  second: x => (x > 0 ? 0 : SCALE * ALPHA * Math.exp(x)),
   glsl: {
     forward: `
       if (x > 3.4028234e38) return x;
@@ -33,10 +33,18 @@ export const selu = elementwise({
     // float64 expm1/exp for x ≤ 0 (libtensorflow's Selu computes exp(x) − 1; its SeluGrad cancels for x ≪ 0).
     forward: (x, _u, nat) =>
       nat.select(nat.greater(x, 0), nat.mul(x, SCALE), nat.f32(nat.mul(nat.op('Expm1', [nat.f64(x)]), SCALE * ALPHA))),
-    derivative: (x, dy, _u, nat) => nat.select(nat.greater(x, 0), nat.mul(dy, SCALE),
-                                           nat.f32(nat.mul(nat.mul(nat.f64(dy), nat.op('Exp', [nat.f64(x)])), SCALE * ALPHA))),
+    derivative: (x, dy, _u, nat) =>
+      nat.select(
+        nat.greater(x, 0),
+        nat.mul(dy, SCALE),
+        nat.f32(nat.mul(nat.mul(nat.f64(dy), nat.op('Exp', [nat.f64(x)])), SCALE * ALPHA)),
+      ),
     second: (x, dy, _u, nat) =>
-      nat.select(nat.greater(x, 0), 0, nat.f32(nat.mul(nat.mul(nat.f64(dy), nat.op('Exp', [nat.f64(x)])), SCALE * ALPHA))),
+      nat.select(
+        nat.greater(x, 0),
+        0,
+        nat.f32(nat.mul(nat.mul(nat.f64(dy), nat.op('Exp', [nat.f64(x)])), SCALE * ALPHA)),
+      ),
   },
   test: {
     kinks: () => [0],

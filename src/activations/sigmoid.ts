@@ -27,7 +27,8 @@ export const sigmoid = elementwise({
       return nat.op('SoftplusGrad', [nat.op('SoftplusGrad', [nat.f64(dy), X]), nat.op('Neg', [X])]);
     },
     second(x, dy, _u, nat) {
-      const X = nat.f64(x), nx = nat.op('Neg', [X]);
+      const X = nat.f64(x),
+        nx = nat.op('Neg', [X]);
       const q = nat.op('SoftplusGrad', [nat.op('SoftplusGrad', [nat.f64(dy), X]), nx]);
       return nat.mul(q, nat.op('Tanh', [nat.mul(nx, 0.5)]));
     },

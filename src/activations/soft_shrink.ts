@@ -6,11 +6,12 @@ export const softShrink = elementwise({
   keras: 'soft_shrink',
   doc: 'Soft shrinkage.',
   formula: 'x > t ? x − t : (x < −t ? x + t : 0)',
-  params: [{name: 'threshold', keras: 'threshold', kind: 'number', default: 0.5,
-            doc: 'shrinkage amount', check: nonNegative}],
+  params: [
+    {name: 'threshold', keras: 'threshold', kind: 'number', default: 0.5, doc: 'shrinkage amount', check: nonNegative},
+  ],
   constants: p => [p.threshold as number],
-  forward: (x, u) => x > u[0] ? x - u[0] : (x < -u[0] ? x + u[0] : 0),
-  derivative: (x, u) => x > u[0] || x < -u[0] || u[0] === 0 ? 1 : 0,  // threshold 0: the identity
+  forward: (x, u) => (x > u[0] ? x - u[0] : x < -u[0] ? x + u[0] : 0),
+  derivative: (x, u) => (x > u[0] || x < -u[0] || u[0] === 0 ? 1 : 0), // threshold 0: the identity
   second: () => 0,
   glsl: {
     forward: `
@@ -27,13 +28,14 @@ export const softShrink = elementwise({
       const v = Math.fround(u[0]) === u[0] ? x : nat.f64(x);
       return nat.sub(v, nat.clip(v, -u[0], u[0]));
     },
-    derivative: (x, dy, u, nat) =>  // threshold 0 is the identity (derivative 1, as the definition)
+    derivative: (x, dy, u, nat) =>
+      // threshold 0 is the identity (derivative 1, as the definition)
       u[0] === 0 ? nat.add(dy, nat.nanOf(x)) : nat.select(nat.greater(nat.op('Abs', [x]), u[0]), dy, nat.nanOf(x)),
     second: (x, dy, _u, nat) => nat.mul(dy, nat.nanOf(x)),
   },
   test: {
     variants: [{}, {threshold: 0}, {threshold: 1.5}, {threshold: 0.3}, {threshold: 1}, {threshold: 1.3}],
-    kinks: p => p.threshold === 0 ? [] : [-(p.threshold as number), p.threshold as number],
+    kinks: p => (p.threshold === 0 ? [] : [-(p.threshold as number), p.threshold as number]),
   },
   budget: {webgl: {forward: 1, backward: 0}, tensorflowLaunches: [4, 4, 2]},
   bench: {

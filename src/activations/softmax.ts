@@ -32,12 +32,19 @@ int ta_argmax(int o, int i) {
 export function softmaxStats(ctx: Ctx, X: TensorInfo, o: number, n: number, i: number): TensorInfo[] {
   const M = reduce(ctx, 'max', [X], ['X'], 'getX(o, j, i)', o, n, i);
   const I = reduce(ctx, 'max', [X, M], ['X', 'M'], 'getX(o, j, i) == getM(o, 0, i) ? -float(j) : -ta_inf()', o, n, i);
-  const S = reduce(ctx, 'sum', [X, M, I], ['X', 'M', 'I'],
-                   'j == ta_argmax(o, i) ? 0.0 : ta_expshift(getX(o, j, i), getM(o, 0, i))', o, n, i, EXPSHIFT + ARGMAX);
+  const S = reduce(
+    ctx,
+    'sum',
+    [X, M, I],
+    ['X', 'M', 'I'],
+    'j == ta_argmax(o, i) ? 0.0 : ta_expshift(getX(o, j, i), getM(o, 0, i))',
+    o,
+    n,
+    i,
+    EXPSHIFT + ARGMAX,
+  );
   return [M, S, I];
 }
-
-
 
 // webgpu: the same statistics in one workgroup per slice (src/backends/webgpu_axis.ts).
 export const EXPSHIFT_WGSL = `
@@ -98,8 +105,7 @@ export const softmax = alongAxis({
   doc: 'Softmax over an axis, several axes, or all axes (null).',
   formula: 'exp(x − max(x)) / Σ exp(x − max(x))',
   axisKind: 'axes',
-  params: [{name: 'axis', keras: 'axis', kind: 'axes', default: -1,
-            doc: 'an axis, an array of axes, or null for all'}],
+  params: [{name: 'axis', keras: 'axis', kind: 'axes', default: -1, doc: 'an axis, an array of axes, or null for all'}],
   cpu: {
     forward(x, out, outer, n, inner) {
       const y = new Float64Array(n);
@@ -122,7 +128,7 @@ export const softmax = alongAxis({
           const dym = dy[base + m * inner];
           let d = 0;
           for (let j = 0; j < n; j++) if (j !== m) d += (dym - dy[base + j * inner]) * y[j];
-          for (let j = 0; j < n; j++) dx[base + j * inner] = y[j] * ((dy[base + j * inner] - dym) + d);
+          for (let j = 0; j < n; j++) dx[base + j * inner] = y[j] * (dy[base + j * inner] - dym + d);
         }
       }
     },
@@ -138,7 +144,8 @@ export const softmax = alongAxis({
     // float64, from z = x − max (shiftByMax: exact, 0 at the maximum, NaN for slices without a limit).
     // Native Softmax when the axes are the last ones (merged by a reshape).
     forward(x, axes, nat) {
-      const z = shiftByMax(nat.f64(x), axes, nat), rank = x.shape.length;
+      const z = shiftByMax(nat.f64(x), axes, nat),
+        rank = x.shape.length;
       if (axes[axes.length - 1] === rank - 1) {
         if (axes.length === 1) return nat.op('Softmax', [z]);
         return nat.reshape(nat.op('Softmax', [nat.reshape(z, [...x.shape.slice(0, axes[0]), -1])]), x.shape);
@@ -149,7 +156,8 @@ export const softmax = alongAxis({
     // dx = y(dy − Σ dy·y), written as y(D − Σ D·y) with D = dy − c: equal for any c, and with c the
     // dy of the maximum, D is exactly 0 there, so a dominant y ≈ 1 does not cancel (1 − y can be 1e-30).
     backward(x, dy, axes, nat) {
-      const DY = nat.f64(dy), rank = x.shape.length;
+      const DY = nat.f64(dy),
+        rank = x.shape.length;
       const z = shiftByMax(nat.f64(x), axes, nat);
       let y;
       if (axes.length === 1 && axes[0] === rank - 1) {
@@ -158,7 +166,7 @@ export const softmax = alongAxis({
         const e = nat.op('Exp', [z]);
         y = nat.div(e, nat.sum(e, axes));
       }
-      const atMax = nat.add(nat.op('Sign', [z]), 1);  // 1 at the maxima, 0 below
+      const atMax = nat.add(nat.op('Sign', [z]), 1); // 1 at the maxima, 0 below
       const d = nat.sub(DY, nat.sum(nat.mul(DY, atMax), axes));
       return nat.mul(y, nat.sub(d, nat.sum(nat.mul(d, y), axes)));
     },
@@ -166,8 +174,7 @@ export const softmax = alongAxis({
   webgl: {
     forward(ctx, X, o, n, i) {
       const [M, S, I] = softmaxStats(ctx, X, o, n, i);
-      const body =
-        `float x = getX(o, j, i), m = getM(o, 0, i), s = getS(o, 0, i);
+      const body = `float x = getX(o, j, i), m = getM(o, 0, i), s = getS(o, 0, i);
   if (j == ta_argmax(o, i)) return 1.0 / (1.0 + s);
   return ta_expshift(x, m) / (1.0 + s);`;
       return mapPass(ctx, [X, M, S, I], ['X', 'M', 'S', 'I'], [o, n, i], body, EXPSHIFT + ARGMAX);
@@ -180,18 +187,39 @@ export const softmax = alongAxis({
       const names = ['X', 'D', 'M', 'S', 'I'];
       // dx = y·(dy − Σ y·dy) = y·((dy − dy_m) + Σ y·(dy_m − dy)), m the argmax (Σ y = 1): no
       // cancellation when one entry dominates
-      const T = reduce(ctx, 'sum', [X, D, M, S, I], names,
-                       `${prob} * (getD(o, ta_argmax(o, i), i) - getD(o, j, i))`, o, n, i, helpers);
-      return mapPass(ctx, [X, D, M, S, I, T], [...names, 'T'], [o, n, i], `float y = ${prob};
-  return y * ((getD(o, j, i) - getD(o, ta_argmax(o, i), i)) + getT(o, 0, i));`, helpers);
+      const T = reduce(
+        ctx,
+        'sum',
+        [X, D, M, S, I],
+        names,
+        `${prob} * (getD(o, ta_argmax(o, i), i) - getD(o, j, i))`,
+        o,
+        n,
+        i,
+        helpers,
+      );
+      return mapPass(
+        ctx,
+        [X, D, M, S, I, T],
+        [...names, 'T'],
+        [o, n, i],
+        `float y = ${prob};
+  return y * ((getD(o, j, i) - getD(o, ta_argmax(o, i), i)) + getT(o, 0, i));`,
+        helpers,
+      );
     },
   },
   webgpu: {
     forward(b, X, o, n, i, shape) {
       const write = `
     if (j == am) { result[k] = 1.0 / (1.0 + s); } else { result[k] = ta_expshift(X[k], m) / (1.0 + s); }`;
-      return runAxis(b, axisProgram('softmax_f', ['X'], o * n * i, o * i, softmaxForwardWgsl('', write), EXPSHIFT_WGSL),
-                     [X], [o, n, i], shape);
+      return runAxis(
+        b,
+        axisProgram('softmax_f', ['X'], o * n * i, o * i, softmaxForwardWgsl('', write), EXPSHIFT_WGSL),
+        [X],
+        [o, n, i],
+        shape,
+      );
     },
     backward(b, X, D, o, n, i, shape) {
       const prob = PROB_WGSL;
@@ -212,7 +240,13 @@ export const softmax = alongAxis({
     let k = ta_base + j * uniforms.inner;
     result[k] = ${prob} * ((D[k] - dm) + t);
   }`;
-      return runAxis(b, axisProgram('softmax_b', ['X', 'D'], o * n * i, o * i, body, EXPSHIFT_WGSL), [X, D], [o, n, i], shape);
+      return runAxis(
+        b,
+        axisProgram('softmax_b', ['X', 'D'], o * n * i, o * i, body, EXPSHIFT_WGSL),
+        [X, D],
+        [o, n, i],
+        shape,
+      );
     },
   },
   budget: {tensorflowLaunches: [15, 25]},

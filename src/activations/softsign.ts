@@ -6,7 +6,7 @@ export const softsign = elementwise({
   keras: 'softsign',
   doc: 'Softsign.',
   formula: 'x / (1 + abs(x))',
-  forward: x => x === Infinity || x === -Infinity ? Math.sign(x) : x / (1 + Math.abs(x)),
+  forward: x => (x === Infinity || x === -Infinity ? Math.sign(x) : x / (1 + Math.abs(x))),
   derivative: x => {
     const d = 1 + Math.abs(x);
     return 1 / (d * d);

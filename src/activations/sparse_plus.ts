@@ -6,9 +6,9 @@ export const sparsePlus = elementwise({
   keras: 'sparse_plus',
   doc: 'Sparse plus: a softplus-like function that is exactly 0 below −1.',
   formula: 'x ≤ −1 ? 0 : (x < 1 ? (x + 1)²/4 : x)',
-  forward: x => x <= -1 ? 0 : (x < 1 ? 0.25 * (x + 1) * (x + 1) : x),
-  derivative: x => x <= -1 ? 0 : (x < 1 ? 0.5 * (x + 1) : 1),
-  second: x => x > -1 && x < 1 ? 0.5 : 0,
+  forward: x => (x <= -1 ? 0 : x < 1 ? 0.25 * (x + 1) * (x + 1) : x),
+  derivative: x => (x <= -1 ? 0 : x < 1 ? 0.5 * (x + 1) : 1),
+  second: x => (x > -1 && x < 1 ? 0.5 : 0),
   glsl: {
     forward: `
       return x <= -1.0 ? 0.0 : (x < 1.0 ? 0.25 * (x + 1.0) * (x + 1.0) : x);`,
@@ -28,8 +28,10 @@ export const sparsePlus = elementwise({
   },
   budget: {webgl: {forward: 1, backward: 0}, tensorflowLaunches: [4, 4, 5]},
   bench: {
-    composite: {what: '(clip(x, −1, 1) + 1)²/4 + relu(x − 1)', fn: (tf, x) =>
-        tf.add(tf.mul(tf.square(tf.add(tf.clipByValue(x, -1, 1), 1)), 0.25), tf.relu(tf.sub(x, 1)))},
+    composite: {
+      what: '(clip(x, −1, 1) + 1)²/4 + relu(x − 1)',
+      fn: (tf, x) => tf.add(tf.mul(tf.square(tf.add(tf.clipByValue(x, -1, 1), 1)), 0.25), tf.relu(tf.sub(x, 1))),
+    },
   },
   note: 'A softplus made of pieces: exactly 0 below −1, exactly x above 1.',
   wgsl: {

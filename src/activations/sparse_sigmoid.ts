@@ -6,8 +6,8 @@ export const sparseSigmoid = elementwise({
   keras: 'sparse_sigmoid',
   doc: 'Sparse sigmoid: piecewise linear, exactly 0 and 1 outside [−1, 1].',
   formula: 'clip((x + 1)/2, 0, 1)',
-  forward: x => x <= -1 ? 0 : (x >= 1 ? 1 : 0.5 * (x + 1)),
-  derivative: x => x > -1 && x < 1 ? 0.5 : 0,
+  forward: x => (x <= -1 ? 0 : x >= 1 ? 1 : 0.5 * (x + 1)),
+  derivative: x => (x > -1 && x < 1 ? 0.5 : 0),
   second: () => 0,
   glsl: {
     forward: `

@@ -44,11 +44,22 @@ float ta_sp_nolimit(int o, int i) {
  * support, τ′ = (Σ_S (x − m) − 1)/|S| with x − m exact (two_sum) and
  * compensated sums. Also returns M.
  */
-function sparsemaxTauGpu(ctx: Ctx, X: TensorInfo, o: number, n: number, i: number): [TensorInfo, TensorInfo, TensorInfo] {
+function sparsemaxTauGpu(
+  ctx: Ctx,
+  X: TensorInfo,
+  o: number,
+  n: number,
+  i: number,
+): [TensorInfo, TensorInfo, TensorInfo] {
   const M = reduce(ctx, 'max', [X], ['X'], 'getX(o, j, i)', o, n, i);
   const common = SPARSEMAX_GLSL.replace('${n}', String(n));
   if (n > SPARSEMAX_BISECT) {
-    const T = mapPass(ctx, [X, M], ['X', 'M'], [o, 1, i], `float bad = ta_sp_nolimit(o, i);
+    const T = mapPass(
+      ctx,
+      [X, M],
+      ['X', 'M'],
+      [o, 1, i],
+      `float bad = ta_sp_nolimit(o, i);
   if (ta_isnan(bad)) return bad;
   float m = getM(o, 0, i);
   float lo = -1.0, hi = 0.0;  // Σ max(z − lo, 0) >= 1 > Σ max(z − hi, 0) = 0
@@ -59,7 +70,9 @@ function sparsemaxTauGpu(ctx: Ctx, X: TensorInfo, o: number, n: number, i: numbe
     for (int k = 0; k < ${n}; k++) s += max(ta_sp_z(getX(o, k, i), m) - mid, 0.0);
     if (s >= 1.0) lo = mid; else hi = mid;
   }
-  return lo;`, common);
+  return lo;`,
+      common,
+    );
     const [TH, TL] = refineTau(ctx, X, M, T, o, n, i);
     return [TH, TL, M];
   }
@@ -93,8 +106,15 @@ float ta_tau_candidate(int o, int j, int i) {
  * τ′ again in double-float from its support (x − m > τ′): τ′ = (Σ_S (x − m) − 1)/|S|,
  * so that the result does not inherit τ′'s rounding. Two passes: high and low part.
  */
-function refineTau(ctx: Ctx, X: TensorInfo, M: TensorInfo, T: TensorInfo, o: number, n: number,
-                   i: number): [TensorInfo, TensorInfo] {
+function refineTau(
+  ctx: Ctx,
+  X: TensorInfo,
+  M: TensorInfo,
+  T: TensorInfo,
+  o: number,
+  n: number,
+  i: number,
+): [TensorInfo, TensorInfo] {
   const tauDf = (part: 'x' | 'y') => `float tau = getT(o, 0, i);
   if (ta_isnan(tau)) return tau;
   float m = getM(o, 0, i);
@@ -121,7 +141,6 @@ function refineTau(ctx: Ctx, X: TensorInfo, M: TensorInfo, T: TensorInfo, o: num
   const TL = mapPass(ctx, [X, M, T], ['X', 'M', 'T'], [o, 1, i], tauDf('y'), common);
   return [TH, TL];
 }
-
 
 // webgpu: τ′ per slice in one workgroup (src/backends/webgpu_axis.ts).
 /**
@@ -253,7 +272,8 @@ export const sparsemax = alongAxis({
   cpu: {
     // Relative to the slice maximum (sparsemaxShift): exact at any magnitude.
     forward(x, out, outer, n, inner) {
-      const z = new Float64Array(n), scratch = new Float64Array(n);
+      const z = new Float64Array(n),
+        scratch = new Float64Array(n);
       for (let o = 0; o < outer; o++) {
         for (let i = 0; i < inner; i++) {
           const base = o * n * inner + i;
@@ -266,12 +286,14 @@ export const sparsemax = alongAxis({
       }
     },
     backward(x, dy, dx, outer, n, inner) {
-      const z = new Float64Array(n), scratch = new Float64Array(n);
+      const z = new Float64Array(n),
+        scratch = new Float64Array(n);
       for (let o = 0; o < outer; o++) {
         for (let i = 0; i < inner; i++) {
           const base = o * n * inner + i;
           const tau = sparsemaxShift(x, base, n, inner, z, scratch);
-          let sum = 0, count = 0;
+          let sum = 0,
+            count = 0;
           for (let j = 0, k = base; j < n; j++, k += inner) {
             if (z[j] > tau) {
               sum += dy[k];
@@ -297,7 +319,10 @@ export const sparsemax = alongAxis({
     // c = cumsum, support = {r: 1 + r·z_r > c_r}, τ′ = (Σ_support z − 1)/|support|, y = max(z − τ′, 0).
     // MulNoNan keeps −inf entries out of the sum; a NaN in a slice makes its τ′ NaN.
     forward(x, axes, nat) {
-      const rank = x.shape.length, axis = axes[0], len = x.shape[axis], last = rank - 1;
+      const rank = x.shape.length,
+        axis = axes[0],
+        len = x.shape[axis],
+        last = rank - 1;
       const perm = [...Array(rank).keys()].filter(d => d !== axis).concat(axis);
       const Z = shiftByMax(nat.f64(x), axes, nat);
       const v = axis === last ? Z : nat.op('Transpose', [Z, nat.ints(perm)], {Tperm: {type: 'int32'}});
@@ -305,16 +330,19 @@ export const sparsemax = alongAxis({
       const c = nat.op('Cumsum', [z, nat.ints(last)], {Tidx: {type: 'int32'}});
       const r = nat.f64(nat.ints(Array.from({length: len}, (_, i) => i + 1)));
       const on = nat.f64(nat.greater(nat.add(nat.mul(z, r), 1), c));
-      const tau = nat.add(nat.div(nat.sub(nat.sum(nat.mulNoNan(z, on), [last]), 1), nat.sum(on, [last])),
-                        nat.sum(nat.nanOf(v), [last]));
-      const y = nat.add(nat.op('Relu', [nat.sub(v, tau)]), nat.nanOf(tau));  // Relu may drop a NaN
+      const tau = nat.add(
+        nat.div(nat.sub(nat.sum(nat.mulNoNan(z, on), [last]), 1), nat.sum(on, [last])),
+        nat.sum(nat.nanOf(v), [last]),
+      );
+      const y = nat.add(nat.op('Relu', [nat.sub(v, tau)]), nat.nanOf(tau)); // Relu may drop a NaN
       if (axis === last) return y;
       return nat.op('Transpose', [y, nat.ints(perm.map((_, i) => perm.indexOf(i)))], {Tperm: {type: 'int32'}});
     },
     // on the support (y > 0): dy − mean_support(dy); 0 elsewhere; NaN on slices without a limit (as the cpu loop)
     backward(x, dy, axes, nat) {
       const y = this.forward!(x, axes, nat);
-      const m = nat.f64(nat.greater(y, 0)), DY = nat.f64(dy);
+      const m = nat.f64(nat.greater(y, 0)),
+        DY = nat.f64(dy);
       const mean = nat.op('DivNoNan', [nat.sum(nat.mulNoNan(DY, m), axes), nat.sum(m, axes)]);
       return nat.add(nat.mulNoNan(nat.sub(DY, mean), m), nat.sum(nat.nanOf(y), axes));
     },
@@ -323,26 +351,48 @@ export const sparsemax = alongAxis({
     forward(ctx, X, o, n, i) {
       const [T, L, M] = sparsemaxTauGpu(ctx, X, o, n, i);
       // y = max((x − m) − τ′, 0) with x − m exact (two_sum) and τ′ in double-float
-      return mapPass(ctx, [X, M, T, L], ['X', 'M', 'T', 'L'], [o, n, i], `float t = getT(o, 0, i);
+      return mapPass(
+        ctx,
+        [X, M, T, L],
+        ['X', 'M', 'T', 'L'],
+        [o, n, i],
+        `float t = getT(o, 0, i);
   if (ta_isnan(t)) return t;
   float x = getX(o, j, i), m = getM(o, 0, i);
   if (x == m) return ((0.0 - t) - getL(o, 0, i));
   vec2 d = ta_two_sum(x, -m);
   if (ta_isnan(d.y)) d.y = 0.0;
   float v = ((d.x - t) + d.y) - getL(o, 0, i);
-  return v > 0.0 ? v : 0.0;`);
+  return v > 0.0 ? v : 0.0;`,
+      );
     },
     backward(ctx, X, D, o, n, i) {
       const [T, , M] = sparsemaxTauGpu(ctx, X, o, n, i);
       const on = 'ta_sp_z(getX(o, j, i), getM(o, 0, i)) > getT(o, 0, i)';
       const common = SPARSEMAX_GLSL.replace('${n}', String(n));
       // dx = dy − mean over the support of dy on the support (x − m > τ′), 0 elsewhere, NaN for slices without a limit
-      const sum = reduce(ctx, 'sum', [X, D, M, T], ['X', 'D', 'M', 'T'], `${on} ? getD(o, j, i) : 0.0`, o, n, i, common);
+      const sum = reduce(
+        ctx,
+        'sum',
+        [X, D, M, T],
+        ['X', 'D', 'M', 'T'],
+        `${on} ? getD(o, j, i) : 0.0`,
+        o,
+        n,
+        i,
+        common,
+      );
       const count = reduce(ctx, 'sum', [X, M, T], ['X', 'M', 'T'], `${on} ? 1.0 : 0.0`, o, n, i, common);
-      return mapPass(ctx, [X, D, M, T, sum, count], ['X', 'D', 'M', 'T', 'S', 'C'], [o, n, i],
-                     `if (ta_isnan(getT(o, 0, i))) return getT(o, 0, i);
+      return mapPass(
+        ctx,
+        [X, D, M, T, sum, count],
+        ['X', 'D', 'M', 'T', 'S', 'C'],
+        [o, n, i],
+        `if (ta_isnan(getT(o, 0, i))) return getT(o, 0, i);
   if (!(${on})) return 0.0;
-  return getD(o, j, i) - getS(o, 0, i) / getC(o, 0, i);`, common);
+  return getD(o, j, i) - getS(o, 0, i) / getC(o, 0, i);`,
+        common,
+      );
     },
   },
   budget: {tensorflowLaunches: [33, 45]},
@@ -376,7 +426,14 @@ export const sparsemax = alongAxis({
   },
   webgpu: {
     forward(b, X, o, n, i, shape) {
-      return runAxis(b, axisProgram('sparsemax_f', ['X'], o * n * i, o * i, `${SPARSEMAX_TAU_WGSL}
+      return runAxis(
+        b,
+        axisProgram(
+          'sparsemax_f',
+          ['X'],
+          o * n * i,
+          o * i,
+          `${SPARSEMAX_TAU_WGSL}
   for (var j = ta_lid; j < n; j += ${AWG}) {
     if (!ta_valid) { break; }
     let k = ta_base + j * uniforms.inner;
@@ -392,10 +449,23 @@ export const sparsemax = alongAxis({
       let v = ((d.x - th) + d.y) - tl;
       result[k] = select(0.0, v, v > 0.0);
     }
-  }`, SPARSEMAX_WGSL), [X], [o, n, i], shape);
+  }`,
+          SPARSEMAX_WGSL,
+        ),
+        [X],
+        [o, n, i],
+        shape,
+      );
     },
     backward(b, X, D, o, n, i, shape) {
-      return runAxis(b, axisProgram('sparsemax_b', ['X', 'D'], o * n * i, o * i, `${SPARSEMAX_TAU_WGSL}
+      return runAxis(
+        b,
+        axisProgram(
+          'sparsemax_b',
+          ['X', 'D'],
+          o * n * i,
+          o * i,
+          `${SPARSEMAX_TAU_WGSL}
   // dx = dy − mean of dy over the support (x − m > τ′), 0 elsewhere, NaN for slices without a limit
   var ld = vec2<f32>(0.0, 0.0);
   var lc2 = 0;
@@ -420,7 +490,13 @@ export const sparsemax = alongAxis({
     } else {
       result[k] = 0.0;
     }
-  }`, SPARSEMAX_WGSL), [X, D], [o, n, i], shape);
+  }`,
+          SPARSEMAX_WGSL,
+        ),
+        [X, D],
+        [o, n, i],
+        shape,
+      );
     },
   },
 });

@@ -1,8 +1,5 @@
 import {elementwise, nonNegative} from '../definition';
 
-
-
-
 /**
  * squareplus: (x + sqrt(x² + b))/2. For x < 0 the sum cancels, so it is
  * computed as b / (2(sqrt(x² + b) − x)). x² is formed in float64, where it
@@ -13,8 +10,7 @@ export const squareplus = elementwise({
   keras: 'squareplus',
   doc: 'Squareplus, a smooth relu built from a square root.',
   formula: '(x + sqrt(x² + b)) / 2',
-  params: [{name: 'b', keras: 'b', kind: 'number', default: 4,
-            doc: 'smoothness near 0', check: nonNegative}],
+  params: [{name: 'b', keras: 'b', kind: 'number', default: 4, doc: 'smoothness near 0', check: nonNegative}],
   constants: p => [p.b as number],
   forward(x, u) {
     const r = Math.sqrt(x * x + u[0]);
@@ -78,13 +74,16 @@ float ta_sqrt_sq_plus(float a, float b) {
   },
   test: {
     variants: [{}, {b: 0}, {b: 0.25}, {b: 100}, {b: 1e-20}, {b: 0.3}, {b: 1000}],
-    kinks: p => p.b === 0 ? [0] : [],
+    kinks: p => (p.b === 0 ? [0] : []),
     // webgl: 3 ULP forward (budget 2) near x = −2e-4
     knownIssues: {webgl: [{b: 0.25}]},
   },
   budget: {webgl: {forward: 2, backward: 6}, tensorflowLaunches: [6, 12, 8]},
   bench: {
-    composite: {what: '(x + sqrt(x² + b))·0.5', fn: (tf, x) => tf.mul(tf.add(x, tf.sqrt(tf.add(tf.square(x), 4))), 0.5)},
+    composite: {
+      what: '(x + sqrt(x² + b))·0.5',
+      fn: (tf, x) => tf.mul(tf.add(x, tf.sqrt(tf.add(tf.square(x), 4))), 0.5),
+    },
   },
   note: 'A smooth relu from a square root, with no exp: cheap where softplus is costly.',
   wgsl: {

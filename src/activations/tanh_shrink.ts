@@ -4,7 +4,15 @@ import {sech2, tanh, tanhShrink as ts} from '../math';
 import {wgslHorner} from '../backends/wgsl_math';
 
 /** (x − tanh x)/x³ as a polynomial in x² on [0, 2.25]. */
-const TANH_SHRINK: Fit = {m: 1.125, ih: 0.8888888955116272, lo: 4.373771123056258e-09, c: [-8.432118193013594e-06, 2.692582165764179e-05, -6.490046507678926e-05, 0.00020724315254483372, -0.0006802243879064918, 0.0021721411030739546, -0.006929961033165455, 0.022136827930808067, -0.0708569586277008, 0.23024970293045044]};
+const TANH_SHRINK: Fit = {
+  m: 1.125,
+  ih: 0.8888888955116272,
+  lo: 4.373771123056258e-9,
+  c: [
+    -8.432118193013594e-6, 2.692582165764179e-5, -6.490046507678926e-5, 0.00020724315254483372, -0.0006802243879064918,
+    0.0021721411030739546, -0.006929961033165455, 0.022136827930808067, -0.0708569586277008, 0.23024970293045044,
+  ],
+};
 
 /** tanh_shrink: x − tanh(x), by its series near 0 where it cancels. */
 export const tanhShrink = elementwise({
@@ -37,7 +45,8 @@ float ta_tanh_shrink_small(float x) {
   tensorflow: {
     // float64: x³/3 for |x| < 2.5e-4 (the next term is below 0.5 ULP), else x − tanh(x) (float64 cancels < 0.2 ULP there).
     forward(x, _u, nat) {
-      const X = nat.f64(x), s = nat.op('Square', [X]);
+      const X = nat.f64(x),
+        s = nat.op('Square', [X]);
       return nat.select(nat.less(s, 6.25e-8), nat.mul(nat.mul(s, X), 1 / 3), nat.sub(X, nat.op('Tanh', [X])));
     },
     derivative: (x, dy, _u, nat) => nat.mul(nat.f64(dy), nat.op('Square', [nat.op('Tanh', [nat.f64(x)])])),

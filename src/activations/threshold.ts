@@ -11,8 +11,8 @@ export const threshold = elementwise({
     {name: 'defaultValue', keras: 'default_value', kind: 'number', doc: 'replacement value (required)'},
   ],
   constants: p => [p.threshold as number, p.defaultValue as number],
-  forward: (x, u) => x > u[0] ? x : u[1],
-  derivative: (x, u) => x > u[0] ? 1 : 0,
+  forward: (x, u) => (x > u[0] ? x : u[1]),
+  derivative: (x, u) => (x > u[0] ? 1 : 0),
   second: () => 0,
   glsl: {
     // x > ug.x is ta_gt(x, u.x, ul.x) in one compare
@@ -40,7 +40,10 @@ export const threshold = elementwise({
   },
   budget: {webgl: {forward: 0, backward: 0}, tensorflowLaunches: [2, 11, 2]},
   bench: {
-    composite: {what: 'd + step(x − t)·(x − d)', fn: (tf, x) => tf.add(-1, tf.mul(tf.step(tf.sub(x, 0.1)), tf.sub(x, -1)))},
+    composite: {
+      what: 'd + step(x − t)·(x − d)',
+      fn: (tf, x) => tf.add(-1, tf.mul(tf.step(tf.sub(x, 0.1)), tf.sub(x, -1))),
+    },
     params: {threshold: 0.1, defaultValue: -1},
     piecewiseLinear: true,
   },

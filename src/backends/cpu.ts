@@ -46,9 +46,12 @@ export function cpuKernels(def: ActivationDefinition, backendName = 'cpu'): Kern
       kernelFunc: ({inputs, backend, attrs}) => {
         const cpu = backend as MathBackendCPU;
         const x = inputs.x as TensorInfo;
-        const xs = read(cpu, x), dys = read(cpu, inputs.dy as TensorInfo);
-        const simd = def.kind === 'elementwise' ?
-          simdBackward(def, attrs!.order as number, xs, dys, attrs!.u as number[]) : undefined;
+        const xs = read(cpu, x),
+          dys = read(cpu, inputs.dy as TensorInfo);
+        const simd =
+          def.kind === 'elementwise'
+            ? simdBackward(def, attrs!.order as number, xs, dys, attrs!.u as number[])
+            : undefined;
         const dx = simd ?? backwardOnHost(def, xs, dys, x.shape, attrs!);
         return cpu.makeTensorInfo(x.shape, 'float32', dx);
       },

@@ -20,7 +20,9 @@ export const CHUNK = 16384;
  */
 export const SIMD_MIN_SIZE = 4096;
 
-const X = 0, DY = CHUNK * 4, OUT = CHUNK * 8;
+const X = 0,
+  DY = CHUNK * 4,
+  OUT = CHUNK * 8;
 
 interface Chunked {
   loops: WasmLoops;
@@ -34,13 +36,17 @@ let disabled = false;
 
 function buffer(): Chunked | null {
   if (chunked !== undefined) return chunked;
-  if (disabled || typeof WebAssembly !== 'object') return chunked = null;
+  if (disabled || typeof WebAssembly !== 'object') return (chunked = null);
   const memory = new WebAssembly.Memory({initial: 3});
   const loops = instantiate(memory);
-  if (loops === null) return null;  // not compiled yet (browser, asynchronously) or unavailable: JS loops
+  if (loops === null) return null; // not compiled yet (browser, asynchronously) or unavailable: JS loops
   const b = memory.buffer;
-  return chunked = {loops, x: new Float32Array(b, X, CHUNK), dy: new Float32Array(b, DY, CHUNK),
-                    out: new Float32Array(b, OUT, CHUNK)};
+  return (chunked = {
+    loops,
+    x: new Float32Array(b, X, CHUNK),
+    dy: new Float32Array(b, DY, CHUNK),
+    out: new Float32Array(b, OUT, CHUNK),
+  });
 }
 
 /** Turns the SIMD path of the cpu kernels off (or back on): for tests and benchmarks. */
@@ -59,7 +65,9 @@ const pad = (u: Constants): [number, number, number, number] => [u[0] ?? 0, u[1]
 /** f(x) through the module, or undefined when the JS loop should run. */
 export function simdForward(def: ElementwiseActivation, xs: Float32Array, u: Constants): Float32Array | undefined {
   if (!cpuSimdApplies(def, xs.length)) return undefined;
-  const c = chunked!, fn = c.loops[wasmExports(def).forward], k = pad(u);
+  const c = chunked!,
+    fn = c.loops[wasmExports(def).forward],
+    k = pad(u);
   const out = new Float32Array(xs.length);
   for (let o = 0; o < xs.length; o += CHUNK) {
     const n = Math.min(CHUNK, xs.length - o);
@@ -72,11 +80,19 @@ export function simdForward(def: ElementwiseActivation, xs: Float32Array, u: Con
 }
 
 /** dy·f⁽ⁿ⁾(x) through the module, or undefined when the JS loop should run. */
-export function simdBackward(def: ElementwiseActivation, order: number, xs: Float32Array, dys: Float32Array,
-                             u: Constants): Float32Array | undefined {
-  const e = wasmExports(def), name = order === 1 ? e.derivative : order === 2 ? e.second : undefined;
+export function simdBackward(
+  def: ElementwiseActivation,
+  order: number,
+  xs: Float32Array,
+  dys: Float32Array,
+  u: Constants,
+): Float32Array | undefined {
+  const e = wasmExports(def),
+    name = order === 1 ? e.derivative : order === 2 ? e.second : undefined;
   if (name === undefined || !cpuSimdApplies(def, xs.length)) return undefined;
-  const c = chunked!, fn = c.loops[name], k = pad(u);
+  const c = chunked!,
+    fn = c.loops[name],
+    k = pad(u);
   const out = new Float32Array(xs.length);
   for (let o = 0; o < xs.length; o += CHUNK) {
     const n = Math.min(CHUNK, xs.length - o);

@@ -16,8 +16,12 @@ export interface HostResult {
 }
 
 /** The forward kernel on host values: `attrs` are the kernel's (`u`, or `axes`). */
-export function forwardOnHost(def: ActivationDefinition, x: Float32Array, shape: readonly number[],
-                              attrs: NamedAttrMap): HostResult {
+export function forwardOnHost(
+  def: ActivationDefinition,
+  x: Float32Array,
+  shape: readonly number[],
+  attrs: NamedAttrMap,
+): HostResult {
   if (def.kind === 'elementwise') return {shape: [...shape], values: scalarLoops(def).forward(x, attrs.u as number[])};
   const axes = attrs.axes as number[];
   const {outer, n, inner} = layoutOf(shape, axes);
@@ -28,8 +32,13 @@ export function forwardOnHost(def: ActivationDefinition, x: Float32Array, shape:
 }
 
 /** The backward kernel on host values: dx, with x's shape (`attrs`: `u` and `order`, or `axes`). */
-export function backwardOnHost(def: ActivationDefinition, x: Float32Array, dy: Float32Array, shape: readonly number[],
-                               attrs: NamedAttrMap): Float32Array {
+export function backwardOnHost(
+  def: ActivationDefinition,
+  x: Float32Array,
+  dy: Float32Array,
+  shape: readonly number[],
+  attrs: NamedAttrMap,
+): Float32Array {
   if (def.kind === 'elementwise') return scalarLoops(def).backward(attrs.order as number, x, dy, attrs.u as number[]);
   const {outer, n, inner} = layoutOf(shape, attrs.axes as number[]);
   const dx = new Float32Array(sizeOf(shape));

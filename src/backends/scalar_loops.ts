@@ -37,8 +37,7 @@ const backwardSource = (name: string) => `return function ${name}(xs, dys, out, 
  * Content-Security-Policy without 'unsafe-eval'), the shared loops below
  * run instead: same results, slower.
  */
-function compileLoop<L>(source: (name: string) => string, name: string, f: ScalarFn,
-                        fallback: (f: ScalarFn) => L): L {
+function compileLoop<L>(source: (name: string) => string, name: string, f: ScalarFn, fallback: (f: ScalarFn) => L): L {
   try {
     return new Function('f', source(name.replace(/[^A-Za-z0-9_]/g, '_')))(f) as L;
   } catch {
@@ -46,19 +45,23 @@ function compileLoop<L>(source: (name: string) => string, name: string, f: Scala
   }
 }
 
-const sharedForward = (f: ScalarFn): ForwardLoop => (xs, out, u) => {
-  for (let i = 0; i < xs.length; i++) {
-    const v = xs[i];
-    out[i] = v === v ? f(v, u) : v;
-  }
-};
+const sharedForward =
+  (f: ScalarFn): ForwardLoop =>
+  (xs, out, u) => {
+    for (let i = 0; i < xs.length; i++) {
+      const v = xs[i];
+      out[i] = v === v ? f(v, u) : v;
+    }
+  };
 
-const sharedBackward = (f: ScalarFn): BackwardLoop => (xs, dys, out, u) => {
-  for (let i = 0; i < xs.length; i++) {
-    const v = xs[i];
-    out[i] = v === v ? dys[i] * f(v, u) : v;
-  }
-};
+const sharedBackward =
+  (f: ScalarFn): BackwardLoop =>
+  (xs, dys, out, u) => {
+    for (let i = 0; i < xs.length; i++) {
+      const v = xs[i];
+      out[i] = v === v ? dys[i] * f(v, u) : v;
+    }
+  };
 
 export interface ScalarLoops {
   /** f(x) for every element, into a new Float32Array. */
@@ -78,8 +81,13 @@ export function scalarLoops(def: ElementwiseActivation): ScalarLoops {
   if (l !== undefined) return l;
   const forward = compileLoop(forwardSource, `${def.id}Forward`, def.forward, sharedForward);
   const backward: BackwardLoop[] = [];
-  const backwardLoop = (order: number): BackwardLoop => backward[order] ??=
-      compileLoop(backwardSource, `${def.id}Derivative${order}`, derivativeOf(def, order), sharedBackward);
+  const backwardLoop = (order: number): BackwardLoop =>
+    (backward[order] ??= compileLoop(
+      backwardSource,
+      `${def.id}Derivative${order}`,
+      derivativeOf(def, order),
+      sharedBackward,
+    ));
   l = {
     forward(xs, u) {
       const out = new Float32Array(xs.length);

@@ -26,7 +26,13 @@ import type {DataId, KernelConfig, NamedAttrMap, TensorInfo} from '@tensorflow/t
 import type {NodeJSKernelBackend} from '@tensorflow/tfjs-node/dist/nodejs_kernel_backend';
 import type {TFEOpAttr, TensorMetadata} from '@tensorflow/tfjs-node/dist/tfjs_binding';
 import type {
-  ActivationDefinition, AxisActivation, ElementwiseActivation, NativeArg, NativeAttr, NativeOps, NativeTensor,
+  ActivationDefinition,
+  AxisActivation,
+  ElementwiseActivation,
+  NativeArg,
+  NativeAttr,
+  NativeOps,
+  NativeTensor,
 } from '../definition';
 import {gradKernelName, kernelName} from '../catalogue';
 import {axisOutputShape} from '../layout';
@@ -57,13 +63,22 @@ const TF_DOUBLE = 2;
 
 function hasBinding(b: unknown): b is NodeBackend {
   const c = b as Partial<NodeBackend> | null;
-  return c != null && typeof c.binding?.executeOp === 'function' &&
-      typeof c.getInputTensorIds === 'function' && typeof c.createOutputTensor === 'function';
+  return (
+    c != null &&
+    typeof c.binding?.executeOp === 'function' &&
+    typeof c.getInputTensorIds === 'function' &&
+    typeof c.createOutputTensor === 'function'
+  );
 }
 
 class Handle implements NativeTensor {
-  constructor(readonly id: number, readonly dtype: DType, readonly shape: number[],
-              readonly meta: TensorMetadata | null, readonly source?: TensorInfo) {}
+  constructor(
+    readonly id: number,
+    readonly dtype: DType,
+    readonly shape: number[],
+    readonly meta: TensorMetadata | null,
+    readonly source?: TensorInfo,
+  ) {}
 }
 
 /** Scalar constants, per binding: created once, then reused by every call. */
@@ -76,8 +91,9 @@ function toFloat32(t: number, round: 'up' | 'down'): number {
   if (f === t || t !== t || (round === 'up' ? f > t : f < t)) return f;
   // Rounded to the wrong side: step one float32 in the rounding direction.
   if (f === 0) return round === 'up' ? 1.401298464324817e-45 : -1.401298464324817e-45;
-  const bits = new Float32Array([f]), i = new Int32Array(bits.buffer);
-  i[0] += (f > 0) === (round === 'up') ? 1 : -1;
+  const bits = new Float32Array([f]),
+    i = new Int32Array(bits.buffer);
+  i[0] += f > 0 === (round === 'up') ? 1 : -1;
   return bits[0];
 }
 
@@ -107,8 +123,15 @@ class Scope implements NativeOps {
 
   private dtypeOf(e: number): DType | undefined {
     const b = this.binding;
-    return e === b.TF_FLOAT ? 'float32' : e === TF_DOUBLE ? 'float64' : e === b.TF_INT32 ? 'int32' :
-        e === b.TF_BOOL ? 'bool' : undefined;
+    return e === b.TF_FLOAT
+      ? 'float32'
+      : e === TF_DOUBLE
+        ? 'float64'
+        : e === b.TF_INT32
+          ? 'int32'
+          : e === b.TF_BOOL
+            ? 'bool'
+            : undefined;
   }
 
   private attr(name: string, v: NativeAttr): TFEOpAttr {
@@ -121,9 +144,14 @@ class Scope implements NativeOps {
 
   /** One libtensorflow op on handles; its outputs belong to this scope. */
   private exec(name: string, inputs: Handle[], attrs: TFEOpAttr[], outputs = 1): Handle[] {
-    const metas = this.binding.executeOp(name, attrs, inputs.map(h => h.id), outputs);
+    const metas = this.binding.executeOp(
+      name,
+      attrs,
+      inputs.map(h => h.id),
+      outputs,
+    );
     const hs = metas.map(m => new Handle(m.id, this.dtypeOf(m.dtype)!, m.shape, m));
-    this.created.push(...hs);  // owned (and deleted) even if the check below throws
+    this.created.push(...hs); // owned (and deleted) even if the check below throws
     const odd = metas.find(m => this.dtypeOf(m.dtype) === undefined);
     if (odd !== undefined) throw new Error(`tensorflow kernels: ${name} returned TF_DataType ${odd.dtype}`);
     return hs;
@@ -149,7 +177,7 @@ class Scope implements NativeOps {
   private scalar(v: number, dtype: DType): Handle {
     const b = this.binding;
     let cache = constants.get(b);
-    if (cache === undefined) constants.set(b, cache = new Map());
+    if (cache === undefined) constants.set(b, (cache = new Map()));
     const key = `${dtype}:${Object.is(v, -0) ? '-0' : v}`;
     let id = cache.get(key);
     if (id === undefined) {
@@ -159,18 +187,32 @@ class Scope implements NativeOps {
         id = b.createTensor([], b.TF_INT32, Int32Array.of(v));
       } else if (dtype === 'float64') {
         const hi = Math.fround(v);
-        const r = v - hi, lo = Math.fround(r), lo2 = Math.fround(r - lo);
+        const r = v - hi,
+          lo = Math.fround(r),
+          lo2 = Math.fround(r - lo);
         const single = !Number.isFinite(v) || r === 0;
-        const parts = b.createTensor(single ? [] : [3], b.TF_FLOAT, single ? Float32Array.of(hi) : Float32Array.of(hi, lo, lo2));
-        const cast = b.executeOp('Cast', [this.attr('SrcT', {type: 'float32'}), this.attr('DstT', {type: 'float64'}),
-                                         this.attr('Truncate', false)], [parts], 1)[0].id;
+        const parts = b.createTensor(
+          single ? [] : [3],
+          b.TF_FLOAT,
+          single ? Float32Array.of(hi) : Float32Array.of(hi, lo, lo2),
+        );
+        const cast = b.executeOp(
+          'Cast',
+          [this.attr('SrcT', {type: 'float32'}), this.attr('DstT', {type: 'float64'}), this.attr('Truncate', false)],
+          [parts],
+          1,
+        )[0].id;
         b.deleteTensor(parts);
         if (single) {
           id = cast;
         } else {
           const axis = b.createTensor([], b.TF_INT32, Int32Array.of(0));
-          id = b.executeOp('Sum', [this.attr('T', {type: 'float64'}), this.attr('Tidx', {type: 'int32'}),
-                                   this.attr('keep_dims', false)], [cast, axis], 1)[0].id;
+          id = b.executeOp(
+            'Sum',
+            [this.attr('T', {type: 'float64'}), this.attr('Tidx', {type: 'int32'}), this.attr('keep_dims', false)],
+            [cast, axis],
+            1,
+          )[0].id;
           b.deleteTensor(axis);
           b.deleteTensor(cast);
         }
@@ -183,7 +225,7 @@ class Scope implements NativeOps {
   }
 
   private arg(a: NativeArg, dtype: DType): Handle {
-    return typeof a === 'number' ? this.scalar(a, dtype) : a as Handle;
+    return typeof a === 'number' ? this.scalar(a, dtype) : (a as Handle);
   }
 
   /** The dtype numbers become: that of the first non-bool tensor input. */
@@ -201,7 +243,12 @@ class Scope implements NativeOps {
     const logical = inputs.every(a => typeof a !== 'number' && a.dtype === 'bool');
     const list: TFEOpAttr[] = 'T' in attrs || logical ? [] : [this.attr('T', {type: t})];
     for (const [k, v] of Object.entries(attrs)) list.push(this.attr(k, v));
-    return this.exec(name, inputs.map(a => this.arg(a, t)), list, outputs);
+    return this.exec(
+      name,
+      inputs.map(a => this.arg(a, t)),
+      list,
+      outputs,
+    );
   }
 
   private cast(x: NativeTensor, to: DType): NativeTensor {
@@ -209,8 +256,11 @@ class Scope implements NativeOps {
     if (h.dtype === to) return h;
     const memo = this.casts.get(h);
     if (memo !== undefined && memo.dtype === to) return memo;
-    const [out] = this.exec('Cast', [h], [this.attr('SrcT', {type: h.dtype}), this.attr('DstT', {type: to}),
-                                          this.attr('Truncate', false)]);
+    const [out] = this.exec(
+      'Cast',
+      [h],
+      [this.attr('SrcT', {type: h.dtype}), this.attr('DstT', {type: to}), this.attr('Truncate', false)],
+    );
     if (to === 'float64') this.casts.set(h, out);
     return out;
   }
@@ -223,17 +273,39 @@ class Scope implements NativeOps {
     return this.cast(x, 'float32');
   }
 
-  add(a: NativeArg, b: NativeArg) { return this.op('AddV2', [a, b]); }
-  sub(a: NativeArg, b: NativeArg) { return this.op('Sub', [a, b]); }
-  mul(a: NativeArg, b: NativeArg) { return this.op('Mul', [a, b]); }
-  div(a: NativeArg, b: NativeArg) { return this.op('RealDiv', [a, b]); }
-  mulNoNan(a: NativeArg, b: NativeArg) { return this.op('MulNoNan', [a, b]); }
-  maximum(a: NativeArg, b: NativeArg) { return this.op('Maximum', [a, b]); }
-  minimum(a: NativeArg, b: NativeArg) { return this.op('Minimum', [a, b]); }
-  greater(a: NativeTensor, b: NativeArg) { return this.compare('Greater', a, b, 'down'); }
-  greaterEqual(a: NativeTensor, b: NativeArg) { return this.compare('GreaterEqual', a, b, 'up'); }
-  less(a: NativeTensor, b: NativeArg) { return this.compare('Less', a, b, 'up'); }
-  lessEqual(a: NativeTensor, b: NativeArg) { return this.compare('LessEqual', a, b, 'down'); }
+  add(a: NativeArg, b: NativeArg) {
+    return this.op('AddV2', [a, b]);
+  }
+  sub(a: NativeArg, b: NativeArg) {
+    return this.op('Sub', [a, b]);
+  }
+  mul(a: NativeArg, b: NativeArg) {
+    return this.op('Mul', [a, b]);
+  }
+  div(a: NativeArg, b: NativeArg) {
+    return this.op('RealDiv', [a, b]);
+  }
+  mulNoNan(a: NativeArg, b: NativeArg) {
+    return this.op('MulNoNan', [a, b]);
+  }
+  maximum(a: NativeArg, b: NativeArg) {
+    return this.op('Maximum', [a, b]);
+  }
+  minimum(a: NativeArg, b: NativeArg) {
+    return this.op('Minimum', [a, b]);
+  }
+  greater(a: NativeTensor, b: NativeArg) {
+    return this.compare('Greater', a, b, 'down');
+  }
+  greaterEqual(a: NativeTensor, b: NativeArg) {
+    return this.compare('GreaterEqual', a, b, 'up');
+  }
+  less(a: NativeTensor, b: NativeArg) {
+    return this.compare('Less', a, b, 'up');
+  }
+  lessEqual(a: NativeTensor, b: NativeArg) {
+    return this.compare('LessEqual', a, b, 'down');
+  }
 
   /**
    * A comparison with a number is exact, as in the float64 definitions: for
@@ -259,31 +331,48 @@ class Scope implements NativeOps {
 
   private reduce(name: string, x: NativeTensor, axes: readonly number[]): NativeTensor {
     const h = x as Handle;
-    return this.exec(name, [h, this.ints(axes)], [this.attr('T', {type: h.dtype}), this.attr('Tidx', {type: 'int32'}),
-                                                  this.attr('keep_dims', true)])[0];
+    return this.exec(
+      name,
+      [h, this.ints(axes)],
+      [this.attr('T', {type: h.dtype}), this.attr('Tidx', {type: 'int32'}), this.attr('keep_dims', true)],
+    )[0];
   }
 
-  sum(x: NativeTensor, axes: readonly number[]) { return this.reduce('Sum', x, axes); }
-  max(x: NativeTensor, axes: readonly number[]) { return this.reduce('Max', x, axes); }
+  sum(x: NativeTensor, axes: readonly number[]) {
+    return this.reduce('Sum', x, axes);
+  }
+  max(x: NativeTensor, axes: readonly number[]) {
+    return this.reduce('Max', x, axes);
+  }
 
   reshape(x: NativeTensor, shape: readonly number[]): NativeTensor {
     const h = x as Handle;
     if (sameShape(h.shape, shape)) return h;
-    return this.exec('Reshape', [h, this.ints(shape)], [this.attr('T', {type: h.dtype}),
-                                                        this.attr('Tshape', {type: 'int32'})])[0];
+    return this.exec(
+      'Reshape',
+      [h, this.ints(shape)],
+      [this.attr('T', {type: h.dtype}), this.attr('Tshape', {type: 'int32'})],
+    )[0];
   }
 
   split2(x: NativeTensor, axis: number): [NativeTensor, NativeTensor] {
     const h = x as Handle;
-    const [a, b] = this.exec('Split', [this.ints(axis), h],
-                             [this.attr('T', {type: h.dtype}), this.attr('num_split', {int: 2})], 2);
+    const [a, b] = this.exec(
+      'Split',
+      [this.ints(axis), h],
+      [this.attr('T', {type: h.dtype}), this.attr('num_split', {int: 2})],
+      2,
+    );
     return [a, b];
   }
 
   concat2(a: NativeTensor, b: NativeTensor, axis: number): NativeTensor {
     const h = a as Handle;
-    return this.exec('ConcatV2', [h, b as Handle, this.ints(axis)],
-                     [this.attr('N', {int: 2}), this.attr('T', {type: h.dtype}), this.attr('Tidx', {type: 'int32'})])[0];
+    return this.exec(
+      'ConcatV2',
+      [h, b as Handle, this.ints(axis)],
+      [this.attr('N', {int: 2}), this.attr('T', {type: h.dtype}), this.attr('Tidx', {type: 'int32'})],
+    )[0];
   }
 
   /** Hands the result to tfjs as float32 and deletes every other handle of this call. */
@@ -317,8 +406,12 @@ class Scope implements NativeOps {
   }
 }
 
-function native(backend: NodeBackend, shape: readonly number[], what: string,
-                body: (nat: Scope) => NativeTensor): TensorInfo {
+function native(
+  backend: NodeBackend,
+  shape: readonly number[],
+  what: string,
+  body: (nat: Scope) => NativeTensor,
+): TensorInfo {
   const nat = new Scope(backend);
   try {
     return nat.finish(body(nat), shape, what);
@@ -350,8 +443,13 @@ function onHost(b: NodeBackend, def: ActivationDefinition, x: TensorInfo, attrs:
   return output(b, shape, out);
 }
 
-function onHostBackward(b: NodeBackend, def: ActivationDefinition, x: TensorInfo, dy: TensorInfo,
-                        attrs: NamedAttrMap): TensorInfo {
+function onHostBackward(
+  b: NodeBackend,
+  def: ActivationDefinition,
+  x: TensorInfo,
+  dy: TensorInfo,
+  attrs: NamedAttrMap,
+): TensorInfo {
   return output(b, x.shape, backwardOnHost(def, values(b, x), values(b, dy), x.shape, attrs));
 }
 
@@ -372,7 +470,8 @@ function subnormalsAsNormal(nat: NativeOps, x: NativeTensor, remap: boolean): Na
 }
 
 function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
-  const name = kernelName(def), grad = gradKernelName(def);
+  const name = kernelName(def),
+    grad = gradKernelName(def);
   return [
     {
       kernelName: name,
@@ -383,7 +482,7 @@ function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
         const u = attrs!.u as number[];
         const fused = hasBinding(b) ? nativeElementwise(b, def, 0, x, undefined, u) : undefined;
         if (fused !== undefined) return fused;
-        const comp = def.tensorflow ?? {};  // read per call: tests swap it
+        const comp = def.tensorflow ?? {}; // read per call: tests swap it
         if (comp.forward === undefined || !hasBinding(b)) return onHost(b, def, x, attrs!);
         const remap = readSubnormalsAsNormal(def, 0, u);
         return native(b, x.shape, name, nat => comp.forward!(subnormalsAsNormal(nat, nat.input(x), remap), u, nat));
@@ -393,24 +492,28 @@ function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
       kernelName: grad,
       backendName: 'tensorflow',
       kernelFunc: ({inputs, backend, attrs}) => {
-        const x = inputs.x as TensorInfo, dy = inputs.dy as TensorInfo;
+        const x = inputs.x as TensorInfo,
+          dy = inputs.dy as TensorInfo;
         const order = attrs!.order as number;
         const b = backend as unknown as NodeBackend;
         const u = attrs!.u as number[];
         const fused = hasBinding(b) ? nativeElementwise(b, def, order, x, dy, u) : undefined;
         if (fused !== undefined) return fused;
-        const comp = def.tensorflow ?? {};  // read per call: tests swap it
+        const comp = def.tensorflow ?? {}; // read per call: tests swap it
         const f = order === 1 ? 'derivative' : order === 2 ? 'second' : undefined;
         if (f === undefined || comp[f] === undefined || !hasBinding(b)) return onHostBackward(b, def, x, dy, attrs!);
         const remap = readSubnormalsAsNormal(def, order, u);
-        return native(b, x.shape, grad, nat => comp[f]!(subnormalsAsNormal(nat, nat.input(x), remap), nat.input(dy), u, nat));
+        return native(b, x.shape, grad, nat =>
+          comp[f]!(subnormalsAsNormal(nat, nat.input(x), remap), nat.input(dy), u, nat),
+        );
       },
     },
   ];
 }
 
 function axisKernels(def: AxisActivation): KernelConfig[] {
-  const name = kernelName(def), grad = gradKernelName(def);
+  const name = kernelName(def),
+    grad = gradKernelName(def);
   return [
     {
       kernelName: name,
@@ -421,7 +524,7 @@ function axisKernels(def: AxisActivation): KernelConfig[] {
         const b = backend as unknown as NodeBackend;
         const fused = hasBinding(b) ? nativeAxis(b, def, x, undefined, axes) : undefined;
         if (fused !== undefined) return fused;
-        const comp = def.tensorflow ?? {};  // read per call: tests swap it
+        const comp = def.tensorflow ?? {}; // read per call: tests swap it
         if (comp.forward === undefined || !hasBinding(b)) return onHost(b, def, x, attrs!);
         return native(b, axisOutputShape(def, x.shape, axes), name, nat => comp.forward!(nat.input(x), axes, nat));
       },
@@ -430,12 +533,13 @@ function axisKernels(def: AxisActivation): KernelConfig[] {
       kernelName: grad,
       backendName: 'tensorflow',
       kernelFunc: ({inputs, backend, attrs}) => {
-        const x = inputs.x as TensorInfo, dy = inputs.dy as TensorInfo;
+        const x = inputs.x as TensorInfo,
+          dy = inputs.dy as TensorInfo;
         const axes = attrs!.axes as number[];
         const b = backend as unknown as NodeBackend;
         const fused = hasBinding(b) ? nativeAxis(b, def, x, dy, axes) : undefined;
         if (fused !== undefined) return fused;
-        const comp = def.tensorflow ?? {};  // read per call: tests swap it
+        const comp = def.tensorflow ?? {}; // read per call: tests swap it
         if (comp.backward === undefined || !hasBinding(b)) return onHostBackward(b, def, x, dy, attrs!);
         return native(b, x.shape, grad, nat => comp.backward!(nat.input(x), nat.input(dy), axes, nat));
       },

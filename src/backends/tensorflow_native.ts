@@ -39,13 +39,15 @@ type NodeRequire = (id: string) => unknown;
 // in a browser they are undefined and the library is never looked for.
 declare const require: NodeRequire | undefined;
 declare const __dirname: string | undefined;
-declare const process: {
-  env: Record<string, string | undefined>;
-  cwd(): string;
-  getBuiltinModule?(id: string): unknown;
-} | undefined;
+declare const process:
+  | {
+      env: Record<string, string | undefined>;
+      cwd(): string;
+      getBuiltinModule?(id: string): unknown;
+    }
+  | undefined;
 
-let library: Library | null | undefined;  // undefined: not tried yet; null: unavailable
+let library: Library | null | undefined; // undefined: not tried yet; null: unavailable
 let enabled = true;
 let lastProblem: string | undefined;
 
@@ -82,8 +84,10 @@ function candidates(req: NodeRequire): string[] {
 
 function warn(problem: string): void {
   lastProblem = problem;
-  console.warn(`tfjs-activations: the native TensorFlow ops are not available (${problem}); the tensorflow ` +
-               'backend runs its op chains instead, which are slower. See docs/tensorflow-backend.md.');
+  console.warn(
+    `tfjs-activations: the native TensorFlow ops are not available (${problem}); the tensorflow ` +
+      'backend runs its op chains instead, which are slower. See docs/tensorflow-backend.md.',
+  );
 }
 
 function load(binding: Binding): Library | null {
@@ -109,8 +113,10 @@ function tryLoad(binding: Binding): Library | null {
   const fs = req('fs') as {existsSync(p: string): boolean; readFileSync(p: string, enc: string): string};
   const file = candidates(req).find(f => fs.existsSync(f));
   if (file === undefined) {
-    warn(`${candidates(req).join(' or ') || 'build/native/tfa_ops.node'} not found: the setup ` +
-         '(node scripts/setup.mjs) builds it where a C++ compiler and the TensorFlow wheel\'s headers are available');
+    warn(
+      `${candidates(req).join(' or ') || 'build/native/tfa_ops.node'} not found: the setup ` +
+        "(node scripts/setup.mjs) builds it where a C++ compiler and the TensorFlow wheel's headers are available",
+    );
     return null;
   }
   const running = String((binding as unknown as {TF_Version?: string}).TF_Version);
@@ -161,7 +167,9 @@ export function setNativeOps(on: boolean): void {
 /** The library's path when it is loaded (loading it if needed), else why not. */
 export function nativeOpsStatus(binding: Binding): {loaded: true; file: string} | {loaded: false; reason: string} {
   const lib = libraryFor(binding);
-  return lib !== null ? {loaded: true, file: lib.file} : {loaded: false, reason: enabled ? lastProblem ?? '?' : 'disabled'};
+  return lib !== null
+    ? {loaded: true, file: lib.file}
+    : {loaded: false, reason: enabled ? (lastProblem ?? '?') : 'disabled'};
 }
 
 /** float64 constants as the ops parse them (strtod of JavaScript's shortest round-trip form). */
@@ -171,7 +179,12 @@ function constantsAttr(u: Constants): string {
   return s;
 }
 
-function run(b: NativeBackend, op: string, inputs: TensorInfo[], attrs: Parameters<Binding['executeOp']>[1]): TensorInfo {
+function run(
+  b: NativeBackend,
+  op: string,
+  inputs: TensorInfo[],
+  attrs: Parameters<Binding['executeOp']>[1],
+): TensorInfo {
   const [meta] = b.binding.executeOp(op, attrs, b.getInputTensorIds(inputs), 1);
   return b.createOutputTensor(meta);
 }
@@ -180,8 +193,14 @@ function run(b: NativeBackend, op: string, inputs: TensorInfo[], attrs: Paramete
  * An elementwise activation's forward (order 0: f(x)) or gradient (dy·f′ or
  * dy·f″) as one native op, or undefined when the library cannot run it.
  */
-export function nativeElementwise(b: NativeBackend, def: ActivationDefinition, order: number, x: TensorInfo,
-                                  dy: TensorInfo | undefined, u: Constants): TensorInfo | undefined {
+export function nativeElementwise(
+  b: NativeBackend,
+  def: ActivationDefinition,
+  order: number,
+  x: TensorInfo,
+  dy: TensorInfo | undefined,
+  u: Constants,
+): TensorInfo | undefined {
   // (an identity forward returns its input, no launch: see ./tensorflow.ts)
   if (def.kind !== 'elementwise' || def.cpp === undefined || (order === 0 && def.identity === true)) return undefined;
   if (order === 2 && def.cpp.second === undefined) return undefined;
@@ -199,15 +218,22 @@ export function nativeElementwise(b: NativeBackend, def: ActivationDefinition, o
  * An axis activation's forward (dy undefined) or backward along the sorted,
  * contiguous `axes` as one native op, or undefined when the library cannot run it.
  */
-export function nativeAxis(b: NativeBackend, def: ActivationDefinition, x: TensorInfo, dy: TensorInfo | undefined,
-                           axes: readonly number[]): TensorInfo | undefined {
+export function nativeAxis(
+  b: NativeBackend,
+  def: ActivationDefinition,
+  x: TensorInfo,
+  dy: TensorInfo | undefined,
+  axes: readonly number[],
+): TensorInfo | undefined {
   if (def.kind !== 'axis' || def.cpp === undefined || axes.length === 0) return undefined;
   const lib = libraryFor(b.binding);
   const op = opBase(def) + (dy === undefined ? '' : 'Grad');
   if (lib === null || !lib.ops.has(op) || x.dtype !== 'float32' || (dy !== undefined && dy.dtype !== 'float32')) {
     return undefined;
   }
-  const attrs = [{name: 'axis_begin', type: b.binding.TF_ATTR_INT, value: axes[0]},
-                 {name: 'axis_end', type: b.binding.TF_ATTR_INT, value: axes[axes.length - 1] + 1}];
+  const attrs = [
+    {name: 'axis_begin', type: b.binding.TF_ATTR_INT, value: axes[0]},
+    {name: 'axis_end', type: b.binding.TF_ATTR_INT, value: axes[axes.length - 1] + 1},
+  ];
   return run(b, op, dy === undefined ? [x] : [x, dy], attrs as Parameters<Binding['executeOp']>[1]);
 }

@@ -19,7 +19,9 @@ export function shaderBodies(def: ElementwiseActivation, lang: 'glsl' | 'wgsl', 
   const own = variant === '' ? undefined : def.variants?.[lang]?.[variant];
   const bodies = own ?? def[lang];
   if (bodies === undefined) {
-    throw new Error(`${def.keras}: no ${lang.toUpperCase()} definition for the ${lang === 'glsl' ? 'webgl' : 'webgpu'} backend`);
+    throw new Error(
+      `${def.keras}: no ${lang.toUpperCase()} definition for the ${lang === 'glsl' ? 'webgl' : 'webgpu'} backend`,
+    );
   }
   return bodies;
 }
@@ -38,12 +40,14 @@ const MIN_NORMAL = 1.1754943508222875e-38;
 export function strictBounds(u: ArrayLike<number> | undefined): number[] {
   const g = [0, 0, 0, 0];
   for (let i = 0; i < Math.min(4, u?.length ?? 0); i++) {
-    const c = u![i], hi = Math.fround(c);
+    const c = u![i],
+      hi = Math.fround(c);
     if (!Number.isFinite(hi) || hi <= c) {
       g[i] = hi;
     } else {
       f32[0] = hi;
-      if (hi === 0) i32[0] = 0x80000001;          // below +0: −(smallest subnormal)
+      if (hi === 0)
+        i32[0] = 0x80000001; // below +0: −(smallest subnormal)
       else i32[0] += hi > 0 ? -1 : 1;
       g[i] = f32[0];
     }

@@ -59,15 +59,17 @@ export function wasmAttachment(backend: BackendWasm): WasmAttachment {
   if (!enabled) return {loops: null, mode: 'turned off'};
   let a = attachments.get(backend);
   if (a !== undefined && a.loops !== null) return a;
-  if (a !== undefined && a.mode !== PENDING) return a;  // retried while the module may still be compiling
+  if (a !== undefined && a.mode !== PENDING) return a; // retried while the module may still be compiling
   const memory = heapMemory(backend);
   if (memory === undefined) {
     a = {loops: null, mode: 'no WebAssembly.Memory found on the backend'};
   } else {
     const loops = instantiate(memory);
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    a = loops !== null ? {loops, mode: shared ? 'shared' : 'plain'} :
-        {loops: null, mode: typeof WebAssembly === 'object' ? PENDING : 'no WebAssembly'};
+    a =
+      loops !== null
+        ? {loops, mode: shared ? 'shared' : 'plain'}
+        : {loops: null, mode: typeof WebAssembly === 'object' ? PENDING : 'no WebAssembly'};
   }
   attachments.set(backend, a);
   return a;
@@ -115,7 +117,7 @@ function constants(u: number[]): [number, number, number, number] {
 function runLoop(fn: WasmLoop, at: number[], n: number, u: number[]): boolean {
   if (n < 4) return false;
   const k = constants(u);
-  fn(...at, n, 0, ...k);  // 0: float32 bodies within their ULP bound may run
+  fn(...at, n, 0, ...k); // 0: float32 bodies within their ULP bound may run
   if (n % 4 !== 0) fn(...at.map(a => a + (n - 4) * 4), 4, 0, ...k);
   return true;
 }
@@ -123,8 +125,8 @@ function runLoop(fn: WasmLoop, at: number[], n: number, u: number[]): boolean {
 function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
   const loops = scalarLoops(def);
   const names = def.wasm !== undefined ? wasmExports(def) : undefined;
-  const loopName = (order: number) => names === undefined ? undefined :
-      order === 1 ? names.derivative : order === 2 ? names.second : undefined;
+  const loopName = (order: number) =>
+    names === undefined ? undefined : order === 1 ? names.derivative : order === 2 ? names.second : undefined;
   return [
     {
       kernelName: kernelName(def),
@@ -142,7 +144,7 @@ function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
         if (n === 0) return out;
         const simd = names !== undefined ? wasmAttachment(b).loops?.[names.forward] : undefined;
         if (simd === undefined || !runLoop(simd, [offset(b, x), offset(b, out)], n, u)) {
-          loops.forwardInto(f32(b, x), f32(b, out), u);  // views taken after the output's allocation
+          loops.forwardInto(f32(b, x), f32(b, out), u); // views taken after the output's allocation
         }
         return out;
       },
@@ -152,8 +154,10 @@ function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
       backendName: 'wasm',
       kernelFunc: ({inputs, backend, attrs}) => {
         const b = backend as BackendWasm;
-        const x = inputs.x as TensorInfo, dy = inputs.dy as TensorInfo;
-        const u = attrs!.u as number[], order = attrs!.order as number;
+        const x = inputs.x as TensorInfo,
+          dy = inputs.dy as TensorInfo;
+        const u = attrs!.u as number[],
+          order = attrs!.order as number;
         const out = b.makeOutput(x.shape, 'float32');
         const n = sizeOf(x.shape);
         if (n === 0) return out;

@@ -45,14 +45,21 @@ export function sharedVariant(plain: Uint8Array): Uint8Array<ArrayBuffer> {
   const parts: number[][] = [Array.from(plain.subarray(0, 8))];
   let p = 8;
   const readLeb = () => {
-    let r = 0, s = 0, b: number;
-    do { b = plain[p++]; r += (b & 0x7f) * 2 ** s; s += 7; } while (b & 0x80);
+    let r = 0,
+      s = 0,
+      b: number;
+    do {
+      b = plain[p++];
+      r += (b & 0x7f) * 2 ** s;
+      s += 7;
+    } while (b & 0x80);
     return r;
   };
   while (p < plain.length) {
     const id = plain[p++];
     const size = readLeb();
-    const start = p, end = p + size;
+    const start = p,
+      end = p + size;
     if (id !== 2) {
       parts.push([id, ...leb(size), ...plain.subarray(start, end)]);
     } else {
@@ -89,20 +96,27 @@ export function wasmModule(shared = false): WebAssembly.Module | null {
   const i = shared ? 1 : 0;
   const m = modules[i];
   if (m !== undefined) return m;
-  if (typeof WebAssembly !== 'object' || typeof WebAssembly.Module !== 'function') return modules[i] = null;
+  if (typeof WebAssembly !== 'object' || typeof WebAssembly.Module !== 'function') return (modules[i] = null);
   bytes ??= decode(WASM_BASE64);
   let b: Uint8Array<ArrayBuffer>;
   try {
     b = shared ? sharedVariant(bytes) : bytes;
   } catch {
-    return modules[i] = null;
+    return (modules[i] = null);
   }
   // No SIMD (or no threads for the shared variant): the JS loops run instead.
-  if (!WebAssembly.validate(b)) return modules[i] = null;
+  if (!WebAssembly.validate(b)) return (modules[i] = null);
   try {
-    return modules[i] = new WebAssembly.Module(b);
+    return (modules[i] = new WebAssembly.Module(b));
   } catch {
-    pending[i] ??= WebAssembly.compile(b).then(mod => { modules[i] = mod; }, () => { modules[i] = null; });
+    pending[i] ??= WebAssembly.compile(b).then(
+      mod => {
+        modules[i] = mod;
+      },
+      () => {
+        modules[i] = null;
+      },
+    );
     return null;
   }
 }

@@ -25,8 +25,11 @@ export function wasmDefinitions(defs: readonly ActivationDefinition[]): Elementw
 }
 
 export function wasmExports(def: ElementwiseActivation): WasmExports {
-  return {forward: `${def.keras}_f`, derivative: `${def.keras}_d1`,
-          ...(def.wasm?.second !== undefined ? {second: `${def.keras}_d2`} : {})};
+  return {
+    forward: `${def.keras}_f`,
+    derivative: `${def.keras}_d1`,
+    ...(def.wasm?.second !== undefined ? {second: `${def.keras}_d2`} : {}),
+  };
 }
 
 /**
@@ -59,8 +62,10 @@ static inline float wm_rd32(double u) {
 `;
 
 function scalar(name: string, body: string, type = 'double'): string {
-  return `static inline ${type} ${name}(${type} x, U) {\n  (void)u0; (void)u1; (void)u2; (void)u3;\n` +
-      `${body.replace(/^\n+/, '')}\n}\n`;
+  return (
+    `static inline ${type} ${name}(${type} x, U) {\n  (void)u0; (void)u1; (void)u2; (void)u3;\n` +
+    `${body.replace(/^\n+/, '')}\n}\n`
+  );
 }
 
 // n is a multiple of 4 (the caller runs the last block again, overlapping, for the rest): no scalar
@@ -82,7 +87,10 @@ function loop(fn: string, type: string, pragma: string, withDy: boolean, keepsNa
 }
 
 function loops(def: ElementwiseActivation): string {
-  const c = def.keras, e = wasmExports(def), w = def.wasm!, f32 = w.float32;
+  const c = def.keras,
+    e = wasmExports(def),
+    w = def.wasm!,
+    f32 = w.float32;
   const body = (fn: string, f32fn: string | undefined, withDy: boolean, pragma = VECTOR(2), keepsNaN = false) => {
     const plain = loop(fn, 'double', pragma, withDy);
     if (f32fn === undefined) return plain;
@@ -94,8 +102,10 @@ function loops(def: ElementwiseActivation): string {
       return `if (!exact && (${when})) {\n  ${f32loop(keepsNaN)}\n  } else {\n  ${plain}\n  }`;
     }
     if (keepsNaN) {
-      return `if (!exact && (${when})) {\n  ${f32loop(true)}\n  } else if (${when}) {\n  ${f32loop(false)}\n  } ` +
-          `else {\n  ${plain}\n  }`;
+      return (
+        `if (!exact && (${when})) {\n  ${f32loop(true)}\n  } else if (${when}) {\n  ${f32loop(false)}\n  } ` +
+        `else {\n  ${plain}\n  }`
+      );
     }
     return `if (${when}) {\n  ${f32loop(false)}\n  } else {\n  ${plain}\n  }`;
   };
@@ -114,15 +124,21 @@ function loops(def: ElementwiseActivation): string {
   ${body(fn, f32fn, true, order === 1 ? VECTOR(2) : SCALAR)}
 }
 `;
-  return fwd + back(1, `${c}_df`, f32?.derivative !== undefined ? `${c}_df32` : undefined, e.derivative) +
-      (w.second !== undefined ? back(2, `${c}_d2f`, undefined, e.second!) : '');
+  return (
+    fwd +
+    back(1, `${c}_df`, f32?.derivative !== undefined ? `${c}_df32` : undefined, e.derivative) +
+    (w.second !== undefined ? back(2, `${c}_d2f`, undefined, e.second!) : '')
+  );
 }
 
 const HELPERS = [...WASM_MATH.matchAll(/WM double (wm_\w+)\(double/g)].map(m => m[1]);
 /** Out-of-line copies of the helpers (`wm_exp_call`...), for the scalar second-derivative loops. */
 const CALLS = HELPERS.map(h => {
   const args = new RegExp(`WM double ${h}\\(([^)]*)\\)`).exec(WASM_MATH)![1];
-  const names = args.split(',').map(a => a.trim().split(' ').pop()).join(', ');
+  const names = args
+    .split(',')
+    .map(a => a.trim().split(' ').pop())
+    .join(', ');
   return `__attribute__((noinline)) static double ${h}_call(${args}) { return ${h}(${names}); }\n`;
 }).join('');
 const OUT_OF_LINE = HELPERS.map(h => `#define ${h} ${h}_call\n`).join('');
@@ -132,7 +148,8 @@ const INLINE = HELPERS.map(h => `#undef ${h}\n`).join('');
 export function wasmSource(defs: readonly ActivationDefinition[]): string {
   const parts = [PRELUDE, WASM_MATH, CALLS];
   for (const def of wasmDefinitions(defs)) {
-    const w = def.wasm!, c = def.keras;
+    const w = def.wasm!,
+      c = def.keras;
     parts.push(`\n// ${def.keras}: ${def.formula}\n`);
     parts.push(scalar(`${c}_f`, w.forward), scalar(`${c}_df`, w.derivative));
     if (w.float32?.forward !== undefined) parts.push(scalar(`${c}_f32`, w.float32.forward, 'float'));

@@ -50,9 +50,18 @@ function onHost(gl: MathBackendWebGL, def: ActivationDefinition, x: TensorInfo, 
   return gl.makeTensorInfo(shape, 'float32', values);
 }
 
-function onHostBackward(gl: MathBackendWebGL, def: ActivationDefinition, x: TensorInfo, dy: TensorInfo,
-                        attrs: NamedAttrMap): TensorInfo {
-  return gl.makeTensorInfo(x.shape, 'float32', backwardOnHost(def, cpuValues(gl, x), cpuValues(gl, dy), x.shape, attrs));
+function onHostBackward(
+  gl: MathBackendWebGL,
+  def: ActivationDefinition,
+  x: TensorInfo,
+  dy: TensorInfo,
+  attrs: NamedAttrMap,
+): TensorInfo {
+  return gl.makeTensorInfo(
+    x.shape,
+    'float32',
+    backwardOnHost(def, cpuValues(gl, x), cpuValues(gl, dy), x.shape, attrs),
+  );
 }
 
 // ---------------------------------------------------------------------------
@@ -92,7 +101,8 @@ float ta_fn(float x) { return ta_fn0(ta_sub > 0.5 ? ta_in(x) : x); }
   const own = def.glsl?.helpers ?? '';
   const head = glslHelpers(body, own) + own + fn;
   if (order === 0) {
-    return packed ? `${head}
+    return packed
+      ? `${head}
 float ta_one(float x) {
   float y = ta_fn(x);  // outside the ternary: a select, not a branch
   return ta_isnan(x) ? x : y;
@@ -100,14 +110,16 @@ float ta_one(float x) {
 void main() {
   vec4 x = getXAtOutCoords();
   setOutput(vec4(ta_one(x.x), ta_one(x.y), ta_one(x.z), ta_one(x.w)));
-}` : `${head}
+}`
+      : `${head}
 void main() {
   float x = getXAtOutCoords();
   float y = ta_fn(x);
   setOutput(ta_isnan(x) ? x : y);
 }`;
   }
-  return packed ? `${head}
+  return packed
+    ? `${head}
 float ta_one(float dy, float x) {
   float y = dy * ta_fn(x);
   return ta_isnan(x) ? x : y;
@@ -116,7 +128,8 @@ void main() {
   vec4 dy = getDyAtOutCoords();
   vec4 x = getXAtOutCoords();
   setOutput(vec4(ta_one(dy.x, x.x), ta_one(dy.y, x.y), ta_one(dy.z, x.z), ta_one(dy.w, x.w)));
-}` : `${head}
+}`
+    : `${head}
 void main() {
   float dy = getDyAtOutCoords();
   float x = getXAtOutCoords();
@@ -133,7 +146,7 @@ function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
     const variant = variantOf(def, u);
     const key = `${variant}|${order}${packed ? 'p' : ''}`;
     let c = codes.get(key);
-    if (c === undefined) codes.set(key, c = elementwiseCode(def, order, packed, variant));
+    if (c === undefined) codes.set(key, (c = elementwiseCode(def, order, packed, variant)));
     return c;
   };
   const packed = () => env().getBool('WEBGL_PACK_UNARY_OPERATIONS');
@@ -142,32 +155,50 @@ function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
     const gl = backend as MathBackendWebGL;
     const x = inputs.x as TensorInfo;
     const u = attrs!.u as number[];
-    if (def.identity) {  // linear: the input itself, as tfjs's Identity
+    if (def.identity) {
+      // linear: the input itself, as tfjs's Identity
       gl.incRef(x.dataId);
       return {dataId: x.dataId, shape: x.shape, dtype: x.dtype};
     }
     if (gl.shouldExecuteOnCPU([x])) return onHost(gl, def, x, attrs!);
     const p = packed();
     const program: Program = {
-      variableNames: ['X'], outputShape: x.shape.slice(), userCode: code(0, p, u), customUniforms: UE,
-      packedInputs: p, packedOutput: p, enableShapeUniforms: shapeUniforms(x.shape.length),
+      variableNames: ['X'],
+      outputShape: x.shape.slice(),
+      userCode: code(0, p, u),
+      customUniforms: UE,
+      packedInputs: p,
+      packedOutput: p,
+      enableShapeUniforms: shapeUniforms(x.shape.length),
     };
-    return gl.runWebGLProgram(program, [x], 'float32', [...uniformOf(u, readSubnormalsAsNormal(def, 0, u)), strictBounds(u)]);
+    return gl.runWebGLProgram(program, [x], 'float32', [
+      ...uniformOf(u, readSubnormalsAsNormal(def, 0, u)),
+      strictBounds(u),
+    ]);
   };
 
   const backward: KernelFunc = ({inputs, backend, attrs}) => {
     const gl = backend as MathBackendWebGL;
-    const x = inputs.x as TensorInfo, dy = inputs.dy as TensorInfo;
+    const x = inputs.x as TensorInfo,
+      dy = inputs.dy as TensorInfo;
     const u = attrs!.u as number[];
     const order = attrs!.order as number;
     if (order !== 1 && order !== 2) throw new Error(`${def.keras}: derivative of order ${order} is not available`);
     if (gl.shouldExecuteOnCPU([x, dy])) return onHostBackward(gl, def, x, dy, attrs!);
     const p = packed();
     const program: Program = {
-      variableNames: ['Dy', 'X'], outputShape: x.shape.slice(), userCode: code(order as Order, p, u), customUniforms: UE,
-      packedInputs: p, packedOutput: p, enableShapeUniforms: shapeUniforms(x.shape.length),
+      variableNames: ['Dy', 'X'],
+      outputShape: x.shape.slice(),
+      userCode: code(order as Order, p, u),
+      customUniforms: UE,
+      packedInputs: p,
+      packedOutput: p,
+      enableShapeUniforms: shapeUniforms(x.shape.length),
     };
-    return gl.runWebGLProgram(program, [dy, x], 'float32', [...uniformOf(u, readSubnormalsAsNormal(def, order, u)), strictBounds(u)]);
+    return gl.runWebGLProgram(program, [dy, x], 'float32', [
+      ...uniformOf(u, readSubnormalsAsNormal(def, order, u)),
+      strictBounds(u),
+    ]);
   };
 
   return [
@@ -222,13 +253,15 @@ function axisKernels(def: AxisActivation): KernelConfig[] {
   };
   const backward: KernelFunc = ({inputs, backend, attrs}) => {
     const gl = backend as MathBackendWebGL;
-    const x = inputs.x as TensorInfo, dy = inputs.dy as TensorInfo;
+    const x = inputs.x as TensorInfo,
+      dy = inputs.dy as TensorInfo;
     if (gl.shouldExecuteOnCPU([x, dy])) return onHostBackward(gl, def, x, dy, attrs!);
     if (programs === undefined) throw new Error(`${def.keras}: no webgl program for this axis activation`);
     const axes = attrs!.axes as number[];
     const {outer: o, n, inner: i} = layoutOf(x.shape, axes);
     return withCtx(gl, x.shape.slice(), ctx =>
-      programs.backward(ctx, view3d(ctx, x, o, n, i), view3d(ctx, dy, o, halves ? n / 2 : n, i), o, n, i));
+      programs.backward(ctx, view3d(ctx, x, o, n, i), view3d(ctx, dy, o, halves ? n / 2 : n, i), o, n, i),
+    );
   };
   return [
     {kernelName: kernelName(def), backendName: 'webgl', kernelFunc: forward},

@@ -22,8 +22,12 @@ type Program = GPGPUProgram;
  * as the float64 cpu kernels do), and `ta_z`, always 0, which keeps
  * compilers from folding error-compensation terms (glsl_math.ts).
  */
-export const U = [{name: 'u', type: 'vec4' as const}, {name: 'ul', type: 'vec4' as const},
-           {name: 'ta_z', type: 'float' as const}, {name: 'ta_sub', type: 'float' as const}];
+export const U = [
+  {name: 'u', type: 'vec4' as const},
+  {name: 'ul', type: 'vec4' as const},
+  {name: 'ta_z', type: 'float' as const},
+  {name: 'ta_sub', type: 'float' as const},
+];
 
 /**
  * The uniforms' values; `sub` sets `ta_sub` to 1, which makes an elementwise
@@ -31,7 +35,8 @@ export const U = [{name: 'u', type: 'vec4' as const}, {name: 'ul', type: 'vec4' 
  * A uniform, not a program variant, so new parameter values compile nothing.
  */
 export function uniformOf(u: ArrayLike<number> | undefined, sub = false): number[][] {
-  const hi = [0, 0, 0, 0], lo = [0, 0, 0, 0];
+  const hi = [0, 0, 0, 0],
+    lo = [0, 0, 0, 0];
   for (let i = 0; i < Math.min(4, u?.length ?? 0); i++) {
     hi[i] = Math.fround(u![i]);
     lo[i] = u![i] === u![i] && Number.isFinite(u![i]) ? u![i] - hi[i] : 0;
@@ -50,11 +55,15 @@ export interface Ctx {
 }
 
 function run(ctx: Ctx, program: Program, inputs: TensorInfo[]): TensorInfo {
-  const out = (ctx.gl as MathBackendWebGL).runWebGLProgram({...program, customUniforms: U}, inputs, 'float32', uniformOf([]));
+  const out = (ctx.gl as MathBackendWebGL).runWebGLProgram(
+    {...program, customUniforms: U},
+    inputs,
+    'float32',
+    uniformOf([]),
+  );
   ctx.temps.push(out);
   return out;
 }
-
 
 const GLSL_COMMON = `
 float ta_max(float a, float b) { return (ta_isnan(a) || ta_isnan(b)) ? a + b : max(a, b); }
@@ -66,14 +75,25 @@ float ta_max(float a, float b) { return (ta_isnan(a) || ta_isnan(b)) ? a + b : m
  * ('max' propagates NaN, 'sum' is compensated). Further passes combine
  * CHUNK partial results at a time until one remains: [outer, 1, inner].
  */
-export function reduce(ctx: Ctx, op: 'max' | 'sum', inputs: TensorInfo[], names: string[], elem: string,
-                outer: number, n: number, inner: number, helpers = ''): TensorInfo {
-  let m = n, cur: TensorInfo[] = inputs, curNames = names, expr = elem;
+export function reduce(
+  ctx: Ctx,
+  op: 'max' | 'sum',
+  inputs: TensorInfo[],
+  names: string[],
+  elem: string,
+  outer: number,
+  n: number,
+  inner: number,
+  helpers = '',
+): TensorInfo {
+  let m = n,
+    cur: TensorInfo[] = inputs,
+    curNames = names,
+    expr = elem;
   for (;;) {
     const parts = Math.max(1, Math.ceil(m / CHUNK));
     const init = op === 'max' ? '-ta_inf()' : '0.0';
-    const step = op === 'max' ? 'acc = ta_max(acc, v);' :
-      'vec2 s = ta_two_sum(acc, v); acc = s.x; comp += s.y;';
+    const step = op === 'max' ? 'acc = ta_max(acc, v);' : 'vec2 s = ta_two_sum(acc, v); acc = s.x; comp += s.y;';
     const userCode = `${glslHelpers('ta_two_sum(', helpers, expr)}${GLSL_COMMON}${helpers}
 float ta_elem(int o, int j, int i) { return ${expr}; }
 void main() {
@@ -101,8 +121,14 @@ void main() {
 }
 
 /** An elementwise program over [outer, n', inner] (n' = output length of the axis). */
-export function mapPass(ctx: Ctx, inputs: TensorInfo[], names: string[], outShape: number[], body: string,
-                 helpers = ''): TensorInfo {
+export function mapPass(
+  ctx: Ctx,
+  inputs: TensorInfo[],
+  names: string[],
+  outShape: number[],
+  body: string,
+  helpers = '',
+): TensorInfo {
   const userCode = `${glslHelpers(helpers, body)}${GLSL_COMMON}${helpers}
 float ta_out(int o, int j, int i) {
   ${body}
@@ -113,7 +139,6 @@ void main() {
 }`;
   return run(ctx, {variableNames: names, outputShape: outShape, userCode}, inputs);
 }
-
 
 /**
  * An axis activation's webgl programs, on [outer, n, inner] views of x (and

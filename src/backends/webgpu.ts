@@ -106,13 +106,19 @@ function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
   const code = (variant: string, order: Order) => {
     const key = `${variant}|${order}`;
     let c = codes.get(key);
-    if (c === undefined) codes.set(key, c = elementwiseWgsl(def, variant, order));
+    if (c === undefined) codes.set(key, (c = elementwiseWgsl(def, variant, order)));
     return c;
   };
   const elementwiseProgram = (variant: string, order: Order, n: number): WebGPUProgram => {
-    const p = program(`${def.id}_${variant || 'general'}_${order}`, order === 0 ? ['X'] : ['Dy', 'X'], [n],
-                      Math.ceil(n / PER_THREAD), WG,
-                      UNIFORM_DECL, code(variant, order));
+    const p = program(
+      `${def.id}_${variant || 'general'}_${order}`,
+      order === 0 ? ['X'] : ['Dy', 'X'],
+      [n],
+      Math.ceil(n / PER_THREAD),
+      WG,
+      UNIFORM_DECL,
+      code(variant, order),
+    );
     p.size = true;
     return p;
   };
@@ -121,23 +127,30 @@ function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
     const b = backend as WebGPUBackend;
     const x = inputs.x as TensorInfo;
     const u = attrs!.u as number[];
-    if (def.identity) {  // linear: the input itself, as tfjs's Identity
+    if (def.identity) {
+      // linear: the input itself, as tfjs's Identity
       b.incRef(x.dataId);
       return {dataId: x.dataId, shape: x.shape, dtype: x.dtype};
     }
-    if (b.shouldExecuteOnCPU([x])) return b.makeTensorInfo(x.shape, 'float32', scalarLoops(def).forward(cpuValues(b, x), u));
+    if (b.shouldExecuteOnCPU([x]))
+      return b.makeTensorInfo(x.shape, 'float32', scalarLoops(def).forward(cpuValues(b, x), u));
     const n = size(x.shape);
     return run(b, elementwiseProgram(variantOf(def, u), 0, n), [flat(x)], x.shape.slice(), uniformOf(u));
   };
 
   const backward: KernelFunc = ({inputs, backend, attrs}) => {
     const b = backend as WebGPUBackend;
-    const x = inputs.x as TensorInfo, dy = inputs.dy as TensorInfo;
+    const x = inputs.x as TensorInfo,
+      dy = inputs.dy as TensorInfo;
     const u = attrs!.u as number[];
     const order = attrs!.order as number;
     if (order !== 1 && order !== 2) throw new Error(`${def.keras}: derivative of order ${order} is not available`);
     if (b.shouldExecuteOnCPU([x, dy])) {
-      return b.makeTensorInfo(x.shape, 'float32', scalarLoops(def).backward(order, cpuValues(b, x), cpuValues(b, dy), u));
+      return b.makeTensorInfo(
+        x.shape,
+        'float32',
+        scalarLoops(def).backward(order, cpuValues(b, x), cpuValues(b, dy), u),
+      );
     }
     const n = size(x.shape);
     return run(b, elementwiseProgram(variantOf(def, u), order, n), [flat(dy), flat(x)], x.shape.slice(), uniformOf(u));
@@ -171,7 +184,8 @@ function axisKernels(def: AxisActivation): KernelConfig[] {
   };
   const backward: KernelFunc = ({inputs, backend, attrs}) => {
     const b = backend as WebGPUBackend;
-    const x = inputs.x as TensorInfo, dy = inputs.dy as TensorInfo;
+    const x = inputs.x as TensorInfo,
+      dy = inputs.dy as TensorInfo;
     const axes = attrs!.axes as number[];
     const {outer: o, n, inner: i} = layoutOf(x.shape, axes);
     if (b.shouldExecuteOnCPU([x, dy])) {

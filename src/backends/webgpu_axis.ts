@@ -37,27 +37,49 @@ fn ta_init() {
 
 /** The constants as float32 `u` plus remainders `ul`, their strict bounds `ug` (variants.ts), and `ta_z` = 0. */
 export function uniformOf(u: ArrayLike<number> | undefined): Uniform[] {
-  const hi = [0, 0, 0, 0], lo = [0, 0, 0, 0];
+  const hi = [0, 0, 0, 0],
+    lo = [0, 0, 0, 0];
   for (let i = 0; i < Math.min(4, u?.length ?? 0); i++) {
     hi[i] = Math.fround(u![i]);
     lo[i] = u![i] === u![i] && Number.isFinite(u![i]) ? u![i] - hi[i] : 0;
   }
-  return [{type: 'float32', data: hi}, {type: 'float32', data: lo}, {type: 'float32', data: strictBounds(u)},
-          {type: 'float32', data: [0]}];
+  return [
+    {type: 'float32', data: hi},
+    {type: 'float32', data: lo},
+    {type: 'float32', data: strictBounds(u)},
+    {type: 'float32', data: [0]},
+  ];
 }
 
-export function program(key: string, names: string[], outputShape: number[], threads: number, workgroup: number,
-                        uniforms: string, code: string): WebGPUProgram {
+export function program(
+  key: string,
+  names: string[],
+  outputShape: number[],
+  threads: number,
+  workgroup: number,
+  uniforms: string,
+  code: string,
+): WebGPUProgram {
   return {
-    shaderKey: `tfa_${key}`, variableNames: names, outputShape, workgroupSize: [workgroup, 1, 1],
-    dispatchLayout: {x: outputShape.map((_, i) => i)}, dispatch: [Math.max(1, Math.ceil(threads / workgroup)), 1, 1],
-    uniforms, getUserCode: () => code,
+    shaderKey: `tfa_${key}`,
+    variableNames: names,
+    outputShape,
+    workgroupSize: [workgroup, 1, 1],
+    dispatchLayout: {x: outputShape.map((_, i) => i)},
+    dispatch: [Math.max(1, Math.ceil(threads / workgroup)), 1, 1],
+    uniforms,
+    getUserCode: () => code,
   } as WebGPUProgram;
 }
 
 /** Runs a program whose output is a fresh float32 tensor of `shape`, computed as the flat `outShape`. */
-export function run(backend: WebGPUBackend, p: WebGPUProgram, inputs: TensorInfo[], shape: number[],
-                    uniforms: Uniform[]): TensorInfo {
+export function run(
+  backend: WebGPUBackend,
+  p: WebGPUProgram,
+  inputs: TensorInfo[],
+  shape: number[],
+  uniforms: Uniform[],
+): TensorInfo {
   const out = backend.makeTensorInfo(shape, 'float32');
   backend.runWebGPUProgram(p, inputs, 'float32', uniforms, {...out, shape: p.outputShape});
   return out;
@@ -157,8 +179,14 @@ fn ta_acc(a: vec2<f32>, v: f32) -> vec2<f32> {
 }`;
 
 /** An axis program: `body` runs in every thread of the slice's workgroup (uniform control flow for barriers). */
-export function axisProgram(key: string, names: string[], outLen: number, slices: number, body: string,
-                     extra = ''): WebGPUProgram {
+export function axisProgram(
+  key: string,
+  names: string[],
+  outLen: number,
+  slices: number,
+  body: string,
+  extra = '',
+): WebGPUProgram {
   const code = `${PRIVATES}
 ${wgslHelpers('ta_two_sum(', 'ta_expmul2(', 'log1p(', 'sigmoid(', extra, body)}
 ${AXIS_PRELUDE}
@@ -194,9 +222,19 @@ fn main(index: i32) {
 }
 
 /** Runs an axis program on the flat view; the result has `shape` (same size as the program's output). */
-export function runAxis(b: unknown, p: WebGPUProgram, inputs: TensorInfo[], [o, n, i]: number[], shape: number[]): TensorInfo {
-  return run(b as WebGPUBackend, p, inputs, shape,
-             [...uniformOf([]), {type: 'int32', data: [o]}, {type: 'int32', data: [n]}, {type: 'int32', data: [i]}]);
+export function runAxis(
+  b: unknown,
+  p: WebGPUProgram,
+  inputs: TensorInfo[],
+  [o, n, i]: number[],
+  shape: number[],
+): TensorInfo {
+  return run(b as WebGPUBackend, p, inputs, shape, [
+    ...uniformOf([]),
+    {type: 'int32', data: [o]},
+    {type: 'int32', data: [n]},
+    {type: 'int32', data: [i]},
+  ]);
 }
 
 /**

@@ -39,12 +39,16 @@ export function wgslHorner(arg: string, f: Fit): string {
  * definition's `wgsl.helpers` (the WGSL twin of glsl_math.ts's `rootfix`).
  */
 export function wgslRootfix(name: string, roots: readonly Root[]): string {
-  const branches = roots.map(r => `
+  const branches = roots
+    .map(
+      r => `
   if (x > ${wgslFloat(r.a)} && x < ${wgslFloat(r.b)}) {
     let d = (x - ${wgslFloat(r.rh)}) - (${wgslFloat(r.rl)} + ta_z);
     ${wgslHorner('x', r)}
     return d * p;
-  }`).join('');
+  }`,
+    )
+    .join('');
   return `
 fn rootfix_${name}(x: f32, direct: f32) -> f32 {${branches}
   return direct;
@@ -250,11 +254,13 @@ fn sech2(x: f32) -> f32 { return ta_sech2_mul(x, 1.0); }`,
     name: 'erfc',
     code: `
 // exp(z²)·erfc(z) for z >= 0.5.
-fn ta_erfcx(z: f32) -> f32 {${ERFCX.map(f => `
+fn ta_erfcx(z: f32) -> f32 {${ERFCX.map(
+      f => `
   if (z < ${wgslFloat(f.b)}) {
     ${wgslHorner('z', f)}
     return p;
-  }`).join('')}
+  }`,
+    ).join('')}
   let w = 1.0 / (z * z);
   let s = 1.0 + w * (-0.5 + w * (0.75 + w * (-1.875 + w * 6.5625)));
   return 0.5641895835477563 / z * s;
@@ -356,5 +362,7 @@ export function wgslHelpers(...snippets: string[]): string {
     });
   };
   visit(snippets.join('\n'));
-  return HELPERS.filter((_, i) => needed.has(i)).map(h => h.code).join('\n');
+  return HELPERS.filter((_, i) => needed.has(i))
+    .map(h => h.code)
+    .join('\n');
 }

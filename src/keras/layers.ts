@@ -15,8 +15,28 @@
  *   operands kept in the config.
  * - `KerasNormalization`: Keras's Normalization layer ((x − mean)/√variance).
  */
-import {add, cast, div, expandDims, matMul, max, maximum, mean, mul, reshape, serialization, slice, sqrt, stack, sub, tidy,
-        tile, unstack, where, zeros} from '@tensorflow/tfjs-core';
+import {
+  add,
+  cast,
+  div,
+  expandDims,
+  matMul,
+  max,
+  maximum,
+  mean,
+  mul,
+  reshape,
+  serialization,
+  slice,
+  sqrt,
+  stack,
+  sub,
+  tidy,
+  tile,
+  unstack,
+  where,
+  zeros,
+} from '@tensorflow/tfjs-core';
 import type {Tensor} from '@tensorflow/tfjs-core';
 import {initializers, layers as tfLayers} from '@tensorflow/tfjs-layers';
 import type {LayerArgs} from '@tensorflow/tfjs-layers/dist/engine/topology';
@@ -126,8 +146,10 @@ export class KerasGRU extends tfLayers.Layer {
       const maskIn = kwargs['mask'] as Tensor | undefined;
       const [batch, steps, inDim] = x.shape as number[];
       const u = this.units;
-      const W = this.kernel.read(), U = this.recurrentKernel.read();
-      let bIn: Tensor | null = null, bRec: Tensor | null = null;
+      const W = this.kernel.read(),
+        U = this.recurrentKernel.read();
+      let bIn: Tensor | null = null,
+        bRec: Tensor | null = null;
       if (this.bias !== null) {
         const b = this.bias.read();
         if (this.resetAfter) {
@@ -176,9 +198,14 @@ export class KerasGRU extends tfLayers.Layer {
 
   override getConfig(): serialization.ConfigDict {
     return {
-      units: this.units, activation: this.activationId, recurrentActivation: this.recurrentActivationId,
-      useBias: this.useBias, returnSequences: this.returnSequences, goBackwards: this.goBackwards,
-      resetAfter: this.resetAfter, ...super.getConfig(),
+      units: this.units,
+      activation: this.activationId,
+      recurrentActivation: this.recurrentActivationId,
+      useBias: this.useBias,
+      returnSequences: this.returnSequences,
+      goBackwards: this.goBackwards,
+      resetAfter: this.resetAfter,
+      ...super.getConfig(),
     };
   }
 }
@@ -205,7 +232,8 @@ function broadcastShapes(a: Shape, b: Shape): Shape {
   const n = Math.max(a.length, b.length);
   const out: Shape = [];
   for (let i = 0; i < n; i++) {
-    const x = a[a.length - n + i], y = b[b.length - n + i];
+    const x = a[a.length - n + i],
+      y = b[b.length - n + i];
     if (x === undefined) out.push(y);
     else if (y === undefined) out.push(x);
     else if (x === 1) out.push(y);
@@ -224,10 +252,14 @@ export class KerasNumpyOp extends tfLayers.Layer {
   constructor(args: KerasNumpyOpArgs) {
     super(args);
     if (!(args.op in NUMPY_OPS)) {
-      throw new Error(`KerasNumpyOp '${this.name}': unknown operation '${args.op}' (known: ${kerasNumpyOps.join(', ')})`);
+      throw new Error(
+        `KerasNumpyOp '${this.name}': unknown operation '${args.op}' (known: ${kerasNumpyOps.join(', ')})`,
+      );
     }
     if (!Array.isArray(args.operands) || args.operands.length !== 2) {
-      throw new Error(`KerasNumpyOp '${this.name}': operands must list two entries, got ${JSON.stringify(args.operands)}`);
+      throw new Error(
+        `KerasNumpyOp '${this.name}': operands must list two entries, got ${JSON.stringify(args.operands)}`,
+      );
     }
     this.op = args.op;
     this.operands = args.operands;
@@ -241,7 +273,7 @@ export class KerasNumpyOp extends tfLayers.Layer {
   override call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor {
     return tidy(() => {
       const ts = Array.isArray(inputs) ? [...inputs] : [inputs];
-      const args = this.operands.map(c => c === null ? ts.shift() as Tensor : c);
+      const args = this.operands.map(c => (c === null ? (ts.shift() as Tensor) : c));
       return NUMPY_OPS[this.op](args[0], args[1]);
     });
   }
@@ -277,8 +309,8 @@ export class KerasNormalization extends tfLayers.Layer {
   override build(inputShape: Shape | Shape[]): void {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
     const rank = shape.length;
-    const keep = this.axis.map(a => a < 0 ? a + rank : a);
-    this.broadcastShape = shape.map((d, i) => keep.includes(i) ? d as number : 1);
+    const keep = this.axis.map(a => (a < 0 ? a + rank : a));
+    this.broadcastShape = shape.map((d, i) => (keep.includes(i) ? (d as number) : 1));
     const wShape = keep.map(a => shape[a] as number);
     this.mean = this.addWeight('mean', wShape, 'float32', initializers.zeros(), undefined, false);
     this.variance = this.addWeight('variance', wShape, 'float32', initializers.ones(), undefined, false);
@@ -334,7 +366,7 @@ export class KerasGlobalPooling extends tfLayers.Layer {
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
     const axes = this.axes();
-    return this.keepdims ? shape.map((d, i) => axes.includes(i) ? 1 : d) : shape.filter((_, i) => !axes.includes(i));
+    return this.keepdims ? shape.map((d, i) => (axes.includes(i) ? 1 : d)) : shape.filter((_, i) => !axes.includes(i));
   }
 
   override call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor {
@@ -345,8 +377,13 @@ export class KerasGlobalPooling extends tfLayers.Layer {
   }
 
   override getConfig(): serialization.ConfigDict {
-    return {mode: this.mode, rank: this.rank, dataFormat: this.dataFormat, keepdims: this.keepdims,
-            ...super.getConfig()};
+    return {
+      mode: this.mode,
+      rank: this.rank,
+      dataFormat: this.dataFormat,
+      keepdims: this.keepdims,
+      ...super.getConfig(),
+    };
   }
 }
 

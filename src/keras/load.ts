@@ -13,8 +13,12 @@ export type {CustomObject, KerasImportReport, KerasSource, LoadKerasModelOptions
 declare const __TFA_KERAS_SCRIPT__: string | undefined;
 
 /** Where the script-tag bundle was loaded from (read while it runs, as currentScript is only set then). */
-const scriptBase: string | undefined = typeof __TFA_KERAS_SCRIPT__ !== 'undefined' && typeof document !== 'undefined' &&
-  document.currentScript instanceof HTMLScriptElement ? document.currentScript.src : undefined;
+const scriptBase: string | undefined =
+  typeof __TFA_KERAS_SCRIPT__ !== 'undefined' &&
+  typeof document !== 'undefined' &&
+  document.currentScript instanceof HTMLScriptElement
+    ? document.currentScript.src
+    : undefined;
 
 let impl: Promise<typeof Impl> | undefined;
 
@@ -25,7 +29,8 @@ function loadScript(): Promise<typeof Impl> {
   return new Promise((resolve, reject) => {
     const s = document.createElement('script');
     s.src = src;
-    s.onload = () => g.tfaKeras ? resolve(g.tfaKeras) : reject(new Error(`loadKerasModel: ${src} did not define tfaKeras`));
+    s.onload = () =>
+      g.tfaKeras ? resolve(g.tfaKeras) : reject(new Error(`loadKerasModel: ${src} did not define tfaKeras`));
     s.onerror = () => reject(new Error(`loadKerasModel: could not load the import code from ${src}`));
     document.head.appendChild(s);
   });
@@ -33,10 +38,16 @@ function loadScript(): Promise<typeof Impl> {
 
 function implementation(): Promise<typeof Impl> {
   if (impl === undefined) {
-    impl = typeof __TFA_KERAS_SCRIPT__ !== 'undefined' ? loadScript() :
-      // a CommonJS build's module arrives as the namespace's default export when imported dynamically
-      import('./import/index').then(m => ('loadKerasModel' in m ? m : (m as unknown as {default: typeof Impl}).default));
-    impl.catch(() => { impl = undefined; });
+    impl =
+      typeof __TFA_KERAS_SCRIPT__ !== 'undefined'
+        ? loadScript()
+        : // a CommonJS build's module arrives as the namespace's default export when imported dynamically
+          import('./import/index').then(m =>
+            'loadKerasModel' in m ? m : (m as unknown as {default: typeof Impl}).default,
+          );
+    impl.catch(() => {
+      impl = undefined;
+    });
   }
   return impl;
 }
@@ -46,12 +57,17 @@ function implementation(): Promise<typeof Impl> {
  * as a tfjs-layers model. `source`: bytes (`Uint8Array`/`ArrayBuffer`), a
  * `Blob`/`File`, an `http(s)://` URL, or in Node a path or `file://` URL.
  */
-export async function loadKerasModel(source: Impl.KerasSource, options?: Impl.LoadKerasModelOptions): Promise<LayersModel> {
+export async function loadKerasModel(
+  source: Impl.KerasSource,
+  options?: Impl.LoadKerasModelOptions,
+): Promise<LayersModel> {
   return (await implementation()).loadKerasModel(source, options);
 }
 
 /** The model as tfjs's model.json and weight shards (what `tfjs-activations convert` writes), with a report. */
-export async function convertKerasModel(source: Impl.KerasSource, options?: Impl.LoadKerasModelOptions & {shardBytes?: number}):
-    ReturnType<typeof Impl.convertKerasModel> {
+export async function convertKerasModel(
+  source: Impl.KerasSource,
+  options?: Impl.LoadKerasModelOptions & {shardBytes?: number},
+): ReturnType<typeof Impl.convertKerasModel> {
   return (await implementation()).convertKerasModel(source, options);
 }

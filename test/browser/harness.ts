@@ -21,27 +21,45 @@ export const ROOT = join(__dirname, '..', '..');
 
 /** Chromium flags: software WebGL through ANGLE on SwiftShader, no network chatter. */
 export const CHROMIUM_ARGS = [
-  '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--no-first-run', '--disable-quic', '--disable-dev-shm-usage',
+  '--no-sandbox',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--disable-dev-shm-usage',
 ];
 
 /**
  * Extra flags for WebGPU in headless Chromium: Vulkan on SwiftShader (and
  * ANGLE on SwiftShader: without it, results read back as zeros).
  */
-export const WEBGPU_ARGS = ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader',
-                            '--use-angle=swiftshader'];
+export const WEBGPU_ARGS = [
+  '--enable-unsafe-webgpu',
+  '--enable-features=Vulkan',
+  '--use-vulkan=swiftshader',
+  '--use-angle=swiftshader',
+];
 
 const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript',
   '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json', '.map': 'application/json', '.gz': 'application/gzip', '.bin': 'application/octet-stream',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.gz': 'application/gzip',
+  '.bin': 'application/octet-stream',
   '.wasm': 'application/wasm',
 };
 
 /** Serves files under `root` on 127.0.0.1 with a random port. */
-export async function startServer(root = ROOT, headers: Record<string, string> = {}): Promise<{url: string; close: () => Promise<void>}> {
+export async function startServer(
+  root = ROOT,
+  headers: Record<string, string> = {},
+): Promise<{url: string; close: () => Promise<void>}> {
   const server: Server = createServer((req, res) => {
     let path: string;
     try {
@@ -54,8 +72,11 @@ export async function startServer(root = ROOT, headers: Record<string, string> =
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, {'content-type': TYPES[extname(path)] ?? 'application/octet-stream', 'cache-control': 'no-store',
-                        ...headers});
+    res.writeHead(200, {
+      'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
+      'cache-control': 'no-store',
+      ...headers,
+    });
     createReadStream(path).pipe(res);
   });
   await new Promise<void>((resolve, reject) => {
@@ -71,7 +92,10 @@ export async function startServer(root = ROOT, headers: Record<string, string> =
 
 /** Builds dist/ (a no-op when it is up to date): the page loads the browser bundle. */
 export function buildBrowserBundle(): void {
-  execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], {cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit']});
+  execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const bundle = join(ROOT, 'dist', 'browser', 'tfjs-activations.min.js');
   if (!existsSync(bundle)) throw new Error(`npm run build did not write ${bundle}`);
   buildSuite();
@@ -86,16 +110,27 @@ export const SUITE_BUNDLE = join(ROOT, '.cache', 'browser', 'suite.js');
  * page's globals `tf` and `tfa` (it imports only their types).
  */
 export function buildSuite(): void {
-  buildSync({entryPoints: [join(__dirname, 'suite.ts')], bundle: true, format: 'iife', target: 'es2019',
-             outfile: SUITE_BUNDLE, logLevel: 'warning', sourcemap: 'inline'});
+  buildSync({
+    entryPoints: [join(__dirname, 'suite.ts')],
+    bundle: true,
+    format: 'iife',
+    target: 'es2019',
+    outfile: SUITE_BUNDLE,
+    logLevel: 'warning',
+    sourcemap: 'inline',
+  });
 }
 
 /** Path of a Chromium that launches headless (installs Debian's package when missing). */
 export function chromiumPath(): string {
-  const out = execFileSync(process.execPath, [join(ROOT, 'scripts', 'setup', 'chromium.mjs')],
-                           {cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit']});
+  const out = execFileSync(process.execPath, [join(ROOT, 'scripts', 'setup', 'chromium.mjs')], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const path = out.trim().split('\n').pop() ?? '';
-  if (!path || !existsSync(path)) throw new Error(`scripts/setup/chromium.mjs gave no executable (${JSON.stringify(out)})`);
+  if (!path || !existsSync(path))
+    throw new Error(`scripts/setup/chromium.mjs gave no executable (${JSON.stringify(out)})`);
   return path;
 }
 
@@ -129,8 +164,9 @@ export interface Session {
 /** A cross-origin isolated page (SharedArrayBuffer, so tfjs-backend-wasm loads its threaded build). */
 export const ISOLATED = {'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp'};
 
-export async function openSession(options: {page?: string; backend?: string; headers?: Record<string, string>} = {}):
-    Promise<Session> {
+export async function openSession(
+  options: {page?: string; backend?: string; headers?: Record<string, string>} = {},
+): Promise<Session> {
   const backend = options.backend ?? 'webgl';
   buildBrowserBundle();
   const executablePath = chromiumPath();
@@ -145,10 +181,16 @@ export async function openSession(options: {page?: string; backend?: string; hea
     page.on('console', m => {
       if (m.type() === 'error' && !/favicon/.test(m.location().url ?? '')) errors.push(m.text());
     });
-    await page.goto(`${server.url}/test/browser/${options.page ?? 'page.html'}${backend === 'webgpu' ? '?backend=webgpu' : ''}`);
-    await page.waitForFunction(() => (window as unknown as {ready?: boolean; readyError?: string}).ready === true ||
-                                     (window as unknown as {readyError?: string}).readyError !== undefined,
-                               null, {timeout: 60000});
+    await page.goto(
+      `${server.url}/test/browser/${options.page ?? 'page.html'}${backend === 'webgpu' ? '?backend=webgpu' : ''}`,
+    );
+    await page.waitForFunction(
+      () =>
+        (window as unknown as {ready?: boolean; readyError?: string}).ready === true ||
+        (window as unknown as {readyError?: string}).readyError !== undefined,
+      null,
+      {timeout: 60000},
+    );
     const readyError = await page.evaluate(() => (window as unknown as {readyError?: string}).readyError);
     if (readyError) throw new Error(`the test page could not start tfjs on ${backend}: ${readyError}`);
     const info = await page.evaluate(() => (window as unknown as {tfaSuite: {info(): PageInfo}}).tfaSuite.info());
@@ -158,7 +200,11 @@ export async function openSession(options: {page?: string; backend?: string; hea
     }
     const b = browser;
     return {
-      browser: b, page, url: server.url, info, errors,
+      browser: b,
+      page,
+      url: server.url,
+      info,
+      errors,
       close: async () => {
         await b.close();
         await server.close();
@@ -173,8 +219,11 @@ export async function openSession(options: {page?: string; backend?: string; hea
 
 /** Calls `window.tfaSuite[name](arg)` in the page. */
 export function suite<T>(s: Session, name: string, arg?: unknown): Promise<T> {
-  return s.page.evaluate(([n, a]) => {
-    const fn = (window as unknown as {tfaSuite: Record<string, (x?: unknown) => unknown>}).tfaSuite[n as string];
-    return fn(a) as T;
-  }, [name, arg] as const) as Promise<T>;
+  return s.page.evaluate(
+    ([n, a]) => {
+      const fn = (window as unknown as {tfaSuite: Record<string, (x?: unknown) => unknown>}).tfaSuite[n as string];
+      return fn(a) as T;
+    },
+    [name, arg] as const,
+  ) as Promise<T>;
 }

@@ -70,20 +70,64 @@ function inputs(kinks: number[]): Float32Array {
   const v: number[] = [];
   for (let i = -12 * 512; i <= 12 * 512; i++) v.push(i / 512);
   for (let i = 0; i <= 600; i++) {
-    const m = Math.pow(10, -30 + 60 * i / 600);
+    const m = Math.pow(10, -30 + (60 * i) / 600);
     v.push(m, -m);
   }
-  const points = [0, 0.5, 1, 1.5, 2, 3, 6, 9.1, 10, 10.6, 15, 17.5, 20, 40, 88.72, 100, 103.97, 170, 1e18, 1.8e19,
-                  0.70710678, 0.34657359, 1.2784645, 0.7517915, 2.3993573, 1.1924312, 1.4185040, 2.2563765,
-                  1.4905711, ...kinks];
+  const points = [
+    0,
+    0.5,
+    1,
+    1.5,
+    2,
+    3,
+    6,
+    9.1,
+    10,
+    10.6,
+    15,
+    17.5,
+    20,
+    40,
+    88.72,
+    100,
+    103.97,
+    170,
+    1e18,
+    1.8e19,
+    0.70710678,
+    0.34657359,
+    1.2784645,
+    0.7517915,
+    2.3993573,
+    1.1924312,
+    1.418504,
+    2.2563765,
+    1.4905711,
+    ...kinks,
+  ];
   for (const k of points) {
     for (const s of [1, -1]) {
       const c = Math.fround(s * k);
       v.push(c, stepUlp(c, 1), stepUlp(c, -1));
     }
   }
-  v.push(0, -0, MAX_FLOAT, -MAX_FLOAT, 3e38, -3e38, 1e38, -1e38,
-         Infinity, -Infinity, NaN, MIN_SUBNORMAL, -MIN_SUBNORMAL, MIN_NORMAL, -MIN_NORMAL);
+  v.push(
+    0,
+    -0,
+    MAX_FLOAT,
+    -MAX_FLOAT,
+    3e38,
+    -3e38,
+    1e38,
+    -1e38,
+    Infinity,
+    -Infinity,
+    NaN,
+    MIN_SUBNORMAL,
+    -MIN_SUBNORMAL,
+    MIN_NORMAL,
+    -MIN_NORMAL,
+  );
   return Float32Array.from(v);
 }
 
@@ -111,11 +155,12 @@ function evaluate(c: Case, xs: Float32Array): Values {
   const u = constantsFor(def, c.options);
   return tidyValue(() => {
     const x = tf.tensor1d(xs);
-    const dy = tf.tensor1d(new Float32Array(xs.length).fill(1));  // values on the CPU, like x
+    const dy = tf.tensor1d(new Float32Array(xs.length).fill(1)); // values on the CPU, like x
     const fwd = opOf(def.id)(x, c.options);
     const name = tfa.gradKernelName(def);
     const d1 = tf.engine().runKernel(name, {dy, x}, {u, order: 1}) as Tensor;
-    const d2 = def.kind === 'elementwise' && def.second ? tf.engine().runKernel(name, {dy, x}, {u, order: 2}) as Tensor : null;
+    const d2 =
+      def.kind === 'elementwise' && def.second ? (tf.engine().runKernel(name, {dy, x}, {u, order: 2}) as Tensor) : null;
     const data = (t: Tensor) => (t.dataSync() as Float32Array).slice();
     return [data(fwd), data(d1), d2 ? data(d2) : null] as Values;
   });
@@ -132,7 +177,9 @@ interface Worst {
  * x, f(±0) is accepted as well as f(x).
  */
 function compare(values: Float32Array, truthFn: (x: number) => number, xs: Float32Array): Worst {
-  let max = 0, at: Worst['at'] = null, flushed = 0;
+  let max = 0,
+    at: Worst['at'] = null,
+    flushed = 0;
   for (let i = 0; i < xs.length; i++) {
     let t = truthFn(xs[i]);
     let e = ulp(values[i], t);
@@ -190,8 +237,12 @@ async function elementwise() {
     (['forward', 'd1', 'd2'] as const).forEach((what, o) => {
       const truth = truths[o];
       if (truth === null) return;
-      const w = webgl.packed[k][o]!, wu = webgl.unpacked[k][o]!, cp = cpu[k][o]!;
-      let packedVsUnpacked = 0, cpuVsTruth = 0, vsCpu = 0;
+      const w = webgl.packed[k][o]!,
+        wu = webgl.unpacked[k][o]!,
+        cp = cpu[k][o]!;
+      let packedVsUnpacked = 0,
+        cpuVsTruth = 0,
+        vsCpu = 0;
       for (let i = 0; i < xs.length; i++) {
         packedVsUnpacked = Math.max(packedVsUnpacked, ulp(w[i], wu[i]));
         cpuVsTruth = Math.max(cpuVsTruth, ulp(cp[i], truth(xs[i])));
@@ -211,8 +262,11 @@ async function elementwise() {
     });
     out.push(row);
   });
-  return {rows: out, ms: performance.now() - started,
-          tensors: [before.numTensors, afterWebgl.numTensors, tf.memory().numTensors]};
+  return {
+    rows: out,
+    ms: performance.now() - started,
+    tensors: [before.numTensors, afterWebgl.numTensors, tf.memory().numTensors],
+  };
 }
 
 /** Small inputs forwarded to the CPU (WEBGL_CPU_FORWARD) agree exactly with the cpu backend. */
@@ -228,7 +282,8 @@ async function cpuForwarding() {
   const mismatches: unknown[] = [];
   cases.forEach((c, k) => {
     for (let o = 0; o < 3; o++) {
-      const g = gl[k][o], cp = cpu[k][o];
+      const g = gl[k][o],
+        cp = cpu[k][o];
       if (g === null || cp === null) continue;
       for (let i = 0; i < xs.length; i++) {
         if (!Object.is(g[i], cp[i]) && ulp(g[i], cp[i]) !== 0) {
@@ -262,8 +317,14 @@ async function gpuOnly() {
   tf.env().set(CPU_FORWARD, false);
   const reads = {count: 0};
   const {readSync, read} = backend;
-  backend.readSync = function (this: WebglBackend, ...a: unknown[]) { reads.count++; return readSync.apply(this, a); };
-  backend.read = function (this: WebglBackend, ...a: unknown[]) { reads.count++; return read.apply(this, a); };
+  backend.readSync = function (this: WebglBackend, ...a: unknown[]) {
+    reads.count++;
+    return readSync.apply(this, a);
+  };
+  backend.read = function (this: WebglBackend, ...a: unknown[]) {
+    reads.count++;
+    return read.apply(this, a);
+  };
   const programs = () => programCount(backend);
   const rows: Array<{id: string; reads: number; compiled: number[]}> = [];
   try {
@@ -272,7 +333,14 @@ async function gpuOnly() {
     const calls: Array<[string, Tensor, object[]]> = [
       ['squareplus', x1, [{b: 4}, {b: 0.5}]],
       ['softShrink', x1, [{threshold: 0.5}, {threshold: 2}]],
-      ['relu', x1, [{negativeSlope: 0.1, maxValue: 6, threshold: 0}, {negativeSlope: 0.3, maxValue: 2, threshold: 1}]],
+      [
+        'relu',
+        x1,
+        [
+          {negativeSlope: 0.1, maxValue: 6, threshold: 0},
+          {negativeSlope: 0.3, maxValue: 2, threshold: 1},
+        ],
+      ],
       ['celu', x1, [{alpha: 1}, {alpha: 2.5}]],
       ['gelu', x1, [{approximate: false}, {approximate: false}]],
       ['softmax', x4, [{axis: 1}, {axis: 1}]],
@@ -284,7 +352,8 @@ async function gpuOnly() {
       const compiled: number[] = [];
       let readsDuring = 0;
       for (const options of variants) {
-        const p0 = programs(), r0 = reads.count;
+        const p0 = programs(),
+          r0 = reads.count;
         const out = tf.tidy(() => {
           const f = (t: Tensor) => opOf(id)(t, options);
           const y = f(x);
@@ -324,7 +393,8 @@ function randomValues(count: number, seed: number, scale = 3): Float32Array {
   const r = seeded(seed);
   const v = new Float32Array(count);
   for (let i = 0; i < count; i++) {
-    const a = r(), b = r();
+    const a = r(),
+      b = r();
     v[i] = scale * Math.sqrt(-2 * Math.log(a + 1e-12)) * Math.cos(2 * Math.PI * b);
   }
   return v;
@@ -376,7 +446,7 @@ function axisEvaluate(c: AxisCase, k: number): AxisValues {
   const count = sizeOf(c.shape);
   const xv = randomValues(count, 1000 + k, c.scale || 3);
   if (c.ties) for (let i = 0; i < count; i += 7) xv[i] = xv[i + 3 < count ? i + 3 : i];
-  if (c.id !== 'glu') xv[5] = NaN;  // one slice with a NaN
+  if (c.id !== 'glu') xv[5] = NaN; // one slice with a NaN
   const op = opOf(def.id);
   return tidyValue(() => {
     const x = tf.tensor(xv, c.shape);
@@ -388,13 +458,20 @@ function axisEvaluate(c: AxisCase, k: number): AxisValues {
     // second order: d/dx of Σ v·∇f(x)
     const v = tf.tensor(randomValues(count, 3000 + k, 1), c.shape);
     const h = c.id === 'sparsemax' ? tf.zerosLike(x) : tf.grad(t => tf.sum(tf.mul(tf.grad(f)(t), v)))(xClean);
-    return {x: Array.from(xv), y: Array.from(y.dataSync()), g: Array.from(g.dataSync()), h: Array.from(h.dataSync()),
-            shape: y.shape};
+    return {
+      x: Array.from(xv),
+      y: Array.from(y.dataSync()),
+      g: Array.from(g.dataSync()),
+      h: Array.from(h.dataSync()),
+      shape: y.shape,
+    };
   });
 }
 
 function errors(a: ArrayLike<number>, b: ArrayLike<number>) {
-  let maxUlp = 0, maxAbs = 0, scale = 0;
+  let maxUlp = 0,
+    maxAbs = 0,
+    scale = 0;
   for (let i = 0; i < b.length; i++) if (Number.isFinite(b[i])) scale = Math.max(scale, Math.abs(b[i]));
   for (let i = 0; i < a.length; i++) {
     const e = ulp(a[i], b[i]);
@@ -440,7 +517,10 @@ async function axis({cpuForward = false} = {}) {
     def.cpu.forward(xs, ref, outer, n, inner);
     const refY = moved ? transposeArray(ref, shape, moved.inverse) : Array.from(ref);
     return {
-      id: c.id, shape: c.shape, options: c.options, outShape: gl[k].shape,
+      id: c.id,
+      shape: c.shape,
+      options: c.options,
+      outShape: gl[k].shape,
       forwardVsRef: errors(gl[k].y, refY),
       forward: errors(gl[k].y, cpu[k].y),
       grad: errors(gl[k].g, cpu[k].g),
@@ -481,9 +561,14 @@ async function inputLayouts() {
       const t = tf.tensor(x, shape);
       for (const op of ops) {
         const c = opOf(op)(t).dataSync();
-        let rel = 0, scale = 0;
-        c.forEach(v => { scale = Math.max(scale, Math.abs(v)); });
-        c.forEach((v, i) => { rel = Math.max(rel, Math.abs(v - y[op][i]) / scale); });
+        let rel = 0,
+          scale = 0;
+        c.forEach(v => {
+          scale = Math.max(scale, Math.abs(v));
+        });
+        c.forEach((v, i) => {
+          rel = Math.max(rel, Math.abs(v - y[op][i]) / scale);
+        });
         out.push({input: name, op, rel});
       }
     });
@@ -500,11 +585,22 @@ const FIT_ACTIVATIONS = ['squareplus', 'mish', 'celu', 'softShrink', 'hardSilu',
 function buildModel(seed: number): Tfjs.Sequential {
   type Act = Parameters<typeof tf.layers.dense>[0]['activation'];
   const model = tf.sequential();
-  model.add(tf.layers.dense({units: 16, inputShape: [8], activation: FIT_ACTIVATIONS[0] as Act,
-                             kernelInitializer: tf.initializers.glorotUniform({seed})}));
+  model.add(
+    tf.layers.dense({
+      units: 16,
+      inputShape: [8],
+      activation: FIT_ACTIVATIONS[0] as Act,
+      kernelInitializer: tf.initializers.glorotUniform({seed}),
+    }),
+  );
   FIT_ACTIVATIONS.slice(1).forEach((a, k) => {
-    model.add(tf.layers.dense({units: 16, activation: a as Act,
-                               kernelInitializer: tf.initializers.glorotUniform({seed: seed + k + 1})}));
+    model.add(
+      tf.layers.dense({
+        units: 16,
+        activation: a as Act,
+        kernelInitializer: tf.initializers.glorotUniform({seed: seed + k + 1}),
+      }),
+    );
   });
   model.add(tf.layers.dense({units: 4, kernelInitializer: tf.initializers.glorotUniform({seed: seed + 99})}));
   model.add(tfa.layers.softmax({axis: -1}) as unknown as Tfjs.layers.Layer);
@@ -520,12 +616,24 @@ async function fit() {
     const model = buildModel(7);
     model.compile({optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy'});
     const xs = tf.tensor2d(randomValues(64 * 8, 11, 1), [64, 8]);
-    const labels = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from({length: 64}, (_, i) => i % 4), 'int32'), 4));
+    const labels = tf.tidy(() =>
+      tf.oneHot(
+        tf.tensor1d(
+          Array.from({length: 64}, (_, i) => i % 4),
+          'int32',
+        ),
+        4,
+      ),
+    );
     const before = model.getWeights().map(w => w.dataSync().slice());
     const h = await model.fit(xs, labels, {epochs: 2, batchSize: 32, shuffle: false, verbose: 0});
     const after = model.getWeights().map(w => w.dataSync().slice());
     let moved = 0;
-    before.forEach((b, k) => b.forEach((v, i) => { moved = Math.max(moved, Math.abs(after[k][i] - v)); }));
+    before.forEach((b, k) =>
+      b.forEach((v, i) => {
+        moved = Math.max(moved, Math.abs(after[k][i] - v));
+      }),
+    );
     result[backend] = {loss: h.history.loss as number[], moved, weights: after.map(a => Array.from(a))};
     xs.dispose();
     labels.dispose();
@@ -536,12 +644,18 @@ async function fit() {
   let maxRel = 0;
   // `webgl` in the result is the GPU backend under test
   if (GPU !== 'webgl') result.webgl = result[GPU];
-  result.webgl.weights.forEach((w, k) => w.forEach((v, i) => {
-    const c = result.cpu.weights[k][i];
-    maxRel = Math.max(maxRel, Math.abs(v - c) / Math.max(1e-3, Math.abs(c)));
-  }));
-  return {webgl: {loss: result.webgl.loss, moved: result.webgl.moved}, cpu: {loss: result.cpu.loss, moved: result.cpu.moved},
-          weightsMaxRel: maxRel, ms: performance.now() - started};
+  result.webgl.weights.forEach((w, k) =>
+    w.forEach((v, i) => {
+      const c = result.cpu.weights[k][i];
+      maxRel = Math.max(maxRel, Math.abs(v - c) / Math.max(1e-3, Math.abs(c)));
+    }),
+  );
+  return {
+    webgl: {loss: result.webgl.loss, moved: result.webgl.moved},
+    cpu: {loss: result.cpu.loss, moved: result.cpu.moved},
+    weightsMaxRel: maxRel,
+    ms: performance.now() - started,
+  };
 }
 
 /** Save to indexeddb:// and load back on webgl: predictions are bit-identical. */
@@ -557,7 +671,7 @@ async function saveLoad() {
   const b = p2.dataSync().slice();
   let differ = 0;
   for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) differ++;
-  const activations = loaded.layers.map(l => (l.getConfig().activation || l.getClassName()));
+  const activations = loaded.layers.map(l => l.getConfig().activation || l.getClassName());
   [p1, p2, x].forEach(t => t.dispose());
   model.dispose();
   loaded.dispose();
@@ -600,23 +714,28 @@ async function fixture({activation, cases}: FixtureCall) {
   try {
     const def = tfa.lookup(activation);
     const before = tf.memory().numTensors;
-    const outs = cases.map(c => tidyValue(() => {
-      // Elementwise cases are padded to one length, so that every case reuses the same
-      // compiled programs (tfjs compiles per shape); padding does not change any element.
-      const cx = fromBase64(c.x), cdy = fromBase64(c.dy);
-      const len = cx.length;
-      const pad = def.kind === 'elementwise' && len <= 4096 ? 4096 : len;
-      const xs = new Float32Array(pad), dys = new Float32Array(pad === len ? cdy.length : pad);
-      xs.set(cx);
-      dys.set(cdy);
-      const shape = pad === len ? c.shape : [pad], yShape = pad === len ? c.yShape : [pad];
-      const x = tf.tensor(xs, shape);
-      const dy = tf.tensor(dys, yShape);
-      const f = (t: Tensor) => opOf(def.id)(t, c.params);
-      const y = f(x);
-      const dx = tf.grad(t => tf.sum(tf.mul(f(t), dy)))(x);
-      return {y: toBase64(y.dataSync().slice(0, cdy.length)), dx: toBase64(dx.dataSync().slice(0, len))};
-    }));
+    const outs = cases.map(c =>
+      tidyValue(() => {
+        // Elementwise cases are padded to one length, so that every case reuses the same
+        // compiled programs (tfjs compiles per shape); padding does not change any element.
+        const cx = fromBase64(c.x),
+          cdy = fromBase64(c.dy);
+        const len = cx.length;
+        const pad = def.kind === 'elementwise' && len <= 4096 ? 4096 : len;
+        const xs = new Float32Array(pad),
+          dys = new Float32Array(pad === len ? cdy.length : pad);
+        xs.set(cx);
+        dys.set(cdy);
+        const shape = pad === len ? c.shape : [pad],
+          yShape = pad === len ? c.yShape : [pad];
+        const x = tf.tensor(xs, shape);
+        const dy = tf.tensor(dys, yShape);
+        const f = (t: Tensor) => opOf(def.id)(t, c.params);
+        const y = f(x);
+        const dx = tf.grad(t => tf.sum(tf.mul(f(t), dy)))(x);
+        return {y: toBase64(y.dataSync().slice(0, cdy.length)), dx: toBase64(dx.dataSync().slice(0, len))};
+      }),
+    );
     const leaked = tf.memory().numTensors - before;
     return outs.map(o => ({...o, leaked}));
   } finally {
@@ -636,13 +755,14 @@ async function registration() {
   const backend = tf.backend() as unknown as WebglBackend;
   const forwarding = tf.env().getBool(CPU_FORWARD);
   const xs = Float32Array.from([-3, -0.5, 0, 0.25, 1.5, 7, 1e3, -1e-3]);
-  const run = () => tidyValue(() => {
-    const x = tf.tensor1d(xs);
-    const y = op(x, {c: 0.25});
-    const g = tf.grad((t: Tensor) => op(t))(x);
-    const gg = tf.grad((t: Tensor) => tf.grad((v: Tensor) => op(v, {c: -2}))(t))(x);
-    return [y, g, gg].map(t => Array.from(t.dataSync()));
-  });
+  const run = () =>
+    tidyValue(() => {
+      const x = tf.tensor1d(xs);
+      const y = op(x, {c: 0.25});
+      const g = tf.grad((t: Tensor) => op(t))(x);
+      const gg = tf.grad((t: Tensor) => tf.grad((v: Tensor) => op(v, {c: -2}))(t))(x);
+      return [y, g, gg].map(t => Array.from(t.dataSync()));
+    });
   const programs0 = Object.keys(backend.binaryCache).length;
   tf.env().set(CPU_FORWARD, false);
   let gl: number[][];
@@ -659,21 +779,34 @@ async function registration() {
   const layer = tidyValue(() => {
     const x = tf.tensor2d([[0.5, -1, 2]]);
     const y = tf.layers.activation({activation: 'throwaway_bend' as 'relu'}).apply(x) as Tensor;
-    return {config: (tf.layers.activation({activation: 'throwaway_bend' as 'relu'}).getConfig().activation),
-            same: Array.from(y.dataSync()).every((v, i) => Object.is(v, op(x).dataSync()[i]))};
+    return {
+      config: tf.layers.activation({activation: 'throwaway_bend' as 'relu'}).getConfig().activation,
+      same: Array.from(y.dataSync()).every((v, i) => Object.is(v, op(x).dataSync()[i])),
+    };
   });
   return {
     names: ['throwawayParabola', 'throwaway_parabola', 'throwaway_bend'].map(n => tfa.lookup(n).id),
     listed: tfa.definitions.includes(tfa.lookup('throwawayParabola')),
-    compiled, worst, budget: throwaway.budget!.webgl!, layer, backend: tf.getBackend(),
+    compiled,
+    worst,
+    budget: throwaway.budget!.webgl!,
+    layer,
+    backend: tf.getBackend(),
   };
 }
 
 function info() {
   if (GPU === 'webgpu') {
     const a = (tf.backend() as unknown as {adapterInfo?: unknown}).adapterInfo;
-    return {backend: tf.getBackend(), adapter: a ? JSON.stringify(a) : '', activations: tfa.definitions.length,
-            webglVersion: 0, float32: true, renderer: '', packUnary: false};
+    return {
+      backend: tf.getBackend(),
+      adapter: a ? JSON.stringify(a) : '',
+      activations: tfa.definitions.length,
+      webglVersion: 0,
+      float32: true,
+      renderer: '',
+      packUnary: false,
+    };
   }
   const gl = (tf.backend() as unknown as WebglBackend).gpgpu.gl;
   const ext = gl.getExtension('WEBGL_debug_renderer_info');
@@ -735,9 +868,14 @@ async function variants() {
     tf.env().set(CPU_FORWARD, forward);
     x.dispose();
   }
-  const keys = GPU === 'webgpu' ?
-    Object.keys(backend.pipelineCache).filter(k => /^tfa_(relu|gelu)_/.test(k)).map(k => k.split('_').slice(0, 4).join('_')) : [];
-  const plainRelu = GPU === 'webgl' ? Object.keys(backend.binaryCache).some(k => k.includes('return x > 0.0 ? x : 0.0;')) : null;
+  const keys =
+    GPU === 'webgpu'
+      ? Object.keys(backend.pipelineCache)
+          .filter(k => /^tfa_(relu|gelu)_/.test(k))
+          .map(k => k.split('_').slice(0, 4).join('_'))
+      : [];
+  const plainRelu =
+    GPU === 'webgl' ? Object.keys(backend.binaryCache).some(k => k.includes('return x > 0.0 ? x : 0.0;')) : null;
   return {rows, keys: [...new Set(keys)].sort(), plainRelu};
 }
 
@@ -745,9 +883,24 @@ async function variants() {
 function programs() {
   const b = tf.backend() as unknown as {pipelineCache: object; binaryCache: object};
   const keys = Object.keys(GPU === 'webgpu' ? b.pipelineCache : b.binaryCache);
-  return {total: keys.length, ours: keys.filter(k => (GPU === 'webgpu' ? k.startsWith('tfa_') : k.includes('ta_isnan'))).length};
+  return {
+    total: keys.length,
+    ours: keys.filter(k => (GPU === 'webgpu' ? k.startsWith('tfa_') : k.includes('ta_isnan'))).length,
+  };
 }
 
 (window as unknown as {tfaSuite: object}).tfaSuite = {
-  info, memory, programs, variants, elementwise, cpuForwarding, gpuOnly, axis, inputLayouts, fit, saveLoad, fixture, registration,
+  info,
+  memory,
+  programs,
+  variants,
+  elementwise,
+  cpuForwarding,
+  gpuOnly,
+  axis,
+  inputLayouts,
+  fit,
+  saveLoad,
+  fixture,
+  registration,
 };

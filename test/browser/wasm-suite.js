@@ -13,7 +13,8 @@
   function toBase64(a) {
     const bytes = new Uint8Array(Float32Array.from(a).buffer);
     let bin = '';
-    for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+    for (let i = 0; i < bytes.length; i += 0x8000)
+      bin += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
     return btoa(bin);
   }
 
@@ -22,14 +23,16 @@
     await tf.setBackend('wasm');
     const def = tfa.lookup(activation);
     const before = tf.memory().numTensors;
-    const outs = cases.map(c => tf.tidy(() => {
-      const x = tf.tensor(fromBase64(c.x), c.shape);
-      const dy = tf.tensor(fromBase64(c.dy), c.yShape);
-      const f = t => tfa[def.id](t, c.params);
-      const y = f(x);
-      const dx = tf.grad(t => tf.sum(tf.mul(f(t), dy)))(x);
-      return {y: toBase64(y.dataSync()), dx: toBase64(dx.dataSync())};
-    }));
+    const outs = cases.map(c =>
+      tf.tidy(() => {
+        const x = tf.tensor(fromBase64(c.x), c.shape);
+        const dy = tf.tensor(fromBase64(c.dy), c.yShape);
+        const f = t => tfa[def.id](t, c.params);
+        const y = f(x);
+        const dx = tf.grad(t => tf.sum(tf.mul(f(t), dy)))(x);
+        return {y: toBase64(y.dataSync()), dx: toBase64(dx.dataSync())};
+      }),
+    );
     const leaked = tf.memory().numTensors - before;
     return outs.map(o => ({...o, leaked}));
   }
@@ -45,7 +48,14 @@
   function buildModel(seed) {
     const init = tf.initializers.glorotUniform({seed});
     const model = tf.sequential();
-    model.add(tf.layers.dense({units: 16, inputShape: [8], kernelInitializer: init, activation: tfa.activationId('squareplus')}));
+    model.add(
+      tf.layers.dense({
+        units: 16,
+        inputShape: [8],
+        kernelInitializer: init,
+        activation: tfa.activationId('squareplus'),
+      }),
+    );
     model.add(tf.layers.dense({units: 16, kernelInitializer: init, activation: tfa.activationId('mish')}));
     model.add(tf.layers.dense({units: 16, kernelInitializer: init, activation: tfa.activationId('hard_tanh')}));
     model.add(tf.layers.dense({units: 4, kernelInitializer: init}));
@@ -61,7 +71,15 @@
       const model = buildModel(7);
       model.compile({optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy'});
       const xs = tf.tensor2d(randomValues(64 * 8, 11, 1), [64, 8]);
-      const labels = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from({length: 64}, (_, i) => i % 4), 'int32'), 4));
+      const labels = tf.tidy(() =>
+        tf.oneHot(
+          tf.tensor1d(
+            Array.from({length: 64}, (_, i) => i % 4),
+            'int32',
+          ),
+          4,
+        ),
+      );
       await model.fit(xs, labels, {epochs: 1, batchSize: 32, shuffle: false, verbose: 0});
       const tensors = tf.memory().numTensors;
       const h = await model.fit(xs, labels, {epochs: 2, batchSize: 32, shuffle: false, verbose: 0});
@@ -74,11 +92,17 @@
     }
     await tf.setBackend('wasm');
     let maxRel = 0;
-    result.wasm.weights.forEach((w, k) => w.forEach((v, i) => {
-      const c = result.cpu.weights[k][i];
-      maxRel = Math.max(maxRel, Math.abs(v - c) / Math.max(1e-3, Math.abs(c)));
-    }));
-    return {wasm: {loss: result.wasm.loss, leaked: result.wasm.leaked}, cpu: {loss: result.cpu.loss}, weightsMaxRel: maxRel};
+    result.wasm.weights.forEach((w, k) =>
+      w.forEach((v, i) => {
+        const c = result.cpu.weights[k][i];
+        maxRel = Math.max(maxRel, Math.abs(v - c) / Math.max(1e-3, Math.abs(c)));
+      }),
+    );
+    return {
+      wasm: {loss: result.wasm.loss, leaked: result.wasm.leaked},
+      cpu: {loss: result.cpu.loss},
+      weightsMaxRel: maxRel,
+    };
   }
 
   /** Save to indexeddb:// and load back on wasm: predictions are bit-identical. */

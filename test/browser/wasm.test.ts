@@ -39,7 +39,10 @@ test('the SIMD build runs (no cross-origin isolation: no threads) and the module
 });
 
 test('a model with new activations fits on wasm as on cpu, with no leak', async () => {
-  const r = await suite<{wasm: {loss: number[]; leaked: number}; cpu: {loss: number[]}; weightsMaxRel: number}>(session, 'fit');
+  const r = await suite<{wasm: {loss: number[]; leaked: number}; cpu: {loss: number[]}; weightsMaxRel: number}>(
+    session,
+    'fit',
+  );
   expect(r.wasm.leaked).toBe(0);
   expect(r.wasm.loss[1]).toBeLessThan(r.wasm.loss[0]);
   r.wasm.loss.forEach((l, i) => expect(Math.abs(l - r.cpu.loss[i])).toBeLessThan(1e-5 * Math.max(1, r.cpu.loss[i])));
@@ -64,12 +67,15 @@ describe('cross-origin isolated: the threaded SIMD build, whose heap is a shared
     await isolated?.close();
   });
 
-  test('the module attaches to the shared memory and the fixtures\' fit runs as on cpu', async () => {
+  test("the module attaches to the shared memory and the fixtures' fit runs as on cpu", async () => {
     const info = await suite<Info>(isolated, 'info');
     expect(info.crossOriginIsolated).toBe(true);
     expect(info.wasmThreads).toBe(true);
     expect(info.simd).toBe('shared');
-    const r = await suite<{wasm: {loss: number[]; leaked: number}; cpu: {loss: number[]}; weightsMaxRel: number}>(isolated, 'fit');
+    const r = await suite<{wasm: {loss: number[]; leaked: number}; cpu: {loss: number[]}; weightsMaxRel: number}>(
+      isolated,
+      'fit',
+    );
     expect(r.wasm.leaked).toBe(0);
     expect(r.weightsMaxRel).toBeLessThan(1e-4);
     expect(isolated.errors).toEqual([]);

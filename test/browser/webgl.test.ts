@@ -82,7 +82,7 @@ describe('webgl in Chromium', () => {
     const problems: string[] = [];
     const worst = new Map<string, [number, number]>();
     for (const row of r.rows) {
-      const budget = lookup(row.id).budget?.webgl;  // the definition's webgl budget
+      const budget = lookup(row.id).budget?.webgl; // the definition's webgl budget
       expect(budget).toBeDefined();
       if (budget === undefined) continue;
       const label = `${row.id} ${JSON.stringify(row.options)}`;
@@ -94,13 +94,16 @@ describe('webgl in Chromium', () => {
         const w = worst.get(row.id) ?? [0, 0];
         w[what === 'forward' ? 0 : 1] = Math.max(w[what === 'forward' ? 0 : 1], max);
         worst.set(row.id, w);
-        if (max > limit) problems.push(`${label} ${what}: ${max} ulp > ${limit} (worst at ${JSON.stringify(m.truth.at)})`);
-        if (m.packedVsUnpacked > limit) problems.push(`${label} ${what}: packed and unpacked differ by ${m.packedVsUnpacked} ulp`);
+        if (max > limit)
+          problems.push(`${label} ${what}: ${max} ulp > ${limit} (worst at ${JSON.stringify(m.truth.at)})`);
+        if (m.packedVsUnpacked > limit)
+          problems.push(`${label} ${what}: packed and unpacked differ by ${m.packedVsUnpacked} ulp`);
         if (m.cpuVsTruth !== 0) problems.push(`${label} ${what}: the cpu backend differs from the definition`);
       }
     }
-    report.push(`elementwise (${r.ms.toFixed(0)} ms): ` +
-                [...worst].map(([id, [f, b]]) => `${id} ${f}/${b}`).join(', '));
+    report.push(
+      `elementwise (${r.ms.toFixed(0)} ms): ` + [...worst].map(([id, [f, b]]) => `${id} ${f}/${b}`).join(', '),
+    );
     expect(problems).toEqual([]);
   }, 180000);
 
@@ -121,11 +124,19 @@ describe('webgl in Chromium', () => {
   });
 
   test('(a) a shader per variant (which parameters are in use): a new value of the same parameters compiles nothing', async () => {
-    const r = await suite<{rows: Array<{id: string; options: unknown[]; compiled: number[]}>; keys: string[]; plainRelu: boolean | null}>(
-      session, 'variants');
+    const r = await suite<{
+      rows: Array<{id: string; options: unknown[]; compiled: number[]}>;
+      keys: string[];
+      plainRelu: boolean | null;
+    }>(session, 'variants');
     expect(r.rows.length).toBe(6);
-    for (const row of r.rows) expect({id: row.id, options: row.options, second: row.compiled[1]}).toEqual({id: row.id, options: row.options, second: 0});
-    expect(r.plainRelu).toBe(true);  // relu with its defaults runs the plain body (as tf.relu)
+    for (const row of r.rows)
+      expect({id: row.id, options: row.options, second: row.compiled[1]}).toEqual({
+        id: row.id,
+        options: row.options,
+        second: 0,
+      });
+    expect(r.plainRelu).toBe(true); // relu with its defaults runs the plain body (as tf.relu)
   }, 60000);
 
   test('(b) softmax, log_softmax, glu, sparsemax and their gradients on GPU programs match the cpu backend', async () => {
@@ -135,30 +146,41 @@ describe('webgl in Chromium', () => {
       report.push(`axis (cpuForward=${cpuForward}, ${r.ms.toFixed(0)} ms)`);
       for (const row of r.rows) {
         const label = `${row.id} ${JSON.stringify(row.shape)} ${JSON.stringify(row.options)}`;
-        report.push(`  ${label}: forward ${row.forward.maxUlp} ulp, rel ${row.forward.maxRel.toExponential(1)}; ` +
-                    `grad rel ${row.grad.maxRel.toExponential(1)}; second rel ${row.second.maxRel.toExponential(1)}`);
+        report.push(
+          `  ${label}: forward ${row.forward.maxUlp} ulp, rel ${row.forward.maxRel.toExponential(1)}; ` +
+            `grad rel ${row.grad.maxRel.toExponential(1)}; second rel ${row.second.maxRel.toExponential(1)}`,
+        );
         if (row.id === 'softmax' && row.forward.maxUlp > AXIS_BUDGET.softmaxForwardUlp) {
           problems.push(`${label}: forward ${row.forward.maxUlp} ulp`);
         }
-        if (!(row.forward.maxRel <= AXIS_BUDGET.forwardRel)) problems.push(`${label}: forward rel ${row.forward.maxRel}`);
-        if (!(row.forwardVsRef.maxRel <= AXIS_BUDGET.forwardRel)) problems.push(`${label}: forward vs float64 rel ${row.forwardVsRef.maxRel}`);
+        if (!(row.forward.maxRel <= AXIS_BUDGET.forwardRel))
+          problems.push(`${label}: forward rel ${row.forward.maxRel}`);
+        if (!(row.forwardVsRef.maxRel <= AXIS_BUDGET.forwardRel))
+          problems.push(`${label}: forward vs float64 rel ${row.forwardVsRef.maxRel}`);
         if (!(row.grad.maxRel <= AXIS_BUDGET.gradRel)) problems.push(`${label}: gradient rel ${row.grad.maxRel}`);
-        if (!(row.second.maxRel <= AXIS_BUDGET.secondRel)) problems.push(`${label}: second order rel ${row.second.maxRel}`);
+        if (!(row.second.maxRel <= AXIS_BUDGET.secondRel))
+          problems.push(`${label}: second order rel ${row.second.maxRel}`);
       }
     }
     expect(problems).toEqual([]);
   }, 120000);
 
-  test('(b) sliced (texture offset) and packed inputs give the cpu backend\'s values', async () => {
+  test("(b) sliced (texture offset) and packed inputs give the cpu backend's values", async () => {
     const r = await suite<Array<{input: string; op: string; rel: number}>>(session, 'inputLayouts');
     expect(r.length).toBe(14);
     expect(r.filter(e => !(e.rel <= AXIS_BUDGET.forwardRel))).toEqual([]);
   }, 60000);
 
   test('(c) model.fit with the new activations trains on webgl like on cpu', async () => {
-    const r = await suite<{webgl: {loss: number[]; moved: number}; cpu: {loss: number[]; moved: number};
-                           weightsMaxRel: number; ms: number}>(session, 'fit');
-    report.push(`fit (${r.ms.toFixed(0)} ms): webgl loss ${r.webgl.loss}, cpu loss ${r.cpu.loss}, weights rel ${r.weightsMaxRel}`);
+    const r = await suite<{
+      webgl: {loss: number[]; moved: number};
+      cpu: {loss: number[]; moved: number};
+      weightsMaxRel: number;
+      ms: number;
+    }>(session, 'fit');
+    report.push(
+      `fit (${r.ms.toFixed(0)} ms): webgl loss ${r.webgl.loss}, cpu loss ${r.cpu.loss}, weights rel ${r.weightsMaxRel}`,
+    );
     for (const l of r.webgl.loss) expect(Number.isFinite(l)).toBe(true);
     expect(r.webgl.loss[1]).toBeLessThan(r.webgl.loss[0]);
     expect(r.webgl.moved).toBeGreaterThan(0);
@@ -173,22 +195,26 @@ describe('webgl in Chromium', () => {
     expect(r.activations).toEqual(expect.arrayContaining(['squareplus', 'mish', 'celu', 'softShrink', 'hardSilu']));
   }, 60000);
 
-  test('the README\'s page example runs as written (script tags, globals tf and tfa, webgl)', async () => {
+  test("the README's page example runs as written (script tags, globals tf and tfa, webgl)", async () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const html = readme.split('### In a page')[1].split('```html')[1].split('```')[0];
     // Served from the repository root: the package's own dist/ stands for node_modules/tfjs-activations.
-    const page = html.replace('node_modules/tfjs-activations/dist/', '/dist/').split('"node_modules/@tensorflow/').join('"/node_modules/@tensorflow/');
+    const page = html
+      .replace('node_modules/tfjs-activations/dist/', '/dist/')
+      .split('"node_modules/@tensorflow/')
+      .join('"/node_modules/@tensorflow/');
     mkdirSync(join(ROOT, '.cache'), {recursive: true});
     writeFileSync(join(ROOT, '.cache', 'readme-page.html'), `<!doctype html><meta charset="utf-8">\n${page}`);
     const p = await session.browser.newPage();
-    const logs: string[] = [], errors: string[] = [];
+    const logs: string[] = [],
+      errors: string[] = [];
     p.on('console', m => (m.type() === 'error' ? errors : logs).push(m.text()));
     p.on('pageerror', e => errors.push(String(e)));
     try {
       await p.goto(`${session.url}/.cache/readme-page.html`);
       await p.waitForFunction(() => document.readyState === 'complete');
       const printed = async () => logs.filter(l => l.startsWith('Tensor'));
-      for (let i = 0; i < 300 && (await printed()).length < 2; i++) await p.waitForTimeout(100);  // up to 30 s (shader compiles)
+      for (let i = 0; i < 300 && (await printed()).length < 2; i++) await p.waitForTimeout(100); // up to 30 s (shader compiles)
       const [sq, pred] = await printed();
       const numbers = (t: string) => (t.match(/-?\d+(\.\d+)?(e[-+]?\d+)?/g) ?? []).map(Number);
       const want = [-1, 0, 1].map(x => (x + Math.sqrt(x * x + 4)) / 2);
@@ -205,15 +231,21 @@ describe('webgl in Chromium', () => {
   }, 60000);
 
   test('a definition registered at run time in the page runs on webgl (GPU programs), as a layer id too', async () => {
-    const r = await suite<{names: string[]; listed: boolean; compiled: number; worst: number[];
-                           budget: {forward: number; backward: number}; layer: {config: string; same: boolean};
-                           backend: string}>(session, 'registration');
+    const r = await suite<{
+      names: string[];
+      listed: boolean;
+      compiled: number;
+      worst: number[];
+      budget: {forward: number; backward: number};
+      layer: {config: string; same: boolean};
+      backend: string;
+    }>(session, 'registration');
     expect(r.names).toEqual(['throwawayParabola', 'throwawayParabola', 'throwawayParabola']);
     expect(r.listed).toBe(true);
     expect(r.compiled).toBeGreaterThan(0);
     expect(r.worst[0]).toBeLessThanOrEqual(r.budget.forward);
     expect(Math.max(r.worst[1], r.worst[2])).toBeLessThanOrEqual(r.budget.backward);
-    expect(r.layer).toEqual({config: 'throwawayParabola', same: true});  // an alias answers as the canonical id
+    expect(r.layer).toEqual({config: 'throwawayParabola', same: true}); // an alias answers as the canonical id
     expect(r.backend).toBe('webgl');
   }, 60000);
 

@@ -91,11 +91,14 @@ describe('webgpu in Chromium', () => {
         const w = worst.get(row.id) ?? [0, 0];
         w[what === 'forward' ? 0 : 1] = Math.max(w[what === 'forward' ? 0 : 1], max);
         worst.set(row.id, w);
-        if (max > limit) problems.push(`${label} ${what}: ${max} ulp > ${limit} (worst at ${JSON.stringify(m.truth.at)})`);
+        if (max > limit)
+          problems.push(`${label} ${what}: ${max} ulp > ${limit} (worst at ${JSON.stringify(m.truth.at)})`);
         if (m.cpuVsTruth !== 0) problems.push(`${label} ${what}: the cpu backend differs from the definition`);
       }
     }
-    report.push(`elementwise (${r.ms.toFixed(0)} ms): ` + [...worst].map(([id, [f, b]]) => `${id} ${f}/${b}`).join(', '));
+    report.push(
+      `elementwise (${r.ms.toFixed(0)} ms): ` + [...worst].map(([id, [f, b]]) => `${id} ${f}/${b}`).join(', '),
+    );
     expect(problems).toEqual([]);
   }, 240000);
 
@@ -115,12 +118,28 @@ describe('webgpu in Chromium', () => {
   }, 60000);
 
   test('(a) a shader per variant (which parameters are in use): a new value of the same parameters compiles nothing', async () => {
-    const r = await suite<{rows: Array<{id: string; options: unknown[]; compiled: number[]}>; keys: string[]; plainRelu: boolean | null}>(
-      session, 'variants');
+    const r = await suite<{
+      rows: Array<{id: string; options: unknown[]; compiled: number[]}>;
+      keys: string[];
+      plainRelu: boolean | null;
+    }>(session, 'variants');
     expect(r.rows.length).toBe(6);
-    for (const row of r.rows) expect({id: row.id, options: row.options, second: row.compiled[1]}).toEqual({id: row.id, options: row.options, second: 0});
-    expect(r.keys).toEqual(expect.arrayContaining(['tfa_relu_plain_0', 'tfa_relu_slope_0', 'tfa_relu_cap_0',
-                                                   'tfa_relu_general_0', 'tfa_gelu_exact_0', 'tfa_gelu_approximate_0']));
+    for (const row of r.rows)
+      expect({id: row.id, options: row.options, second: row.compiled[1]}).toEqual({
+        id: row.id,
+        options: row.options,
+        second: 0,
+      });
+    expect(r.keys).toEqual(
+      expect.arrayContaining([
+        'tfa_relu_plain_0',
+        'tfa_relu_slope_0',
+        'tfa_relu_cap_0',
+        'tfa_relu_general_0',
+        'tfa_gelu_exact_0',
+        'tfa_gelu_approximate_0',
+      ]),
+    );
     expect(r.keys).not.toContain('tfa_gelu_general_0');
   }, 60000);
 
@@ -131,25 +150,36 @@ describe('webgpu in Chromium', () => {
       report.push(`axis (cpuForward=${cpuForward}, ${r.ms.toFixed(0)} ms)`);
       for (const row of r.rows) {
         const label = `${row.id} ${JSON.stringify(row.shape)} ${JSON.stringify(row.options)}`;
-        report.push(`  ${label}: forward ${row.forward.maxUlp} ulp, rel ${row.forward.maxRel.toExponential(1)}; ` +
-                    `grad rel ${row.grad.maxRel.toExponential(1)}; second rel ${row.second.maxRel.toExponential(1)}`);
+        report.push(
+          `  ${label}: forward ${row.forward.maxUlp} ulp, rel ${row.forward.maxRel.toExponential(1)}; ` +
+            `grad rel ${row.grad.maxRel.toExponential(1)}; second rel ${row.second.maxRel.toExponential(1)}`,
+        );
         if (row.id === 'softmax' && row.forward.maxUlp > AXIS_BUDGET.softmaxForwardUlp) {
           problems.push(`${label}: forward ${row.forward.maxUlp} ulp`);
         }
-        if (!(row.forward.maxRel <= AXIS_BUDGET.forwardRel)) problems.push(`${label}: forward rel ${row.forward.maxRel}`);
-        if (!(row.forwardVsRef.maxRel <= AXIS_BUDGET.forwardRel)) problems.push(`${label}: forward vs float64 rel ${row.forwardVsRef.maxRel}`);
+        if (!(row.forward.maxRel <= AXIS_BUDGET.forwardRel))
+          problems.push(`${label}: forward rel ${row.forward.maxRel}`);
+        if (!(row.forwardVsRef.maxRel <= AXIS_BUDGET.forwardRel))
+          problems.push(`${label}: forward vs float64 rel ${row.forwardVsRef.maxRel}`);
         if (!(row.grad.maxRel <= AXIS_BUDGET.gradRel)) problems.push(`${label}: gradient rel ${row.grad.maxRel}`);
-        if (!(row.second.maxRel <= AXIS_BUDGET.secondRel)) problems.push(`${label}: second order rel ${row.second.maxRel}`);
+        if (!(row.second.maxRel <= AXIS_BUDGET.secondRel))
+          problems.push(`${label}: second order rel ${row.second.maxRel}`);
       }
     }
     expect(problems).toEqual([]);
   }, 180000);
 
   test('(c) model.fit with the new activations trains on webgpu like on cpu', async () => {
-    const r = await suite<{webgl: {loss: number[]; moved: number}; cpu: {loss: number[]; moved: number};
-                           weightsMaxRel: number; ms: number}>(session, 'fit');
-    const gpu = r.webgl;  // the GPU backend under test
-    report.push(`fit (${r.ms.toFixed(0)} ms): webgpu loss ${gpu.loss}, cpu loss ${r.cpu.loss}, weights rel ${r.weightsMaxRel}`);
+    const r = await suite<{
+      webgl: {loss: number[]; moved: number};
+      cpu: {loss: number[]; moved: number};
+      weightsMaxRel: number;
+      ms: number;
+    }>(session, 'fit');
+    const gpu = r.webgl; // the GPU backend under test
+    report.push(
+      `fit (${r.ms.toFixed(0)} ms): webgpu loss ${gpu.loss}, cpu loss ${r.cpu.loss}, weights rel ${r.weightsMaxRel}`,
+    );
     for (const l of gpu.loss) expect(Number.isFinite(l)).toBe(true);
     expect(gpu.loss[1]).toBeLessThan(gpu.loss[0]);
     expect(gpu.moved).toBeGreaterThan(0);
@@ -164,14 +194,18 @@ describe('webgpu in Chromium', () => {
     expect(r.activations).toEqual(expect.arrayContaining(['squareplus', 'mish', 'celu', 'softShrink', 'hardSilu']));
   }, 60000);
 
-  test('the README\'s page example runs as written and picks webgpu where there is an adapter', async () => {
+  test("the README's page example runs as written and picks webgpu where there is an adapter", async () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const html = readme.split('### In a page')[1].split('```html')[1].split('```')[0];
-    const page = html.replace('node_modules/tfjs-activations/dist/', '/dist/').split('"node_modules/@tensorflow/').join('"/node_modules/@tensorflow/');
+    const page = html
+      .replace('node_modules/tfjs-activations/dist/', '/dist/')
+      .split('"node_modules/@tensorflow/')
+      .join('"/node_modules/@tensorflow/');
     mkdirSync(join(ROOT, '.cache'), {recursive: true});
     writeFileSync(join(ROOT, '.cache', 'readme-page-webgpu.html'), `<!doctype html><meta charset="utf-8">\n${page}`);
     const p = await session.browser.newPage();
-    const logs: string[] = [], errors: string[] = [];
+    const logs: string[] = [],
+      errors: string[] = [];
     p.on('console', m => (m.type() === 'error' ? errors : logs).push(m.text()));
     p.on('pageerror', e => errors.push(String(e)));
     try {
@@ -186,7 +220,9 @@ describe('webgpu in Chromium', () => {
       const lp = numbers(pred);
       expect(lp).toHaveLength(3);
       expect(Math.abs(lp.reduce((a, v) => a + Math.exp(v), 0) - 1)).toBeLessThan(1e-4);
-      expect(await p.evaluate(() => (window as unknown as {tf: {getBackend(): string}}).tf.getBackend())).toBe('webgpu');
+      expect(await p.evaluate(() => (window as unknown as {tf: {getBackend(): string}}).tf.getBackend())).toBe(
+        'webgpu',
+      );
       expect(errors.filter(e => !/favicon/.test(e))).toEqual([]);
     } finally {
       await p.close();

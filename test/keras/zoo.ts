@@ -42,9 +42,13 @@ function load(dir: string, rel: string, key: string): ZooModel {
   const io = JSON.parse(readFileSync(join(dir, `${key}.io.json`), 'utf8'));
   const files = ['keras', 'h5'].map(e => `${key}.${e}`).filter(f => existsSync(join(dir, f)));
   return {
-    key, dir: rel, files,
+    key,
+    dir: rel,
+    files,
     inputs: io.inputs.map((i: {shape: number[]; dtype?: string; data: string}) => ({
-      shape: i.shape, dtype: i.dtype === 'int32' ? 'int32' : 'float32', data: decode(i.data),
+      shape: i.shape,
+      dtype: i.dtype === 'int32' ? 'int32' : 'float32',
+      data: decode(i.data),
     })),
     output: {shape: io.outputs[0].shape, data: decode(io.outputs[0].data)},
   };
@@ -52,7 +56,10 @@ function load(dir: string, rel: string, key: string): ZooModel {
 
 /** Every zoo model; the large ones must exist (the test setup generates them). */
 export function zoo({large = true} = {}): ZooModel[] {
-  const small = readdirSync(SMALL_DIR).filter(f => f.endsWith('.keras')).map(f => f.replace(/\.keras$/, '')).sort()
+  const small = readdirSync(SMALL_DIR)
+    .filter(f => f.endsWith('.keras'))
+    .map(f => f.replace(/\.keras$/, ''))
+    .sort()
     .map(k => load(SMALL_DIR, 'test/fixtures/models', k));
   if (!large) return small;
   for (const k of LARGE_MODELS) {
@@ -66,10 +73,11 @@ export function zoo({large = true} = {}): ZooModel[] {
 /** Largest |a − b| and the number of elements outside the tolerance. */
 export function compare(got: ArrayLike<number>, want: Float32Array): {maxDiff: number; bad: number} {
   if (got.length !== want.length) throw new Error(`length ${got.length} ≠ ${want.length}`);
-  let maxDiff = 0, bad = 0;
+  let maxDiff = 0,
+    bad = 0;
   for (let i = 0; i < want.length; i++) {
     const d = Math.abs(got[i] - want[i]);
-    if (!(d <= maxDiff)) maxDiff = d;  // NaN propagates
+    if (!(d <= maxDiff)) maxDiff = d; // NaN propagates
     if (!(d <= ATOL + RTOL * Math.abs(want[i]))) bad++;
   }
   return {maxDiff, bad};

@@ -131,12 +131,25 @@ function tensorflowWith(native: boolean): () => Promise<Runner | string> {
 export const parityBackends: ParityBackend[] = [
   {name: 'cpu', budget: {forward: 4, backward: 16}, start: inProcess('cpu', '@tensorflow/tfjs-backend-cpu')},
   {name: 'tensorflow', budget: {forward: 4, backward: 16}, start: tensorflowWith(true)},
-  {name: 'tensorflow-chains', budget: {forward: 4, backward: 16}, subnormalInputsAsZero: true, start: tensorflowWith(false)},
-  {name: 'webgl', budget: {forward: 4, backward: 10, axisGradRel: 2e-6}, subnormalInputsAsZero: true,
-   start: inChromium},
+  {
+    name: 'tensorflow-chains',
+    budget: {forward: 4, backward: 16},
+    subnormalInputsAsZero: true,
+    start: tensorflowWith(false),
+  },
+  {
+    name: 'webgl',
+    budget: {forward: 4, backward: 10, axisGradRel: 2e-6},
+    subnormalInputsAsZero: true,
+    start: inChromium,
+  },
   // webgpu's budget: docs/webgpu.md (measured on SwiftShader's Vulkan, as webgl's)
-  {name: 'webgpu', budget: {forward: 4, backward: 10, axisGradRel: 2e-6}, subnormalInputsAsZero: true,
-   start: () => inChromium('webgpu')},
+  {
+    name: 'webgpu',
+    budget: {forward: 4, backward: 10, axisGradRel: 2e-6},
+    subnormalInputsAsZero: true,
+    start: () => inChromium('webgpu'),
+  },
   {name: 'wasm', budget: {forward: 4, backward: 16}, start: inProcess('wasm', '@tensorflow/tfjs-backend-wasm')},
   {name: 'wasm-chromium', budget: {forward: 4, backward: 16}, start: () => inChromium('wasm', 'page-wasm.html')},
 ];

@@ -66,8 +66,12 @@ export function decodeFixture(doc: Record<string, unknown>): Fixture {
     dtruth: decodeArray(c.dtruth as string) as Float64Array,
     kinks: new Set(c.kinks as number[]),
   }));
-  return {activation: doc.activation as string, kind: doc.kind as Fixture['kind'],
-          aliasOf: doc.alias_of as string | undefined, cases};
+  return {
+    activation: doc.activation as string,
+    kind: doc.kind as Fixture['kind'],
+    aliasOf: doc.alias_of as string | undefined,
+    cases,
+  };
 }
 
 export interface Budget {
@@ -128,10 +132,24 @@ export interface Alternatives {
 }
 
 /** Compares one backend's outputs on a fixture case. */
-export function compareCase(c: FixtureCase, y: ArrayLike<number>, dx: ArrayLike<number>, budget: Budget,
-                            alt?: Alternatives): CaseReport {
-  const r: CaseReport = {maxUlp: 0, maxUlpGrad: 0, kerasMaxUlp: 0, kerasMaxUlpGrad: 0, kerasWrong: 0, kerasWrongGrad: 0,
-                         kerasMismatches: [], failures: [], gradFailures: []};
+export function compareCase(
+  c: FixtureCase,
+  y: ArrayLike<number>,
+  dx: ArrayLike<number>,
+  budget: Budget,
+  alt?: Alternatives,
+): CaseReport {
+  const r: CaseReport = {
+    maxUlp: 0,
+    maxUlpGrad: 0,
+    kerasMaxUlp: 0,
+    kerasMaxUlpGrad: 0,
+    kerasWrong: 0,
+    kerasWrongGrad: 0,
+    kerasMismatches: [],
+    failures: [],
+    gradFailures: [],
+  };
   const keras = (got: number, truth: number, grad: boolean) => {
     const e = truthError(got, truth);
     if (e === Infinity) {
@@ -148,14 +166,16 @@ export function compareCase(c: FixtureCase, y: ArrayLike<number>, dx: ArrayLike<
     r.maxUlp = Math.max(r.maxUlp, e);
     if (e > budget.forward) r.failures.push({index: i, x: xi, got: y[i], want: c.truth[i], error: e});
     keras(c.y32[i], c.truth[i], false);
-    if (elementwise && Number.isNaN(xi)) continue;  // NaN → NaN here; Keras's where() turns some into numbers
+    if (elementwise && Number.isNaN(xi)) continue; // NaN → NaN here; Keras's where() turns some into numbers
     if (alt?.at.has(i)) continue;
     // where Keras float32 is off the truth beyond its own tolerance, ours is held to the truth only
-    if (close(c.y32[i], c.truth[i]) && !close(y[i], c.y32[i])) r.kerasMismatches.push({index: i, x: xi, got: y[i], want: c.y32[i], error: Math.abs(y[i] - c.y32[i])});
+    if (close(c.y32[i], c.truth[i]) && !close(y[i], c.y32[i]))
+      r.kerasMismatches.push({index: i, x: xi, got: y[i], want: c.y32[i], error: Math.abs(y[i] - c.y32[i])});
   }
   let scale = 0;
   if (!elementwise && budget.axisGradRel !== undefined) {
-    for (let i = 0; i < c.dtruth.length; i++) if (Number.isFinite(c.dtruth[i])) scale = Math.max(scale, Math.abs(c.dtruth[i]));
+    for (let i = 0; i < c.dtruth.length; i++)
+      if (Number.isFinite(c.dtruth[i])) scale = Math.max(scale, Math.abs(c.dtruth[i]));
   }
   for (let i = 0; i < dx.length; i++) {
     if (c.kinks.has(i)) continue;
@@ -164,7 +184,8 @@ export function compareCase(c: FixtureCase, y: ArrayLike<number>, dx: ArrayLike<
     if (alt?.at.has(i)) e = Math.min(e, truthError(dx[i], alt.dx[i]), truthError(dx[i], alt.dxAcross[i]));
     r.maxUlpGrad = Math.max(r.maxUlpGrad, e);
     const withinScale = scale > 0 && Math.abs(dx[i] - c.dtruth[i]) <= budget.axisGradRel! * scale;
-    if (e > budget.backward && !withinScale) r.gradFailures.push({index: i, x: xi, got: dx[i], want: c.dtruth[i], error: e});
+    if (e > budget.backward && !withinScale)
+      r.gradFailures.push({index: i, x: xi, got: dx[i], want: c.dtruth[i], error: e});
     keras(c.dx32[i], c.dtruth[i], true);
   }
   r.failures = worst(r.failures);

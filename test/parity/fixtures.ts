@@ -11,7 +11,9 @@ if (typeof globalThis.atob !== 'function') {
 }
 
 export function fixtureFiles(): string[] {
-  return readdirSync(FIXTURE_DIR).filter(f => f.endsWith('.json.gz')).sort();
+  return readdirSync(FIXTURE_DIR)
+    .filter(f => f.endsWith('.json.gz'))
+    .sort();
 }
 
 export function loadFixture(file: string): Fixture {

@@ -38,15 +38,15 @@ test('fixtures are present for the whole catalogue', () => {
 async function flushedAlternatives(activation: string, c: FixtureCase): Promise<Alternatives | undefined> {
   const at = new Set([...c.x.keys()].filter(i => isSubnormal(c.x[i])));
   if (at.size === 0) return undefined;
-  await import('@tensorflow/tfjs-backend-cpu');  // registered even when only a browser backend runs (jest -t webgpu)
+  await import('@tensorflow/tfjs-backend-cpu'); // registered even when only a browser backend runs (jest -t webgpu)
   const previous = tf.getBackend();
   await tf.setBackend('cpu');
   try {
-    const flushed = c.x.map(v => isSubnormal(v) ? (v > 0 ? 0 : -0) : v);
-    const across = c.x.map(v => isSubnormal(v) ? -Math.sign(v) * MIN_NORMAL : v);
+    const flushed = c.x.map(v => (isSubnormal(v) ? (v > 0 ? 0 : -0) : v));
+    const across = c.x.map(v => (isSubnormal(v) ? -Math.sign(v) * MIN_NORMAL : v));
     return {at, ...runHere(activation, c, flushed), dxAcross: runHere(activation, c, across).dx};
   } finally {
-    if (previous) await tf.setBackend(previous);  // none yet when only webgl (in Chromium) runs
+    if (previous) await tf.setBackend(previous); // none yet when only webgl (in Chromium) runs
   }
 }
 
@@ -75,10 +75,14 @@ describe.each(parityBackends.map(b => [b.name, b] as const))('%s', (name, backen
   afterAll(async () => {
     await runner?.close?.();
     const ran = [...worst.values()].reduce((n, w) => n + w.cases, 0);
-    if (ran === fixtures.reduce((n, f) => n + f.cases.length, 0)) {  // a complete run only
+    if (ran === fixtures.reduce((n, f) => n + f.cases.length, 0)) {
+      // a complete run only
       const dir = join(__dirname, '..', '..', '.cache', 'parity');
       mkdirSync(dir, {recursive: true});
-      writeFileSync(join(dir, `${name}.json`), JSON.stringify({budget: backend.budget, activations: Object.fromEntries(worst)}));
+      writeFileSync(
+        join(dir, `${name}.json`),
+        JSON.stringify({budget: backend.budget, activations: Object.fromEntries(worst)}),
+      );
     }
   });
 
@@ -87,23 +91,43 @@ describe.each(parityBackends.map(b => [b.name, b] as const))('%s', (name, backen
   });
 
   describe.each(fixtures.map(f => [f.activation, f] as const))('%s', (activation, fixture) => {
-    test.each(fixture.cases.map(c => [c.name, c] as const))('%s', async (caseName, c) => {
-      if (runner === undefined) throw new Error(`backend ${name} cannot run here: ${unavailable}`);
-      const out = await runner.run(activation, c);
-      outputs.get(name)!.set(`${activation}/${caseName}`, {...out, c});
-      const alt = backend.subnormalInputsAsZero ? await flushedAlternatives(activation, c) : undefined;
-      const r = compareCase(c, out.y, out.dx, backend.budget, alt);
-      const w = worst.get(activation) ?? {cases: 0, fwd: 0, bwd: 0, kerasFwd: 0, kerasBwd: 0, kerasWrong: 0, kerasWrongGrad: 0};
-      worst.set(activation, {cases: w.cases + 1, fwd: Math.max(w.fwd, r.maxUlp), bwd: Math.max(w.bwd, r.maxUlpGrad),
-                             kerasFwd: Math.max(w.kerasFwd, r.kerasMaxUlp), kerasBwd: Math.max(w.kerasBwd, r.kerasMaxUlpGrad),
-                             kerasWrong: w.kerasWrong + r.kerasWrong, kerasWrongGrad: w.kerasWrongGrad + r.kerasWrongGrad});
-      if (r.failures.length + r.gradFailures.length + r.kerasMismatches.length > 0) {
-        throw new Error(`${name} ${activation} ${caseName} (worst first):\n` +
-                        `  beyond ${backend.budget.forward} ULP forward: ${JSON.stringify(r.failures)}\n` +
-                        `  beyond ${backend.budget.backward} ULP gradient: ${JSON.stringify(r.gradFailures)}\n` +
-                        `  off Keras float32 where Keras is right: ${JSON.stringify(r.kerasMismatches)}`);
-      }
-    }, 60000);
+    test.each(fixture.cases.map(c => [c.name, c] as const))(
+      '%s',
+      async (caseName, c) => {
+        if (runner === undefined) throw new Error(`backend ${name} cannot run here: ${unavailable}`);
+        const out = await runner.run(activation, c);
+        outputs.get(name)!.set(`${activation}/${caseName}`, {...out, c});
+        const alt = backend.subnormalInputsAsZero ? await flushedAlternatives(activation, c) : undefined;
+        const r = compareCase(c, out.y, out.dx, backend.budget, alt);
+        const w = worst.get(activation) ?? {
+          cases: 0,
+          fwd: 0,
+          bwd: 0,
+          kerasFwd: 0,
+          kerasBwd: 0,
+          kerasWrong: 0,
+          kerasWrongGrad: 0,
+        };
+        worst.set(activation, {
+          cases: w.cases + 1,
+          fwd: Math.max(w.fwd, r.maxUlp),
+          bwd: Math.max(w.bwd, r.maxUlpGrad),
+          kerasFwd: Math.max(w.kerasFwd, r.kerasMaxUlp),
+          kerasBwd: Math.max(w.kerasBwd, r.kerasMaxUlpGrad),
+          kerasWrong: w.kerasWrong + r.kerasWrong,
+          kerasWrongGrad: w.kerasWrongGrad + r.kerasWrongGrad,
+        });
+        if (r.failures.length + r.gradFailures.length + r.kerasMismatches.length > 0) {
+          throw new Error(
+            `${name} ${activation} ${caseName} (worst first):\n` +
+              `  beyond ${backend.budget.forward} ULP forward: ${JSON.stringify(r.failures)}\n` +
+              `  beyond ${backend.budget.backward} ULP gradient: ${JSON.stringify(r.gradFailures)}\n` +
+              `  off Keras float32 where Keras is right: ${JSON.stringify(r.kerasMismatches)}`,
+          );
+        }
+      },
+      60000,
+    );
   });
 });
 
@@ -113,7 +137,13 @@ describe.each(parityBackends.map(b => [b.name, b] as const))('%s', (name, backen
  * elementwise activations, where the one-sided derivatives at 0 may differ); axis gradients also within
  * the larger `axisGradRel` of the case's largest |dx|.
  */
-function disagreement(a: ParityBackend, b: ParityBackend, A: CaseOutput, B: CaseOutput, c: FixtureCase): string | undefined {
+function disagreement(
+  a: ParityBackend,
+  b: ParityBackend,
+  A: CaseOutput,
+  B: CaseOutput,
+  c: FixtureCase,
+): string | undefined {
   for (let i = 0; i < A.y.length; i++) {
     if (truthError(A.y[i], B.y[i]) > a.budget.forward + b.budget.forward) return `y[${i}]: ${A.y[i]} vs ${B.y[i]}`;
   }

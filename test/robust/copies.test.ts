@@ -17,12 +17,14 @@ test('src/version.ts matches package.json', () => {
 });
 
 test('two copies register once, warn once, and both work', () => {
-  buildBrowserBundle();  // builds dist/ (cjs included) when it is out of date
+  buildBrowserBundle(); // builds dist/ (cjs included) when it is out of date
   const dir = mkdtempSync(join(tmpdir(), 'tfa-copies-'));
   try {
     symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
     for (const copy of ['first', 'second']) cpSync(join(ROOT, 'dist', 'cjs'), join(dir, copy), {recursive: true});
-    writeFileSync(join(dir, 'run.js'), `
+    writeFileSync(
+      join(dir, 'run.js'),
+      `
 const warnings = [];
 console.warn = (...a) => warnings.push(a.map(String).join(' '));
 const tf = require('@tensorflow/tfjs-core');
@@ -43,20 +45,25 @@ const second = require('./second/index.js');
   try { second.squareplus(x, {bb: 1}); } catch (e) { strict = e.message; }
   process.stdout.write(JSON.stringify({warnings, ops, grads, fromModel, strict}));
 })().catch(e => { process.stdout.write(JSON.stringify({error: String(e && e.stack || e)})); });
-`);
+`,
+    );
     const out = JSON.parse(execFileSync(process.execPath, [join(dir, 'run.js')], {cwd: dir, encoding: 'utf8'}));
     expect(out.error).toBeUndefined();
     const ours = (out.warnings as string[]).filter(w => !/running TensorFlow\.js in Node\.js/.test(w));
     expect(ours).toHaveLength(1);
     expect(ours[0]).not.toContain('\n');
-    expect(ours[0]).toMatch(new RegExp(`^tfjs-activations: another copy is already loaded \\(${version} from .*first.*\\); ` +
-                                       `.*this copy \\(${version} from .*second.*\\) uses them\\.$`));
+    expect(ours[0]).toMatch(
+      new RegExp(
+        `^tfjs-activations: another copy is already loaded \\(${version} from .*first.*\\); ` +
+          `.*this copy \\(${version} from .*second.*\\) uses them\\.$`,
+      ),
+    );
     // both copies compute squareplus (float64 reference: (x + √(x² + b))/2) and the same softmax gradient
     const sq = (v: number, b = 1) => Math.fround((v + Math.sqrt(v * v + b)) / 2);
     for (const y of out.ops) expect(y).toEqual([-3, 0, 2, 50].map(v => sq(v)));
     expect(out.grads[0]).toEqual(out.grads[1]);
     // dense (identity kernel) → squareplus (Keras default b = 4) → softShrink(1)
-    const shrink = (v: number) => v > 1 ? v - 1 : v < -1 ? v + 1 : 0;
+    const shrink = (v: number) => (v > 1 ? v - 1 : v < -1 ? v + 1 : 0);
     expect(out.fromModel).toEqual([-3, 0, 2, 50].map(v => Math.fround(shrink(sq(v, 4)))));
     expect(out.strict).toMatch(/did you mean 'b'/);
   } finally {

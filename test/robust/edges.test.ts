@@ -9,7 +9,9 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tfa from '../../src';
 import type {Session} from '../browser/harness';
 
-const TINY = 1.401298464324817e-45, SUB = 9.99994610111476e-41, MIN_NORMAL = 1.1754943508222875e-38;
+const TINY = 1.401298464324817e-45,
+  SUB = 9.99994610111476e-41,
+  MIN_NORMAL = 1.1754943508222875e-38;
 
 /** [op id, options, x, expected y or null (unchecked), expected dy·f'(x) with dy = 1, or null] */
 const CASES: Array<[string, object, number, number | null, number | null]> = [
@@ -47,8 +49,9 @@ type Runner = (id: string, options: object, x: number) => Promise<[number, numbe
 function here(): Runner {
   return async (id, options, x) => {
     const op = (tfa as unknown as Record<string, (t: tf.Tensor, o: object) => tf.Tensor>)[id];
-    const t = tf.tensor1d([x, 2, -3, 0.5]);  // 4 elements: the tensorflow kernels, not a scalar shortcut
-    const y = op(t, options), d = tf.grad(v => op(v, options))(t);
+    const t = tf.tensor1d([x, 2, -3, 0.5]); // 4 elements: the tensorflow kernels, not a scalar shortcut
+    const y = op(t, options),
+      d = tf.grad(v => op(v, options))(t);
     const out: [number, number] = [y.dataSync()[0], d.dataSync()[0]];
     tf.dispose([t, y, d]);
     return out;
@@ -84,14 +87,21 @@ describe('webgl (GPU programs)', () => {
     await session.page.evaluate(() => (window as unknown as {tf: typeof tf}).tf.env().set('WEBGL_CPU_FORWARD', false));
   }, 120000);
   afterAll(() => session?.close());
-  check(() => async (id, options, x) => session.page.evaluate(([i, o, v]) => {
-    const w = window as unknown as {tf: typeof tf; tfa: Record<string, (t: tf.Tensor, o: object) => tf.Tensor>};
-    const t = w.tf.tensor1d([v as number, 2, -3, 0.5]);
-    const y = w.tfa[i as string](t, o as object), d = w.tf.grad(q => w.tfa[i as string](q, o as object))(t);
-    const out: [number, number] = [y.dataSync()[0], d.dataSync()[0]];
-    w.tf.dispose([t, y, d]);
-    return out;
-  }, [id, options, x] as const));
+  check(
+    () => async (id, options, x) =>
+      session.page.evaluate(
+        ([i, o, v]) => {
+          const w = window as unknown as {tf: typeof tf; tfa: Record<string, (t: tf.Tensor, o: object) => tf.Tensor>};
+          const t = w.tf.tensor1d([v as number, 2, -3, 0.5]);
+          const y = w.tfa[i as string](t, o as object),
+            d = w.tf.grad(q => w.tfa[i as string](q, o as object))(t);
+          const out: [number, number] = [y.dataSync()[0], d.dataSync()[0]];
+          w.tf.dispose([t, y, d]);
+          return out;
+        },
+        [id, options, x] as const,
+      ),
+  );
 });
 
 describe('webgl sparsemax on long slices (the bisection path, n > 512) at any magnitude', () => {
@@ -101,26 +111,35 @@ describe('webgl sparsemax on long slices (the bisection path, n > 512) at any ma
     s = await openSession();
   }, 120000);
   afterAll(() => s?.close());
-  test.each([0, 1e4, 1e16, -3e38])('offset %d', async offset => {
-    const {referenceRow} = await import('./reference');
-    {
-      const n = 600;
-      const row = Array.from({length: n}, (_, j) => Math.fround(offset + Math.fround(Math.sin(j * 12.9898) * 3)));
-      const dys = Array.from({length: n}, (_, j) => Math.fround(Math.cos(j * 7.233)));
-      const got = await s.page.evaluate(([xs, gs]) => {
-        const w = window as unknown as {tf: typeof tf; tfa: Record<string, (t: tf.Tensor) => tf.Tensor>};
-        w.tf.env().set('WEBGL_CPU_FORWARD', false);
-        const x = w.tf.tensor2d([xs as number[]]), dy = w.tf.tensor2d([gs as number[]]);
-        const y = w.tfa.sparsemax(x), d = w.tf.grad(t => w.tfa.sparsemax(t))(x, dy);
-        const out = {y: Array.from(y.dataSync()), dx: Array.from(d.dataSync())};
-        w.tf.dispose([x, dy, y, d]);
-        return out;
-      }, [row, dys] as const);
-      const want = referenceRow('sparsemax', row, dys);
-      const maxErr = (a: number[], b: number[]) => Math.max(...a.map((v, i) => Math.abs(v - b[i])));
-      expect(maxErr(got.y, want.y)).toBeLessThan(1e-6);
-      expect(maxErr(got.dx, want.dx)).toBeLessThan(1e-5);
-      expect(Math.abs(got.y.reduce((p, q) => p + q, 0) - 1)).toBeLessThan(1e-6);
-    }
-  }, 120000);
+  test.each([0, 1e4, 1e16, -3e38])(
+    'offset %d',
+    async offset => {
+      const {referenceRow} = await import('./reference');
+      {
+        const n = 600;
+        const row = Array.from({length: n}, (_, j) => Math.fround(offset + Math.fround(Math.sin(j * 12.9898) * 3)));
+        const dys = Array.from({length: n}, (_, j) => Math.fround(Math.cos(j * 7.233)));
+        const got = await s.page.evaluate(
+          ([xs, gs]) => {
+            const w = window as unknown as {tf: typeof tf; tfa: Record<string, (t: tf.Tensor) => tf.Tensor>};
+            w.tf.env().set('WEBGL_CPU_FORWARD', false);
+            const x = w.tf.tensor2d([xs as number[]]),
+              dy = w.tf.tensor2d([gs as number[]]);
+            const y = w.tfa.sparsemax(x),
+              d = w.tf.grad(t => w.tfa.sparsemax(t))(x, dy);
+            const out = {y: Array.from(y.dataSync()), dx: Array.from(d.dataSync())};
+            w.tf.dispose([x, dy, y, d]);
+            return out;
+          },
+          [row, dys] as const,
+        );
+        const want = referenceRow('sparsemax', row, dys);
+        const maxErr = (a: number[], b: number[]) => Math.max(...a.map((v, i) => Math.abs(v - b[i])));
+        expect(maxErr(got.y, want.y)).toBeLessThan(1e-6);
+        expect(maxErr(got.dx, want.dx)).toBeLessThan(1e-5);
+        expect(Math.abs(got.y.reduce((p, q) => p + q, 0) - 1)).toBeLessThan(1e-6);
+      }
+    },
+    120000,
+  );
 });

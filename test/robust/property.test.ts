@@ -34,29 +34,63 @@ interface Out {
 }
 
 const F32_MAX = 3.4028234663852886e38;
-const SPECIALS = [0, -0, 1.4e-45, -1.4e-45, 1e-40, -1e-40, MIN_NORMAL, -MIN_NORMAL, Infinity, -Infinity, NaN,
-                  F32_MAX, -F32_MAX, 3e38, -3e38, 1e16, -1e16, 1, -1, 0.5, 20, -20, 88, -88, 1e-8];
+const SPECIALS = [
+  0,
+  -0,
+  1.4e-45,
+  -1.4e-45,
+  1e-40,
+  -1e-40,
+  MIN_NORMAL,
+  -MIN_NORMAL,
+  Infinity,
+  -Infinity,
+  NaN,
+  F32_MAX,
+  -F32_MAX,
+  3e38,
+  -3e38,
+  1e16,
+  -1e16,
+  1,
+  -1,
+  0.5,
+  20,
+  -20,
+  88,
+  -88,
+  1e-8,
+];
 const OFFSETS = [0, 0, 0, 1e4, -1e4, 1e8, 2 ** 34, 1e16, 2 ** 50, 1e30, 3e38, -3e38];
 const PARAM_VALUES = [0, 0.5, 1, 2, 3, 1e-3, 10, -1, -0.5, 1.2e-38, 6];
 
 function paramArb(spec: ParamSpec, rank: number): fc.Arbitrary<unknown> {
   const nums = PARAM_VALUES.filter(v => spec.check?.(v) === undefined);
   switch (spec.kind) {
-    case 'number': return fc.constantFrom(...nums);
-    case 'optionalNumber': return fc.oneof(fc.constant(null), fc.constantFrom(...nums));
-    case 'boolean': return fc.boolean();
-    case 'axis': return fc.integer({min: -rank, max: rank - 1});
-    case 'axes': return fc.oneof(fc.constant(null), fc.integer({min: -rank, max: rank - 1}),
-                                 fc.subarray([...Array(rank).keys()], {minLength: 1}));
+    case 'number':
+      return fc.constantFrom(...nums);
+    case 'optionalNumber':
+      return fc.oneof(fc.constant(null), fc.constantFrom(...nums));
+    case 'boolean':
+      return fc.boolean();
+    case 'axis':
+      return fc.integer({min: -rank, max: rank - 1});
+    case 'axes':
+      return fc.oneof(
+        fc.constant(null),
+        fc.integer({min: -rank, max: rank - 1}),
+        fc.subarray([...Array(rank).keys()], {minLength: 1}),
+      );
   }
 }
 
-const valueArb = (offset: number) => fc.oneof(
-  {weight: 3, arbitrary: fc.float()},
-  {weight: 2, arbitrary: fc.constantFrom(...SPECIALS)},
-  {weight: 3, arbitrary: fc.float({min: -8, max: 8, noNaN: true}).map(v => Math.fround(offset + v))},
-  {weight: 2, arbitrary: fc.integer({min: -3, max: 3}).map(k => Math.fround(offset + k * ulpOf(offset)))},
-);
+const valueArb = (offset: number) =>
+  fc.oneof(
+    {weight: 3, arbitrary: fc.float()},
+    {weight: 2, arbitrary: fc.constantFrom(...SPECIALS)},
+    {weight: 3, arbitrary: fc.float({min: -8, max: 8, noNaN: true}).map(v => Math.fround(offset + v))},
+    {weight: 2, arbitrary: fc.integer({min: -3, max: 3}).map(k => Math.fround(offset + k * ulpOf(offset)))},
+  );
 
 function ulpOf(v: number): number {
   const a = Math.abs(Math.fround(v));
@@ -68,7 +102,8 @@ function ulpOf(v: number): number {
 function caseArb(defs: readonly ActivationDefinition[]): fc.Arbitrary<Case> {
   return fc.constantFrom(...defs).chain(def => {
     const minRank = def.kind === 'axis' ? 1 : 0;
-    return fc.array(fc.integer({min: 0, max: 4}), {minLength: minRank, maxLength: 6})
+    return fc
+      .array(fc.integer({min: 0, max: 4}), {minLength: minRank, maxLength: 6})
       .filter(s => s.reduce((p, q) => p * q, 1) <= 96)
       .chain(shape0 => {
         const rank = shape0.length;
@@ -80,11 +115,15 @@ function caseArb(defs: readonly ActivationDefinition[]): fc.Arbitrary<Case> {
             if (shape[a] % 2 === 1) shape[a] += 1;
           }
           const size = shape.reduce((p, q) => p * q, 1);
-          return fc.constantFrom(...OFFSETS).chain(offset => fc.record({
-            id: fc.constant(def.id), options: fc.constant(options), shape: fc.constant(shape),
-            x: fc.array(valueArb(offset), {minLength: size, maxLength: size}),
-            dy: fc.array(fc.float({min: -2, max: 2, noNaN: true}), {minLength: size, maxLength: size}),
-          }));
+          return fc.constantFrom(...OFFSETS).chain(offset =>
+            fc.record({
+              id: fc.constant(def.id),
+              options: fc.constant(options),
+              shape: fc.constant(shape),
+              x: fc.array(valueArb(offset), {minLength: size, maxLength: size}),
+              dy: fc.array(fc.float({min: -2, max: 2, noNaN: true}), {minLength: size, maxLength: size}),
+            }),
+          );
         });
       });
   });
@@ -93,7 +132,7 @@ function caseArb(defs: readonly ActivationDefinition[]): fc.Arbitrary<Case> {
 function yShapeOf(def: ActivationDefinition, params: Params, shape: number[]): number[] {
   if (def.kind !== 'axis' || !def.halvesAxis) return shape;
   const [a] = resolveAxes(def, params, shape.length);
-  return shape.map((s, i) => i === a ? s / 2 : s);
+  return shape.map((s, i) => (i === a ? s / 2 : s));
 }
 
 function runHere(c: Case): Out {
@@ -104,7 +143,14 @@ function runHere(c: Case): Out {
   const before = tf.memory().numTensors;
   const out = tf.tidy(() => {
     const x = tf.tensor(Float32Array.from(c.x), c.shape, 'float32');
-    const dy = tf.tensor(Float32Array.from(c.dy).subarray(0, yShape.reduce((p, q) => p * q, 1)), yShape, 'float32');
+    const dy = tf.tensor(
+      Float32Array.from(c.dy).subarray(
+        0,
+        yShape.reduce((p, q) => p * q, 1),
+      ),
+      yShape,
+      'float32',
+    );
     const f = (t: tf.Tensor) => op(t, c.options);
     return {y: f(x).dataSync() as Float32Array, dx: tf.grad(f)(x, dy).dataSync() as Float32Array};
   });
@@ -116,7 +162,12 @@ function isSubnormal(v: number): boolean {
   return v !== 0 && Math.abs(v) < MIN_NORMAL;
 }
 
-interface Budget {forward: number; backward: number; axisGradRel: number; daz: boolean}
+interface Budget {
+  forward: number;
+  backward: number;
+  axisGradRel: number;
+  daz: boolean;
+}
 
 /** Problems with one backend's output on a case, or [] (checked against the reference and against cpu). */
 function check(c: Case, out: Out, cpu: Out | undefined, budget: Budget): string[] {
@@ -124,18 +175,22 @@ function check(c: Case, out: Out, cpu: Out | undefined, budget: Budget): string[
   const params = normalizeParams(def, c.options);
   const x = Float32Array.from(c.x);
   const yShape = yShapeOf(def, params, c.shape);
-  const dy = Float32Array.from(c.dy).subarray(0, yShape.reduce((p, q) => p * q, 1));
+  const dy = Float32Array.from(c.dy).subarray(
+    0,
+    yShape.reduce((p, q) => p * q, 1),
+  );
   const axes = def.kind === 'axis' ? resolveAxes(def, params, c.shape.length) : [];
   const ref = reference(def, params, c.shape, x, dy, axes);
   // a backend that reads subnormal inputs as ±0 may answer for ±0 instead
-  const flush = (a: Float32Array) => a.map(v => isSubnormal(v) ? (v < 0 ? -0 : 0) : v);
-  const flushed = budget.daz && (x.some(isSubnormal) || dy.some(isSubnormal)) ?
-    reference(def, params, c.shape, flush(x), flush(dy), axes) : undefined;
+  const flush = (a: Float32Array) => a.map(v => (isSubnormal(v) ? (v < 0 ? -0 : 0) : v));
+  const flushed =
+    budget.daz && (x.some(isSubnormal) || dy.some(isSubnormal))
+      ? reference(def, params, c.shape, flush(x), flush(dy), axes)
+      : undefined;
   const sub = (i: number) => flushed !== undefined && (isSubnormal(x[i]) || isSubnormal(dy[i]) || def.kind === 'axis');
   const problems: string[] = [];
-  const axisScale = def.kind === 'axis' ?
-    Math.max(0, ...Array.from(ref.dx).filter(Number.isFinite).map(Math.abs)) : 0;
-  const show = (i: number) => def.kind === 'elementwise' ? `x=${x[i]}` : `index ${i}`;
+  const axisScale = def.kind === 'axis' ? Math.max(0, ...Array.from(ref.dx).filter(Number.isFinite).map(Math.abs)) : 0;
+  const show = (i: number) => (def.kind === 'elementwise' ? `x=${x[i]}` : `index ${i}`);
   for (let i = 0; i < out.y.length; i++) {
     let e = truthError(out.y[i], ref.y[i]);
     if (flushed) e = Math.min(e, truthError(out.y[i], flushed.y[i]));
@@ -144,14 +199,16 @@ function check(c: Case, out: Out, cpu: Out | undefined, budget: Budget): string[
   for (let i = 0; i < out.dx.length; i++) {
     let e = truthError(out.dx[i], ref.dx[i]);
     if (flushed) e = Math.min(e, truthError(out.dx[i], flushed.dx[i]));
-    const near = Number.isFinite(ref.dx[i]) && Math.abs(out.dx[i] - ref.dx[i]) <= budget.axisGradRel * axisScale + MIN_NORMAL;
+    const near =
+      Number.isFinite(ref.dx[i]) && Math.abs(out.dx[i] - ref.dx[i]) <= budget.axisGradRel * axisScale + MIN_NORMAL;
     if (e > budget.backward && !(def.kind === 'axis' && near)) {
       problems.push(`dx at ${show(i)}: got ${out.dx[i]}, want ${ref.dx[i]} (${e} ULP)`);
     }
   }
   if (cpu) {
     // the same NaNs and infinities as cpu (values are checked against the reference above)
-    const same = (a: number, b: number) => Number.isNaN(a) === Number.isNaN(b) &&
+    const same = (a: number, b: number) =>
+      Number.isNaN(a) === Number.isNaN(b) &&
       (Number.isFinite(a) || Number.isNaN(a) ? Number.isFinite(b) || Number.isNaN(b) : a === b);
     for (let i = 0; i < out.y.length; i++) {
       if (!same(out.y[i], cpu.y[i]) && !sub(i)) problems.push(`y at ${show(i)}: ${out.y[i]} but cpu ${cpu.y[i]}`);
@@ -164,30 +221,38 @@ function check(c: Case, out: Out, cpu: Out | undefined, budget: Budget): string[
 }
 
 function describeCase(c: Case): string {
-  return `${c.id}(${JSON.stringify(c.options)}) shape [${c.shape}] x=[${c.x.map(v => Object.is(v, -0) ? '-0' : String(v)).join(', ')}]`;
+  return `${c.id}(${JSON.stringify(c.options)}) shape [${c.shape}] x=[${c.x.map(v => (Object.is(v, -0) ? '-0' : String(v))).join(', ')}]`;
 }
 
 /** Runs the property for one backend; cpu outputs come from the same process. */
-async function property(name: string, run: (c: Case) => Promise<Out>, budget: Budget): Promise<{runs: number; elements: number}> {
+async function property(
+  name: string,
+  run: (c: Case) => Promise<Out>,
+  budget: Budget,
+): Promise<{runs: number; elements: number}> {
   let elements = 0;
-  await fc.assert(fc.asyncProperty(caseArb(tfa.definitions), async c => {
-    const out = await run(c);
-    let cpu: Out | undefined;
-    if (name !== 'cpu') {
-      await tf.setBackend('cpu');
-      cpu = runHere(c);
-    }
-    const problems = check(c, out, cpu, budget);
-    elements += out.y.length + out.dx.length;
-    if (problems.length > 0) throw new Error(`${name}: ${describeCase(c)}\n  ${problems.join('\n  ')}`);
-  }), {seed: SEED, numRuns: RUNS, endOnFailure: false});
+  await fc.assert(
+    fc.asyncProperty(caseArb(tfa.definitions), async c => {
+      const out = await run(c);
+      let cpu: Out | undefined;
+      if (name !== 'cpu') {
+        await tf.setBackend('cpu');
+        cpu = runHere(c);
+      }
+      const problems = check(c, out, cpu, budget);
+      elements += out.y.length + out.dx.length;
+      if (problems.length > 0) throw new Error(`${name}: ${describeCase(c)}\n  ${problems.join('\n  ')}`);
+    }),
+    {seed: SEED, numRuns: RUNS, endOnFailure: false},
+  );
   return {runs: RUNS, elements};
 }
 
 const counts: Record<string, {runs: number; elements: number}> = {};
 afterAll(() => {
   // one line per backend for the docs (docs/non-finite.md quotes a run)
-  for (const [b, n] of Object.entries(counts)) console.log(`property ${b}: ${n.runs} runs, ${n.elements} values checked (seed ${SEED})`);
+  for (const [b, n] of Object.entries(counts))
+    console.log(`property ${b}: ${n.runs} runs, ${n.elements} values checked (seed ${SEED})`);
 });
 
 test('cpu against the float64 reference', async () => {
@@ -197,10 +262,14 @@ test('cpu against the float64 reference', async () => {
 
 test('tensorflow against the float64 reference and cpu', async () => {
   await import('@tensorflow/tfjs-node');
-  counts.tensorflow = await property('tensorflow', async c => {
-    await tf.setBackend('tensorflow');
-    return runHere(c);
-  }, {forward: 4, backward: 16, axisGradRel: 2e-6, daz: true});
+  counts.tensorflow = await property(
+    'tensorflow',
+    async c => {
+      await tf.setBackend('tensorflow');
+      return runHere(c);
+    },
+    {forward: 4, backward: 16, axisGradRel: 2e-6, daz: true},
+  );
 });
 
 test('webgl (headless Chromium, GPU programs) against the float64 reference and cpu', async () => {
@@ -213,37 +282,44 @@ test('webgl (headless Chromium, GPU programs) against the float64 reference and 
       const b = Buffer.from(s, 'base64');
       return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
     };
-    counts.webgl = await property('webgl', async c => {
-      const def = tfa.lookup(c.id);
-      const yShape = yShapeOf(def, normalizeParams(def, c.options), c.shape);
-      const r = await session.page.evaluate(([id, options, shape, yShape, xs, dys]) => {
-        const w = window as unknown as {tf: typeof tf; tfa: Record<string, (t: tf.Tensor, o: object) => tf.Tensor>};
-        const T = w.tf;
-        const dec = (s: string) => {
-          const bin = atob(s);
-          const u = new Uint8Array(bin.length);
-          for (let i = 0; i < bin.length; i++) u[i] = bin.charCodeAt(i);
-          return new Float32Array(u.buffer);
-        };
-        const enc = (a: Float32Array) => {
-          const u = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-          let s = '';
-          for (let i = 0; i < u.length; i++) s += String.fromCharCode(u[i]);
-          return btoa(s);
-        };
-        const before = T.memory().numTensors;
-        const out = T.tidy(() => {
-          const x = T.tensor(dec(xs as string), shape as number[], 'float32');
-          const n = (yShape as number[]).reduce((p, q) => p * q, 1);
-          const dy = T.tensor(dec(dys as string).subarray(0, n), yShape as number[], 'float32');
-          const f = (t: tf.Tensor) => w.tfa[id as string](t, options as object);
-          return {y: enc(f(x).dataSync() as Float32Array), dx: enc(T.grad(f)(x, dy).dataSync() as Float32Array)};
-        });
-        return {...out, leaked: T.memory().numTensors - before};
-      }, [c.id, c.options, c.shape, yShape, b64(c.x), b64(c.dy)] as const);
-      if (r.leaked !== 0) throw new Error(`${c.id}: ${r.leaked} tensors leaked on webgl`);
-      return {y: f32(r.y), dx: f32(r.dx)};
-    }, {forward: 4, backward: 10, axisGradRel: 2e-6, daz: true});
+    counts.webgl = await property(
+      'webgl',
+      async c => {
+        const def = tfa.lookup(c.id);
+        const yShape = yShapeOf(def, normalizeParams(def, c.options), c.shape);
+        const r = await session.page.evaluate(
+          ([id, options, shape, yShape, xs, dys]) => {
+            const w = window as unknown as {tf: typeof tf; tfa: Record<string, (t: tf.Tensor, o: object) => tf.Tensor>};
+            const T = w.tf;
+            const dec = (s: string) => {
+              const bin = atob(s);
+              const u = new Uint8Array(bin.length);
+              for (let i = 0; i < bin.length; i++) u[i] = bin.charCodeAt(i);
+              return new Float32Array(u.buffer);
+            };
+            const enc = (a: Float32Array) => {
+              const u = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+              let s = '';
+              for (let i = 0; i < u.length; i++) s += String.fromCharCode(u[i]);
+              return btoa(s);
+            };
+            const before = T.memory().numTensors;
+            const out = T.tidy(() => {
+              const x = T.tensor(dec(xs as string), shape as number[], 'float32');
+              const n = (yShape as number[]).reduce((p, q) => p * q, 1);
+              const dy = T.tensor(dec(dys as string).subarray(0, n), yShape as number[], 'float32');
+              const f = (t: tf.Tensor) => w.tfa[id as string](t, options as object);
+              return {y: enc(f(x).dataSync() as Float32Array), dx: enc(T.grad(f)(x, dy).dataSync() as Float32Array)};
+            });
+            return {...out, leaked: T.memory().numTensors - before};
+          },
+          [c.id, c.options, c.shape, yShape, b64(c.x), b64(c.dy)] as const,
+        );
+        if (r.leaked !== 0) throw new Error(`${c.id}: ${r.leaked} tensors leaked on webgl`);
+        return {y: f32(r.y), dx: f32(r.dx)};
+      },
+      {forward: 4, backward: 10, axisGradRel: 2e-6, daz: true},
+    );
     expect(session.errors).toEqual([]);
   } finally {
     await session.close();

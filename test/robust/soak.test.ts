@@ -35,7 +35,13 @@ interface SoakResult {
  * (given the page's `tf`, `tfa` and `tfl`). `programs` counts the webgl
  * backend's compiled shader programs.
  */
-async function soak(TF: typeof tf, TFA: typeof tfa, TFL: typeof tfl, calls: number, fitSteps: number): Promise<SoakResult> {
+async function soak(
+  TF: typeof tf,
+  TFA: typeof tfa,
+  TFL: typeof tfl,
+  calls: number,
+  fitSteps: number,
+): Promise<SoakResult> {
   const programs = () => {
     const b = TF.backend() as unknown as {binaryCache?: object};
     return b.binaryCache ? Object.keys(b.binaryCache).length : 0;
@@ -44,8 +50,12 @@ async function soak(TF: typeof tf, TFA: typeof tfa, TFL: typeof tfl, calls: numb
     const m = TF.memory() as unknown as {numTensors: number; numBytes: number; numBytesInGPU?: number};
     return {tensors: m.numTensors, bytes: m.numBytes, gpuBytes: m.numBytesInGPU ?? 0, programs: programs()};
   };
-  const diff = (a: ReturnType<typeof snap>, b: ReturnType<typeof snap>) =>
-    ({tensors: b.tensors - a.tensors, bytes: b.bytes - a.bytes, gpuBytes: b.gpuBytes - a.gpuBytes, programs: b.programs - a.programs});
+  const diff = (a: ReturnType<typeof snap>, b: ReturnType<typeof snap>) => ({
+    tensors: b.tensors - a.tensors,
+    bytes: b.bytes - a.bytes,
+    gpuBytes: b.gpuBytes - a.gpuBytes,
+    programs: b.programs - a.programs,
+  });
   const required: Record<string, object> = {threshold: {threshold: 0, defaultValue: -1}};
   const x = TF.randomNormal([8, 16], 0, 3, 'float32', 1);
   const dyFull = TF.randomNormal([8, 16], 0, 1, 'float32', 2);
@@ -57,12 +67,13 @@ async function soak(TF: typeof tf, TFA: typeof tfa, TFL: typeof tfl, calls: numb
     const g = TF.grad(f);
     const dy = def.kind === 'axis' && def.halvesAxis ? dyHalf : dyFull;
     const once = async (sync: boolean) => {
-      const y = f(x), d = g(x, dy);
+      const y = f(x),
+        d = g(x, dy);
       if (sync) await d.data();
       y.dispose();
       d.dispose();
     };
-    for (let i = 0; i < 20; i++) await once(true);  // warm-up: programs compiled, textures pooled
+    for (let i = 0; i < 20; i++) await once(true); // warm-up: programs compiled, textures pooled
     const before = snap();
     const t0 = Date.now();
     for (let i = 0; i < calls; i++) await once(i % 250 === 249);
@@ -71,18 +82,21 @@ async function soak(TF: typeof tf, TFA: typeof tfa, TFL: typeof tfl, calls: numb
   }
   TF.dispose([x, dyFull, dyHalf]);
   // fit
-  const model = TFL.sequential({layers: [
-    TFL.layers.dense({units: 16, inputShape: [8], activation: TFA.activationId('squareplus')}),
-    TFA.layers.softShrink({threshold: 0.1}),
-    TFL.layers.dense({units: 8, activation: TFA.activationId('mish')}),
-    TFA.layers.sparsemax(),
-  ]});
+  const model = TFL.sequential({
+    layers: [
+      TFL.layers.dense({units: 16, inputShape: [8], activation: TFA.activationId('squareplus')}),
+      TFA.layers.softShrink({threshold: 0.1}),
+      TFL.layers.dense({units: 8, activation: TFA.activationId('mish')}),
+      TFA.layers.sparsemax(),
+    ],
+  });
   model.compile({optimizer: TF.train.sgd(0.01), loss: 'meanSquaredError'});
-  const xs = TF.randomNormal([32, 8], 0, 1, 'float32', 4), ys = TF.randomUniform([32, 8], 0, 1, 'float32', 5);
-  await model.fit(xs, ys, {epochs: 5, batchSize: 32, verbose: 0});  // warm-up
+  const xs = TF.randomNormal([32, 8], 0, 1, 'float32', 4),
+    ys = TF.randomUniform([32, 8], 0, 1, 'float32', 5);
+  await model.fit(xs, ys, {epochs: 5, batchSize: 32, verbose: 0}); // warm-up
   const before = snap();
   const t0 = Date.now();
-  await model.fit(xs, ys, {epochs: fitSteps, batchSize: 32, verbose: 0});  // one step per epoch
+  await model.fit(xs, ys, {epochs: fitSteps, batchSize: 32, verbose: 0}); // one step per epoch
   const after = snap();
   TF.dispose([xs, ys]);
   model.dispose();
@@ -92,15 +106,22 @@ async function soak(TF: typeof tf, TFA: typeof tfa, TFL: typeof tfl, calls: numb
 function report(backend: string, r: SoakResult): void {
   const total = r.rows.reduce((p, q) => p + q.ms, 0);
   const bad = r.rows.filter(q => q.tensors !== 0 || q.bytes !== 0 || q.gpuBytes !== 0 || q.programs !== 0);
-  console.log(`soak ${backend}: ${r.rows.length} activations x ${CALLS} forward+gradient calls in ${(total / 1000).toFixed(1)} s; ` +
-              `${FIT_STEPS} fit steps in ${(r.fit.ms / 1000).toFixed(1)} s; after warm-up: ` +
-              `tensors ${r.rows.reduce((p, q) => p + q.tensors, 0) + r.fit.tensors}, bytes ${r.rows.reduce((p, q) => p + q.bytes, 0) + r.fit.bytes}, ` +
-              `GPU bytes ${r.rows.reduce((p, q) => p + q.gpuBytes, 0) + r.fit.gpuBytes}, new programs ${r.rows.reduce((p, q) => p + q.programs, 0) + r.fit.programs}` +
-              (backend === 'webgl' ? ` (${r.compiled} programs compiled during warm-up)` : '') +
-              (bad.length ? `; not at baseline: ${JSON.stringify(bad)}` : ''));
+  console.log(
+    `soak ${backend}: ${r.rows.length} activations x ${CALLS} forward+gradient calls in ${(total / 1000).toFixed(1)} s; ` +
+      `${FIT_STEPS} fit steps in ${(r.fit.ms / 1000).toFixed(1)} s; after warm-up: ` +
+      `tensors ${r.rows.reduce((p, q) => p + q.tensors, 0) + r.fit.tensors}, bytes ${r.rows.reduce((p, q) => p + q.bytes, 0) + r.fit.bytes}, ` +
+      `GPU bytes ${r.rows.reduce((p, q) => p + q.gpuBytes, 0) + r.fit.gpuBytes}, new programs ${r.rows.reduce((p, q) => p + q.programs, 0) + r.fit.programs}` +
+      (backend === 'webgl' ? ` (${r.compiled} programs compiled during warm-up)` : '') +
+      (bad.length ? `; not at baseline: ${JSON.stringify(bad)}` : ''),
+  );
   for (const q of [...r.rows, {id: 'fit', ...r.fit}]) {
-    expect({id: q.id, tensors: q.tensors, bytes: q.bytes, gpuBytes: q.gpuBytes, programs: q.programs})
-      .toEqual({id: q.id, tensors: 0, bytes: 0, gpuBytes: 0, programs: 0});
+    expect({id: q.id, tensors: q.tensors, bytes: q.bytes, gpuBytes: q.gpuBytes, programs: q.programs}).toEqual({
+      id: q.id,
+      tensors: 0,
+      bytes: 0,
+      gpuBytes: 0,
+      programs: 0,
+    });
   }
 }
 
@@ -122,10 +143,14 @@ maybe('soak (TFA_SOAK=1)', () => {
     const {openSession} = await import('../browser/harness');
     const session = await openSession();
     try {
-      await session.page.evaluate(() => (window as unknown as {tf: typeof tf}).tf.env().set('WEBGL_CPU_FORWARD', false));
-      const result = await session.page.evaluate(`(${soak.toString()})(window.tf, window.tfa, window.tf, ${CALLS}, ${FIT_STEPS})`) as SoakResult;
+      await session.page.evaluate(() =>
+        (window as unknown as {tf: typeof tf}).tf.env().set('WEBGL_CPU_FORWARD', false),
+      );
+      const result = (await session.page.evaluate(
+        `(${soak.toString()})(window.tf, window.tfa, window.tf, ${CALLS}, ${FIT_STEPS})`,
+      )) as SoakResult;
       report('webgl', result);
-      expect(result.compiled).toBeGreaterThan(60);  // GPU programs ran (not CPU forwarding)
+      expect(result.compiled).toBeGreaterThan(60); // GPU programs ran (not CPU forwarding)
       expect(session.errors).toEqual([]);
     } finally {
       await session.close();

@@ -32,8 +32,10 @@ export async function readSource(source: KerasSource): Promise<{bytes: Uint8Arra
   }
   const s = typeof source === 'string' ? source : source instanceof URL ? source.href : undefined;
   if (s === undefined) {
-    throw new Error('loadKerasModel: source must be a Uint8Array, ArrayBuffer, Blob/File, http(s):// URL, ' +
-                    'file:// URL or (in Node) a file path');
+    throw new Error(
+      'loadKerasModel: source must be a Uint8Array, ArrayBuffer, Blob/File, http(s):// URL, ' +
+        'file:// URL or (in Node) a file path',
+    );
   }
   // in a page a relative URL is relative to the document, as for fetch()
   const href = !isNode() && typeof location !== 'undefined' ? new URL(s, location.href).href : s;
@@ -45,11 +47,12 @@ export async function readSource(source: KerasSource): Promise<{bytes: Uint8Arra
   if (!isNode()) {
     throw new Error(`loadKerasModel: '${s}' is not an http(s):// URL; in a page pass a URL, a File/Blob or the bytes`);
   }
-  const fsName = 'node:fs/promises', urlName = 'node:url';
-  const fs = await import(/* webpackIgnore: true */ fsName) as {readFile(p: string): Promise<Uint8Array>};
+  const fsName = 'node:fs/promises',
+    urlName = 'node:url';
+  const fs = (await import(/* webpackIgnore: true */ fsName)) as {readFile(p: string): Promise<Uint8Array>};
   let path = s;
   if (/^file:\/\//i.test(s)) {
-    const url = await import(/* webpackIgnore: true */ urlName) as {fileURLToPath(u: string): string};
+    const url = (await import(/* webpackIgnore: true */ urlName)) as {fileURLToPath(u: string): string};
     path = url.fileURLToPath(s);
   }
   const buf = await fs.readFile(path);
@@ -64,13 +67,20 @@ export function fileKind(bytes: Uint8Array, name: string): FileKind {
   for (let off = 0; off + 8 <= bytes.length && off <= 1 << 16; off = off === 0 ? 512 : off * 2) {
     if (HDF5_MAGIC.every((b, i) => bytes[off + i] === b)) return 'h5';
   }
-  throw new Error(`loadKerasModel: ${name} is neither a Keras 3 '.keras' archive (a zip) nor an HDF5 '.h5' file ` +
-                  `(first bytes ${Array.from(bytes.subarray(0, 8)).map(b => b.toString(16).padStart(2, '0')).join(' ')})`);
+  throw new Error(
+    `loadKerasModel: ${name} is neither a Keras 3 '.keras' archive (a zip) nor an HDF5 '.h5' file ` +
+      `(first bytes ${Array.from(bytes.subarray(0, 8))
+        .map(b => b.toString(16).padStart(2, '0'))
+        .join(' ')})`,
+  );
 }
 
 /** The entries of a `.keras` archive; the weights file is unpacked only when asked for. */
 export class KerasArchive {
-  constructor(private readonly bytes: Uint8Array, private readonly name: string) {}
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly name: string,
+  ) {}
 
   /**
    * One entry's bytes (a fresh buffer starting at 0, as jsfive needs). fflate's streaming Unzip hands over a
@@ -147,9 +157,14 @@ const DATA_STORAGE_MSG_TYPE = 0x0008;
 /** An HDF5 file read with jsfive. */
 export class H5 {
   private readonly file: JsfiveGroup;
-  constructor(bytes: Uint8Array, readonly name: string) {
-    const buf = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ?
-      bytes.buffer as ArrayBuffer : bytes.slice().buffer as ArrayBuffer;
+  constructor(
+    bytes: Uint8Array,
+    readonly name: string,
+  ) {
+    const buf =
+      bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+        ? (bytes.buffer as ArrayBuffer)
+        : (bytes.slice().buffer as ArrayBuffer);
     try {
       this.file = new (hdf5 as unknown as {File: new (b: ArrayBuffer, n: string) => JsfiveGroup}).File(buf, name);
     } catch (e) {
@@ -219,14 +234,18 @@ function contiguousFloat32(d: JsfiveDataset, n: number): Float32Array | null {
   if (o === undefined || typeof o.find_msg_type !== 'function') return null;
   try {
     const msg = o.find_msg_type(DATA_STORAGE_MSG_TYPE)[0];
-    const [version, , layoutClass, propertyOffset] = o._get_data_message_properties(msg.get('offset_to_message') as number);
+    const [version, , layoutClass, propertyOffset] = o._get_data_message_properties(
+      msg.get('offset_to_message') as number,
+    );
     if (layoutClass !== 1 || version < 3) return null;
     const view = new DataView(o.fh);
     const address = Number(view.getBigUint64(propertyOffset, true));
     if (n === 0) return new Float32Array(0);
     if (address + 4 * n > o.fh.byteLength) return null;
     // a view when aligned (the tensors then read the file's bytes in place), else a copy
-    return address % 4 === 0 ? new Float32Array(o.fh, address, n) : new Float32Array(o.fh.slice(address, address + 4 * n));
+    return address % 4 === 0
+      ? new Float32Array(o.fh, address, n)
+      : new Float32Array(o.fh.slice(address, address + 4 * n));
   } catch {
     return null;
   }

@@ -50,18 +50,28 @@ function open(bytes: Uint8Array, name: string): Opened {
   if (kind === 'keras') {
     const zip = new KerasArchive(bytes, name);
     const meta = zip.json('metadata.json') as {keras_version?: string};
-    return {format: 'keras', config: zip.json('config.json'), kerasVersion: meta.keras_version ?? '',
-            weights: skip => kerasWeights(zip.weights(), skip)};
+    return {
+      format: 'keras',
+      config: zip.json('config.json'),
+      kerasVersion: meta.keras_version ?? '',
+      weights: skip => kerasWeights(zip.weights(), skip),
+    };
   }
   const h5 = new H5(bytes, name);
   const attrs = h5.attrs();
   const raw = attrs.model_config;
   if (typeof raw !== 'string') {
-    throw new KerasImportError(`loadKerasModel: ${name} is an HDF5 file without a 'model_config' attribute: a weights-only ` +
-                               'file, not a full model saved with model.save(\'x.h5\')');
+    throw new KerasImportError(
+      `loadKerasModel: ${name} is an HDF5 file without a 'model_config' attribute: a weights-only ` +
+        "file, not a full model saved with model.save('x.h5')",
+    );
   }
-  return {format: 'h5', config: JSON.parse(raw), kerasVersion: String(attrs.keras_version ?? ''),
-          weights: () => legacyWeights(h5)};
+  return {
+    format: 'h5',
+    config: JSON.parse(raw),
+    kerasVersion: String(attrs.keras_version ?? ''),
+    weights: () => legacyWeights(h5),
+  };
 }
 
 /** `.keras` weights: `layers/<auto name>/vars/<i>`, the layer's name in the `vars` group's `name` attribute. */
@@ -85,7 +95,11 @@ function kerasWeights(h5: H5, skip: Set<string>): ArraysFor {
   let groups = build(true);
   let complete = skip.size === 0;
   const collect = (g: string): Array<{shape: number[]; values: Float32Array}> => {
-    const out = h5.keys(`${g}/vars`).map(Number).sort((a, b) => a - b).map(i => h5.dataset(`${g}/vars/${i}`));
+    const out = h5
+      .keys(`${g}/vars`)
+      .map(Number)
+      .sort((a, b) => a - b)
+      .map(i => h5.dataset(`${g}/vars/${i}`));
     for (const sub of h5.keys(g)) {
       if (sub !== 'vars' && sub !== 'layers') out.push(...collect(`${g}/${sub}`));
     }
@@ -93,7 +107,8 @@ function kerasWeights(h5: H5, skip: Set<string>): ArraysFor {
   };
   return path => {
     let g = groups.get(path.join('/'));
-    if (g === undefined && !complete) {  // a layer in a skipped group after all: index everything
+    if (g === undefined && !complete) {
+      // a layer in a skipped group after all: index everything
       groups = build(false);
       complete = true;
       g = groups.get(path.join('/'));
@@ -104,7 +119,11 @@ function kerasWeights(h5: H5, skip: Set<string>): ArraysFor {
 
 /** Keras's `to_snake_case` of a class name (how `.keras` files name layer groups). */
 function kerasSnake(name: string): string {
-  return name.replace(/\W+/g, '').replace(/(.)([A-Z][a-z]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+  return name
+    .replace(/\W+/g, '')
+    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .toLowerCase();
 }
 
 /** Snake-case class names used only by layers that have no weights in the built model. */
@@ -135,10 +154,13 @@ function legacyWeights(h5: H5): ArraysFor {
     if (!h5.has(g)) return [];
     const names = h5.attrs(g).weight_names;
     const list = (Array.isArray(names) ? names : []).map(String);
-    const wanted = path.length === 1 ? list : list.filter(n => {
-      const parts = n.replace(/:\d+$/, '').split('/');
-      return parts[parts.length - 2] === path[path.length - 1];
-    });
+    const wanted =
+      path.length === 1
+        ? list
+        : list.filter(n => {
+            const parts = n.replace(/:\d+$/, '').split('/');
+            return parts[parts.length - 2] === path[path.length - 1];
+          });
     return wanted.map(n => h5.dataset(`${g}/${n}`));
   };
 }
@@ -167,16 +189,23 @@ function setWeights(model: LayersModel, arraysFor: ArraysFor, onProgress?: (f: n
     // Keras's Normalization also stores the adapt() sample count, which inference does not use
     if (layer.getClassName() === 'KerasNormalization') arrays = arrays.slice(0, 2);
     if (arrays.length !== layer.weights.length) {
-      throw new KerasImportError(`loadKerasModel: layer '${path.join('/')}' (${layer.getClassName()}) has ` +
-                                 `${layer.weights.length} weights in tfjs but ${arrays.length} in the Keras file`,
-                                 path.join('/'), layer.getClassName());
+      throw new KerasImportError(
+        `loadKerasModel: layer '${path.join('/')}' (${layer.getClassName()}) has ` +
+          `${layer.weights.length} weights in tfjs but ${arrays.length} in the Keras file`,
+        path.join('/'),
+        layer.getClassName(),
+      );
     }
     const ts = arrays.map((a, i) => {
       const want = layer.weights[i].shape;
       if (want.length !== a.shape.length || want.some((d, j) => d !== a.shape[j])) {
-        throw new KerasImportError(`loadKerasModel: layer '${path.join('/')}' (${layer.getClassName()}): weight ` +
-                                   `${layer.weights[i].originalName} has shape [${want}] in tfjs but [${a.shape}] in ` +
-                                   'the Keras file', path.join('/'), layer.getClassName());
+        throw new KerasImportError(
+          `loadKerasModel: layer '${path.join('/')}' (${layer.getClassName()}): weight ` +
+            `${layer.weights[i].originalName} has shape [${want}] in tfjs but [${a.shape}] in ` +
+            'the Keras file',
+          path.join('/'),
+          layer.getClassName(),
+        );
       }
       return tensor(a.values, a.shape, 'float32');
     });
@@ -195,8 +224,14 @@ function setWeights(model: LayersModel, arraysFor: ArraysFor, onProgress?: (f: n
 function report(opened: Opened, t: Translation, model: LayersModel): KerasImportReport {
   const acts = new Set<string>();
   t.layers.forEach(l => l.activations.forEach(a => acts.add(a)));
-  return {format: opened.format, kerasVersion: opened.kerasVersion, layers: t.layers, params: model.countParams(),
-          activations: [...acts].sort(), notes: t.notes};
+  return {
+    format: opened.format,
+    kerasVersion: opened.kerasVersion,
+    layers: t.layers,
+    params: model.countParams(),
+    activations: [...acts].sort(),
+    notes: t.notes,
+  };
 }
 
 /** tfjs-layers' reading of a pythonic config: keys and string values to camelCase, names and node references kept. */
@@ -211,7 +246,7 @@ function pythonicToTs(v: unknown, key?: string): unknown {
   if (typeof v !== 'object') return v;
   if (Array.isArray(v)) {
     const refs = key === 'inboundNodes' || key === 'inputLayers' || key === 'outputLayers';
-    return v.map((item, i) => refs && i === 0 && typeof item === 'string' ? item : pythonicToTs(item, key));
+    return v.map((item, i) => (refs && i === 0 && typeof item === 'string' ? item : pythonicToTs(item, key)));
   }
   const out: {[k: string]: unknown} = {};
   for (const [k, x] of Object.entries(v as object)) {
@@ -236,8 +271,10 @@ function buildModel(topology: {[k: string]: unknown}): LayersModel {
   return cls.fromConfig(cls, ts.config, {}, true);
 }
 
-async function importModel(source: KerasSource, options: LoadKerasModelOptions = {}):
-    Promise<{model: LayersModel; report: KerasImportReport}> {
+async function importModel(
+  source: KerasSource,
+  options: LoadKerasModelOptions = {},
+): Promise<{model: LayersModel; report: KerasImportReport}> {
   const {bytes, name} = await readSource(source);
   const opened = open(bytes, name);
   const t = translateConfig(opened.config, options.customObjects ?? {});
@@ -257,15 +294,19 @@ export async function loadKerasModel(source: KerasSource, options?: LoadKerasMod
 }
 
 /** The model as tfjs's model.json (layers-model format) and its weight shards, with a report. */
-export async function convertKerasModel(source: KerasSource, options: LoadKerasModelOptions & {shardBytes?: number} = {}):
-    Promise<{modelJSON: io.ModelJSON; shards: Array<{name: string; data: Uint8Array}>; report: KerasImportReport}> {
+export async function convertKerasModel(
+  source: KerasSource,
+  options: LoadKerasModelOptions & {shardBytes?: number} = {},
+): Promise<{modelJSON: io.ModelJSON; shards: Array<{name: string; data: Uint8Array}>; report: KerasImportReport}> {
   const {model, report: rep} = await importModel(source, options);
   let artifacts: io.ModelArtifacts | undefined;
   try {
-    await model.save(io.withSaveHandler(async a => {
-      artifacts = a;
-      return {modelArtifactsInfo: {dateSaved: new Date(), modelTopologyType: 'JSON'}};
-    }));
+    await model.save(
+      io.withSaveHandler(async a => {
+        artifacts = a;
+        return {modelArtifactsInfo: {dateSaved: new Date(), modelTopologyType: 'JSON'}};
+      }),
+    );
   } finally {
     model.dispose();
   }
@@ -274,7 +315,8 @@ export async function convertKerasModel(source: KerasSource, options: LoadKerasM
   const shardBytes = options.shardBytes ?? 4 * 1024 * 1024;
   const n = Math.max(1, Math.ceil(data.length / shardBytes));
   const shards = Array.from({length: n}, (_, i) => ({
-    name: `group1-shard${i + 1}of${n}.bin`, data: data.subarray(i * shardBytes, (i + 1) * shardBytes),
+    name: `group1-shard${i + 1}of${n}.bin`,
+    data: data.subarray(i * shardBytes, (i + 1) * shardBytes),
   }));
   const modelJSON: io.ModelJSON = {
     format: 'layers-model',

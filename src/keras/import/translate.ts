@@ -13,7 +13,12 @@ type Dict = {[k: string]: Json};
 export type CustomObject = string | {className: string; config?: (kerasConfig: Dict) => Dict};
 
 export class KerasImportError extends Error {
-  constructor(message: string, readonly layer?: string, readonly className?: string, readonly field?: string) {
+  constructor(
+    message: string,
+    readonly layer?: string,
+    readonly className?: string,
+    readonly field?: string,
+  ) {
     super(message);
     this.name = 'KerasImportError';
   }
@@ -36,8 +41,9 @@ export interface Translation {
   kerasVersion: string;
 }
 
-const DEFAULT_HINT = 'Map it with options.customObjects ({\'<registered name>\': \'<tfjs class or activation id>\'}) ' +
-                     'if you have an equivalent tfjs class, or change the Keras model.';
+const DEFAULT_HINT =
+  "Map it with options.customObjects ({'<registered name>': '<tfjs class or activation id>'}) " +
+  'if you have an equivalent tfjs class, or change the Keras model.';
 
 function classMap(): {[k: string]: unknown} {
   return serialization.SerializationMap.getMap().classNameMap as {[k: string]: unknown};
@@ -57,7 +63,7 @@ function isDict(v: unknown): v is Dict {
 
 /** Keras 3 activation name → tfjs id written in the (pythonic) config. */
 const ACTIVATION_RENAMES: {[k: string]: string} = {
-  hard_sigmoid: 'hard_sigmoid_keras3',  // tfjs's 'hardSigmoid' is Keras 2's formula
+  hard_sigmoid: 'hard_sigmoid_keras3', // tfjs's 'hardSigmoid' is Keras 2's formula
   swish: 'silu',
   hard_swish: 'hard_silu',
 };
@@ -91,22 +97,32 @@ class Translator {
     if (custom !== undefined) {
       const id = typeof custom === 'string' ? custom : custom.className;
       if (!(id in classMap()) && !(camel(id) in classMap())) {
-        this.fail(path, cls, field, `options.customObjects maps '${name}' to '${id}', which is not a registered ` +
-                  `tfjs activation`);
+        this.fail(
+          path,
+          cls,
+          field,
+          `options.customObjects maps '${name}' to '${id}', which is not a registered ` + `tfjs activation`,
+        );
       }
       info.activations.push(name);
       return id;
     }
     if (name === 'glu') {
-      this.fail(path, cls, field, `'glu' halves its axis, which ${cls} cannot report as its output shape ` +
-                `(Keras cannot either)`, 'Use Activation(\'glu\') as a separate layer.');
+      this.fail(
+        path,
+        cls,
+        field,
+        `'glu' halves its axis, which ${cls} cannot report as its output shape ` + `(Keras cannot either)`,
+        "Use Activation('glu') as a separate layer.",
+      );
     }
     if (name === 'threshold') {
       this.fail(path, cls, field, `'threshold' needs parameters a string cannot carry`);
     }
     const id = ACTIVATION_RENAMES[name] ?? name;
     if (!(camel(id) in classMap())) {
-      const registered = isDict(v) && typeof v.registered_name === 'string' ? ` (registered name '${v.registered_name}')` : '';
+      const registered =
+        isDict(v) && typeof v.registered_name === 'string' ? ` (registered name '${v.registered_name}')` : '';
       this.fail(path, cls, field, `unknown activation '${name}'${registered}`);
     }
     info.activations.push(name);
@@ -125,14 +141,27 @@ class Translator {
       // tfjs-layers' Orthogonal calls chained tensor methods that only the @tensorflow/tfjs union package
       // registers; it only matters when training from scratch (the imported weights replace it)
       tfjsName = 'GlorotUniform';
-      this.notes.push(`${path.join('/')}: ${field} Orthogonal → GlorotUniform (tfjs's Orthogonal needs the ` +
-                      '@tensorflow/tfjs package; the imported weights are unaffected)');
+      this.notes.push(
+        `${path.join('/')}: ${field} Orthogonal → GlorotUniform (tfjs's Orthogonal needs the ` +
+          '@tensorflow/tfjs package; the imported weights are unaffected)',
+      );
     }
     if (!(tfjsName in classMap())) {
       this.fail(path, cls, field, `initializer '${k}' has no tfjs equivalent`);
     }
     const out: Dict = {};
-    for (const key of ['seed', 'mean', 'stddev', 'minval', 'maxval', 'scale', 'mode', 'distribution', 'gain', 'value']) {
+    for (const key of [
+      'seed',
+      'mean',
+      'stddev',
+      'minval',
+      'maxval',
+      'scale',
+      'mode',
+      'distribution',
+      'gain',
+      'value',
+    ]) {
       if (key in cfg && cfg[key] !== null) out[key] = cfg[key];
     }
     if (out.distribution === 'untruncated_normal') out.distribution = 'normal';
@@ -202,8 +231,12 @@ class Translator {
     if (custom !== undefined) {
       const target = typeof custom === 'string' ? custom : custom.className;
       if (!(target in classMap())) {
-        this.fail(path, cls, undefined, `options.customObjects maps '${registered}' to '${target}', ` +
-                  `which is not a registered tfjs class`);
+        this.fail(
+          path,
+          cls,
+          undefined,
+          `options.customObjects maps '${registered}' to '${target}', ` + `which is not a registered tfjs class`,
+        );
       }
       const base: Dict = {};
       for (const [k, v] of Object.entries(cfg)) if (k !== 'dtype') base[k] = v;
@@ -213,14 +246,28 @@ class Translator {
       info.notes.push(`mapped by options.customObjects to ${target}`);
     } else {
       const spec = LAYERS[cls];
-      if (spec === undefined || (module !== '' && !module.startsWith('keras.layers') && !module.startsWith('keras.src.layers') &&
-                                 module !== 'keras')) {
+      if (
+        spec === undefined ||
+        (module !== '' &&
+          !module.startsWith('keras.layers') &&
+          !module.startsWith('keras.src.layers') &&
+          module !== 'keras')
+      ) {
         const what = registered !== cls ? `registered custom object '${registered}'` : `layer class '${cls}'`;
-        const why = cls === 'Lambda' ? 'a Lambda layer holds Python code, which cannot run in TensorFlow.js' :
-          `${what} is not supported by the importer`;
-        this.fail(path, cls, undefined, why, cls === 'Lambda' ?
-          'Replace it by a registered custom layer in Keras and map it with options.customObjects, ' +
-          'or by built-in layers.' : DEFAULT_HINT);
+        const why =
+          cls === 'Lambda'
+            ? 'a Lambda layer holds Python code, which cannot run in TensorFlow.js'
+            : `${what} is not supported by the importer`;
+        this.fail(
+          path,
+          cls,
+          undefined,
+          why,
+          cls === 'Lambda'
+            ? 'Replace it by a registered custom layer in Keras and map it with options.customObjects, ' +
+                'or by built-in layers.'
+            : DEFAULT_HINT,
+        );
       }
       translated = this.fields(path, cls, cfg, spec, info);
     }
@@ -270,18 +317,31 @@ class Translator {
   opNode(path: string[], cls: string, name: string, entry: Dict, inbound: {nodes: Json[]; operands: Json[][]}): Dict {
     const op = NUMPY_OPS[cls];
     if (op === undefined) {
-      this.fail(path, cls, undefined, `operation ${String(entry.module)}.${cls} is not supported ` +
-                `(supported: ${Object.keys(NUMPY_OPS).join(', ')})`);
+      this.fail(
+        path,
+        cls,
+        undefined,
+        `operation ${String(entry.module)}.${cls} is not supported ` +
+          `(supported: ${Object.keys(NUMPY_OPS).join(', ')})`,
+      );
     }
     if (inbound.operands.length !== 1) this.fail(path, cls, 'inbound_nodes', 'an operation node must be called once');
     const operands = inbound.operands[0];
     if (operands.length !== 2 || operands.some(o => o !== null && typeof o !== 'number')) {
-      this.fail(path, cls, 'inbound_nodes', `operands ${JSON.stringify(operands)} are not two tensors or a tensor ` +
-                'and a number');
+      this.fail(
+        path,
+        cls,
+        'inbound_nodes',
+        `operands ${JSON.stringify(operands)} are not two tensors or a tensor ` + 'and a number',
+      );
     }
     this.layers.push({path, kerasClass: `ops.${cls}`, tfjsClass: 'KerasNumpyOp', activations: [], notes: []});
-    return {class_name: 'KerasNumpyOp', config: {name, trainable: true, dtype: 'float32', op, operands}, name,
-            inbound_nodes: inbound.nodes};
+    return {
+      class_name: 'KerasNumpyOp',
+      config: {name, trainable: true, dtype: 'float32', op, operands},
+      name,
+      inbound_nodes: inbound.nodes,
+    };
   }
 
   /**
@@ -293,8 +353,9 @@ class Translator {
     const outNodes: Json[] = [];
     const operands: Json[][] = [];
     for (const node of nodes) {
-      if (Array.isArray(node)) {  // Keras 2: already [[layer, node, tensor, kwargs], ...]
-        outNodes.push(node.map(t => Array.isArray(t) ? [t[0], t[1], t[2], isDict(t[3]) ? t[3] : {}] : t));
+      if (Array.isArray(node)) {
+        // Keras 2: already [[layer, node, tensor, kwargs], ...]
+        outNodes.push(node.map(t => (Array.isArray(t) ? [t[0], t[1], t[2], isDict(t[3]) ? t[3] : {}] : t)));
         operands.push(node.map(() => null));
         continue;
       }
@@ -308,7 +369,7 @@ class Translator {
           if (top) ops.push(null);
         } else if (Array.isArray(a)) {
           a.forEach(x => visit(x, false));
-        } else if (top && (typeof a === 'number')) {
+        } else if (top && typeof a === 'number') {
           ops.push(a);
         } else if (a !== null) {
           this.fail(path, cls, 'inbound_nodes', `argument ${JSON.stringify(a).slice(0, 80)} is not a tensor`);
@@ -318,11 +379,16 @@ class Translator {
       const kwargs = isDict(node.kwargs) ? node.kwargs : {};
       for (const [k, v] of Object.entries(kwargs)) {
         if (v === null || k === 'training') continue;
-        if (k === 'mask' || isDict(v) && v.class_name === '__keras_tensor__') {
+        if (k === 'mask' || (isDict(v) && v.class_name === '__keras_tensor__')) {
           this.fail(path, cls, `inbound_nodes.kwargs.${k}`, 'tensor keyword arguments are not supported');
         }
         if (typeof v !== 'boolean' && typeof v !== 'number') {
-          this.fail(path, cls, `inbound_nodes.kwargs.${k}`, `call argument ${JSON.stringify(v).slice(0, 60)} is not supported`);
+          this.fail(
+            path,
+            cls,
+            `inbound_nodes.kwargs.${k}`,
+            `call argument ${JSON.stringify(v).slice(0, 60)} is not supported`,
+          );
         }
         this.fail(path, cls, `inbound_nodes.kwargs.${k}`, `call argument ${k}=${JSON.stringify(v)} is not supported`);
       }
@@ -336,7 +402,7 @@ class Translator {
   model(entry: Dict, outer: string[]): Dict {
     const cls = String(entry.class_name);
     const cfg: Dict = isDict(entry.config) ? entry.config : {};
-    const name = String(cfg.name ?? (outer[outer.length - 1] ?? 'model'));
+    const name = String(cfg.name ?? outer[outer.length - 1] ?? 'model');
     const layersOut: Dict[] = [];
     const inner = outer.length === 0 ? [] : outer;
     if (!Array.isArray(cfg.layers)) this.fail(outer.length ? outer : [name], cls, 'layers', 'missing layer list');
@@ -350,14 +416,24 @@ class Translator {
         prev = String((list[0].config as Dict).name);
         rest = list.slice(1);
       } else {
-        const shape = (cfg.build_input_shape ?? (list[0]?.config as Dict)?.batch_input_shape ??
-                       (list[0]?.config as Dict)?.batch_shape) as Json;
+        const shape = (cfg.build_input_shape ??
+          (list[0]?.config as Dict)?.batch_input_shape ??
+          (list[0]?.config as Dict)?.batch_shape) as Json;
         if (!Array.isArray(shape)) {
-          this.fail([...inner, name], cls, 'build_input_shape', 'the Sequential model was never built (no input shape)');
+          this.fail(
+            [...inner, name],
+            cls,
+            'build_input_shape',
+            'the Sequential model was never built (no input shape)',
+          );
         }
         prev = `${name}_input`;
-        layersOut.push({class_name: 'InputLayer', name: prev, inbound_nodes: [],
-                        config: {name: prev, batch_input_shape: shape, dtype: 'float32', sparse: false}});
+        layersOut.push({
+          class_name: 'InputLayer',
+          name: prev,
+          inbound_nodes: [],
+          config: {name: prev, batch_input_shape: shape, dtype: 'float32', sparse: false},
+        });
       }
       for (const l of rest) {
         const lname = String((l.config as Dict)?.name);
@@ -368,7 +444,7 @@ class Translator {
       outputs = [[prev, 0, 0]];
     } else {
       for (const l of cfg.layers as Dict[]) this.layer(l, inner, layersOut);
-      const triples = (v: Json): Json => Array.isArray(v) && typeof v[0] === 'string' ? [v] : v;
+      const triples = (v: Json): Json => (Array.isArray(v) && typeof v[0] === 'string' ? [v] : v);
       inputs = triples(cfg.input_layers ?? []);
       outputs = triples(cfg.output_layers ?? []);
       // Keras 3 numbers a nested model's calls from 0; in tfjs (as in Keras 2) node 0 of a model is the one
@@ -383,7 +459,10 @@ class Translator {
         (outputs as Json[]).forEach(bump);
       }
     }
-    return {class_name: 'Model', config: {name, layers: layersOut as Json, input_layers: inputs, output_layers: outputs}};
+    return {
+      class_name: 'Model',
+      config: {name, layers: layersOut as Json, input_layers: inputs, output_layers: outputs},
+    };
   }
 }
 
@@ -398,8 +477,16 @@ interface Ctx {
   info: LayerInfo;
   t: Translator;
 }
-type Rule = 'copy' | 'drop' | 'activation' | 'initializer' | 'regularizer' | 'constraint' |
-    {only: Json; alsoNull?: boolean} | {rename: string} | ((v: Json, c: Ctx) => string | void);
+type Rule =
+  | 'copy'
+  | 'drop'
+  | 'activation'
+  | 'initializer'
+  | 'regularizer'
+  | 'constraint'
+  | {only: Json; alsoNull?: boolean}
+  | {rename: string}
+  | ((v: Json, c: Ctx) => string | void);
 
 interface LayerSpec {
   className?: string;
@@ -408,77 +495,153 @@ interface LayerSpec {
 }
 
 const INITIALIZERS: {[k: string]: string} = {
-  GlorotUniform: 'GlorotUniform', GlorotNormal: 'GlorotNormal', HeUniform: 'HeUniform', HeNormal: 'HeNormal',
-  LecunUniform: 'LeCunUniform', LecunNormal: 'LeCunNormal', Zeros: 'Zeros', Ones: 'Ones', Constant: 'Constant',
-  RandomUniform: 'RandomUniform', RandomNormal: 'RandomNormal', TruncatedNormal: 'TruncatedNormal',
-  VarianceScaling: 'VarianceScaling', Orthogonal: 'Orthogonal', OrthogonalInitializer: 'Orthogonal',
-  Identity: 'Identity', IdentityInitializer: 'Identity',
-  glorot_uniform: 'GlorotUniform', glorot_normal: 'GlorotNormal', he_uniform: 'HeUniform', he_normal: 'HeNormal',
-  zeros: 'Zeros', ones: 'Ones', orthogonal: 'Orthogonal', lecun_uniform: 'LeCunUniform', lecun_normal: 'LeCunNormal',
-  random_uniform: 'RandomUniform', random_normal: 'RandomNormal', truncated_normal: 'TruncatedNormal',
+  GlorotUniform: 'GlorotUniform',
+  GlorotNormal: 'GlorotNormal',
+  HeUniform: 'HeUniform',
+  HeNormal: 'HeNormal',
+  LecunUniform: 'LeCunUniform',
+  LecunNormal: 'LeCunNormal',
+  Zeros: 'Zeros',
+  Ones: 'Ones',
+  Constant: 'Constant',
+  RandomUniform: 'RandomUniform',
+  RandomNormal: 'RandomNormal',
+  TruncatedNormal: 'TruncatedNormal',
+  VarianceScaling: 'VarianceScaling',
+  Orthogonal: 'Orthogonal',
+  OrthogonalInitializer: 'Orthogonal',
+  Identity: 'Identity',
+  IdentityInitializer: 'Identity',
+  glorot_uniform: 'GlorotUniform',
+  glorot_normal: 'GlorotNormal',
+  he_uniform: 'HeUniform',
+  he_normal: 'HeNormal',
+  zeros: 'Zeros',
+  ones: 'Ones',
+  orthogonal: 'Orthogonal',
+  lecun_uniform: 'LeCunUniform',
+  lecun_normal: 'LeCunNormal',
+  random_uniform: 'RandomUniform',
+  random_normal: 'RandomNormal',
+  truncated_normal: 'TruncatedNormal',
 };
 
 const NUMPY_OPS: {[k: string]: string} = {
-  Add: 'add', Subtract: 'subtract', Multiply: 'multiply', Divide: 'divide', TrueDivide: 'divide', Maximum: 'maximum',
+  Add: 'add',
+  Subtract: 'subtract',
+  Multiply: 'multiply',
+  Divide: 'divide',
+  TrueDivide: 'divide',
+  Maximum: 'maximum',
 };
 
 /** Fields every layer may carry that need nothing (Keras 3 bookkeeping). */
 const COMMON_FIELDS: {[k: string]: Rule} = {
-  module: 'drop', registered_name: 'drop', build_config: 'drop', shared_object_id: 'drop',
-  activity_regularizer: 'regularizer', autocast: 'drop', input_dim: 'copy', input_shape: 'drop', batch_size: 'drop',
+  module: 'drop',
+  registered_name: 'drop',
+  build_config: 'drop',
+  shared_object_id: 'drop',
+  activity_regularizer: 'regularizer',
+  autocast: 'drop',
+  input_dim: 'copy',
+  input_shape: 'drop',
+  batch_size: 'drop',
 };
 
 const KRC = (p: string): {[k: string]: Rule} => ({
-  [`${p}_initializer`]: 'initializer', [`${p}_regularizer`]: 'regularizer', [`${p}_constraint`]: 'constraint',
+  [`${p}_initializer`]: 'initializer',
+  [`${p}_regularizer`]: 'regularizer',
+  [`${p}_constraint`]: 'constraint',
 });
 const noLora: {[k: string]: Rule} = {quantization_config: {only: null}, lora_rank: {only: null}, lora_alpha: 'drop'};
-const conv = (extra: {[k: string]: Rule}): LayerSpec => ({fields: {
-  filters: 'copy', kernel_size: 'copy', strides: 'copy',
-  padding: (v, c) => {
-    // tfjs-layers 4.22 accepts 'causal' in the config but cannot run it
-    if (v !== 'valid' && v !== 'same') c.t.fail(c.path, c.cls, 'padding', `padding '${v}' is not supported by tfjs-layers`);
-    c.out.padding = v;
-  }, data_format: 'copy', dilation_rate: 'copy',
-  groups: {only: 1}, activation: 'activation', use_bias: 'copy', ...KRC('kernel'), ...KRC('bias'), ...noLora, ...extra,
-}});
-const pool: LayerSpec = {fields: {pool_size: 'copy', strides: 'copy', padding: 'copy', data_format: 'copy'}};
-const globalPool = (mode: string, rank: number): LayerSpec => ({fields: {
-  data_format: 'copy',
-  keepdims: (v, c) => {
-    if (v !== true) return;
-    c.out.mode = mode;
-    c.out.rank = rank;
-    c.out.keepdims = true;
-    return 'KerasGlobalPooling';
+const conv = (extra: {[k: string]: Rule}): LayerSpec => ({
+  fields: {
+    filters: 'copy',
+    kernel_size: 'copy',
+    strides: 'copy',
+    padding: (v, c) => {
+      // tfjs-layers 4.22 accepts 'causal' in the config but cannot run it
+      if (v !== 'valid' && v !== 'same')
+        c.t.fail(c.path, c.cls, 'padding', `padding '${v}' is not supported by tfjs-layers`);
+      c.out.padding = v;
+    },
+    data_format: 'copy',
+    dilation_rate: 'copy',
+    groups: {only: 1},
+    activation: 'activation',
+    use_bias: 'copy',
+    ...KRC('kernel'),
+    ...KRC('bias'),
+    ...noLora,
+    ...extra,
   },
-}});
+});
+const pool: LayerSpec = {fields: {pool_size: 'copy', strides: 'copy', padding: 'copy', data_format: 'copy'}};
+const globalPool = (mode: string, rank: number): LayerSpec => ({
+  fields: {
+    data_format: 'copy',
+    keepdims: (v, c) => {
+      if (v !== true) return;
+      c.out.mode = mode;
+      c.out.rank = rank;
+      c.out.keepdims = true;
+      return 'KerasGlobalPooling';
+    },
+  },
+});
 const rnnCommon: {[k: string]: Rule} = {
-  units: 'copy', activation: 'activation', recurrent_activation: 'activation', use_bias: 'copy',
-  ...KRC('kernel'), ...KRC('recurrent'), ...KRC('bias'), dropout: 'copy', recurrent_dropout: 'copy',
-  return_sequences: 'copy', return_state: {only: false}, go_backwards: 'copy', stateful: {only: false},
-  unroll: 'drop', seed: 'drop', zero_output_for_mask: 'drop', implementation: 'drop', time_major: {only: false},
+  units: 'copy',
+  activation: 'activation',
+  recurrent_activation: 'activation',
+  use_bias: 'copy',
+  ...KRC('kernel'),
+  ...KRC('recurrent'),
+  ...KRC('bias'),
+  dropout: 'copy',
+  recurrent_dropout: 'copy',
+  return_sequences: 'copy',
+  return_state: {only: false},
+  go_backwards: 'copy',
+  stateful: {only: false},
+  unroll: 'drop',
+  seed: 'drop',
+  zero_output_for_mask: 'drop',
+  implementation: 'drop',
+  time_major: {only: false},
 };
 const mergeSpec: LayerSpec = {fields: {}};
 const dropout: LayerSpec = {className: 'Dropout', fields: {rate: 'copy', noise_shape: 'copy', seed: 'drop'}};
 
 const LAYERS: {[cls: string]: LayerSpec} = {
-  InputLayer: {fields: {
-    batch_shape: {rename: 'batch_input_shape'}, batch_input_shape: 'copy', sparse: {only: false},
-    ragged: {only: false}, optional: {only: false}, input_tensor: {only: null},
-  }},
-  Dense: {fields: {units: 'copy', activation: 'activation', use_bias: 'copy', ...KRC('kernel'), ...KRC('bias'), ...noLora}},
-  Activation: {fields: {
-    activation: (v, c) => {
-      if (v === 'glu') {
-        c.out.axis = -1;
-        c.info.activations.push('glu');
-        return 'GluActivation';
-      }
-      c.out.activation = c.t.activation(c.path, c.cls, 'activation', v, c.info);
+  InputLayer: {
+    fields: {
+      batch_shape: {rename: 'batch_input_shape'},
+      batch_input_shape: 'copy',
+      sparse: {only: false},
+      ragged: {only: false},
+      optional: {only: false},
+      input_tensor: {only: null},
     },
-  }},
+  },
+  Dense: {
+    fields: {units: 'copy', activation: 'activation', use_bias: 'copy', ...KRC('kernel'), ...KRC('bias'), ...noLora},
+  },
+  Activation: {
+    fields: {
+      activation: (v, c) => {
+        if (v === 'glu') {
+          c.out.axis = -1;
+          c.info.activations.push('glu');
+          return 'GluActivation';
+        }
+        c.out.activation = c.t.activation(c.path, c.cls, 'activation', v, c.info);
+      },
+    },
+  },
   Dropout: dropout,
-  SpatialDropout1D: dropout, SpatialDropout2D: dropout, SpatialDropout3D: dropout,
+  SpatialDropout1D: dropout,
+  SpatialDropout2D: dropout,
+  SpatialDropout3D: dropout,
   GaussianDropout: {className: 'GaussianDropout', fields: {rate: 'copy', seed: 'drop'}},
   GaussianNoise: {className: 'GaussianNoise', fields: {stddev: 'copy', seed: 'drop'}},
   AlphaDropout: {className: 'AlphaDropout', fields: {rate: 'copy', noise_shape: 'copy', seed: 'drop'}},
@@ -488,77 +651,159 @@ const LAYERS: {[cls: string]: LayerSpec} = {
   RepeatVector: {fields: {n: 'copy'}},
   Conv1D: conv({}),
   Conv2D: conv({}),
-  DepthwiseConv2D: {fields: {
-    kernel_size: 'copy', strides: 'copy', padding: 'copy', depth_multiplier: 'copy', data_format: 'copy',
-    dilation_rate: 'copy', activation: 'activation', use_bias: 'copy', ...KRC('depthwise'), ...KRC('bias'),
-  }},
-  SeparableConv2D: {fields: {
-    filters: 'copy', kernel_size: 'copy', strides: 'copy', padding: 'copy', depth_multiplier: 'copy',
-    data_format: 'copy', dilation_rate: 'copy', activation: 'activation', use_bias: 'copy', ...KRC('depthwise'),
-    ...KRC('pointwise'), ...KRC('bias'),
-  }},
-  MaxPooling1D: pool, MaxPooling2D: pool, AveragePooling1D: pool, AveragePooling2D: pool,
-  GlobalAveragePooling1D: globalPool('avg', 1), GlobalAveragePooling2D: globalPool('avg', 2),
-  GlobalMaxPooling1D: globalPool('max', 1), GlobalMaxPooling2D: globalPool('max', 2),
+  DepthwiseConv2D: {
+    fields: {
+      kernel_size: 'copy',
+      strides: 'copy',
+      padding: 'copy',
+      depth_multiplier: 'copy',
+      data_format: 'copy',
+      dilation_rate: 'copy',
+      activation: 'activation',
+      use_bias: 'copy',
+      ...KRC('depthwise'),
+      ...KRC('bias'),
+    },
+  },
+  SeparableConv2D: {
+    fields: {
+      filters: 'copy',
+      kernel_size: 'copy',
+      strides: 'copy',
+      padding: 'copy',
+      depth_multiplier: 'copy',
+      data_format: 'copy',
+      dilation_rate: 'copy',
+      activation: 'activation',
+      use_bias: 'copy',
+      ...KRC('depthwise'),
+      ...KRC('pointwise'),
+      ...KRC('bias'),
+    },
+  },
+  MaxPooling1D: pool,
+  MaxPooling2D: pool,
+  AveragePooling1D: pool,
+  AveragePooling2D: pool,
+  GlobalAveragePooling1D: globalPool('avg', 1),
+  GlobalAveragePooling2D: globalPool('avg', 2),
+  GlobalMaxPooling1D: globalPool('max', 1),
+  GlobalMaxPooling2D: globalPool('max', 2),
   ZeroPadding2D: {fields: {padding: 'copy', data_format: 'copy'}},
   Cropping2D: {fields: {cropping: 'copy', data_format: 'copy'}},
   UpSampling2D: {fields: {size: 'copy', data_format: 'copy', interpolation: 'copy'}},
-  BatchNormalization: {fields: {
-    axis: (v, c) => {
-      const a = Array.isArray(v) ? v : [v];
-      if (a.length !== 1) c.t.fail(c.path, c.cls, 'axis', `only one axis is supported, got ${JSON.stringify(v)}`);
-      c.out.axis = a[0];
+  BatchNormalization: {
+    fields: {
+      axis: (v, c) => {
+        const a = Array.isArray(v) ? v : [v];
+        if (a.length !== 1) c.t.fail(c.path, c.cls, 'axis', `only one axis is supported, got ${JSON.stringify(v)}`);
+        c.out.axis = a[0];
+      },
+      momentum: 'copy',
+      epsilon: 'copy',
+      center: 'copy',
+      scale: 'copy',
+      ...KRC('beta'),
+      ...KRC('gamma'),
+      moving_mean_initializer: 'initializer',
+      moving_variance_initializer: 'initializer',
+      synchronized: 'drop',
+      renorm: {only: false},
+      renorm_clipping: {only: null},
+      renorm_momentum: 'drop',
     },
-    momentum: 'copy', epsilon: 'copy', center: 'copy', scale: 'copy', ...KRC('beta'), ...KRC('gamma'),
-    moving_mean_initializer: 'initializer', moving_variance_initializer: 'initializer',
-    synchronized: 'drop', renorm: {only: false}, renorm_clipping: {only: null}, renorm_momentum: 'drop',
-  }},
-  LayerNormalization: {fields: {
-    axis: 'copy', epsilon: 'copy', center: 'copy', scale: 'copy', rms_scaling: {only: false},
-    ...KRC('beta'), ...KRC('gamma'),
-  }},
-  Normalization: {className: 'KerasNormalization', fields: {
-    axis: 'copy', invert: 'copy', mean: {only: null}, variance: {only: null},
-  }},
+  },
+  LayerNormalization: {
+    fields: {
+      axis: 'copy',
+      epsilon: 'copy',
+      center: 'copy',
+      scale: 'copy',
+      rms_scaling: {only: false},
+      ...KRC('beta'),
+      ...KRC('gamma'),
+    },
+  },
+  Normalization: {
+    className: 'KerasNormalization',
+    fields: {
+      axis: 'copy',
+      invert: 'copy',
+      mean: {only: null},
+      variance: {only: null},
+    },
+  },
   Rescaling: {fields: {scale: 'copy', offset: 'copy'}},
-  Embedding: {fields: {
-    input_dim: 'copy', output_dim: 'copy', ...KRC('embeddings'), mask_zero: 'copy', input_length: 'copy',
-    sparse: {only: false}, ...noLora,
-  }},
-  Add: mergeSpec, Subtract: mergeSpec, Multiply: mergeSpec, Average: mergeSpec, Maximum: mergeSpec, Minimum: mergeSpec,
+  Embedding: {
+    fields: {
+      input_dim: 'copy',
+      output_dim: 'copy',
+      ...KRC('embeddings'),
+      mask_zero: 'copy',
+      input_length: 'copy',
+      sparse: {only: false},
+      ...noLora,
+    },
+  },
+  Add: mergeSpec,
+  Subtract: mergeSpec,
+  Multiply: mergeSpec,
+  Average: mergeSpec,
+  Maximum: mergeSpec,
+  Minimum: mergeSpec,
   Concatenate: {fields: {axis: 'copy'}},
   Dot: {fields: {axes: 'copy', normalize: 'copy'}},
   LSTM: {fields: {...rnnCommon, unit_forget_bias: 'copy', use_cudnn: 'drop'}},
-  GRU: {fields: {...rnnCommon, reset_after: 'copy', use_cudnn: 'drop'}, finish: c => {
-    if (c.cfg.reset_after === false) {
-      delete c.out.reset_after;
-      return;
-    }
-    // tfjs-layers has no reset_after=True GRU: KerasGRU computes Keras's form
-    for (const k of ['kernel', 'recurrent', 'bias']) {
-      for (const s of ['regularizer', 'constraint']) {
-        if (c.out[`${k}_${s}`] != null) {
-          c.t.fail(c.path, c.cls, `${k}_${s}`, 'not supported on a reset_after=True GRU');
+  GRU: {
+    fields: {...rnnCommon, reset_after: 'copy', use_cudnn: 'drop'},
+    finish: c => {
+      if (c.cfg.reset_after === false) {
+        delete c.out.reset_after;
+        return;
+      }
+      // tfjs-layers has no reset_after=True GRU: KerasGRU computes Keras's form
+      for (const k of ['kernel', 'recurrent', 'bias']) {
+        for (const s of ['regularizer', 'constraint']) {
+          if (c.out[`${k}_${s}`] != null) {
+            c.t.fail(c.path, c.cls, `${k}_${s}`, 'not supported on a reset_after=True GRU');
+          }
         }
       }
-    }
-    if (c.out.activity_regularizer != null) c.t.fail(c.path, c.cls, 'activity_regularizer', 'not supported on GRU');
-    for (const k of Object.keys(c.out)) {
-      if (!['name', 'trainable', 'dtype', 'units', 'activation', 'recurrent_activation', 'use_bias', 'return_sequences',
-            'go_backwards', 'reset_after'].includes(k)) delete c.out[k];
-    }
-    c.info.notes.push('reset_after=True GRU → KerasGRU');
-    return 'KerasGRU';
-  }},
-  ReLU: {fields: {max_value: 'copy', negative_slope: 'copy', threshold: 'copy'}, finish: c => {
-    const slope = Number(c.out.negative_slope ?? 0), thr = Number(c.out.threshold ?? 0);
-    if (slope === 0 && thr === 0) {
-      delete c.out.negative_slope;
-      delete c.out.threshold;
-      return;  // tfjs's ReLU(max_value) is the same
-    }
-    return 'ReluActivation';
-  }},
+      if (c.out.activity_regularizer != null) c.t.fail(c.path, c.cls, 'activity_regularizer', 'not supported on GRU');
+      for (const k of Object.keys(c.out)) {
+        if (
+          ![
+            'name',
+            'trainable',
+            'dtype',
+            'units',
+            'activation',
+            'recurrent_activation',
+            'use_bias',
+            'return_sequences',
+            'go_backwards',
+            'reset_after',
+          ].includes(k)
+        )
+          delete c.out[k];
+      }
+      c.info.notes.push('reset_after=True GRU → KerasGRU');
+      return 'KerasGRU';
+    },
+  },
+  ReLU: {
+    fields: {max_value: 'copy', negative_slope: 'copy', threshold: 'copy'},
+    finish: c => {
+      const slope = Number(c.out.negative_slope ?? 0),
+        thr = Number(c.out.threshold ?? 0);
+      if (slope === 0 && thr === 0) {
+        delete c.out.negative_slope;
+        delete c.out.threshold;
+        return; // tfjs's ReLU(max_value) is the same
+      }
+      return 'ReluActivation';
+    },
+  },
   LeakyReLU: {fields: {negative_slope: {rename: 'alpha'}, alpha: 'copy'}},
   ELU: {fields: {alpha: 'copy'}, finish: c => (Number(c.out.alpha ?? 1) === 1 ? undefined : 'EluActivation')},
   Softmax: {className: 'SoftmaxActivation', fields: {axis: 'copy'}},
@@ -574,8 +819,12 @@ export function translateConfig(config: unknown, customObjects: {[k: string]: Cu
   const root: Dict = isDict(config.config) && 'class_name' in config ? config : {class_name: 'Model', config};
   const cls = String(root.class_name);
   if (!['Sequential', 'Functional', 'Model'].includes(cls)) {
-    throw new KerasImportError(`loadKerasModel: the saved object is a '${cls}', not a Sequential or functional model ` +
-                               '(subclassed models save no graph)', undefined, cls);
+    throw new KerasImportError(
+      `loadKerasModel: the saved object is a '${cls}', not a Sequential or functional model ` +
+        '(subclassed models save no graph)',
+      undefined,
+      cls,
+    );
   }
   const t = new Translator(customObjects);
   const topology = t.model(root, []);
