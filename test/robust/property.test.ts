@@ -272,18 +272,34 @@ test('tensorflow against the float64 reference and cpu', async () => {
   );
 });
 
-test('webgl (headless Chromium, GPU programs) against the float64 reference and cpu', async () => {
+test('wasm against the float64 reference and cpu', async () => {
+  await import('@tensorflow/tfjs-backend-wasm');
+  counts.wasm = await property(
+    'wasm',
+    async c => {
+      await tf.setBackend('wasm');
+      return runHere(c);
+    },
+    {forward: 4, backward: 16, axisGradRel: 2e-6, daz: false},
+  );
+});
+
+/** A GPU backend in headless Chromium (GPU programs: CPU forwarding off) against the float64 reference and cpu. */
+async function inPage(backend: 'webgl' | 'webgpu'): Promise<void> {
   const {openSession} = await import('../browser/harness');
-  const session = await openSession();
+  const session = await openSession({backend});
   try {
-    await session.page.evaluate(() => (window as unknown as {tf: typeof tf}).tf.env().set('WEBGL_CPU_FORWARD', false));
+    await session.page.evaluate(
+      flag => (window as unknown as {tf: typeof tf}).tf.env().set(flag, false),
+      `${backend.toUpperCase()}_CPU_FORWARD`,
+    );
     const b64 = (a: number[]) => Buffer.from(Float32Array.from(a).buffer).toString('base64');
     const f32 = (s: string) => {
       const b = Buffer.from(s, 'base64');
       return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
     };
-    counts.webgl = await property(
-      'webgl',
+    counts[backend] = await property(
+      backend,
       async c => {
         const def = tfa.lookup(c.id);
         const yShape = yShapeOf(def, normalizeParams(def, c.options), c.shape);
@@ -315,7 +331,7 @@ test('webgl (headless Chromium, GPU programs) against the float64 reference and 
           },
           [c.id, c.options, c.shape, yShape, b64(c.x), b64(c.dy)] as const,
         );
-        if (r.leaked !== 0) throw new Error(`${c.id}: ${r.leaked} tensors leaked on webgl`);
+        if (r.leaked !== 0) throw new Error(`${c.id}: ${r.leaked} tensors leaked on ${backend}`);
         return {y: f32(r.y), dx: f32(r.dx)};
       },
       {forward: 4, backward: 10, axisGradRel: 2e-6, daz: true},
@@ -324,4 +340,7 @@ test('webgl (headless Chromium, GPU programs) against the float64 reference and 
   } finally {
     await session.close();
   }
-}, 600000);
+}
+
+test('webgl (headless Chromium, GPU programs) against the float64 reference and cpu', () => inPage('webgl'), 600000);
+test('webgpu (headless Chromium, GPU programs) against the float64 reference and cpu', () => inPage('webgpu'), 600000);
