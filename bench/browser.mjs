@@ -6,28 +6,11 @@ import {createReadStream, existsSync} from 'node:fs';
 import {createServer} from 'node:http';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {CHROMIUM_ARGS, WEBGPU_ARGS} from '../scripts/setup/chromium.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  '--disable-dev-shm-usage',
-];
-
-/** Extra flags for WebGPU on SwiftShader's Vulkan (without the ANGLE one, reads return zeros). */
-export const WEBGPU_ARGS = [
-  '--enable-unsafe-webgpu',
-  '--enable-features=Vulkan',
-  '--use-vulkan=swiftshader',
-  '--use-angle=swiftshader',
-];
+export {CHROMIUM_ARGS, WEBGPU_ARGS};
 
 /** The only files the page may load. */
 const FILES = {

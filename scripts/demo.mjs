@@ -205,7 +205,7 @@ if (!(kerasDiff <= 1e-5)) process.exit(1);
  * predictions. Throws, with the reason, when the backend cannot run (no WebGPU adapter...).
  */
 async function predictInChromium(backend = 'webgl') {
-  const {ensureChromium, CHROMIUM_ARGS} = await import('./setup/chromium.mjs');
+  const {ensureChromium, CHROMIUM_ARGS, WEBGPU_ARGS} = await import('./setup/chromium.mjs');
   const executablePath = await ensureChromium({log: () => {}});
   const {chromium} = require('playwright-core');
   const types = {
@@ -227,14 +227,7 @@ async function predictInChromium(backend = 'webgl') {
   });
   await new Promise(r => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${server.address().port}`;
-  // WebGPU on SwiftShader's Vulkan (without the ANGLE flag, reads come back as zeros)
-  const webgpuArgs = [
-    '--enable-unsafe-webgpu',
-    '--enable-features=Vulkan',
-    '--use-vulkan=swiftshader',
-    '--use-angle=swiftshader',
-  ];
-  const args = backend === 'webgpu' ? [...CHROMIUM_ARGS, ...webgpuArgs] : [...CHROMIUM_ARGS];
+  const args = backend === 'webgpu' ? [...CHROMIUM_ARGS, ...WEBGPU_ARGS] : [...CHROMIUM_ARGS];
   const browser = await chromium.launch({executablePath, headless: true, args});
   try {
     const tab = await browser.newPage();

@@ -14,6 +14,7 @@ import {dirname, join} from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 import {execFileSync} from 'node:child_process';
 import {buildPackage} from './build.mjs';
+import {CHROMIUM_ARGS} from './setup/chromium.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist', 'gallery');
@@ -72,18 +73,7 @@ async function screenshot(file) {
     .trim()
     .split('\n')
     .pop();
-  const args = [
-    '--no-sandbox',
-    '--use-angle=swiftshader',
-    '--enable-unsafe-swiftshader',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--disable-quic',
-    '--disable-dev-shm-usage',
-  ];
-  const browser = await chromium.launch({executablePath: exe, headless: true, args});
+  const browser = await chromium.launch({executablePath: exe, headless: true, args: [...CHROMIUM_ARGS]});
   try {
     const page = await browser.newPage({viewport: {width: 1100, height: 1400}});
     await page.goto(pathToFileURL(join(out, 'index.html')).href);

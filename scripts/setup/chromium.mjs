@@ -41,6 +41,14 @@ export const CHROMIUM_ARGS = Object.freeze([
   '--disable-dev-shm-usage',
 ]);
 
+/** Extra flags for WebGPU on SwiftShader's Vulkan (without the ANGLE one, results read back as zeros). */
+export const WEBGPU_ARGS = Object.freeze([
+  '--enable-unsafe-webgpu',
+  '--enable-features=Vulkan',
+  '--use-vulkan=swiftshader',
+  '--use-angle=swiftshader',
+]);
+
 function cacheDir() {
   if (process.env.TFJS_ACTIVATIONS_CACHE_DIR) return process.env.TFJS_ACTIVATIONS_CACHE_DIR;
   const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
