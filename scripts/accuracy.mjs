@@ -48,7 +48,7 @@ const lines = [
   'error, in float32 ULPs, over every case (parameter variant × input) of the activation, against the exact',
   'value (mpmath, 50 digits) rounded to float32, wherever that value is a normal float32 (for subnormal or',
   'zero truths the result must be within the smallest normal; ±inf and NaN must match exactly, reported as',
-  '∞ otherwise). Gradients exclude kinks. tensorflow-chains and webgl read subnormal inputs as ±0 (denormals-are-zero);',
+  '∞ otherwise). Gradients exclude kinks. tensorflow-chains, webgl and webgpu read subnormal inputs as ±0 (denormals-are-zero);',
   'there the exact output at ±0 is accepted too.',
   '',
   `"Keras" is Keras ${manifest.versions?.keras ?? '3'} (${versions.join(', ')}) in float32 on the same inputs:`,
