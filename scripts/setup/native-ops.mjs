@@ -35,6 +35,7 @@ import {
   findNodeDir,
   findPython,
   findTfjsNodeDir,
+  pipDownloadWheel,
   readJson,
   run,
   secs,
@@ -125,28 +126,9 @@ async function ensureHeaders(log) {
     } catch (e) {
       throw new Unavailable(e.message);
     }
-    const req = path.join(work, 'requirements.txt');
-    fs.writeFileSync(req, `${TF_WHEEL.project}==${TF_WHEEL.version} --hash=sha256:${TF_WHEEL.sha256}\n`);
     log(`native ops: downloading ${TF_WHEEL.file} for its C++ headers (pip, ~270 MB)...`);
     let t0 = Date.now();
-    const dl = path.join(work, 'download');
-    const r = await run(py, [
-      '-m',
-      'pip',
-      'download',
-      '--no-deps',
-      '--only-binary=:all:',
-      '--require-hashes',
-      '--no-input',
-      '--disable-pip-version-check',
-      '--no-cache-dir',
-      ...TF_WHEEL.pipTarget,
-      '-r',
-      req,
-      '-d',
-      dl,
-    ]);
-    const wheel = path.join(dl, TF_WHEEL.file);
+    const {r, wheel} = await pipDownloadWheel(py, work);
     if (r.code !== 0 || !exists(wheel)) throw new Unavailable(`pip could not download the wheel:\n${tail(r.out, 5)}`);
     if ((await sha256File(wheel)) !== TF_WHEEL.sha256) throw new Unavailable(`sha256 mismatch for ${TF_WHEEL.file}`);
     log(`native ops: downloaded in ${secs(t0)}; extracting the C++ headers...`);

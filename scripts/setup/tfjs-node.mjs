@@ -333,6 +333,34 @@ print(count)
 `;
 
 /**
+ * Downloads the pinned wheel with pip into `work`/download, hash-checked
+ * (--require-hashes) and for this platform; returns pip's result, the
+ * folder and the wheel's path (which exists when pip succeeded).
+ */
+export async function pipDownloadWheel(py, work) {
+  const req = path.join(work, 'requirements.txt');
+  fs.writeFileSync(req, `${TF_WHEEL.project}==${TF_WHEEL.version} --hash=sha256:${TF_WHEEL.sha256}\n`);
+  const dl = path.join(work, 'download');
+  const r = await run(py, [
+    '-m',
+    'pip',
+    'download',
+    '--no-deps',
+    '--only-binary=:all:',
+    '--require-hashes',
+    '--no-input',
+    '--disable-pip-version-check',
+    '--no-cache-dir',
+    ...TF_WHEEL.pipTarget,
+    '-r',
+    req,
+    '-d',
+    dl,
+  ]);
+  return {r, dl, wheel: path.join(dl, TF_WHEEL.file)};
+}
+
+/**
  * Returns a cache dir holding lib/{libtensorflow_cc.so.2,
  * libtensorflow_framework.so.2} and include/, downloading and extracting the
  * pinned wheel the first time.
@@ -359,31 +387,12 @@ async function ensureLibtensorflowCache(log) {
   const work = fs.mkdtempSync(path.join(root, '.tmp-'));
   try {
     const py = await findPython();
-    const req = path.join(work, 'requirements.txt');
-    fs.writeFileSync(req, `${TF_WHEEL.project}==${TF_WHEEL.version} --hash=sha256:${TF_WHEEL.sha256}\n`);
-    const dl = path.join(work, 'download');
     log(`tfjs-node: downloading ${TF_WHEEL.file} with pip (~270 MB)...`);
     let t0 = Date.now();
-    const r = await run(py, [
-      '-m',
-      'pip',
-      'download',
-      '--no-deps',
-      '--only-binary=:all:',
-      '--require-hashes',
-      '--no-input',
-      '--disable-pip-version-check',
-      '--no-cache-dir',
-      ...TF_WHEEL.pipTarget,
-      '-r',
-      req,
-      '-d',
-      dl,
-    ]);
+    const {r, dl, wheel} = await pipDownloadWheel(py, work);
     if (r.code !== 0) {
       throw fail(`pip could not download ${TF_WHEEL.project}==${TF_WHEEL.version}:\n${tail(r.out)}`);
     }
-    const wheel = path.join(dl, TF_WHEEL.file);
     if (!exists(wheel)) {
       throw fail(`pip did not produce ${TF_WHEEL.file} (got: ${fs.readdirSync(dl).join(', ')})`);
     }
