@@ -225,6 +225,22 @@ export interface ActivationTests {
    * not accepted errors): that backend's suite leaves them out until then.
    */
   knownIssues?: Readonly<Record<string, readonly Variant[]>>;
+  /**
+   * Axis activations: the shapes and axis options every suite runs (gradients,
+   * tensorflow, the browser suites). `scale` is the spread of the random
+   * inputs (the browser suites; default 3); `ties` marks inputs with repeated
+   * values (support changes of sparsemax), which the finite-difference suite
+   * leaves out because it needs a smooth point.
+   */
+  axisCases?: readonly AxisCase[];
+}
+
+/** One axis-activation test case (`ActivationTests.axisCases`). */
+export interface AxisCase {
+  shape: readonly number[];
+  options: Variant;
+  scale?: number;
+  ties?: boolean;
 }
 
 export interface ActivationBudget {

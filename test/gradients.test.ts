@@ -15,7 +15,7 @@ import {applyActivation, resolveAxes} from '../src/apply';
 import {axesLast, layoutOf} from '../src/layout';
 import {transposeInto} from './arrays';
 import {useBackend} from './helpers';
-import {variantsOf} from './variants';
+import {axisCasesOf, variantsOf} from './variants';
 
 beforeAll(() => useBackend('cpu'));
 
@@ -87,17 +87,13 @@ describe.each(elementwise.flatMap(d => variantsOf(d).map(v => [`${d.id} ${JSON.s
 );
 
 // Axis activations: directional derivatives of L(x) = Σ f(x)·w in float64.
-const axisCases: Array<[string, number[], Record<string, unknown>]> = [
-  ['softmax', [3, 5], {}],
-  ['softmax', [2, 3, 4], {axis: [0, 2]}],
-  ['softmax', [2, 3, 4], {axis: null}],
-  ['logSoftmax', [3, 5], {axis: 0}],
-  ['logSoftmax', [2, 3, 4], {axis: [1, 2]}],
-  ['glu', [3, 6], {}],
-  ['glu', [2, 4, 3], {axis: 1}],
-  ['sparsemax', [4, 6], {}],
-  ['sparsemax', [3, 4, 2], {axis: 1}],
-];
+// The definitions' axis cases (`test.axisCases`), without those with ties: a finite difference needs a smooth point.
+// The inputs have the case's spread (`scale`, default 4).
+const axisCases: Array<[string, number[], Record<string, unknown>, number]> = tfa.definitions.flatMap(d =>
+  axisCasesOf(d)
+    .filter(c => !c.ties)
+    .map(c => [d.id, [...c.shape], c.options, c.scale ?? 4] as [string, number[], Record<string, unknown>, number]),
+);
 
 function rand(n: number, seed: number, scale: number): Float64Array {
   let s = seed;
@@ -112,12 +108,12 @@ function permute(a: Float64Array, shape: number[], perm: number[]): Float64Array
   return transposeInto(a, shape, perm, new Float64Array(a.length));
 }
 
-describe.each(axisCases)('%s on %j with %j', (id, shape, options) => {
+describe.each(axisCases)('%s on %j with %j (inputs ×%d)', (id, shape, options, scale) => {
   const def = tfa.lookup(id) as AxisActivation;
   const params = normalizeParams(def, options);
   const op = (t: tf.Tensor) => applyActivation(def, t, params);
   const size = shape.reduce((a, b) => a * b, 1);
-  const x = rand(size, 7, 4),
+  const x = rand(size, 7, scale),
     v = rand(size, 11, 1);
   const y0 = tf.tidy(() => op(tf.tensor(Float32Array.from(x), shape)));
   const yShape = y0.shape;

@@ -21,9 +21,9 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import * as tfa from '../src';
 import type {AxisActivation, ElementwiseActivation} from '../src';
 import {isSubnormal, MAX_FLOAT, MIN_NORMAL, stepUlp, truthError} from './helpers';
-import {layoutOf, resolveAxes} from '../src/layout';
+import {contiguous, layoutOf, resolveAxes} from '../src/layout';
 import {normalizeParams} from '../src/params';
-import {constantsFor, kinksOf, variantsOf} from './variants';
+import {axisCasesOf, constantsFor, kinksOf, variantsOf} from './variants';
 import {nativeOpsStatus, setNativeOps} from '../src/backends/tensorflow_native';
 
 /** test/native.test.ts runs this suite again with the native op library on: one launch per kernel. */
@@ -399,24 +399,12 @@ function axisInput(id: string, shape: number[], axes: number[], scale: number): 
 }
 
 /** [id, shape, params]; the launch bounds are the definitions' (`budget.tensorflowLaunches`). */
-const axisCases: Array<[string, number[], Params | {axis: number[] | null}]> = [
-  ['softmax', [6, 9], {axis: -1}],
-  ['softmax', [3, 4, 5], {axis: 1}],
-  ['softmax', [3, 4, 5], {axis: [1, 2]}],
-  ['softmax', [3, 4, 5], {axis: null}],
-  ['softmax', [4, 3], {axis: 0}],
-  ['softmax', [2, 3, 4, 5], {axis: [1, 2]}],
-  ['logSoftmax', [6, 9], {axis: -1}],
-  ['logSoftmax', [3, 4, 5], {axis: 1}],
-  ['logSoftmax', [3, 4, 5], {axis: [1, 2]}],
-  ['logSoftmax', [3, 4, 5], {axis: null}],
-  ['glu', [5, 8], {axis: -1}],
-  ['glu', [2, 6, 3], {axis: 1}],
-  ['glu', [4, 2], {axis: 0}],
-  ['sparsemax', [6, 9], {axis: -1}],
-  ['sparsemax', [3, 4, 5], {axis: 1}],
-  ['sparsemax', [7, 3], {axis: 0}],
-];
+const axisCases: Array<[string, number[], Params | {axis: number[] | null}]> = tfa.definitions.flatMap(d =>
+  axisCasesOf(d)
+    // the kernels take contiguous axes (the op transposes the others around them)
+    .filter(c => contiguous(resolveAxes(d as AxisActivation, normalizeParams(d, c.options), c.shape.length)))
+    .map(c => [d.id, [...c.shape], c.options as Params] as [string, number[], Params]),
+);
 
 describe.each(axisCases)('%s %j %j', (id, shape, params) => {
   const def = tfa.lookup(id) as AxisActivation;

@@ -3,7 +3,7 @@
  * definitions (`test` in src/activations/*.ts). No jest and no Node APIs:
  * the browser suite is built from this file too.
  */
-import type {ActivationDefinition, Variant} from '../src/definition';
+import type {ActivationDefinition, AxisCase, Variant} from '../src/definition';
 import {constantsOf, normalizeParams} from '../src/params';
 
 /**
@@ -27,4 +27,9 @@ export function kinksOf(def: ActivationDefinition, options: Variant): number[] {
 /** The kernel constants `u` for these op options. */
 export function constantsFor(def: ActivationDefinition, options: Variant): number[] {
   return constantsOf(def, normalizeParams(def, options));
+}
+
+/** The shape/axis cases of an axis activation (`test.axisCases`); none for an elementwise one. */
+export function axisCasesOf(def: ActivationDefinition): readonly AxisCase[] {
+  return def.kind === 'axis' ? (def.test?.axisCases ?? []) : [];
 }

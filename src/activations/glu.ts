@@ -153,6 +153,18 @@ export const glu = alongAxis({
       );
     },
   },
+  test: {
+    axisCases: [
+      {shape: [3, 6], options: {}},
+      {shape: [4, 2], options: {axis: 0}},
+      {shape: [5, 8], options: {axis: -1}},
+      {shape: [2, 4, 3], options: {axis: 1}},
+      {shape: [2, 6, 3], options: {axis: 1}},
+      {shape: [4, 6, 8], options: {axis: -1}},
+      {shape: [4, 6, 8], options: {axis: 0}},
+      {shape: [4, 6, 8], options: {axis: 1}, scale: 30},
+    ],
+  },
   budget: {tensorflowLaunches: [4, 9]},
   bench: {
     composite: {

@@ -119,6 +119,20 @@ export const logSoftmax = alongAxis({
       );
     },
   },
+  test: {
+    axisCases: [
+      {shape: [3, 5], options: {axis: 0}},
+      {shape: [6, 9], options: {axis: -1}},
+      {shape: [2, 3, 4], options: {axis: [1, 2]}},
+      {shape: [3, 4, 5], options: {axis: 1}},
+      {shape: [3, 4, 5], options: {axis: [1, 2]}},
+      {shape: [3, 4, 5], options: {axis: null}},
+      {shape: [3, 5, 7], options: {axis: -1}},
+      {shape: [3, 5, 7], options: {axis: [0, 1]}},
+      {shape: [3, 5, 7], options: {axis: [0, 2]}},
+      {shape: [4, 1000], options: {axis: -1}},
+    ],
+  },
   budget: {tensorflowLaunches: [21, 35]},
   bench: {
     composite: {what: 'tf.logSoftmax', fn: (tf, x) => tf.logSoftmax(x)},

@@ -249,6 +249,24 @@ export const softmax = alongAxis({
       );
     },
   },
+  test: {
+    axisCases: [
+      {shape: [3, 5], options: {}},
+      {shape: [4, 3], options: {axis: 0}},
+      {shape: [6, 9], options: {axis: -1}},
+      {shape: [2, 3, 4], options: {axis: [0, 2]}},
+      {shape: [2, 3, 4], options: {axis: null}},
+      {shape: [3, 4, 5], options: {axis: 1}},
+      {shape: [3, 4, 5], options: {axis: [1, 2]}},
+      {shape: [3, 4, 5], options: {axis: null}},
+      {shape: [2, 3, 4, 5], options: {axis: [1, 2]}},
+      {shape: [3, 5, 7], options: {axis: -1}},
+      {shape: [3, 5, 7], options: {axis: 0}},
+      {shape: [3, 5, 7], options: {axis: [0, 2]}},
+      {shape: [4, 1000], options: {axis: -1}},
+      {shape: [50, 40], options: {axis: null}, scale: 6},
+    ],
+  },
   budget: {tensorflowLaunches: [15, 25]},
   bench: {
     composite: {what: 'tf.softmax', fn: (tf, x) => tf.softmax(x)},

@@ -395,6 +395,18 @@ export const sparsemax = alongAxis({
       );
     },
   },
+  test: {
+    axisCases: [
+      {shape: [4, 6], options: {}},
+      {shape: [7, 3], options: {axis: 0}},
+      {shape: [6, 9], options: {axis: -1}, scale: 0.5},
+      {shape: [3, 4, 2], options: {axis: 1}},
+      {shape: [3, 4, 5], options: {axis: 1}},
+      {shape: [4, 6, 8], options: {axis: 1}, scale: 0.5},
+      {shape: [3, 300], options: {axis: -1}, scale: 0.2, ties: true},
+      {shape: [2, 2000], options: {axis: -1}, scale: 0.1, ties: true},
+    ],
+  },
   budget: {tensorflowLaunches: [33, 45]},
   bench: {
     composite: {what: 'topk, cumsum, support, τ, relu(x − τ)', fn: stockSparsemax, needsDetached: true},

@@ -6,11 +6,17 @@
 // window.tfaSuite and returns plain JSON-able results.
 import type * as Tfjs from '@tensorflow/tfjs';
 import type * as Tfa from '../../src';
-import type {ActivationDefinition, ElementwiseActivation, ScalarFn, Variant} from '../../src/definition';
+import type {
+  ActivationDefinition,
+  AxisCase as DefinitionAxisCase,
+  ElementwiseActivation,
+  ScalarFn,
+  Variant,
+} from '../../src/definition';
 import {axesLast, contiguous, layoutOf, resolveAxes, sizeOf} from '../../src/layout';
 import {normalizeParams} from '../../src/params';
 import {MAX_FLOAT, MIN_NORMAL, MIN_SUBNORMAL, stepUlp, ulp as ulpF32} from '../float32';
-import {constantsFor, kinksOf, variantsOf} from '../variants';
+import {axisCasesOf, constantsFor, kinksOf, variantsOf} from '../variants';
 import {throwaway} from '../throwaway';
 import {transposeInto} from '../arrays';
 
@@ -400,37 +406,15 @@ function randomValues(count: number, seed: number, scale = 3): Float32Array {
   return v;
 }
 
-interface AxisCase {
+interface AxisCase extends Omit<DefinitionAxisCase, 'shape'> {
   id: string;
   shape: number[];
-  options: Variant;
-  scale?: number;
-  ties?: boolean;
 }
 
-const AXIS_CASES: AxisCase[] = [
-  {id: 'softmax', shape: [3, 5, 7], options: {axis: -1}},
-  {id: 'softmax', shape: [3, 5, 7], options: {axis: 0}},
-  {id: 'softmax', shape: [3, 5, 7], options: {axis: 1}},
-  {id: 'softmax', shape: [3, 5, 7], options: {axis: [1, 2]}},
-  {id: 'softmax', shape: [3, 5, 7], options: {axis: [0, 2]}},
-  {id: 'softmax', shape: [3, 5, 7], options: {axis: null}},
-  {id: 'softmax', shape: [4, 1000], options: {axis: -1}},
-  {id: 'softmax', shape: [50, 40], options: {axis: null}, scale: 6},
-  {id: 'logSoftmax', shape: [3, 5, 7], options: {axis: -1}},
-  {id: 'logSoftmax', shape: [3, 5, 7], options: {axis: 0}},
-  {id: 'logSoftmax', shape: [3, 5, 7], options: {axis: [0, 1]}},
-  {id: 'logSoftmax', shape: [3, 5, 7], options: {axis: [0, 2]}},
-  {id: 'logSoftmax', shape: [3, 5, 7], options: {axis: null}},
-  {id: 'logSoftmax', shape: [4, 1000], options: {axis: -1}},
-  {id: 'glu', shape: [4, 6, 8], options: {axis: -1}},
-  {id: 'glu', shape: [4, 6, 8], options: {axis: 0}},
-  {id: 'glu', shape: [4, 6, 8], options: {axis: 1}, scale: 30},
-  {id: 'sparsemax', shape: [6, 9], options: {axis: -1}, scale: 0.5},
-  {id: 'sparsemax', shape: [4, 6, 8], options: {axis: 1}, scale: 0.5},
-  {id: 'sparsemax', shape: [3, 300], options: {axis: -1}, scale: 0.2, ties: true},
-  {id: 'sparsemax', shape: [2, 2000], options: {axis: -1}, scale: 0.1, ties: true},
-];
+/** Every axis activation's cases (the definitions' `test.axisCases`). */
+const AXIS_CASES: AxisCase[] = tfa.definitions.flatMap(d =>
+  axisCasesOf(d).map(c => ({...c, shape: [...c.shape], id: d.id})),
+);
 
 interface AxisValues {
   x: number[];
