@@ -161,4 +161,21 @@ describe('a definition registered at run time', () => {
       await useBackend('cpu');
     }
   });
+
+  test('the wasm backend runs it (loops on the heap: a run-time definition is not in the built module)', async () => {
+    await import('@tensorflow/tfjs-backend-wasm');
+    await useBackend('wasm');
+    try {
+      const x = tf.tensor1d(xs);
+      const y = op(x, {c: 0.25});
+      const g = tf.grad((t: tf.Tensor) => op(t))(x);
+      const ys = y.dataSync(),
+        gs = g.dataSync();
+      expect(xs.map((_, i) => truthError(ys[i], truth(0.25)[i]))).toEqual(xs.map(() => 0));
+      expect(xs.map((_, i) => truthError(gs[i], dtruth(0.5)[i]))).toEqual(xs.map(() => 0));
+      tf.dispose([x, y, g]);
+    } finally {
+      await useBackend('cpu');
+    }
+  });
 });

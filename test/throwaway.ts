@@ -25,6 +25,14 @@ export const throwaway = elementwise({
     second: `
       return 2.0 * u.x;`,
   },
+  wgsl: {
+    forward: `
+      return x + u.x * x * x;`,
+    derivative: `
+      return 1.0 + 2.0 * u.x * x;`,
+    second: `
+      return 2.0 * u.x;`,
+  },
   tensorflow: {
     forward: (x, u, nat) => nat.f32(nat.add(nat.f64(x), nat.mul(nat.op('Square', [nat.f64(x)]), u[0]))),
     derivative: (x, dy, u, nat) => nat.f32(nat.mul(nat.f64(dy), nat.add(nat.mul(nat.f64(x), 2 * u[0]), 1))),

@@ -747,7 +747,7 @@ async function registration() {
       const gg = tf.grad((t: Tensor) => tf.grad((v: Tensor) => op(v, {c: -2}))(t))(x);
       return [y, g, gg].map(t => Array.from(t.dataSync()));
     });
-  const programs0 = Object.keys(backend.binaryCache).length;
+  const programs0 = programCount(backend);
   tf.env().set(CPU_FORWARD, false);
   let gl: number[][];
   try {
@@ -755,7 +755,7 @@ async function registration() {
   } finally {
     tf.env().set(CPU_FORWARD, forwarding);
   }
-  const compiled = Object.keys(backend.binaryCache).length - programs0;
+  const compiled = programCount(backend) - programs0;
   await tf.setBackend('cpu');
   const cpu = run();
   await tf.setBackend(GPU);
