@@ -20,14 +20,14 @@
  * Only `import type` from the webgpu backend: registering these kernels
  * does not load it.
  */
-import type {KernelConfig, KernelFunc, TensorInfo} from '@tensorflow/tfjs-core';
+import type {KernelConfig, KernelFunc, NamedAttrMap, TensorInfo} from '@tensorflow/tfjs-core';
 import type {WebGPUBackend, WebGPUProgram} from '@tensorflow/tfjs-backend-webgpu';
 import type {ActivationDefinition, AxisActivation, ElementwiseActivation} from '../definition';
 import {gradKernelName, kernelName} from '../catalogue';
 import {axisOutputShape, layoutOf} from '../layout';
 import {wgslHelpers} from './wgsl_math';
 import {PRIVATES, program, run, UNIFORM_DECL, uniformOf, WG} from './webgpu_axis';
-import {scalarLoops} from './scalar_loops';
+import {backwardOnHost, forwardOnHost} from './host';
 import {shaderBodies, variantOf} from './variants';
 
 /** Elements per thread of the elementwise programs (fewer invocations: SwiftShader pays per invocation). */
@@ -39,6 +39,22 @@ function size(shape: readonly number[]): number {
 
 function cpuValues(backend: WebGPUBackend, t: TensorInfo): Float32Array {
   return backend.tensorMap.get(t.dataId).values as Float32Array;
+}
+
+/** Values still on the CPU: the definition's float64 code, as the cpu kernels run it (host.ts). */
+function onHost(b: WebGPUBackend, def: ActivationDefinition, x: TensorInfo, attrs: NamedAttrMap): TensorInfo {
+  const {shape, values} = forwardOnHost(def, cpuValues(b, x), x.shape, attrs);
+  return b.makeTensorInfo(shape, 'float32', values);
+}
+
+function onHostBackward(
+  b: WebGPUBackend,
+  def: ActivationDefinition,
+  x: TensorInfo,
+  dy: TensorInfo,
+  attrs: NamedAttrMap,
+): TensorInfo {
+  return b.makeTensorInfo(x.shape, 'float32', backwardOnHost(def, cpuValues(b, x), cpuValues(b, dy), x.shape, attrs));
 }
 
 /** `t` seen as a flat vector (same buffer). */
@@ -132,8 +148,7 @@ function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
       b.incRef(x.dataId);
       return {dataId: x.dataId, shape: x.shape, dtype: x.dtype};
     }
-    if (b.shouldExecuteOnCPU([x]))
-      return b.makeTensorInfo(x.shape, 'float32', scalarLoops(def).forward(cpuValues(b, x), u));
+    if (b.shouldExecuteOnCPU([x])) return onHost(b, def, x, attrs!);
     const n = size(x.shape);
     return run(b, elementwiseProgram(variantOf(def, u), 0, n), [flat(x)], x.shape.slice(), uniformOf(u));
   };
@@ -145,13 +160,7 @@ function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
     const u = attrs!.u as number[];
     const order = attrs!.order as number;
     if (order !== 1 && order !== 2) throw new Error(`${def.keras}: derivative of order ${order} is not available`);
-    if (b.shouldExecuteOnCPU([x, dy])) {
-      return b.makeTensorInfo(
-        x.shape,
-        'float32',
-        scalarLoops(def).backward(order, cpuValues(b, x), cpuValues(b, dy), u),
-      );
-    }
+    if (b.shouldExecuteOnCPU([x, dy])) return onHostBackward(b, def, x, dy, attrs!);
     const n = size(x.shape);
     return run(b, elementwiseProgram(variantOf(def, u), order, n), [flat(dy), flat(x)], x.shape.slice(), uniformOf(u));
   };
@@ -174,11 +183,7 @@ function axisKernels(def: AxisActivation): KernelConfig[] {
     const axes = attrs!.axes as number[];
     const {outer: o, n, inner: i} = layoutOf(x.shape, axes);
     const shape = axisOutputShape(def, x.shape, axes);
-    if (b.shouldExecuteOnCPU([x])) {
-      const out = new Float32Array(size(shape));
-      def.cpu.forward(cpuValues(b, x), out, o, n, i);
-      return b.makeTensorInfo(shape, 'float32', out);
-    }
+    if (b.shouldExecuteOnCPU([x])) return onHost(b, def, x, attrs!);
     if (programs === undefined) throw new Error(`${def.keras}: no webgpu program for this axis activation`);
     return programs.forward(b, flat(x), o, n, i, shape);
   };
@@ -188,11 +193,7 @@ function axisKernels(def: AxisActivation): KernelConfig[] {
       dy = inputs.dy as TensorInfo;
     const axes = attrs!.axes as number[];
     const {outer: o, n, inner: i} = layoutOf(x.shape, axes);
-    if (b.shouldExecuteOnCPU([x, dy])) {
-      const dx = new Float32Array(size(x.shape));
-      def.cpu.backward(cpuValues(b, x), cpuValues(b, dy), dx, o, n, i);
-      return b.makeTensorInfo(x.shape, 'float32', dx);
-    }
+    if (b.shouldExecuteOnCPU([x, dy])) return onHostBackward(b, def, x, dy, attrs!);
     if (programs === undefined) throw new Error(`${def.keras}: no webgpu program for this axis activation`);
     return programs.backward(b, flat(x), flat(dy), o, n, i, x.shape.slice());
   };
