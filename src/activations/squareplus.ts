@@ -67,7 +67,7 @@ float ta_sqrt_sq_plus(float a, float b) {
     },
     // f'' = b/(2(x² + b)^1.5)
     second(x, dy, u, nat) {
-      if (u[0] === 0) return nat.mul(dy, nat.nanOf(x));
+      if (u[0] === 0) return nat.mul(dy, nat.nanOf(nat.op('Abs', [x]))); // dy·(+0)
       const X = nat.f64(x);
       return nat.mul(nat.mul(nat.f64(dy), nat.op('Pow', [nat.add(nat.op('Square', [X]), u[0]), -1.5])), u[0] / 2);
     },
