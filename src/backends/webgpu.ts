@@ -101,6 +101,13 @@ fn main(index: i32) {
 }`;
   }
   return `${head}
+// dy·f with the sign of a zero product from the operands' sign bits, as IEEE multiplication (and cpu) gives it:
+// shader compilers fold dy·0.0 to +0, and GPUs flush a subnormal product to +0
+fn ta_mulsign(dy: f32, f: f32) -> f32 {
+  let y = dy * f;
+  if (y != 0.0) { return y; }
+  return bitcast<f32>((bitcast<u32>(dy) ^ bitcast<u32>(f)) & 0x80000000u);
+}
 fn main(index: i32) {
   ta_init();
   // thread t handles t, t + T, t + 2T, ... (T threads): neighbouring threads read neighbouring elements
@@ -110,7 +117,7 @@ fn main(index: i32) {
     let i = index + k * threads;
     if (i < uniforms.size) {
       let x = X[i];
-      let y = Dy[i] * ta_fn(x);
+      let y = ta_mulsign(Dy[i], ta_fn(x));
       result[i] = select(y, x, ta_isnan(x));
     }
   }
