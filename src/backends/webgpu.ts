@@ -75,9 +75,17 @@ function bodyOf(def: ElementwiseActivation, variant: string, order: Order): stri
 }
 
 /** getUserCode of the forward (order 0) or backward (order 1, 2) program. */
+/**
+ * WGSL's `-0.0` is a constant expression, and the compiler evaluates it to +0 (the spec lets it ignore the sign
+ * of a zero): a body's `-0.0` becomes −ta_z, the negated run-time zero (a uniform), which keeps its sign.
+ */
+function negativeZeros(code: string): string {
+  return code.replace(/(?<![\w.])-0\.0(?![\d.eE])/g, '(-ta_z)');
+}
+
 export function elementwiseWgsl(def: ElementwiseActivation, variant: string, order: Order): string {
-  const body = bodyOf(def, variant, order);
-  const own = def.wgsl?.helpers ?? '';
+  const body = negativeZeros(bodyOf(def, variant, order));
+  const own = negativeZeros(def.wgsl?.helpers ?? '');
   const head = `${PRIVATES}
 ${wgslHelpers(body, own)}${own}
 fn ta_fn(x: f32) -> f32 {
