@@ -97,7 +97,7 @@ float ta_in(float x) {
 const MUL_SIGN = `
 float ta_mulsign(float dy, float f) {
   float y = dy * f;
-  if (y != 0.0) return y;
+  if ((floatBitsToUint(y) & 0x7fffffffu) != 0u) return y;  // on the bits: a comparison may not see NaN
   return uintBitsToFloat((floatBitsToUint(dy) ^ floatBitsToUint(f)) & 0x80000000u);
 }`;
 

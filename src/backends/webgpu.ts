@@ -113,7 +113,7 @@ fn main(index: i32) {
 // shader compilers fold dy·0.0 to +0, and GPUs flush a subnormal product to +0
 fn ta_mulsign(dy: f32, f: f32) -> f32 {
   let y = dy * f;
-  if (y != 0.0) { return y; }
+  if ((bitcast<u32>(y) & 0x7fffffffu) != 0u) { return y; }  // on the bits: a comparison may not see NaN
   return bitcast<f32>((bitcast<u32>(dy) ^ bitcast<u32>(f)) & 0x80000000u);
 }
 fn main(index: i32) {
