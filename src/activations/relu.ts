@@ -71,6 +71,8 @@ export const relu = elementwise({
       if (t === 0) {
         // with threshold 0 a zero result is +0 (x > 0 ? x : 0): x + 0 turns −0 into +0 first
         const p = nat.add(x, 0);
+        // (a negative slope: LeakyRelu gives s·(+0) = −0, so + 0 after it instead)
+        if (!hasMax && s < 0) return nat.add(nat.op('LeakyRelu', [x], {alpha: {float: s}}), 0);
         if (!hasMax) return s === 0 ? nat.op('Relu', [p]) : nat.op('LeakyRelu', [p], {alpha: {float: s}});
         if (s === 0) return m === 6 ? nat.op('Relu6', [p]) : nat.clip(p, 0, m);
         if (s > 0) return nat.minimum(nat.op('LeakyRelu', [p], {alpha: {float: s}}), m);
