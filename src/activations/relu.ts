@@ -69,14 +69,16 @@ export const relu = elementwise({
         t = u[2],
         hasMax = m === m;
       if (t === 0) {
-        // with threshold 0 a zero result is +0 (x > 0 ? x : 0): x + 0 turns −0 into +0 first
+        // with threshold 0 a zero result is +0 (x > 0 ? x : 0): + 0 turns −0 into +0 (before the op, or after it
+        // where a negative slope would turn +0 into s·(+0) = −0)
+        if (s < 0) {
+          if (!hasMax) return nat.add(nat.op('LeakyRelu', [x], {alpha: {float: s}}), 0);
+          return nat.add(nat.select(nat.greater(x, 0), nat.minimum(x, m), nat.mul(x, s)), 0);
+        }
         const p = nat.add(x, 0);
-        // (a negative slope: LeakyRelu gives s·(+0) = −0, so + 0 after it instead)
-        if (!hasMax && s < 0) return nat.add(nat.op('LeakyRelu', [x], {alpha: {float: s}}), 0);
         if (!hasMax) return s === 0 ? nat.op('Relu', [p]) : nat.op('LeakyRelu', [p], {alpha: {float: s}});
         if (s === 0) return m === 6 ? nat.op('Relu6', [p]) : nat.clip(p, 0, m);
-        if (s > 0) return nat.minimum(nat.op('LeakyRelu', [p], {alpha: {float: s}}), m);
-        return nat.add(nat.select(nat.greater(x, 0), nat.minimum(x, m), nat.mul(x, s)), 0); // s·(±0) + 0 is +0
+        return nat.minimum(nat.op('LeakyRelu', [p], {alpha: {float: s}}), m);
       }
       const above = hasMax ? nat.clip(x, 0, m) : x;
       if (s === 0) return nat.select(nat.lessEqual(x, t), 0, above);
