@@ -19,13 +19,15 @@ export const hardTanh = elementwise({
   },
   tensorflow: {
     forward: (x, _u, nat) => nat.clip(x, -1, 1),
-    derivative: (x, dy, _u, nat) => nat.select(nat.less(nat.op('Abs', [x]), 1), dy, nat.nanOf(x)),
-    second: (x, dy, _u, nat) => nat.mul(dy, nat.nanOf(x)),
+    // dy·f′ with f′ = +0 outside (so a zero takes dy's sign, as on cpu); clip(x, 1, 1) is 1, NaN for NaN x
+    derivative: (x, dy, _u, nat) =>
+      nat.mul(dy, nat.select(nat.greaterEqual(nat.op('Abs', [x]), 1), 0, nat.clip(x, 1, 1))),
+    second: (x, dy, _u, nat) => nat.mul(dy, nat.nanOf(nat.op('Abs', [x]))), // dy·(+0), as the definition
   },
   test: {
     kinks: () => [-1, 1],
   },
-  budget: {webgl: {forward: 0, backward: 0}, tensorflowLaunches: [1, 4, 2]},
+  budget: {webgl: {forward: 0, backward: 0}, tensorflowLaunches: [1, 5, 3]},
   bench: {
     composite: {what: 'tf.clipByValue', fn: (tf, x) => tf.clipByValue(x, -1, 1)},
     piecewiseLinear: true,

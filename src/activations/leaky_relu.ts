@@ -22,24 +22,30 @@ export const leakyRelu = elementwise({
   second: () => 0,
   glsl: {
     forward: `
-      // one rounding of float32(slope)·x (within 1 ulp, one multiply); slope 0 at −inf: the limit 0, not NaN
-      return u.x == 0.0 ? (x >= 0.0 ? x : 0.0 * max(x, -3.4028234e38)) : x * (x >= 0.0 ? 1.0 : u.x);`,
+      // one rounding of float32(slope)·x (within 1 ulp, one multiply); slope 0: −0 below 0 (0·x), down to −inf
+      return u.x == 0.0 ? (x >= 0.0 ? x : -0.0) : x * (x >= 0.0 ? 1.0 : u.x);`,
     derivative: `
       return x >= 0.0 ? 1.0 : u.x;`,
     second: `
       return 0.0;`,
   },
   tensorflow: {
-    forward: (x, u, nat) => (u[0] === 0 ? nat.op('Relu', [x]) : nat.op('LeakyRelu', [x], {alpha: {float: u[0]}})),
+    // slope 0: −0 below 0 (0·x, as the definition; Relu gives +0); a negative slope: LeakyRelu's x·slope at
+    // x = ±0 flips the zero's sign, so x ≥ 0 keeps x (the definition's x >= 0 ? x : slope·x)
+    forward: (x, u, nat) =>
+      u[0] > 0
+        ? nat.op('LeakyRelu', [x], {alpha: {float: u[0]}})
+        : nat.select(nat.less(x, 0), u[0] === 0 ? -0 : nat.mul(x, u[0]), x),
     // dy at x = ±0 itself, as the cpu definition and Keras (x >= 0); LeakyReluGrad would give slope·dy there.
-    derivative: (x, dy, u, nat) => nat.add(nat.select(nat.greaterEqual(x, 0), dy, nat.mul(dy, u[0])), nat.nanOf(x)),
-    second: (x, dy, _u, nat) => nat.mul(dy, nat.nanOf(x)),
+    // dy·f′ (a zero takes the sign of dy·f′, as on cpu); clip(x, 1, 1) is 1, NaN for NaN x
+    derivative: (x, dy, u, nat) => nat.mul(dy, nat.select(nat.less(x, 0), u[0], nat.clip(x, 1, 1))),
+    second: (x, dy, _u, nat) => nat.mul(dy, nat.nanOf(nat.op('Abs', [x]))), // dy·(+0), as the definition
   },
   test: {
     variants: [{}, {negativeSlope: 0.01}, {negativeSlope: 1.5}, {negativeSlope: 0}, {negativeSlope: 0.3}],
     kinks: () => [0],
   },
-  budget: {webgl: {forward: 1, backward: 0}, tensorflowLaunches: [1, 13, 2]},
+  budget: {webgl: {forward: 1, backward: 0}, tensorflowLaunches: [3, 13, 3]},
   bench: {
     composite: {what: 'tf.leakyRelu', fn: (tf, x) => tf.leakyRelu(x, 0.2)},
     piecewiseLinear: true,
@@ -48,8 +54,8 @@ export const leakyRelu = elementwise({
   wgsl: {
     forward: `
       if (x >= 0.0) { return x; }
-      // slope 0 at −inf: the limit 0, not 0·(−inf) = NaN
-      if (u.x == 0.0) { return 0.0 * max(x, -3.4028234e38); }
+      // slope 0: −0 (0·x), down to −inf (the limit, not 0·(−inf) = NaN)
+      if (u.x == 0.0) { return -0.0; }
       return u.x * x + ul.x * x;`,
     derivative: `
       return select(u.x, 1.0, x >= 0.0);`,

@@ -69,36 +69,34 @@ export const relu = elementwise({
         t = u[2],
         hasMax = m === m;
       if (t === 0) {
-        if (!hasMax) return s === 0 ? nat.op('Relu', [x]) : nat.op('LeakyRelu', [x], {alpha: {float: s}});
-        if (s === 0) return m === 6 ? nat.op('Relu6', [x]) : nat.clip(x, 0, m);
-        if (s > 0) return nat.minimum(nat.op('LeakyRelu', [x], {alpha: {float: s}}), m);
-        return nat.select(nat.greater(x, 0), nat.minimum(x, m), nat.mul(x, s));
+        // with threshold 0 a zero result is +0 (x > 0 ? x : 0): + 0 turns −0 into +0 (before the op, or after it
+        // where a negative slope would turn +0 into s·(+0) = −0)
+        if (s < 0) {
+          if (!hasMax) return nat.add(nat.op('LeakyRelu', [x], {alpha: {float: s}}), 0);
+          return nat.add(nat.select(nat.greater(x, 0), nat.minimum(x, m), nat.mul(x, s)), 0);
+        }
+        const p = nat.add(x, 0);
+        if (!hasMax) return s === 0 ? nat.op('Relu', [p]) : nat.op('LeakyRelu', [p], {alpha: {float: s}});
+        if (s === 0) return m === 6 ? nat.op('Relu6', [p]) : nat.clip(p, 0, m);
+        return nat.minimum(nat.op('LeakyRelu', [p], {alpha: {float: s}}), m);
       }
       const above = hasMax ? nat.clip(x, 0, m) : x;
       if (s === 0) return nat.select(nat.lessEqual(x, t), 0, above);
       // below t: s·(x − t) in float64 (t need not be a float32, and x − t must not overflow)
       return nat.select(nat.greater(x, t), above, nat.f32(nat.mul(nat.sub(nat.f64(x), t), s)));
     },
-    // ReluGrad/Relu6Grad give 0 at the kinks themselves, as the cpu definition (Keras's autodiff); with a
-    // negative slope the general form below does too (LeakyReluGrad would give slope·dy at x = 0).
+    // dy·f′ with f′ as the definition (0 at the kinks themselves, Keras's autodiff), so that a zero takes the
+    // sign of dy·f′ as on cpu; clip(x, 1, 1) is 1, NaN for NaN x (no comparison below is true for NaN).
     derivative(x, dy, u, nat) {
       const s = u[0],
         m = u[1],
-        t = u[2],
-        hasMax = m === m;
-      if (t === 0 && s === 0) {
-        if (s === 0 && m === 6) return nat.add(nat.op('Relu6Grad', [dy, x]), nat.nanOf(x));
-        const g = nat.op('ReluGrad', [dy, x]);
-        const r = nat.add(g, nat.nanOf(x));
-        return hasMax ? nat.select(nat.greater(x, m), 0, r) : r;
-      }
-      // [x > t and (no max or 0 ≤ x ≤ m)]·dy + [x < t]·s·dy
-      let inside = nat.greater(x, t);
-      if (hasMax)
-        inside = nat.op('LogicalAnd', [inside, nat.op('LogicalAnd', [nat.greaterEqual(x, 0), nat.lessEqual(x, m)])]);
-      return nat.select(inside, dy, s === 0 ? nat.nanOf(x) : nat.select(nat.less(x, t), nat.mul(dy, s), nat.nanOf(x)));
+        t = u[2];
+      let d = nat.select(nat.lessEqual(x, t), 0, nat.clip(x, 1, 1));
+      if (m === m) d = nat.select(nat.op('LogicalOr', [nat.less(x, 0), nat.greater(x, m)]), 0, d);
+      if (s !== 0) d = nat.select(nat.less(x, t), s, d);
+      return nat.mul(dy, d);
     },
-    second: (x, dy, _u, nat) => nat.mul(dy, nat.nanOf(x)),
+    second: (x, dy, _u, nat) => nat.mul(dy, nat.nanOf(nat.op('Abs', [x]))), // dy·(+0), as the definition
   },
   test: {
     variants: [
@@ -118,7 +116,7 @@ export const relu = elementwise({
     ],
     kinks: p => [0, p.threshold as number, ...(p.maxValue !== null ? [p.maxValue as number] : [])],
   },
-  budget: {webgl: {forward: 1, backward: 0}, tensorflowLaunches: [7, 18, 2]},
+  budget: {webgl: {forward: 1, backward: 0}, tensorflowLaunches: [7, 18, 3]},
   bench: {
     composite: {what: 'tf.relu', fn: (tf, x) => tf.relu(x)},
     piecewiseLinear: true,
@@ -167,7 +165,7 @@ export const relu = elementwise({
       },
       slope: {
         forward: `
-      return x >= 0.0 ? x : u.x * x + ul.x * x;`,
+      return x > 0.0 ? x : (x < 0.0 ? u.x * x + ul.x * x : 0.0);  // +0 at ±0, as the definition`,
         derivative: `
       return x > 0.0 ? 1.0 : (x < 0.0 ? u.x + ul.x : 0.0);`,
         second: `
@@ -194,8 +192,8 @@ export const relu = elementwise({
       },
       slope: {
         forward: `
-      if (x >= 0.0) { return x; }
-      return u.x * x + ul.x * x;`,
+      if (x > 0.0) { return x; }
+      return select(0.0, u.x * x + ul.x * x, x < 0.0);  // +0 at ±0, as the definition`,
         derivative: `
       if (x > 0.0) { return 1.0; }
       return select(0.0, u.x + ul.x, x < 0.0);`,

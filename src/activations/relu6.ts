@@ -11,21 +11,25 @@ export const relu6 = elementwise({
   second: () => 0,
   glsl: {
     forward: `
-      return clamp(x, 0.0, 6.0);`,
+      // x at −0 (the definition's x < 0 ? 0 : ...; clamp gives +0 there)
+      return x < 0.0 ? 0.0 : min(x, 6.0);`,
     derivative: `
       return (x > 0.0 && x < 6.0) ? 1.0 : 0.0;`,
     second: `
       return 0.0;`,
   },
   tensorflow: {
-    forward: (x, _u, nat) => nat.op('Relu6', [x]),
-    derivative: (x, dy, _u, nat) => nat.add(nat.op('Relu6Grad', [dy, x]), nat.nanOf(x)),
-    second: (x, dy, _u, nat) => nat.mul(dy, nat.nanOf(x)),
+    // clip keeps −0 (Relu6 gives +0 there; the definition, x < 0 ? 0 : ..., gives −0)
+    forward: (x, _u, nat) => nat.clip(x, 0, 6),
+    // dy·f′ with f′ = +0 outside (0, 6) (a zero takes dy's sign, as on cpu); clip(x, 1, 1) is 1, NaN for NaN x
+    derivative: (x, dy, _u, nat) =>
+      nat.mul(dy, nat.select(nat.lessEqual(x, 0), 0, nat.select(nat.greaterEqual(x, 6), 0, nat.clip(x, 1, 1)))),
+    second: (x, dy, _u, nat) => nat.mul(dy, nat.nanOf(nat.op('Abs', [x]))), // dy·(+0), as the definition
   },
   test: {
     kinks: () => [0, 6],
   },
-  budget: {webgl: {forward: 0, backward: 0}, tensorflowLaunches: [1, 11, 2]},
+  budget: {webgl: {forward: 0, backward: 0}, tensorflowLaunches: [1, 14, 3]},
   bench: {
     composite: {what: 'tf.relu6', fn: (tf, x) => tf.relu6(x)},
     piecewiseLinear: true,
@@ -33,7 +37,8 @@ export const relu6 = elementwise({
   note: 'relu capped at 6 for low-precision mobile models (MobileNet).',
   wgsl: {
     forward: `
-      return clamp(x, 0.0, 6.0);`,
+      // x at −0 (the definition's x < 0 ? 0 : ...; clamp gives +0 there)
+      return select(min(x, 6.0), 0.0, x < 0.0);`,
     derivative: `
       return select(0.0, 1.0, x > 0.0 && x < 6.0);`,
     second: `

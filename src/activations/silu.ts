@@ -71,7 +71,7 @@ export const silu = elementwise({
   },
   glsl: {
     forward: `
-      if (x < -200.0) return -0.0;
+      if (x <= -200.0) return -0.0;
       return ta_sigmoid_mul(x, x);`,
     derivative: `
       if (abs(x) > 200.0) return x > 0.0 ? 1.0 : 0.0;
@@ -85,7 +85,7 @@ export const silu = elementwise({
     // float64; MulNoNan gives the limits at ±inf where a factor is exactly 0.
     forward(x, _u, nat) {
       const X = nat.f64(x);
-      return nat.mulNoNan(X, nat.op('Sigmoid', [X]));
+      return nat.op('Neg', [nat.mulNoNan(nat.op('Neg', [X]), nat.op('Sigmoid', [X]))]); // −((−x)·σ(x)): −0 for x ≪ 0
     },
     // dy·σ(x)·(1 + x·σ(−x))
     derivative(x, dy, _u, nat) {
@@ -100,14 +100,14 @@ export const silu = elementwise({
       return nat.mulNoNan(nat.sub(2, nat.mul(X, nat.op('Tanh', [nat.mul(X, 0.5)]))), q);
     },
   },
-  budget: {webgl: {forward: 2, backward: 5}, tensorflowLaunches: [4, 9, 11]},
+  budget: {webgl: {forward: 2, backward: 5}, tensorflowLaunches: [6, 9, 11]},
   bench: {
     composite: {what: 'tfjs-layers swish: sigmoid(x·1)·x', fn: (tf, x) => tf.mul(tf.sigmoid(tf.mul(x, 1)), x)},
   },
   note: 'A smooth relu (swish) used in EfficientNet and many LLMs (SwiGLU); a good general default.',
   wgsl: {
     forward: `
-      if (x < -200.0) { return -0.0; }
+      if (x <= -200.0) { return -0.0; }
       return ta_sigmoid_mul(x, x);`,
     derivative: `
       if (abs(x) > 200.0) { return select(0.0, 1.0, x > 0.0); }

@@ -30,14 +30,18 @@ export const softShrink = elementwise({
     },
     derivative: (x, dy, u, nat) =>
       // threshold 0 is the identity (derivative 1, as the definition)
-      u[0] === 0 ? nat.add(dy, nat.nanOf(x)) : nat.select(nat.greater(nat.op('Abs', [x]), u[0]), dy, nat.nanOf(x)),
-    second: (x, dy, _u, nat) => nat.mul(dy, nat.nanOf(x)),
+      // dy·f′ with f′ = +0 inside (a zero takes dy's sign, as on cpu); clip(x, 1, 1) is 1, NaN for NaN x
+      nat.mul(
+        dy,
+        u[0] === 0 ? nat.clip(x, 1, 1) : nat.select(nat.lessEqual(nat.op('Abs', [x]), u[0]), 0, nat.clip(x, 1, 1)),
+      ),
+    second: (x, dy, _u, nat) => nat.mul(dy, nat.nanOf(nat.op('Abs', [x]))), // dy·(+0), as the definition
   },
   test: {
     variants: [{}, {threshold: 0}, {threshold: 1.5}, {threshold: 0.3}, {threshold: 1}, {threshold: 1.3}],
     kinks: p => (p.threshold === 0 ? [] : [-(p.threshold as number), p.threshold as number]),
   },
-  budget: {webgl: {forward: 1, backward: 0}, tensorflowLaunches: [4, 4, 2]},
+  budget: {webgl: {forward: 1, backward: 0}, tensorflowLaunches: [4, 5, 3]},
   bench: {
     composite: {what: 'x − clip(x, −t, t)', fn: (tf, x) => tf.sub(x, tf.clipByValue(x, -0.5, 0.5))},
     piecewiseLinear: true,

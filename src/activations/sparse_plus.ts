@@ -21,7 +21,9 @@ export const sparsePlus = elementwise({
     // max(x, (clip(x, −1, 1) + 1)²/4): equal to the three pieces, since (x + 1)²/4 ≥ x.
     forward: (x, _u, nat) => nat.maximum(x, nat.mul(nat.op('SquaredDifference', [nat.clip(x, -1, 1), -1]), 0.25)),
     derivative: (x, dy, _u, nat) => nat.mul(nat.mul(dy, nat.add(nat.clip(x, -1, 1), 1)), 0.5),
-    second: (x, dy, _u, nat) => nat.select(nat.less(nat.op('Abs', [x]), 1), nat.mul(dy, 0.5), nat.nanOf(x)),
+    // dy·f″ with f″ = +0 outside (a zero takes dy's sign, as on cpu); clip(x, ½, ½) is ½, NaN for NaN x
+    second: (x, dy, _u, nat) =>
+      nat.mul(dy, nat.select(nat.greaterEqual(nat.op('Abs', [x]), 1), 0, nat.clip(x, 0.5, 0.5))),
   },
   test: {
     kinks: () => [-1, 1],

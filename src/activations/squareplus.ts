@@ -32,18 +32,18 @@ export const squareplus = elementwise({
       float b = u.x, a = abs(x), r = ta_sqrt_sq_plus(a, b);
       if (r == 0.0) return 0.0;
       // (x + r)/2 = x + b/(2(r + |x|)) for x >= 0, b/(2(r + |x|)) for x < 0: no cancellation, no overflow
-      float c = a < 1e38 ? (0.5 * b) / (r + a) : ((0.5 * b) / r) / (1.0 + a / r);
+      float c = a < 1e38 ? 0.5 * (b / (r + a)) : (0.5 * (b / r)) / (1.0 + a / r);
       return x < 0.0 ? c : x + c;`,
     derivative: `
       if (abs(x) > 3.4028234e38) return x > 0.0 ? 1.0 : 0.0;
       float b = u.x, a = abs(x), r = ta_sqrt_sq_plus(a, b);
       if (r == 0.0) return 0.5;
       if (x > 3.4028234e38) return 1.0;
-      return x < 0.0 ? (((0.5 * b) / r) / r) / (1.0 + a / r) : 0.5 + 0.5 * (x / r);`,
+      return x < 0.0 ? ((0.5 * (b / r)) / r) / (1.0 + a / r) : 0.5 + 0.5 * (x / r);`,
     second: `
       if (abs(x) > 3.4028234e38) return 0.0;
       float b = u.x, a = abs(x), r = ta_sqrt_sq_plus(a, b);
-      return r == 0.0 ? 0.0 : (((0.5 * b) / r) / r) / r;`,
+      return r == 0.0 ? 0.0 : ((0.5 * (b / r)) / r) / r;`,
     helpers: `
 // √(a² + b) for a >= 0, b >= 0 (hypot(a, √b)), without overflow or underflow.
 float ta_sqrt_sq_plus(float a, float b) {
@@ -67,7 +67,7 @@ float ta_sqrt_sq_plus(float a, float b) {
     },
     // f'' = b/(2(x² + b)^1.5)
     second(x, dy, u, nat) {
-      if (u[0] === 0) return nat.mul(dy, nat.nanOf(x));
+      if (u[0] === 0) return nat.mul(dy, nat.nanOf(nat.op('Abs', [x]))); // dy·(+0)
       const X = nat.f64(x);
       return nat.mul(nat.mul(nat.f64(dy), nat.op('Pow', [nat.add(nat.op('Square', [X]), u[0]), -1.5])), u[0] / 2);
     },
@@ -96,9 +96,9 @@ float ta_sqrt_sq_plus(float a, float b) {
       // (x + r)/2 = x + b/(2(r + |x|)) for x >= 0, b/(2(r + |x|)) for x < 0: no cancellation, no overflow
       var c: f32;
       if (a < 1e38) {
-        c = (0.5 * b) / (r + a);
+        c = 0.5 * (b / (r + a));
       } else {
-        c = ((0.5 * b) / r) / (1.0 + a / r);
+        c = (0.5 * (b / r)) / (1.0 + a / r);
       }
       return select(x + c, c, x < 0.0);`,
     derivative: `
@@ -107,14 +107,14 @@ float ta_sqrt_sq_plus(float a, float b) {
       let a = abs(x);
       let r = ta_sqrt_sq_plus(a, b);
       if (r == 0.0) { return 0.5; }
-      if (x < 0.0) { return (((0.5 * b) / r) / r) / (1.0 + a / r); }
+      if (x < 0.0) { return ((0.5 * (b / r)) / r) / (1.0 + a / r); }
       return 0.5 + 0.5 * (x / r);`,
     second: `
       if (abs(x) > 3.4028234e38) { return 0.0; }
       let b = u.x;
       let r = ta_sqrt_sq_plus(abs(x), b);
       if (r == 0.0) { return 0.0; }
-      return (((0.5 * b) / r) / r) / r;`,
+      return ((0.5 * (b / r)) / r) / r;`,
   },
   cpp: {
     forward: `

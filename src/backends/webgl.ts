@@ -89,6 +89,18 @@ float ta_in(float x) {
   return uintBitsToFloat((b & 0x80000000u) | 0x00800000u);
 }`;
 
+/**
+ * dy·f with the sign of a zero product set from the operands' sign bits, as
+ * IEEE multiplication (and the cpu backend) gives it: shader compilers fold
+ * dy·0.0 to +0, and GPUs flush a subnormal product to +0.
+ */
+const MUL_SIGN = `
+float ta_mulsign(float dy, float f) {
+  float y = dy * f;
+  if ((floatBitsToUint(y) & 0x7fffffffu) != 0u) return y;  // on the bits: a comparison may not see NaN
+  return uintBitsToFloat((floatBitsToUint(dy) ^ floatBitsToUint(f)) & 0x80000000u);
+}`;
+
 /** userCode of the forward (order 0) or backward (order 1, 2) program of a variant, unpacked or packed. */
 function elementwiseCode(def: ElementwiseActivation, order: Order, packed: boolean, variant = ''): string {
   const body = bodyOf(def, order, variant);
@@ -119,9 +131,9 @@ void main() {
 }`;
   }
   return packed
-    ? `${head}
+    ? `${head}${MUL_SIGN}
 float ta_one(float dy, float x) {
-  float y = dy * ta_fn(x);
+  float y = ta_mulsign(dy, ta_fn(x));
   return ta_isnan(x) ? x : y;
 }
 void main() {
@@ -129,11 +141,11 @@ void main() {
   vec4 x = getXAtOutCoords();
   setOutput(vec4(ta_one(dy.x, x.x), ta_one(dy.y, x.y), ta_one(dy.z, x.z), ta_one(dy.w, x.w)));
 }`
-    : `${head}
+    : `${head}${MUL_SIGN}
 void main() {
   float dy = getDyAtOutCoords();
   float x = getXAtOutCoords();
-  float y = dy * ta_fn(x);
+  float y = ta_mulsign(dy, ta_fn(x));
   setOutput(ta_isnan(x) ? x : y);
 }`;
 }

@@ -75,9 +75,17 @@ function bodyOf(def: ElementwiseActivation, variant: string, order: Order): stri
 }
 
 /** getUserCode of the forward (order 0) or backward (order 1, 2) program. */
+/**
+ * WGSL's `-0.0` is a constant expression, and the compiler evaluates it to +0 (the spec lets it ignore the sign
+ * of a zero): a body's `-0.0` becomes −ta_z, the negated run-time zero (a uniform), which keeps its sign.
+ */
+function negativeZeros(code: string): string {
+  return code.replace(/(?<![\w.])-0\.0(?![\d.eE])/g, '(-ta_z)');
+}
+
 export function elementwiseWgsl(def: ElementwiseActivation, variant: string, order: Order): string {
-  const body = bodyOf(def, variant, order);
-  const own = def.wgsl?.helpers ?? '';
+  const body = negativeZeros(bodyOf(def, variant, order));
+  const own = negativeZeros(def.wgsl?.helpers ?? '');
   const head = `${PRIVATES}
 ${wgslHelpers(body, own)}${own}
 fn ta_fn(x: f32) -> f32 {
@@ -101,6 +109,13 @@ fn main(index: i32) {
 }`;
   }
   return `${head}
+// dy·f with the sign of a zero product from the operands' sign bits, as IEEE multiplication (and cpu) gives it:
+// shader compilers fold dy·0.0 to +0, and GPUs flush a subnormal product to +0
+fn ta_mulsign(dy: f32, f: f32) -> f32 {
+  let y = dy * f;
+  if ((bitcast<u32>(y) & 0x7fffffffu) != 0u) { return y; }  // on the bits: a comparison may not see NaN
+  return bitcast<f32>((bitcast<u32>(dy) ^ bitcast<u32>(f)) & 0x80000000u);
+}
 fn main(index: i32) {
   ta_init();
   // thread t handles t, t + T, t + 2T, ... (T threads): neighbouring threads read neighbouring elements
@@ -110,7 +125,7 @@ fn main(index: i32) {
     let i = index + k * threads;
     if (i < uniforms.size) {
       let x = X[i];
-      let y = Dy[i] * ta_fn(x);
+      let y = ta_mulsign(Dy[i], ta_fn(x));
       result[i] = select(y, x, ta_isnan(x));
     }
   }

@@ -41,7 +41,7 @@ function same(got: number, want: number): boolean {
   if (want !== 0 && Math.abs(want) < MIN_NORMAL) {
     return Math.sign(got) === Math.sign(want) || got === 0 ? Math.abs(got - want) <= MIN_NORMAL : false;
   }
-  return got === want;
+  return want === 0 ? Object.is(got, want) : got === want; // a zero with the definition's sign
 }
 
 type Runner = (id: string, options: object, x: number) => Promise<[number, number]>;
