@@ -74,8 +74,17 @@ function bodyOf(def: ElementwiseActivation, variant: string, order: Order): stri
   return body;
 }
 
-/** getUserCode of the forward (order 0) or backward (order 1, 2) program. */
-export function elementwiseWgsl(def: ElementwiseActivation, variant: string, order: Order): string {
+/** `y` with NaN lanes of `x` passed through (a bit test: WGSL may assume no NaN in arithmetic). */
+const NAN_PASS4 = 'select(y, x, (bitcast<vec4<u32>>(x) & vec4<u32>(0x7fffffffu)) > vec4<u32>(0x7f800000u))';
+
+/**
+ * getUserCode of the forward (order 0) or backward (order 1, 2) program.
+ * `vec4`: the buffers are read as vec4<f32> (the size is a multiple of 4),
+ * one vec4 per thread, as tfjs's vec4 binary programs; SwiftShader pays per
+ * invocation and per load, so this halves the time of a cheap body there.
+ * Otherwise each thread handles PER_THREAD scalars.
+ */
+export function elementwiseWgsl(def: ElementwiseActivation, variant: string, order: Order, vec4 = false): string {
   const body = bodyOf(def, variant, order);
   const own = def.wgsl?.helpers ?? '';
   const head = `${PRIVATES}
@@ -83,23 +92,19 @@ ${wgslHelpers(body, own)}${own}
 fn ta_fn(x: f32) -> f32 {
   ${body}
 }`;
-  if (order === 0) {
+  if (vec4) {
+    const f = 'vec4<f32>(ta_fn(x.x), ta_fn(x.y), ta_fn(x.z), ta_fn(x.w))';
     return `${head}
 fn main(index: i32) {
   ta_init();
-  // thread t handles t, t + T, t + 2T, ... (T threads): neighbouring threads read neighbouring elements
-  let threads = (uniforms.size + ${PER_THREAD - 1}) / ${PER_THREAD};
-  if (index >= threads) { return; }
-  for (var k = 0; k < ${PER_THREAD}; k++) {
-    let i = index + k * threads;
-    if (i < uniforms.size) {
-      let x = X[i];
-      let y = ta_fn(x);  // a select, not a branch: NaN's result is discarded
-      result[i] = select(y, x, ta_isnan(x));
-    }
+  if (index < uniforms.size) {
+    let x = X[index];
+    let y = ${order === 0 ? f : `Dy[index] * ${f}`};
+    result[index] = ${NAN_PASS4};
   }
 }`;
   }
+  const y = order === 0 ? 'ta_fn(x)' : 'Dy[i] * ta_fn(x)';
   return `${head}
 fn main(index: i32) {
   ta_init();
@@ -110,7 +115,7 @@ fn main(index: i32) {
     let i = index + k * threads;
     if (i < uniforms.size) {
       let x = X[i];
-      let y = Dy[i] * ta_fn(x);
+      let y = ${y};  // a select, not a branch: NaN's result is discarded
       result[i] = select(y, x, ta_isnan(x));
     }
   }
@@ -119,23 +124,29 @@ fn main(index: i32) {
 
 function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
   const codes = new Map<string, string>();
-  const code = (variant: string, order: Order) => {
-    const key = `${variant}|${order}`;
+  const code = (variant: string, order: Order, vec4: boolean) => {
+    const key = `${variant}|${order}|${vec4}`;
     let c = codes.get(key);
-    if (c === undefined) codes.set(key, (c = elementwiseWgsl(def, variant, order)));
+    if (c === undefined) codes.set(key, (c = elementwiseWgsl(def, variant, order, vec4)));
     return c;
   };
   const elementwiseProgram = (variant: string, order: Order, n: number): WebGPUProgram => {
+    const vec4 = n % 4 === 0;
     const p = program(
-      `${def.id}_${variant || 'general'}_${order}`,
+      `${def.id}_${variant || 'general'}_${order}${vec4 ? '_v4' : ''}`,
       order === 0 ? ['X'] : ['Dy', 'X'],
       [n],
-      Math.ceil(n / PER_THREAD),
+      vec4 ? n / 4 : Math.ceil(n / PER_THREAD),
       WG,
       UNIFORM_DECL,
-      code(variant, order),
+      code(variant, order, vec4),
     );
     p.size = true;
+    if (vec4) {
+      // uniforms.size is then n/4 (the backend divides by outputComponent)
+      p.outputComponent = 4;
+      p.variableComponents = order === 0 ? [4] : [4, 4];
+    }
     return p;
   };
 

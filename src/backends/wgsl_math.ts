@@ -63,13 +63,13 @@ fn ta_isnan(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f80000
 fn ta_inf() -> f32 { return bitcast<f32>(bitcast<u32>(ta_z) | 0x7f800000u); }
 fn ta_nan() -> f32 { return bitcast<f32>(bitcast<u32>(ta_z) | 0x7fc00000u); }
 // 2^k for -126 <= k <= 127, exactly.
-fn ta_pow2i(k: i32) -> f32 { return bitcast<f32>((k + 127) * 8388608); }
+fn ta_pow2i(k: i32) -> f32 { return bitcast<f32>((k + 127) << 23u); }
 // x > h + l and x < h + l for a constant given as float32 h plus remainder l.
 fn ta_gt(x: f32, h: f32, l: f32) -> bool { return x > h || (x == h && l < 0.0); }
 fn ta_lt(x: f32, h: f32, l: f32) -> bool { return x < h || (x == h && l > 0.0); }
 // y·2^k for |k| <= 252, in two exact steps (only the last can round).
 fn ta_ldexp(y: f32, k: i32) -> f32 {
-  let h = k / 2;
+  let h = k >> 1u;
   return y * ta_pow2i(h) * ta_pow2i(k - h);
 }`,
   },
@@ -103,10 +103,9 @@ fn ta_fast_two_sum(a: f32, b: f32) -> vec2<f32> {
   {
     name: 'ta_exp',
     code: `
-// expm1(r) for |r| <= 0.35: Taylor to r^9.
+// expm1(r) for |r| <= 0.35: Taylor to r^8 (the remainder is below 6e-10 relative).
 fn ta_expm1_small(r: f32) -> f32 {
-  var p: f32 = 2.7557319e-6;
-  p = p * r + 2.4801587e-5;
+  var p: f32 = 2.4801587e-5;
   p = p * r + 1.9841270e-4;
   p = p * r + 1.3888889e-3;
   p = p * r + 8.3333333e-3;
@@ -115,38 +114,47 @@ fn ta_expm1_small(r: f32) -> f32 {
   p = p * r + 0.5;
   return r + (r * r) * p;
 }
-// f·exp(a + alo) (|alo| tiny), rounding before the final exact scaling by 2^k.
-fn ta_expmul2(a: f32, alo: f32, f: f32) -> f32 {
-  if (ta_isnan(a)) { return a; }
-  if (a > 170.0) { return select(f * ta_inf(), 0.0, f == 0.0); }
-  if (a < -170.0) { return f * 0.0; }
+// exp(a + alo) = (1 + p)·2^k for |a| <= 170 (|alo| tiny): returns (p, t) where t = k + 1.5·2^23, so that
+// k is in t's low bits (ta_scale) without a float-to-int conversion; the reduction a − k·ln 2 is exact.
+// (k itself comes from floor: a shifter subtracted again, (y + 1.5·2^23) − 1.5·2^23, is folded to y here.)
+fn ta_exp_pk(a: f32, alo: f32) -> vec2<f32> {
   let k = floor(a * 1.4426950408889634 + 0.5);
+  let t = k + 12582912.0;
   let hi = a - k * 6.93145751953125e-1;
   let lo = k * 1.428606765330187e-6;
   let r = hi - lo;
   let c = ((hi - r) - lo) + alo;
-  var p = ta_expm1_small(r);
-  p = p + c * (1.0 + p);
-  return ta_ldexp(f + f * p, i32(k));
+  let p = ta_expm1_small(r);
+  return vec2<f32>(p + c * (1.0 + p), t);
+}
+// y·2^k for the t of ta_exp_pk.
+fn ta_scale(y: f32, t: f32) -> f32 { return ta_ldexp(y, bitcast<i32>(t) - 0x4b400000); }
+// f·exp(a + alo) (|alo| tiny), rounding before the final exact scaling by 2^k.
+fn ta_expmul2(a: f32, alo: f32, f: f32) -> f32 {
+  let e = ta_exp_pk(clamp(a, -170.0, 170.0), alo);
+  let y = ta_scale(f + f * e.x, e.y);
+  let over = select(f * ta_inf(), 0.0, f == 0.0);
+  return select(select(select(y, f * 0.0, a < -170.0), over, a > 170.0), a, ta_isnan(a));
 }
 fn ta_expmul(a: f32, f: f32) -> f32 { return ta_expmul2(a, 0.0, f); }
-fn expf(x: f32) -> f32 { return ta_expmul2(x, 0.0, 1.0); }
+// exp(x): below −104 the result rounds to 0, above 89 to +inf, through the same scaling.
+fn expf(x: f32) -> f32 {
+  let b = clamp(x, -104.0, 89.0);
+  let k = floor(b * 1.4426950408889634 + 0.5);
+  let t = k + 12582912.0;
+  let r = (b - k * 6.93145751953125e-1) - k * 1.428606765330187e-6;
+  return select(ta_scale(1.0 + ta_expm1_small(r), t), x, ta_isnan(x));
+}
 fn expm1(x: f32) -> f32 {
   if (x == 0.0) { return x; }  // keeps the sign of zero: expm1(−0) = −0
   if (abs(x) < 0.34657359) { return ta_expm1_small(x); }
   if (x < -17.5) { return -1.0; }
   if (x > 88.72284) { return ta_inf(); }
-  let k = floor(x * 1.4426950408889634 + 0.5);
-  let hi = x - k * 6.93145751953125e-1;
-  let lo = k * 1.428606765330187e-6;
-  let r = hi - lo;
-  let c = (hi - r) - lo;
-  var p = ta_expm1_small(r);
-  p = p + c * (1.0 + p);
-  let ki = i32(k);
-  if (ki > 24) { return ta_ldexp(1.0 + p, ki); }
+  let e = ta_exp_pk(x, 0.0);
+  let ki = bitcast<i32>(e.y) - 0x4b400000;
+  if (ki > 24) { return ta_ldexp(1.0 + e.x, ki); }
   let tk = ta_pow2i(ki);
-  return tk * p + (tk - 1.0);
+  return tk * e.x + (tk - 1.0);
 }
 // f·exp(−x²/2) with x² split exactly.
 fn ta_expmul_negsqhalf(x: f32, f: f32) -> f32 {
@@ -163,23 +171,12 @@ fn ta_expmul_negsq(x: f32, f: f32) -> f32 {
     name: 'ta_log',
     code: `
 fn logf(x: f32) -> f32 {
-  if (x < 0.0) { return ta_nan(); }
-  if (x == 0.0) { return -ta_inf(); }
-  if (x > 3.4028234e38) { return x; }
-  var ix = bitcast<i32>(x);
-  var k = ix / 8388608 - 127;
-  if (k == -127) {
-    ix = bitcast<i32>(x * 33554432.0);
-    k = ix / 8388608 - 152;
-  }
-  let m = ix - (ix / 8388608) * 8388608;
-  var mf: f32;
-  if (m > 3474675) {
-    mf = bitcast<f32>(m + 1056964608);
-    k += 1;
-  } else {
-    mf = bitcast<f32>(m + 1065353216);
-  }
+  // x = 2^k·m, m in [0.75, 1.5), by bit operations (a subnormal x scaled by 2^25 first)
+  let sub = x < 1.17549435e-38;
+  let ix = bitcast<i32>(select(x, x * 33554432.0, sub));
+  let big = (ix & 0x7fffff) > 3474675;
+  let mf = bitcast<f32>((ix & 0x7fffff) | select(0x3f800000, 0x3f000000, big));
+  let dk = f32((ix >> 23u) - select(127, 152, sub) + select(0, 1, big));
   let f = mf - 1.0;
   let s = f / (2.0 + f);
   let z = s * s;
@@ -187,42 +184,47 @@ fn logf(x: f32) -> f32 {
   let R = z * (0.6666666666666666 + w * (0.2857142857142857 + w * 0.18181818181818182)) +
           w * (0.4 + w * 0.2222222222222222);
   let hfsq = 0.5 * f * f;
-  let dk = f32(k);
-  return dk * 6.93145751953125e-1 - ((hfsq - (s * (hfsq + R) + dk * 1.428606765330187e-6)) - f);
+  let y = dk * 6.93145751953125e-1 - ((hfsq - (s * (hfsq + R) + dk * 1.428606765330187e-6)) - f);
+  // +inf and NaN pass through, log(0) = −inf, log(x < 0) = NaN
+  return select(select(select(y, x, x > 3.4028234e38), -ta_inf(), x == 0.0), ta_nan(), x < 0.0);
 }
 // log(1 + x), correcting for the rounding of 1 + x.
 fn log1p(x: f32) -> f32 {
-  if (x == -1.0) { return -ta_inf(); }
-  if (x > 1e30) { return logf(x); }
   let one = 1.0 + ta_z;
   let v = one + x;
-  if (v == 1.0) { return x; }
-  return logf(v) + (x - (v - one)) / v;
+  // v = x for x > 2^24, where the correction is 0 (not NaN: v is finite below +inf)
+  let y = logf(v) + select((x - (v - one)) / v, 0.0, v > 16777216.0);
+  return select(select(y, x, v == 1.0), -ta_inf(), x == -1.0);
 }`,
   },
   {
     name: 'sigmoid',
     code: `
 fn sigmoid(x: f32) -> f32 {
-  if (x >= 0.0) { return 1.0 / (1.0 + expf(-x)); }
-  let e = expf(x);
-  return e / (1.0 + e);
+  // e = exp(−|x|): 1/(1 + e) for x >= 0, e/(1 + e) below, one exp and one division
+  let e = expf(-abs(x));
+  return select(e, 1.0, x >= 0.0) / (1.0 + e);
 }
-// f·sigmoid(a + alo), without a subnormal intermediate when a << 0.
+// f·sigmoid(a + alo), one exp, without a subnormal intermediate when a << 0.
 fn ta_sigmoid_mul2(a: f32, alo: f32, f: f32) -> f32 {
-  if (a >= 0.0) { return f / (1.0 + ta_expmul2(-a, -alo, 1.0)); }
-  return ta_expmul2(a, alo, f) / (1.0 + ta_expmul2(a, alo, 1.0));
+  // exp(−|a + alo|) = (1 + p)·2^k
+  let neg = a < 0.0;
+  let e = ta_exp_pk(-min(abs(a), 170.0), select(-alo, alo, neg));
+  let d = 1.0 + ta_scale(1.0 + e.x, e.y);
+  let num = select(f, ta_scale(f + f * e.x, e.y), neg);
+  return select(select(num / d, f * 0.0, a < -170.0), a, ta_isnan(a));
 }
 fn ta_sigmoid_mul(a: f32, f: f32) -> f32 { return ta_sigmoid_mul2(a, 0.0, f); }
-// sigmoid(x)·sigmoid(−x)·f.
+// sigmoid(x)·sigmoid(−x)·f = f·e/(1 + e)², e = exp(−|x|), the factor e applied last.
 fn ta_dsigmoid_mul(x: f32, f: f32) -> f32 {
-  let a = abs(x);
-  return ta_sigmoid_mul(-a, f * sigmoid(a));
+  let e = ta_exp_pk(-min(abs(x), 170.0), 0.0);
+  let d = 1.0 + ta_scale(1.0 + e.x, e.y);
+  let g = (f / d) / d;
+  return select(ta_scale(g + g * e.x, e.y), f * 0.0, abs(x) > 170.0);
 }
-// log(1 + exp(x)).
+// log(1 + exp(x)) = max(x, 0) + log1p(exp(−|x|)).
 fn softplus(x: f32) -> f32 {
-  if (x > 0.0) { return x + log1p(expf(-x)); }
-  return log1p(expf(x));
+  return max(x, 0.0) + log1p(expf(-abs(x)));
 }`,
   },
   {
@@ -333,7 +335,17 @@ fn ta_gelu_v(x: f32) -> vec2<f32> {
 const PROVIDES: Record<string, string[]> = {
   ta_isnan: ['ta_isnan', 'ta_inf', 'ta_nan', 'ta_pow2i', 'ta_ldexp', 'ta_gt', 'ta_lt'],
   ta_df: ['ta_split', 'ta_two_prod', 'ta_two_sum', 'ta_fast_two_sum'],
-  ta_exp: ['ta_expm1_small', 'ta_expmul2', 'ta_expmul', 'expf', 'expm1', 'ta_expmul_negsqhalf', 'ta_expmul_negsq'],
+  ta_exp: [
+    'ta_expm1_small',
+    'ta_exp_pk',
+    'ta_scale',
+    'ta_expmul2',
+    'ta_expmul',
+    'expf',
+    'expm1',
+    'ta_expmul_negsqhalf',
+    'ta_expmul_negsq',
+  ],
   ta_log: ['logf', 'log1p'],
   sigmoid: ['sigmoid', 'ta_sigmoid_mul2', 'ta_sigmoid_mul', 'ta_dsigmoid_mul', 'softplus'],
   tanhf: ['tanhf', 'ta_sech2_mul', 'sech2'],
