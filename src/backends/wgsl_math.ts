@@ -145,16 +145,15 @@ fn expf(x: f32) -> f32 {
   let r = (b - k * 6.93145751953125e-1) - k * 1.428606765330187e-6;
   return select(ta_scale(1.0 + ta_expm1_small(r), t), x, ta_isnan(x));
 }
+// expm1(x) = 2^k·p + (2^k − 1) (the last step exact) for k <= 24, 2^k·(1 + p) above; for |x| < ln 2/2,
+// k = 0 and this is ta_expm1_small(x); below −100 the result is −1 anyway.
 fn expm1(x: f32) -> f32 {
-  if (x == 0.0) { return x; }  // keeps the sign of zero: expm1(−0) = −0
-  if (abs(x) < 0.34657359) { return ta_expm1_small(x); }
-  if (x < -17.5) { return -1.0; }
-  if (x > 88.72284) { return ta_inf(); }
-  let e = ta_exp_pk(x, 0.0);
+  let e = ta_exp_pk(clamp(x, -100.0, 88.8), 0.0);
   let ki = bitcast<i32>(e.y) - 0x4b400000;
-  if (ki > 24) { return ta_ldexp(1.0 + e.x, ki); }
-  let tk = ta_pow2i(ki);
-  return tk * e.x + (tk - 1.0);
+  let tk = ta_pow2i(clamp(ki, -126, 24));
+  let y = select(tk * e.x + (tk - 1.0), ta_scale(1.0 + e.x, e.y), ki > 24);
+  // x = ±0 keeps its sign (expm1(−0) = −0); +inf above the float range; NaN passes
+  return select(select(select(y, x, x == 0.0), ta_inf(), x > 88.72284), x, ta_isnan(x));
 }
 // f·exp(−x²/2) with x² split exactly.
 fn ta_expmul_negsqhalf(x: f32, f: f32) -> f32 {
@@ -230,18 +229,19 @@ fn softplus(x: f32) -> f32 {
   {
     name: 'tanhf',
     code: `
+// tanh|x| from one reduction of −2|x| = k·ln 2 + r: m = expm1(−2|x|) = 2^k·p + (2^k − 1) and
+// e = exp(−2|x|) = 2^k + 2^k·p; −m/(2 + m) up to 0.55 (no cancellation near 0), 1 − 2e/(1 + e) above
+// (the small term rounded, then 1 − it); 1 from |x| = 9.1 on.
 fn tanhf(x: f32) -> f32 {
-  let a = abs(x);
-  if (a < 2e-4) { return x; }
-  if (a > 9.1) { return select(-1.0, 1.0, x > 0.0); }
-  var t: f32;
-  if (a > 0.55) {
-    t = 1.0 - 2.0 / (expf(2.0 * a) + 1.0);
-  } else {
-    let e = expm1(-2.0 * a);
-    t = -e / (2.0 + e);
-  }
-  return select(t, -t, x < 0.0);
+  let a = min(abs(x), 9.1);
+  let r = ta_exp_pk(-2.0 * a, 0.0);
+  let tk = ta_pow2i(bitcast<i32>(r.y) - 0x4b400000);
+  let m = tk * r.x + (tk - 1.0);
+  let e = tk + tk * r.x;
+  let big = a > 0.55;
+  let q = select(-m, 2.0 * e, big) / select(2.0 + m, 1.0 + e, big);
+  let t = select(q, 1.0 - q, big);
+  return select(select(t, -t, x < 0.0), x, abs(x) < 2e-4);
 }
 // f·sech²(x) = f·4e/(1 + e)², e = exp(−2|x|).
 fn ta_sech2_mul(x: f32, f: f32) -> f32 {
