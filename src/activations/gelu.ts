@@ -81,9 +81,7 @@ function tanhFormArgs(X: NativeTensor, nat: NativeOps): {s: NativeTensor; z2: Na
 /** WGSL bodies of the exact form (the `exact` variant). */
 const WGSL_EXACT = {
   forward: `
-      if (x > 6.0) { return x; }
-      if (x < -15.0) { return -0.0; }
-      return ta_ncdf_mul(x, x);`,
+      return select(select(ta_ncdf_mul(x, x), x, x > 6.0), -0.0, x < -15.0);`,
   derivative: `
       if (x > 15.0) { return 1.0; }
       if (x < -15.0) { return 0.0; }
@@ -108,10 +106,8 @@ const WGSL_EXACT = {
 /** WGSL bodies of the tanh form (the `approximate` variant). */
 const WGSL_APPROX = {
   forward: `
-        if (x > 10.0) { return x; }
-        if (x < -10.6) { return -0.0; }
-        let v = ta_gelu_v(x);
-        return ta_sigmoid_mul2(v.x, v.y, x);`,
+        let v = ta_gelu_v(clamp(x, -10.6, 10.0));
+        return select(select(ta_sigmoid_mul2(v.x, v.y, x), x, x > 10.0), -0.0, x < -10.6);`,
   derivative: `
         if (x > 10.0) { return 1.0; }
         if (x < -10.6) { return 0.0; }

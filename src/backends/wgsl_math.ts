@@ -55,6 +55,28 @@ fn rootfix_${name}(x: f32, direct: f32) -> f32 {${branches}
 }`;
 }
 
+/**
+ * The Horner evaluation of ERFCX in t = (z − m)·ih with each coefficient
+ * (and m, ih, lo) chosen by `select` from z's interval (defines `p`); the
+ * shorter fits get leading zeros. SwiftShader runs both sides of a branch
+ * whose lanes disagree, so one selected Horner costs less than four.
+ */
+function erfcxSelected(): string {
+  const n = Math.max(...ERFCX.map(f => f.c.length));
+  const pick = (vals: number[]): string =>
+    vals
+      .slice(1)
+      .reduce((acc, v, i) => `select(${acc}, ${wgslFloat(v)}, z >= ${wgslFloat(ERFCX[i].b)})`, wgslFloat(vals[0]));
+  const coef = (j: number) => pick(ERFCX.map(f => [...new Array(n - f.c.length).fill(0), ...f.c][j]));
+  const lines = [
+    `let t = (z - ${pick(ERFCX.map(f => f.m))}) * ${pick(ERFCX.map(f => f.ih))};`,
+    `var p: f32 = ${coef(0)};`,
+  ];
+  for (let j = 1; j < n - 1; j++) lines.push(`p = p * t + ${coef(j)};`);
+  lines.push(`p = (p * t + (${pick(ERFCX.map(f => f.lo))} + ta_z)) + ${coef(n - 1)};`);
+  return lines.join('\n  ');
+}
+
 const HELPERS: Helper[] = [
   {
     name: 'ta_isnan',
@@ -137,6 +159,11 @@ fn ta_expmul2(a: f32, alo: f32, f: f32) -> f32 {
   return select(select(select(y, f * 0.0, a < -170.0), over, a > 170.0), a, ta_isnan(a));
 }
 fn ta_expmul(a: f32, f: f32) -> f32 { return ta_expmul2(a, 0.0, f); }
+// ta_expmul2 for −170 <= a <= 170 (no range or NaN handling).
+fn ta_expmul2_in(a: f32, alo: f32, f: f32) -> f32 {
+  let e = ta_exp_pk(a, alo);
+  return ta_scale(f + f * e.x, e.y);
+}
 // exp(x): below −104 the result rounds to 0, above 89 to +inf, through the same scaling.
 fn expf(x: f32) -> f32 {
   let b = clamp(x, -104.0, 89.0);
@@ -155,10 +182,11 @@ fn expm1(x: f32) -> f32 {
   // x = ±0 keeps its sign (expm1(−0) = −0); +inf above the float range; NaN passes
   return select(select(select(y, x, x == 0.0), ta_inf(), x > 88.72284), x, ta_isnan(x));
 }
-// f·exp(−x²/2) with x² split exactly.
+// f·exp(−x²/2) with x² split exactly; 0 from |x| = 18.4 on.
 fn ta_expmul_negsqhalf(x: f32, f: f32) -> f32 {
-  let q = ta_two_prod(x, x);
-  return ta_expmul2(-0.5 * q.x, -0.5 * q.y, f);
+  let a = min(abs(x), 18.4);
+  let q = ta_two_prod(a, a);
+  return select(ta_expmul2_in(-0.5 * q.x, -0.5 * q.y, f), f * 0.0, abs(x) > 18.4);
 }
 // f·exp(−x²).
 fn ta_expmul_negsq(x: f32, f: f32) -> f32 {
@@ -255,17 +283,14 @@ fn sech2(x: f32) -> f32 { return ta_sech2_mul(x, 1.0); }`,
   {
     name: 'erfc',
     code: `
-// exp(z²)·erfc(z) for z >= 0.5.
-fn ta_erfcx(z: f32) -> f32 {${ERFCX.map(
-      f => `
-  if (z < ${wgslFloat(f.b)}) {
-    ${wgslHorner('z', f)}
-    return p;
-  }`,
-    ).join('')}
-  let w = 1.0 / (z * z);
+// exp(z²)·erfc(z) for z >= 0.5: one Horner whose coefficients are selected by interval (no branches).
+fn ta_erfcx(z: f32) -> f32 {
+  ${erfcxSelected()}
+  // above the fits, the asymptotic series (one division)
+  let iz = 1.0 / z;
+  let w = iz * iz;
   let s = 1.0 + w * (-0.5 + w * (0.75 + w * (-1.875 + w * 6.5625)));
-  return 0.5641895835477563 / z * s;
+  return select(p, 0.5641895835477563 * iz * s, z >= ${wgslFloat(ERFCX[ERFCX.length - 1].b)});
 }
 // erf(z) for |z| < 0.5.
 fn ta_erf_small(z: f32) -> f32 {
@@ -292,10 +317,9 @@ fn erf(x: f32) -> f32 {
 // f·Φ(x), Φ the standard normal cdf, accurate in both tails.
 fn ta_ncdf_mul(x: f32, f: f32) -> f32 {
   let z = abs(x) * 0.7071067811865476;
-  if (z < 0.5) { return f * (0.5 + 0.5 * ta_erf_small(x * 0.7071067811865476)); }
-  if (x < -15.0) { return f * 0.0; }
-  let q = ta_expmul_negsqhalf(x, 0.5 * ta_erfcx(z) * f);
-  return select(f - q, q, x < 0.0);
+  let near = f * (0.5 + 0.5 * ta_erf_small(min(z, 0.5) * select(1.0, -1.0, x < 0.0)));
+  let q = ta_expmul_negsqhalf(max(x, -15.0), 0.5 * ta_erfcx(max(z, 0.5)) * f);
+  return select(select(select(f - q, q, x < 0.0), f * 0.0, x < -15.0), near, z < 0.5);
 }`,
   },
   {
@@ -340,6 +364,7 @@ const PROVIDES: Record<string, string[]> = {
     'ta_exp_pk',
     'ta_scale',
     'ta_expmul2',
+    'ta_expmul2_in',
     'ta_expmul',
     'expf',
     'expm1',
