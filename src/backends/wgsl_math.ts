@@ -284,8 +284,12 @@ fn sech2(x: f32) -> f32 { return ta_sech2_mul(x, 1.0); }`,
     name: 'erfc',
     code: `
 // exp(z²)·erfc(z) for z >= 0.5: one Horner whose coefficients are selected by interval (no branches).
-fn ta_erfcx(z: f32) -> f32 {
+fn ta_erfcx_fit(z: f32) -> f32 {
   ${erfcxSelected()}
+  return p;
+}
+fn ta_erfcx(z: f32) -> f32 {
+  let p = ta_erfcx_fit(min(z, ${wgslFloat(ERFCX[ERFCX.length - 1].b)}));
   // above the fits, the asymptotic series (one division)
   let iz = 1.0 / z;
   let w = iz * iz;
@@ -318,7 +322,9 @@ fn erf(x: f32) -> f32 {
 fn ta_ncdf_mul(x: f32, f: f32) -> f32 {
   let z = abs(x) * 0.7071067811865476;
   let near = f * (0.5 + 0.5 * ta_erf_small(min(z, 0.5) * select(1.0, -1.0, x < 0.0)));
-  let q = ta_expmul_negsqhalf(max(x, -15.0), 0.5 * ta_erfcx(max(z, 0.5)) * f);
+  // below x = −15 the result is f·0; between −15 and −14.28 (z > 10.1, past the fits) it is below
+  // 1e-44·|f| (exp(−x²/2) < 1e-44), so the last fit's value at 10.1 serves there
+  let q = ta_expmul_negsqhalf(max(x, -15.0), 0.5 * ta_erfcx_fit(clamp(z, 0.5, 10.1)) * f);
   return select(select(select(f - q, q, x < 0.0), f * 0.0, x < -15.0), near, z < 0.5);
 }`,
   },
@@ -374,7 +380,7 @@ const PROVIDES: Record<string, string[]> = {
   ta_log: ['logf', 'log1p'],
   sigmoid: ['sigmoid', 'ta_sigmoid_mul2', 'ta_sigmoid_mul', 'ta_dsigmoid_mul', 'softplus'],
   tanhf: ['tanhf', 'ta_sech2_mul', 'sech2'],
-  erfc: ['ta_erfcx', 'ta_erf_small', 'ta_erfc_tail', 'erfc', 'erf', 'ta_ncdf_mul'],
+  erfc: ['ta_erfcx_fit', 'ta_erfcx', 'ta_erf_small', 'ta_erfc_tail', 'erfc', 'erf', 'ta_ncdf_mul'],
   ta_sqrt_sq_plus: ['ta_sqrt_sq_plus'],
   ta_gelu_v: ['ta_gelu_v'],
 };
