@@ -48,11 +48,12 @@ export function softmaxStats(ctx: Ctx, X: TensorInfo, o: number, n: number, i: n
 
 // webgpu: the same statistics in one workgroup per slice (src/backends/webgpu_axis.ts).
 export const EXPSHIFT_WGSL = `
-// exp(x − m) with x − m in double-float (its low part dropped where it is NaN: x − m infinite); NaN in, NaN out.
+// exp(x − m) with x − m <= 0 in double-float (its low part dropped where it is NaN: x − m infinite; below
+// −170 the result is 0 anyway); NaN when x − m is (a NaN, or inf − inf).
 fn ta_expshift(x: f32, m: f32) -> f32 {
   let d = ta_two_sum(x, -m);
-  let e = ta_expmul2(d.x, select(d.y, 0.0, ta_isnan(d.y)), 1.0);
-  return select(e, x + m, ta_isnan(x) || ta_isnan(m));
+  let e = ta_expmul2_in(max(d.x, -170.0), select(d.y, 0.0, ta_isnan(d.y)), 1.0);
+  return select(e, x - m, ta_isnan(d.x) || ta_isnan(x) || ta_isnan(m));
 }`;
 
 /**

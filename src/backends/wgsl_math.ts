@@ -1,7 +1,19 @@
 /**
- * WGSL helpers for the webgpu kernels: the same float32 math as
- * `glsl_math.ts` (same reductions, polynomials, fitted coefficients and
- * double-float tricks, see there for the reasons), written in WGSL.
+ * WGSL helpers for the webgpu kernels: the float32 math of `glsl_math.ts`
+ * (same reductions, polynomials, fitted coefficients and double-float
+ * tricks, see there for the reasons), written in WGSL and arranged for
+ * SwiftShader, which compiles a shader to CPU code that runs 4 invocations
+ * in SIMD lanes, so that every operation costs and both sides of a branch
+ * run when the lanes disagree:
+ * - selects instead of branches; ranges handled by clamping the argument
+ *   and selecting the special values at the end;
+ * - no integer division and no float-to-int conversion (2^k from a float
+ *   integer's bits, `ta_exp_pk`/`ta_scale`; log's exponent by shifts);
+ * - one reduction shared where a formula needs exp(x) twice (sigmoid,
+ *   f·sigmoid, sigmoid′, tanh, mish: exp and expm1 of the same argument);
+ * - exp's Taylor polynomial to r^8 (the r^9 term is below 6e-10 relative);
+ *   erfcx as one Horner whose coefficients are selected by interval.
+ * The measured ULP maxima are those of the GLSL helpers (docs/webgpu.md).
  *
  * WGSL differences that matter here:
  * - Constant expressions are evaluated at shader creation in higher
