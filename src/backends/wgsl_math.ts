@@ -68,25 +68,33 @@ fn rootfix_${name}(x: f32, direct: f32) -> f32 {${branches}
 }
 
 /**
- * The Horner evaluation of ERFCX in t = (z − m)·ih with each coefficient
- * (and m, ih, lo) chosen by `select` from z's interval (defines `p`); the
- * shorter fits get leading zeros. SwiftShader runs both sides of a branch
- * whose lanes disagree, so one selected Horner costs less than four.
+ * The body of `ta_erfcx_fit`: for z < 3 (most arguments), one Horner of
+ * ERFCX's first two fits with each coefficient (and m, ih, lo) chosen by
+ * `select` (SwiftShader runs both sides of a branch whose lanes disagree,
+ * and there they often do); from 3 on, the other fits in branches, which
+ * cost little when no lane takes them.
  */
-function erfcxSelected(): string {
-  const n = Math.max(...ERFCX.map(f => f.c.length));
-  const pick = (vals: number[]): string =>
-    vals
-      .slice(1)
-      .reduce((acc, v, i) => `select(${acc}, ${wgslFloat(v)}, z >= ${wgslFloat(ERFCX[i].b)})`, wgslFloat(vals[0]));
-  const coef = (j: number) => pick(ERFCX.map(f => [...new Array(n - f.c.length).fill(0), ...f.c][j]));
-  const lines = [
-    `let t = (z - ${pick(ERFCX.map(f => f.m))}) * ${pick(ERFCX.map(f => f.ih))};`,
-    `var p: f32 = ${coef(0)};`,
-  ];
-  for (let j = 1; j < n - 1; j++) lines.push(`p = p * t + ${coef(j)};`);
-  lines.push(`p = (p * t + (${pick(ERFCX.map(f => f.lo))} + ta_z)) + ${coef(n - 1)};`);
-  return lines.join('\n  ');
+function erfcxFit(): string {
+  const [f0, f1] = ERFCX;
+  const n = Math.max(f0.c.length, f1.c.length);
+  const pad = (f: Fit) => [...new Array<number>(n - f.c.length).fill(0), ...f.c];
+  const pick = (a: number, b: number) => `select(${wgslFloat(a)}, ${wgslFloat(b)}, z >= ${wgslFloat(f0.b)})`;
+  const [c0, c1] = [pad(f0), pad(f1)];
+  const lines = [`let t = (z - ${pick(f0.m, f1.m)}) * ${pick(f0.ih, f1.ih)};`, `var p: f32 = ${pick(c0[0], c1[0])};`];
+  for (let j = 1; j < n - 1; j++) lines.push(`p = p * t + ${pick(c0[j], c1[j])};`);
+  lines.push(`p = (p * t + (${pick(f0.lo, f1.lo)} + ta_z)) + ${pick(c0[n - 1], c1[n - 1])};`);
+  const outer = ERFCX.slice(2)
+    .map(
+      (f, i, rest) => `
+  if (z >= ${wgslFloat(ERFCX[i + 1].b)}${i + 1 < rest.length ? ` && z < ${wgslFloat(f.b)}` : ''}) {
+    ${wgslHorner('z', f)}
+    return p;
+  }`,
+    )
+    .join('');
+  return `${outer}
+  ${lines.join('\n  ')}
+  return p;`;
 }
 
 const HELPERS: Helper[] = [
@@ -194,10 +202,17 @@ fn expm1(x: f32) -> f32 {
   // x = ±0 keeps its sign (expm1(−0) = −0); +inf above the float range; NaN passes
   return select(select(select(y, x, x == 0.0), ta_inf(), x > 88.72284), x, ta_isnan(x));
 }
+// a² = p + e exactly (a >= 0, a² normal), the halves of a cut from its bits (12 + 12 significant bits).
+fn ta_two_sq(a: f32) -> vec2<f32> {
+  let p = a * a;
+  let h = bitcast<f32>(bitcast<u32>(a) & 0xfffff000u);
+  let l = a - h;
+  return vec2<f32>(p, ((h * h - p) + 2.0 * h * l) + l * l);
+}
 // f·exp(−x²/2) with x² split exactly; 0 from |x| = 18.4 on.
 fn ta_expmul_negsqhalf(x: f32, f: f32) -> f32 {
   let a = min(abs(x), 18.4);
-  let q = ta_two_prod(a, a);
+  let q = ta_two_sq(a);
   return select(ta_expmul2_in(-0.5 * q.x, -0.5 * q.y, f), f * 0.0, abs(x) > 18.4);
 }
 // f·exp(−x²).
@@ -296,9 +311,7 @@ fn sech2(x: f32) -> f32 { return ta_sech2_mul(x, 1.0); }`,
     name: 'erfc',
     code: `
 // exp(z²)·erfc(z) for z >= 0.5: one Horner whose coefficients are selected by interval (no branches).
-fn ta_erfcx_fit(z: f32) -> f32 {
-  ${erfcxSelected()}
-  return p;
+fn ta_erfcx_fit(z: f32) -> f32 {${erfcxFit()}
 }
 fn ta_erfcx(z: f32) -> f32 {
   let p = ta_erfcx_fit(min(z, ${wgslFloat(ERFCX[ERFCX.length - 1].b)}));
@@ -386,6 +399,7 @@ const PROVIDES: Record<string, string[]> = {
     'ta_expmul',
     'expf',
     'expm1',
+    'ta_two_sq',
     'ta_expmul_negsqhalf',
     'ta_expmul_negsq',
   ],
