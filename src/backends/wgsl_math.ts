@@ -12,7 +12,8 @@
  * - one reduction shared where a formula needs exp(x) twice (sigmoid,
  *   f·sigmoid, sigmoid′, tanh, mish: exp and expm1 of the same argument);
  * - exp's Taylor polynomial to r^8 (the r^9 term is below 6e-10 relative);
- *   erfcx as one Horner whose coefficients are selected by interval.
+ *   erfcx's two inner fits as one Horner whose coefficients are selected
+ *   by interval, the outer ones (rarely needed) in branches.
  * The measured ULP maxima are those of the GLSL helpers (docs/webgpu.md).
  *
  * WGSL differences that matter here:
