@@ -77,17 +77,15 @@ export const celu = elementwise({
   note: 'Like elu but continuously differentiable for every alpha; pick it when you tune alpha.',
   wgsl: {
     forward: `
-      if (x > 0.0) { return x; }
       let q = x / u.x;
-      if (abs(q) < 1e-10) { return x; }
-      if (q < -20.0) { return -u.x - ul.x; }
-      if (q > 88.8) { return u.x * ta_inf(); }
       let p = ta_two_prod(q, u.x);
-      // x/alpha = q + ql, alpha = u.x + ul.x
-      let ql = ((x - p.x) - p.y) / u.x - q * (ul.x / u.x);
+      // x/alpha = q + ql, alpha = u.x + ul.x (the correction through 1/u.x)
+      let iu = 1.0 / u.x;
+      let ql = ((x - p.x) - p.y) * iu - q * (ul.x * iu);
       let e = expm1(q);
       let y = e + ql * (1.0 + e);
-      return u.x * y + ul.x * y;`,
+      let r = select(select(u.x * y + ul.x * y, -u.x - ul.x, q < -20.0), x, abs(q) < 1e-10);
+      return select(select(r, u.x * ta_inf(), q > 88.8), x, x > 0.0);`,
     derivative: `
       if (x > 0.0) { return 1.0; }
       let q = x / u.x;

@@ -54,9 +54,8 @@ export const elu = elementwise({
   note: 'Smooth negative side with mean activations near 0; a drop-in for relu in deeper nets.',
   wgsl: {
     forward: `
-      if (x > 0.0) { return x; }
-      let e = expm1(x);
-      return u.x * e + ul.x * e;  // alpha = u.x + ul.x`,
+      let e = expm1(min(x, 0.0));
+      return select(u.x * e + ul.x * e, x, x > 0.0);  // alpha = u.x + ul.x`,
     derivative: `
       if (x > 0.0) { return 1.0; }
       return ta_expmul(x, u.x) + ta_expmul(x, ul.x);`,

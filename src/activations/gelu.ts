@@ -1,5 +1,5 @@
-import {elementwise, type NativeOps, type NativeTensor} from '../definition';
-import {glslF32, glslFloat, glslSplit, rootfix, type Root} from '../backends/glsl_math';
+import {elementwise, type NativeOps, type NativeTensor, type ShaderBodies} from '../definition';
+import {glslFloat, glslSplit, rootfix, type Root} from '../backends/glsl_math';
 import {normalCdf, normalPdf, sigmoid} from '../math';
 import {wgslRootfix} from '../backends/wgsl_math';
 
@@ -78,12 +78,10 @@ function tanhFormArgs(X: NativeTensor, nat: NativeOps): {s: NativeTensor; z2: Na
   return {s, z2, dz2: nat.add(nat.mul(s, 6 * C * K), 2 * C)};
 }
 
-/** WGSL bodies of the exact form (the `exact` variant, and the general body's second half). */
+/** WGSL bodies of the exact form (the `exact` variant). */
 const WGSL_EXACT = {
   forward: `
-      if (x > 6.0) { return x; }
-      if (x < -15.0) { return -0.0; }
-      return ta_ncdf_mul(x, x);`,
+      return select(select(ta_ncdf_mul(x, x), x, x > 6.0), -0.0, x < -15.0);`,
   derivative: `
       if (x > 15.0) { return 1.0; }
       if (x < -15.0) { return 0.0; }
@@ -105,13 +103,11 @@ const WGSL_EXACT = {
       return ta_expmul_negsqhalf(x, 0.3989422804014327 * t);`,
 };
 
-/** WGSL bodies of the tanh form (the `approximate` variant, and the general body's first half). */
+/** WGSL bodies of the tanh form (the `approximate` variant). */
 const WGSL_APPROX = {
   forward: `
-        if (x > 10.0) { return x; }
-        if (x < -10.6) { return -0.0; }
-        let v = ta_gelu_v(x);
-        return ta_sigmoid_mul2(v.x, v.y, x);`,
+        let v = ta_gelu_v(clamp(x, -10.6, 10.0));
+        return select(select(ta_sigmoid_mul2(v.x, v.y, x), x, x > 10.0), -0.0, x < -10.6);`,
   derivative: `
         if (x > 10.0) { return 1.0; }
         if (x < -10.6) { return 0.0; }
@@ -128,6 +124,71 @@ const WGSL_APPROX = {
         let alo = select(v.y, -v.y, v.x < 0.0);
         return rootfix_gelua2(x, ta_sigmoid_mul2(-a, -alo, sigmoid(a) * b));`,
 };
+
+/** GLSL bodies of the exact form (the `exact` variant). */
+const GLSL_EXACT = {
+  forward: `
+      if (x > 6.0) return x;
+      if (x < -15.0) return -0.0;
+      return ta_ncdf_mul(x, x);`,
+  derivative: `
+      if (x > 15.0) return 1.0;
+      if (x < -15.0) return 0.0;
+      float z = abs(x) * 0.7071067811865476;
+      float d;
+      if (z < 0.5) {
+        d = 0.5 + 0.5 * ta_erf_small(x * 0.7071067811865476) + x * 0.3989422804014327 * expf(-0.5 * x * x);
+      } else if (x < 0.0) {
+        d = ta_expmul_negsqhalf(x, 0.5 * ta_erfcx(z) + x * 0.3989422804014327);
+      } else {
+        d = 1.0 + ta_expmul_negsqhalf(x, x * 0.3989422804014327 - 0.5 * ta_erfcx(z));
+      }
+      return rootfix_gelu1(x, d);`,
+  second: `
+      float a = abs(x);
+      if (a > 15.0) return -0.0;
+      float lo = 2.4203234971764687e-8 + ta_z;  // not folded into the constant
+      float t = ((1.4142135381698608 - a) + lo) * ((1.4142135381698608 + a) + lo);
+      return ta_expmul_negsqhalf(x, 0.3989422804014327 * t);`,
+};
+
+/** GLSL bodies of the tanh form (the `approximate` variant). */
+const GLSL_APPROX = {
+  forward: `
+      if (x > 10.0) return x;
+      if (x < -10.6) return -0.0;
+      vec2 v = ta_gelu_v(x);
+      return ta_sigmoid_mul2(v.x, v.y, x);`,
+  derivative: `
+      if (x > 10.0) return 1.0;
+      if (x < -10.6) return 0.0;
+      vec2 v = ta_gelu_v(x);
+      float dv = 1.5957691669464111 * (1.0 + 0.13414500653743744 * x * x);
+      return rootfix_gelua1(x, ta_sigmoid_mul2(v.x, v.y, 1.0 + x * sigmoid(-v.x) * dv));`,
+  second: `
+      if (abs(x) > 10.6) return -0.0;
+      vec2 v = ta_gelu_v(x);
+      float dv = 1.5957691669464111 * (1.0 + 0.13414500653743744 * x * x);
+      float ddv = 0.4281288981437683 * x;
+      float b = 2.0 * dv + x * (ddv - tanhf(0.5 * v.x) * dv * dv);
+      float a = abs(v.x), alo = v.x < 0.0 ? -v.y : v.y;
+      return rootfix_gelua2(x, ta_sigmoid_mul2(-a, -alo, sigmoid(a) * b));`,
+};
+
+/**
+ * The general bodies (u.x = approximate) from the two variants' texts: the
+ * variants are what runs, these only make the definition complete.
+ */
+function generalBodies(exact: ShaderBodies, approx: ShaderBodies): ShaderBodies {
+  const pick = (a?: string, e?: string) => `
+      if (u.x != 0.0) {${a}
+      }${e}`;
+  return {
+    forward: pick(approx.forward, exact.forward),
+    derivative: pick(approx.derivative, exact.derivative),
+    second: pick(approx.second, exact.second),
+  };
+}
 
 /**
  * gelu. Exact: x·Φ(x) with Φ from erfc, so the x < −5 tail keeps its
@@ -172,56 +233,9 @@ export const gelu = elementwise({
     }
     return normalPdf(x) * (2 - x * x);
   },
+  // The general bodies never run (variants.key always picks a variant); they are the two variants' texts.
   glsl: {
-    forward: `
-      if (u.x != 0.0) {
-        // x·sigmoid(2C(x + Kx³)) with the argument in double-float
-        if (x > 10.0) return x;
-        if (x < -10.6) return -0.0;
-        vec2 v = ta_gelu_v(x);
-        return ta_sigmoid_mul2(v.x, v.y, x);
-      }
-      if (x > 6.0) return x;
-      if (x < -15.0) return -0.0;
-      return ta_ncdf_mul(x, x);`,
-    derivative: `
-      if (u.x != 0.0) {
-        if (x > 10.0) return 1.0;
-        if (x < -10.6) return 0.0;
-        vec2 v = ta_gelu_v(x);
-        float dv = ${C2_HI} * (1.0 + ${glslF32(3 * K)} * x * x);
-        return rootfix_gelua1(x, ta_sigmoid_mul2(v.x, v.y, 1.0 + x * sigmoid(-v.x) * dv));
-      }
-      // Φ(x) + x·φ(x)
-      if (x > 15.0) return 1.0;
-      if (x < -15.0) return 0.0;
-      float z = abs(x) * 0.7071067811865476;
-      float d;
-      if (z < 0.5) {
-        d = 0.5 + 0.5 * ta_erf_small(x * 0.7071067811865476) + x * 0.3989422804014327 * expf(-0.5 * x * x);
-      } else if (x < 0.0) {
-        d = ta_expmul_negsqhalf(x, 0.5 * ta_erfcx(z) + x * 0.3989422804014327);
-      } else {
-        d = 1.0 + ta_expmul_negsqhalf(x, x * 0.3989422804014327 - 0.5 * ta_erfcx(z));
-      }
-      return rootfix_gelu1(x, d);`,
-    second: `
-      if (u.x != 0.0) {
-        if (abs(x) > 10.6) return -0.0;
-        vec2 v = ta_gelu_v(x);
-        float dv = ${C2_HI} * (1.0 + ${glslF32(3 * K)} * x * x);
-        float ddv = ${glslF32(12 * C * K)} * x;
-        float b = 2.0 * dv + x * (ddv - tanhf(0.5 * v.x) * dv * dv);
-        float a = abs(v.x), alo = v.x < 0.0 ? -v.y : v.y;
-        // σ(v)σ(−v)·b, the small factor applied last
-        return rootfix_gelua2(x, ta_sigmoid_mul2(-a, -alo, sigmoid(a) * b));
-      }
-      // φ(x)(2 − x²), 2 − x² = (√2 − |x|)(√2 + |x|) with √2 in double-float
-      float a = abs(x);
-      if (a > 15.0) return -0.0;
-      float lo = 2.4203234971764687e-8 + ta_z;  // not folded into the constant
-      float t = ((1.4142135381698608 - a) + lo) * ((1.4142135381698608 + a) + lo);
-      return ta_expmul_negsqhalf(x, 0.3989422804014327 * t);`,
+    ...generalBodies(GLSL_EXACT, GLSL_APPROX),
     helpers:
       `
 // gelu(approximate=True): v = 2C(x + Kx³) = 2C·x·(1 + K·x²) in double-float, |x| <= 11.
@@ -301,73 +315,15 @@ vec2 ta_gelu_v(float x) {
   },
   note: 'The default in Transformers (BERT, GPT, ViT): a smooth relu weighted by the normal CDF.',
   wgsl: {
-    forward: `
-      if (u.x != 0.0) {${WGSL_APPROX.forward}
-      }${WGSL_EXACT.forward}`,
-    derivative: `
-      if (u.x != 0.0) {${WGSL_APPROX.derivative}
-      }${WGSL_EXACT.derivative}`,
-    second: `
-      if (u.x != 0.0) {${WGSL_APPROX.second}
-      }${WGSL_EXACT.second}`,
+    ...generalBodies(WGSL_EXACT, WGSL_APPROX),
     helpers: wgslRootfix('gelu1', GELU1) + wgslRootfix('gelua1', GELUA1) + wgslRootfix('gelua2', GELUA2),
   },
 
   // exact or approximate picks the shader: each runs only its own formula
   variants: {
     key: u => (u[0] ? 'approximate' : 'exact'),
-    glsl: {
-      exact: {
-        forward: `
-      if (x > 6.0) return x;
-      if (x < -15.0) return -0.0;
-      return ta_ncdf_mul(x, x);`,
-        derivative: `
-      if (x > 15.0) return 1.0;
-      if (x < -15.0) return 0.0;
-      float z = abs(x) * 0.7071067811865476;
-      float d;
-      if (z < 0.5) {
-        d = 0.5 + 0.5 * ta_erf_small(x * 0.7071067811865476) + x * 0.3989422804014327 * expf(-0.5 * x * x);
-      } else if (x < 0.0) {
-        d = ta_expmul_negsqhalf(x, 0.5 * ta_erfcx(z) + x * 0.3989422804014327);
-      } else {
-        d = 1.0 + ta_expmul_negsqhalf(x, x * 0.3989422804014327 - 0.5 * ta_erfcx(z));
-      }
-      return rootfix_gelu1(x, d);`,
-        second: `
-      float a = abs(x);
-      if (a > 15.0) return -0.0;
-      float lo = 2.4203234971764687e-8 + ta_z;  // not folded into the constant
-      float t = ((1.4142135381698608 - a) + lo) * ((1.4142135381698608 + a) + lo);
-      return ta_expmul_negsqhalf(x, 0.3989422804014327 * t);`,
-      },
-      approximate: {
-        forward: `
-      if (x > 10.0) return x;
-      if (x < -10.6) return -0.0;
-      vec2 v = ta_gelu_v(x);
-      return ta_sigmoid_mul2(v.x, v.y, x);`,
-        derivative: `
-      if (x > 10.0) return 1.0;
-      if (x < -10.6) return 0.0;
-      vec2 v = ta_gelu_v(x);
-      float dv = 1.5957691669464111 * (1.0 + 0.13414500653743744 * x * x);
-      return rootfix_gelua1(x, ta_sigmoid_mul2(v.x, v.y, 1.0 + x * sigmoid(-v.x) * dv));`,
-        second: `
-      if (abs(x) > 10.6) return -0.0;
-      vec2 v = ta_gelu_v(x);
-      float dv = 1.5957691669464111 * (1.0 + 0.13414500653743744 * x * x);
-      float ddv = 0.4281288981437683 * x;
-      float b = 2.0 * dv + x * (ddv - tanhf(0.5 * v.x) * dv * dv);
-      float a = abs(v.x), alo = v.x < 0.0 ? -v.y : v.y;
-      return rootfix_gelua2(x, ta_sigmoid_mul2(-a, -alo, sigmoid(a) * b));`,
-      },
-    },
-    wgsl: {
-      exact: {forward: WGSL_EXACT.forward, derivative: WGSL_EXACT.derivative, second: WGSL_EXACT.second},
-      approximate: {forward: WGSL_APPROX.forward, derivative: WGSL_APPROX.derivative, second: WGSL_APPROX.second},
-    },
+    glsl: {exact: GLSL_EXACT, approximate: GLSL_APPROX},
+    wgsl: {exact: WGSL_EXACT, approximate: WGSL_APPROX},
   },
   cpp: {
     forward: `

@@ -4,7 +4,7 @@ import {sliceStats} from '../math';
 import {shiftByMax} from '../native_axis';
 import {mapPass, reduce} from '../backends/webgl_axis';
 import {ARGMAX, EXPSHIFT, softmaxStats} from './softmax';
-import {AWG, axisProgram, runAxis} from '../backends/webgpu_axis';
+import {axisProgram, runAxis} from '../backends/webgpu_axis';
 import {EXPSHIFT_WGSL, PROB_WGSL, SOFTMAX_STATS_WGSL, softmaxForwardWgsl} from './softmax';
 
 /**
@@ -132,6 +132,9 @@ export const logSoftmax = alongAxis({
       {shape: [3, 5, 7], options: {axis: [0, 1]}},
       {shape: [3, 5, 7], options: {axis: [0, 2]}},
       {shape: [4, 1000], options: {axis: -1}},
+      // at least 256 slices: the webgpu programs run one thread per slice (SERIAL_SLICES)
+      {shape: [300, 6], options: {axis: -1}},
+      {shape: [4, 7, 80], options: {axis: 1}},
     ],
   },
   budget: {tensorflowLaunches: [22, 35]},
@@ -180,7 +183,7 @@ export const logSoftmax = alongAxis({
       const body = softmaxForwardWgsl('let ls1p = log1p(s);  // once per slice', write);
       return runAxis(
         b,
-        axisProgram('logSoftmax_f', ['X'], o * n * i, o * i, body, EXPSHIFT_WGSL),
+        axisProgram('logSoftmax_f', ['X'], o * n * i, o * i, body, EXPSHIFT_WGSL, true),
         [X],
         [o, n, i],
         shape,
@@ -191,11 +194,11 @@ export const logSoftmax = alongAxis({
       const body = `${SOFTMAX_STATS_WGSL}
   // dx = dy − p·Σdy; at the maximum, 1 − p = s′/(1 + s′): dx = dy·s′/(1 + s′) − p·Σ_{k≠m} dy
   var lt = vec2<f32>(0.0, 0.0);
-  for (var j = ta_lid; j < n; j += ${AWG}) {
+  for (var j = ta_lid; j < n; j += TA_LANES) {
     if (ta_valid && j != am) { lt = ta_acc(lt, D[ta_base + j * uniforms.inner]); }
   }
   let t = ta_wg_sum(lt);
-  for (var j = ta_lid; j < n; j += ${AWG}) {
+  for (var j = ta_lid; j < n; j += TA_LANES) {
     if (!ta_valid) { break; }
     let k = ta_base + j * uniforms.inner;
     let p = ${prob};
@@ -207,7 +210,7 @@ export const logSoftmax = alongAxis({
   }`;
       return runAxis(
         b,
-        axisProgram('logSoftmax_b', ['X', 'D'], o * n * i, o * i, body, EXPSHIFT_WGSL),
+        axisProgram('logSoftmax_b', ['X', 'D'], o * n * i, o * i, body, EXPSHIFT_WGSL, true),
         [X, D],
         [o, n, i],
         shape,

@@ -159,12 +159,13 @@ export const mish = elementwise({
   note: 'A smooth, non-monotonic relu alternative that helped some vision models (YOLOv4).',
   wgsl: {
     forward: `
-      if (x > 15.0) { return x; }
-      if (x < -100.0) { return -0.0; }
-      let e = expf(x);
-      if (x >= 0.0) { return x * (1.0 - 2.0 / (e * (e + 2.0) + 2.0)); }
+      // one exp: e = exp(x) = (1 + p)·2^k; x·(1 − 2/(e(e + 2) + 2)) for x >= 0, below
       // x·e(e + 2)/(e(e + 2) + 2) with the factor e applied last
-      return ta_expmul(x, x * (e + 2.0) / (e * (e + 2.0) + 2.0));`,
+      let pk = ta_exp_pk(clamp(x, -100.0, 15.0), 0.0);
+      let e = ta_scale(1.0 + pk.x, pk.y);
+      let r = select(2.0, x * (e + 2.0), x < 0.0) / (e * (e + 2.0) + 2.0);
+      let y = select(x * (1.0 - r), ta_scale(r + r * pk.x, pk.y), x < 0.0);
+      return select(select(y, x, x > 15.0), -0.0, x < -100.0);`,
     derivative: `
       if (x > 15.0) { return 1.0; }
       if (x < -100.0) { return 0.0; }

@@ -56,10 +56,9 @@ export const selu = elementwise({
   note: 'Self-normalising networks: deep plain MLPs with lecun_normal init and AlphaDropout.',
   wgsl: {
     forward: `
-      if (x > 3.4028234e38) { return x; }
-      if (x > 0.0) { return x * 1.0507010221481323 - x * 3.479265231476347e-8; }
-      let e = expm1(x);
-      return e * 1.7580993175506592 + e * 2.3296717444054593e-8;`,
+      let e = expm1(min(x, 0.0));
+      let y = select(e * 1.7580993175506592 + e * 2.3296717444054593e-8, x * 1.0507010221481323 - x * 3.479265231476347e-8, x > 0.0);
+      return select(y, x, x > 3.4028234e38);`,
     derivative: `
       if (x > 0.0) { return 1.0507009873554805; }
       return ta_expmul(x, 1.7580993175506592) + ta_expmul(x, 2.3296717444054593e-8);`,

@@ -4,7 +4,7 @@ import {alongAxis} from '../definition';
 import {softmaxRow} from '../math';
 import {shiftByMax} from '../native_axis';
 import {mapPass, reduce, type Ctx} from '../backends/webgl_axis';
-import {AWG, axisProgram, runAxis} from '../backends/webgpu_axis';
+import {axisProgram, runAxis} from '../backends/webgpu_axis';
 
 // webgl: per-slice statistics shared with log_softmax.
 export const EXPSHIFT = `
@@ -48,12 +48,12 @@ export function softmaxStats(ctx: Ctx, X: TensorInfo, o: number, n: number, i: n
 
 // webgpu: the same statistics in one workgroup per slice (src/backends/webgpu_axis.ts).
 export const EXPSHIFT_WGSL = `
-// exp(x − m) with x − m in double-float.
+// exp(x − m) with x − m <= 0 in double-float (its low part dropped where it is NaN: x − m infinite; below
+// −170 the result is 0 anyway); NaN when x − m is (a NaN, or inf − inf).
 fn ta_expshift(x: f32, m: f32) -> f32 {
-  if (ta_isnan(x) || ta_isnan(m)) { return x + m; }
   let d = ta_two_sum(x, -m);
-  if (ta_isnan(d.y)) { return expf(d.x); }
-  return ta_expmul2(d.x, d.y, 1.0);
+  let e = ta_expmul2_in(max(d.x, -170.0), select(d.y, 0.0, ta_isnan(d.y)), 1.0);
+  return select(e, x - m, ta_isnan(d.x) || ta_isnan(x) || ta_isnan(m));
 }`;
 
 /**
@@ -63,19 +63,22 @@ fn ta_expshift(x: f32, m: f32) -> f32 {
  * argmax (also when it is +inf: the one-hot limit; docs/non-finite.md).
  */
 export const SOFTMAX_STATS_WGSL = `
+  // one pass: each thread's maximum and its first index; the slice's argmax is the smallest index of a
+  // thread whose maximum is the slice's (none when m is NaN)
   var lm = -ta_inf();
-  for (var j = ta_lid; j < n; j += ${AWG}) {
-    if (ta_valid) { lm = ta_max2(lm, X[ta_base + j * uniforms.inner]); }
+  var li = n;
+  for (var j = ta_lid; j < n; j += TA_LANES) {
+    if (ta_valid) {
+      let v = X[ta_base + j * uniforms.inner];
+      if (li == n || v > lm) { li = j; }
+      lm = ta_max2(lm, v);
+    }
   }
   let m = ta_wg_max(lm);
-  var li = n;
-  for (var j = ta_lid; j < n; j += ${AWG}) {
-    if (ta_valid && li == n && X[ta_base + j * uniforms.inner] == m) { li = j; }
-  }
-  var am = ta_wg_min_index(li);
+  var am = ta_wg_min_index(select(n, li, lm == m));
   if (am >= n) { am = 0; }
   var ls = vec2<f32>(0.0, 0.0);
-  for (var j = ta_lid; j < n; j += ${AWG}) {
+  for (var j = ta_lid; j < n; j += TA_LANES) {
     if (ta_valid && j != am) { ls = ta_acc(ls, ta_expshift(X[ta_base + j * uniforms.inner], m)); }
   }
   // s′ is NaN for a slice without a limit: a NaN, two +inf (inf − inf), only −inf (0/0, also for n = 1)
@@ -85,7 +88,7 @@ export const SOFTMAX_STATS_WGSL = `
 export function softmaxForwardWgsl(perSlice: string, write: string): string {
   return `${SOFTMAX_STATS_WGSL}
   ${perSlice}
-  for (var j = ta_lid; j < n; j += ${AWG}) {
+  for (var j = ta_lid; j < n; j += TA_LANES) {
     if (!ta_valid) { break; }
     let k = ta_base + j * uniforms.inner;${write}
   }`;
@@ -215,7 +218,7 @@ export const softmax = alongAxis({
     if (j == am) { result[k] = 1.0 / (1.0 + s); } else { result[k] = ta_expshift(X[k], m) / (1.0 + s); }`;
       return runAxis(
         b,
-        axisProgram('softmax_f', ['X'], o * n * i, o * i, softmaxForwardWgsl('', write), EXPSHIFT_WGSL),
+        axisProgram('softmax_f', ['X'], o * n * i, o * i, softmaxForwardWgsl('', write), EXPSHIFT_WGSL, true),
         [X],
         [o, n, i],
         shape,
@@ -228,21 +231,21 @@ export const softmax = alongAxis({
   var dm = 0.0;
   if (ta_valid) { dm = D[ta_base + am * uniforms.inner]; }
   var lt = vec2<f32>(0.0, 0.0);
-  for (var j = ta_lid; j < n; j += ${AWG}) {
+  for (var j = ta_lid; j < n; j += TA_LANES) {
     if (ta_valid) {
       let k = ta_base + j * uniforms.inner;
       lt = ta_acc(lt, ${prob} * (dm - D[k]));
     }
   }
   let t = ta_wg_sum(lt);
-  for (var j = ta_lid; j < n; j += ${AWG}) {
+  for (var j = ta_lid; j < n; j += TA_LANES) {
     if (!ta_valid) { break; }
     let k = ta_base + j * uniforms.inner;
     result[k] = ${prob} * ((D[k] - dm) + t);
   }`;
       return runAxis(
         b,
-        axisProgram('softmax_b', ['X', 'D'], o * n * i, o * i, body, EXPSHIFT_WGSL),
+        axisProgram('softmax_b', ['X', 'D'], o * n * i, o * i, body, EXPSHIFT_WGSL, true),
         [X, D],
         [o, n, i],
         shape,
@@ -263,6 +266,9 @@ export const softmax = alongAxis({
       {shape: [3, 5, 7], options: {axis: -1}},
       {shape: [3, 5, 7], options: {axis: 0}},
       {shape: [3, 5, 7], options: {axis: [0, 2]}},
+      // at least 256 slices: the webgpu programs run one thread per slice (SERIAL_SLICES)
+      {shape: [300, 6], options: {axis: -1}},
+      {shape: [4, 7, 80], options: {axis: 1}},
       {shape: [4, 1000], options: {axis: -1}},
       {shape: [50, 40], options: {axis: null}, scale: 6},
     ],

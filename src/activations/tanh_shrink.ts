@@ -62,8 +62,7 @@ float ta_tanh_shrink_small(float x) {
   note: 'Shrinks small values towards 0 smoothly while large ones pass almost unchanged.',
   wgsl: {
     forward: `
-      if (abs(x) < 1.5) { return ta_tanh_shrink_small(x); }
-      return x - tanhf(x);`,
+      return select(x - tanhf(x), ta_tanh_shrink_small(x), abs(x) < 1.5);`,
     derivative: `
       let t = tanhf(x);
       return t * t;`,

@@ -91,24 +91,18 @@ export function run(
 
 const AXIS_UNIFORMS = 'outer : i32, n : i32, inner : i32,';
 
-/** Common part of every axis program: the slice of this workgroup and workgroup reductions. */
-const AXIS_PRELUDE = `
-var<workgroup> ta_red: array<f32, ${AWG}>;
-var<workgroup> ta_red2: array<f32, ${AWG}>;
-var<workgroup> ta_redi: array<i32, ${AWG}>;
-var<private> ta_slice: i32;
-var<private> ta_valid: bool;
-var<private> ta_base: i32;
-var<private> ta_lid: i32;
-fn ta_axis_init() {
-  ta_init();
-  ta_lid = i32(localIndex);
-  ta_slice = i32(workgroupId.z * numWorkgroups.x * numWorkgroups.y + workgroupId.y * numWorkgroups.x + workgroupId.x);
-  ta_valid = ta_slice < uniforms.outer * uniforms.inner;
-  let o = ta_slice / max(uniforms.inner, 1);
-  let i = ta_slice - o * uniforms.inner;
-  ta_base = o * uniforms.n * uniforms.inner + i;
-}
+/**
+ * Slices from which an axis program that allows it (`serialOk`) runs one
+ * thread per slice instead of one workgroup per slice: no workgroup memory
+ * and no barriers. SwiftShader runs a workgroup's invocations as
+ * coroutines that switch at every barrier, which made log_softmax at
+ * [1024, 1024] slower than tfjs's own multi-kernel composite; with enough
+ * slices to fill the device, a thread per slice is the cheaper layout.
+ */
+export const SERIAL_SLICES = 256;
+
+/** Helpers of both layouts (after the prelude). */
+const AXIS_SHARED = `
 // Flat index of element j of this slice (for an axis of length len).
 fn ta_at(j: i32, len: i32) -> i32 {
   let o = ta_slice / max(uniforms.inner, 1);
@@ -118,6 +112,52 @@ fn ta_at(j: i32, len: i32) -> i32 {
 fn ta_max2(a: f32, b: f32) -> f32 {
   if (ta_isnan(a) || ta_isnan(b)) { return a + b; }
   return max(a, b);
+}
+// Adds v to a compensated accumulator.
+fn ta_acc(a: vec2<f32>, v: f32) -> vec2<f32> {
+  let t = ta_two_sum(a.x, v);
+  return vec2<f32>(t.x, a.y + t.y);
+}`;
+
+/** The serial prelude: thread `index` owns slice `index`; the "workgroup" reductions are the thread's own values. */
+const SERIAL_PRELUDE = `
+const TA_LANES: i32 = 1;
+var<private> ta_slice: i32;
+var<private> ta_valid: bool;
+var<private> ta_base: i32;
+var<private> ta_lid: i32;
+fn ta_axis_init(index: i32) {
+  ta_init();
+  ta_lid = 0;
+  ta_slice = index;
+  ta_valid = ta_slice < uniforms.outer * uniforms.inner;
+  let o = ta_slice / max(uniforms.inner, 1);
+  let i = ta_slice - o * uniforms.inner;
+  ta_base = o * uniforms.n * uniforms.inner + i;
+}
+fn ta_wg_max(v: f32) -> f32 { return v; }
+fn ta_wg_min_index(v: i32) -> i32 { return v; }
+fn ta_wg_isum(v: i32) -> i32 { return v; }
+fn ta_wg_sum(v: vec2<f32>) -> f32 { return v.x + v.y; }`;
+
+/** Common part of every axis program: the slice of this workgroup and workgroup reductions. */
+const AXIS_PRELUDE = `
+const TA_LANES: i32 = ${AWG};
+var<workgroup> ta_red: array<f32, ${AWG}>;
+var<workgroup> ta_red2: array<f32, ${AWG}>;
+var<workgroup> ta_redi: array<i32, ${AWG}>;
+var<private> ta_slice: i32;
+var<private> ta_valid: bool;
+var<private> ta_base: i32;
+var<private> ta_lid: i32;
+fn ta_axis_init(index: i32) {
+  ta_init();
+  ta_lid = i32(localIndex);
+  ta_slice = i32(workgroupId.z * numWorkgroups.x * numWorkgroups.y + workgroupId.y * numWorkgroups.x + workgroupId.x);
+  ta_valid = ta_slice < uniforms.outer * uniforms.inner;
+  let o = ta_slice / max(uniforms.inner, 1);
+  let i = ta_slice - o * uniforms.inner;
+  ta_base = o * uniforms.n * uniforms.inner + i;
 }
 // Max over the workgroup, NaN propagating.
 fn ta_wg_max(v: f32) -> f32 {
@@ -171,14 +211,15 @@ fn ta_wg_sum(v: vec2<f32>) -> f32 {
   let r = ta_red[0] + ta_red2[0];
   workgroupBarrier();
   return r;
-}
-// Adds v to a compensated accumulator.
-fn ta_acc(a: vec2<f32>, v: f32) -> vec2<f32> {
-  let t = ta_two_sum(a.x, v);
-  return vec2<f32>(t.x, a.y + t.y);
 }`;
 
-/** An axis program: `body` runs in every thread of the slice's workgroup (uniform control flow for barriers). */
+/**
+ * An axis program: `body` runs in every thread of the slice's workgroup
+ * (uniform control flow for barriers), its loops over the slice strided by
+ * TA_LANES. With `serialOk` (a body that reduces only through the
+ * `ta_wg_*` functions) and at least SERIAL_SLICES slices, one thread runs
+ * each slice instead (TA_LANES = 1; a separate program, key suffix `_s`).
+ */
 export function axisProgram(
   key: string,
   names: string[],
@@ -186,16 +227,20 @@ export function axisProgram(
   slices: number,
   body: string,
   extra = '',
+  serialOk = false,
 ): WebGPUProgram {
+  const serial = serialOk && slices >= SERIAL_SLICES;
   const code = `${PRIVATES}
 ${wgslHelpers('ta_two_sum(', 'ta_expmul2(', 'log1p(', 'sigmoid(', extra, body)}
-${AXIS_PRELUDE}
+${serial ? SERIAL_PRELUDE : AXIS_PRELUDE}
+${AXIS_SHARED}
 ${extra}
 fn main(index: i32) {
-  ta_axis_init();
+  ta_axis_init(index);
   let n = uniforms.n;
   ${body}
 }`;
+  if (serial) return program(`${key}_s`, names, [outLen], slices, AWG, UNIFORM_DECL + AXIS_UNIFORMS, code);
   const p = program(key, names, [outLen], slices * AWG, AWG, UNIFORM_DECL + AXIS_UNIFORMS, code);
   p.dispatch = [Math.max(1, slices), 1, 1];
   return p;

@@ -1,7 +1,20 @@
 /**
- * WGSL helpers for the webgpu kernels: the same float32 math as
- * `glsl_math.ts` (same reductions, polynomials, fitted coefficients and
- * double-float tricks, see there for the reasons), written in WGSL.
+ * WGSL helpers for the webgpu kernels: the float32 math of `glsl_math.ts`
+ * (same reductions, polynomials, fitted coefficients and double-float
+ * tricks, see there for the reasons), written in WGSL and arranged for
+ * SwiftShader, which compiles a shader to CPU code that runs 4 invocations
+ * in SIMD lanes, so that every operation costs and both sides of a branch
+ * run when the lanes disagree:
+ * - selects instead of branches; ranges handled by clamping the argument
+ *   and selecting the special values at the end;
+ * - no integer division and no float-to-int conversion (2^k from a float
+ *   integer's bits, `ta_exp_pk`/`ta_scale`; log's exponent by shifts);
+ * - one reduction shared where a formula needs exp(x) twice (sigmoid,
+ *   f·sigmoid, sigmoid′, tanh, mish: exp and expm1 of the same argument);
+ * - exp's Taylor polynomial to r^8 (the r^9 term is below 6e-10 relative);
+ *   erfcx's two inner fits as one Horner whose coefficients are selected
+ *   by interval, the outer ones (rarely needed) in branches.
+ * The measured ULP maxima are those of the GLSL helpers (docs/webgpu.md).
  *
  * WGSL differences that matter here:
  * - Constant expressions are evaluated at shader creation in higher
@@ -55,6 +68,36 @@ fn rootfix_${name}(x: f32, direct: f32) -> f32 {${branches}
 }`;
 }
 
+/**
+ * The body of `ta_erfcx_fit`: for z < 3 (most arguments), one Horner of
+ * ERFCX's first two fits with each coefficient (and m, ih, lo) chosen by
+ * `select` (SwiftShader runs both sides of a branch whose lanes disagree,
+ * and there they often do); from 3 on, the other fits in branches, which
+ * cost little when no lane takes them.
+ */
+function erfcxFit(): string {
+  const [f0, f1] = ERFCX;
+  const n = Math.max(f0.c.length, f1.c.length);
+  const pad = (f: Fit) => [...new Array<number>(n - f.c.length).fill(0), ...f.c];
+  const pick = (a: number, b: number) => `select(${wgslFloat(a)}, ${wgslFloat(b)}, z >= ${wgslFloat(f0.b)})`;
+  const [c0, c1] = [pad(f0), pad(f1)];
+  const lines = [`let t = (z - ${pick(f0.m, f1.m)}) * ${pick(f0.ih, f1.ih)};`, `var p: f32 = ${pick(c0[0], c1[0])};`];
+  for (let j = 1; j < n - 1; j++) lines.push(`p = p * t + ${pick(c0[j], c1[j])};`);
+  lines.push(`p = (p * t + (${pick(f0.lo, f1.lo)} + ta_z)) + ${pick(c0[n - 1], c1[n - 1])};`);
+  const outer = ERFCX.slice(2)
+    .map(
+      (f, i, rest) => `
+  if (z >= ${wgslFloat(ERFCX[i + 1].b)}${i + 1 < rest.length ? ` && z < ${wgslFloat(f.b)}` : ''}) {
+    ${wgslHorner('z', f)}
+    return p;
+  }`,
+    )
+    .join('');
+  return `${outer}
+  ${lines.join('\n  ')}
+  return p;`;
+}
+
 const HELPERS: Helper[] = [
   {
     name: 'ta_isnan',
@@ -63,13 +106,13 @@ fn ta_isnan(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f80000
 fn ta_inf() -> f32 { return bitcast<f32>(bitcast<u32>(ta_z) | 0x7f800000u); }
 fn ta_nan() -> f32 { return bitcast<f32>(bitcast<u32>(ta_z) | 0x7fc00000u); }
 // 2^k for -126 <= k <= 127, exactly.
-fn ta_pow2i(k: i32) -> f32 { return bitcast<f32>((k + 127) * 8388608); }
+fn ta_pow2i(k: i32) -> f32 { return bitcast<f32>((k + 127) << 23u); }
 // x > h + l and x < h + l for a constant given as float32 h plus remainder l.
 fn ta_gt(x: f32, h: f32, l: f32) -> bool { return x > h || (x == h && l < 0.0); }
 fn ta_lt(x: f32, h: f32, l: f32) -> bool { return x < h || (x == h && l > 0.0); }
 // y·2^k for |k| <= 252, in two exact steps (only the last can round).
 fn ta_ldexp(y: f32, k: i32) -> f32 {
-  let h = k / 2;
+  let h = k >> 1u;
   return y * ta_pow2i(h) * ta_pow2i(k - h);
 }`,
   },
@@ -103,10 +146,9 @@ fn ta_fast_two_sum(a: f32, b: f32) -> vec2<f32> {
   {
     name: 'ta_exp',
     code: `
-// expm1(r) for |r| <= 0.35: Taylor to r^9.
+// expm1(r) for |r| <= 0.35: Taylor to r^8 (the remainder is below 6e-10 relative).
 fn ta_expm1_small(r: f32) -> f32 {
-  var p: f32 = 2.7557319e-6;
-  p = p * r + 2.4801587e-5;
+  var p: f32 = 2.4801587e-5;
   p = p * r + 1.9841270e-4;
   p = p * r + 1.3888889e-3;
   p = p * r + 8.3333333e-3;
@@ -115,43 +157,64 @@ fn ta_expm1_small(r: f32) -> f32 {
   p = p * r + 0.5;
   return r + (r * r) * p;
 }
-// f·exp(a + alo) (|alo| tiny), rounding before the final exact scaling by 2^k.
-fn ta_expmul2(a: f32, alo: f32, f: f32) -> f32 {
-  if (ta_isnan(a)) { return a; }
-  if (a > 170.0) { return select(f * ta_inf(), 0.0, f == 0.0); }
-  if (a < -170.0) { return f * 0.0; }
+// exp(a + alo) = (1 + p)·2^k for |a| <= 170 (|alo| tiny): returns (p, t) where t = k + 1.5·2^23, so that
+// k is in t's low bits (ta_scale) without a float-to-int conversion; the reduction a − k·ln 2 is exact.
+// (k itself comes from floor: a shifter subtracted again, (y + 1.5·2^23) − 1.5·2^23, is folded to y here.)
+fn ta_exp_pk(a: f32, alo: f32) -> vec2<f32> {
   let k = floor(a * 1.4426950408889634 + 0.5);
+  let t = k + 12582912.0;
   let hi = a - k * 6.93145751953125e-1;
   let lo = k * 1.428606765330187e-6;
   let r = hi - lo;
   let c = ((hi - r) - lo) + alo;
-  var p = ta_expm1_small(r);
-  p = p + c * (1.0 + p);
-  return ta_ldexp(f + f * p, i32(k));
+  let p = ta_expm1_small(r);
+  return vec2<f32>(p + c * (1.0 + p), t);
+}
+// y·2^k for the t of ta_exp_pk.
+fn ta_scale(y: f32, t: f32) -> f32 { return ta_ldexp(y, bitcast<i32>(t) - 0x4b400000); }
+// f·exp(a + alo) (|alo| tiny), rounding before the final exact scaling by 2^k.
+fn ta_expmul2(a: f32, alo: f32, f: f32) -> f32 {
+  let e = ta_exp_pk(clamp(a, -170.0, 170.0), alo);
+  let y = ta_scale(f + f * e.x, e.y);
+  let over = select(f * ta_inf(), 0.0, f == 0.0);
+  return select(select(select(y, f * 0.0, a < -170.0), over, a > 170.0), a, ta_isnan(a));
 }
 fn ta_expmul(a: f32, f: f32) -> f32 { return ta_expmul2(a, 0.0, f); }
-fn expf(x: f32) -> f32 { return ta_expmul2(x, 0.0, 1.0); }
-fn expm1(x: f32) -> f32 {
-  if (x == 0.0) { return x; }  // keeps the sign of zero: expm1(−0) = −0
-  if (abs(x) < 0.34657359) { return ta_expm1_small(x); }
-  if (x < -17.5) { return -1.0; }
-  if (x > 88.72284) { return ta_inf(); }
-  let k = floor(x * 1.4426950408889634 + 0.5);
-  let hi = x - k * 6.93145751953125e-1;
-  let lo = k * 1.428606765330187e-6;
-  let r = hi - lo;
-  let c = (hi - r) - lo;
-  var p = ta_expm1_small(r);
-  p = p + c * (1.0 + p);
-  let ki = i32(k);
-  if (ki > 24) { return ta_ldexp(1.0 + p, ki); }
-  let tk = ta_pow2i(ki);
-  return tk * p + (tk - 1.0);
+// ta_expmul2 for −170 <= a <= 170 (no range or NaN handling).
+fn ta_expmul2_in(a: f32, alo: f32, f: f32) -> f32 {
+  let e = ta_exp_pk(a, alo);
+  return ta_scale(f + f * e.x, e.y);
 }
-// f·exp(−x²/2) with x² split exactly.
+// exp(x): below −104 the result rounds to 0, above 89 to +inf, through the same scaling.
+fn expf(x: f32) -> f32 {
+  let b = clamp(x, -104.0, 89.0);
+  let k = floor(b * 1.4426950408889634 + 0.5);
+  let t = k + 12582912.0;
+  let r = (b - k * 6.93145751953125e-1) - k * 1.428606765330187e-6;
+  return select(ta_scale(1.0 + ta_expm1_small(r), t), x, ta_isnan(x));
+}
+// expm1(x) = 2^k·p + (2^k − 1) (the last step exact) for k <= 24, 2^k·(1 + p) above; for |x| < ln 2/2,
+// k = 0 and this is ta_expm1_small(x); below −100 the result is −1 anyway.
+fn expm1(x: f32) -> f32 {
+  let e = ta_exp_pk(clamp(x, -100.0, 88.8), 0.0);
+  let ki = bitcast<i32>(e.y) - 0x4b400000;
+  let tk = ta_pow2i(clamp(ki, -126, 24));
+  let y = select(tk * e.x + (tk - 1.0), ta_scale(1.0 + e.x, e.y), ki > 24);
+  // x = ±0 keeps its sign (expm1(−0) = −0); +inf above the float range; NaN passes
+  return select(select(select(y, x, x == 0.0), ta_inf(), x > 88.72284), x, ta_isnan(x));
+}
+// a² = p + e exactly (a >= 0, a² normal), the halves of a cut from its bits (12 + 12 significant bits).
+fn ta_two_sq(a: f32) -> vec2<f32> {
+  let p = a * a;
+  let h = bitcast<f32>(bitcast<u32>(a) & 0xfffff000u);
+  let l = a - h;
+  return vec2<f32>(p, ((h * h - p) + 2.0 * h * l) + l * l);
+}
+// f·exp(−x²/2) with x² split exactly; 0 from |x| = 18.4 on.
 fn ta_expmul_negsqhalf(x: f32, f: f32) -> f32 {
-  let q = ta_two_prod(x, x);
-  return ta_expmul2(-0.5 * q.x, -0.5 * q.y, f);
+  let a = min(abs(x), 18.4);
+  let q = ta_two_sq(a);
+  return select(ta_expmul2_in(-0.5 * q.x, -0.5 * q.y, f), f * 0.0, abs(x) > 18.4);
 }
 // f·exp(−x²).
 fn ta_expmul_negsq(x: f32, f: f32) -> f32 {
@@ -163,23 +226,12 @@ fn ta_expmul_negsq(x: f32, f: f32) -> f32 {
     name: 'ta_log',
     code: `
 fn logf(x: f32) -> f32 {
-  if (x < 0.0) { return ta_nan(); }
-  if (x == 0.0) { return -ta_inf(); }
-  if (x > 3.4028234e38) { return x; }
-  var ix = bitcast<i32>(x);
-  var k = ix / 8388608 - 127;
-  if (k == -127) {
-    ix = bitcast<i32>(x * 33554432.0);
-    k = ix / 8388608 - 152;
-  }
-  let m = ix - (ix / 8388608) * 8388608;
-  var mf: f32;
-  if (m > 3474675) {
-    mf = bitcast<f32>(m + 1056964608);
-    k += 1;
-  } else {
-    mf = bitcast<f32>(m + 1065353216);
-  }
+  // x = 2^k·m, m in [0.75, 1.5), by bit operations (a subnormal x scaled by 2^25 first)
+  let sub = x < 1.17549435e-38;
+  let ix = bitcast<i32>(select(x, x * 33554432.0, sub));
+  let big = (ix & 0x7fffff) > 3474675;
+  let mf = bitcast<f32>((ix & 0x7fffff) | select(0x3f800000, 0x3f000000, big));
+  let dk = f32((ix >> 23u) - select(127, 152, sub) + select(0, 1, big));
   let f = mf - 1.0;
   let s = f / (2.0 + f);
   let z = s * s;
@@ -187,59 +239,65 @@ fn logf(x: f32) -> f32 {
   let R = z * (0.6666666666666666 + w * (0.2857142857142857 + w * 0.18181818181818182)) +
           w * (0.4 + w * 0.2222222222222222);
   let hfsq = 0.5 * f * f;
-  let dk = f32(k);
-  return dk * 6.93145751953125e-1 - ((hfsq - (s * (hfsq + R) + dk * 1.428606765330187e-6)) - f);
+  let y = dk * 6.93145751953125e-1 - ((hfsq - (s * (hfsq + R) + dk * 1.428606765330187e-6)) - f);
+  // +inf and NaN pass through, log(0) = −inf, log(x < 0) = NaN
+  return select(select(select(y, x, x > 3.4028234e38), -ta_inf(), x == 0.0), ta_nan(), x < 0.0);
 }
 // log(1 + x), correcting for the rounding of 1 + x.
 fn log1p(x: f32) -> f32 {
-  if (x == -1.0) { return -ta_inf(); }
-  if (x > 1e30) { return logf(x); }
   let one = 1.0 + ta_z;
   let v = one + x;
-  if (v == 1.0) { return x; }
-  return logf(v) + (x - (v - one)) / v;
+  // v = x for x > 2^24, where the correction is 0 (not NaN: v is finite below +inf)
+  let y = logf(v) + select((x - (v - one)) / v, 0.0, v > 16777216.0);
+  return select(select(y, x, v == 1.0), -ta_inf(), x == -1.0);
 }`,
   },
   {
     name: 'sigmoid',
     code: `
 fn sigmoid(x: f32) -> f32 {
-  if (x >= 0.0) { return 1.0 / (1.0 + expf(-x)); }
-  let e = expf(x);
-  return e / (1.0 + e);
+  // e = exp(−|x|): 1/(1 + e) for x >= 0, e/(1 + e) below, one exp and one division
+  let e = expf(-abs(x));
+  return select(e, 1.0, x >= 0.0) / (1.0 + e);
 }
-// f·sigmoid(a + alo), without a subnormal intermediate when a << 0.
+// f·sigmoid(a + alo), one exp, without a subnormal intermediate when a << 0.
 fn ta_sigmoid_mul2(a: f32, alo: f32, f: f32) -> f32 {
-  if (a >= 0.0) { return f / (1.0 + ta_expmul2(-a, -alo, 1.0)); }
-  return ta_expmul2(a, alo, f) / (1.0 + ta_expmul2(a, alo, 1.0));
+  // exp(−|a + alo|) = (1 + p)·2^k
+  let neg = a < 0.0;
+  let e = ta_exp_pk(-min(abs(a), 170.0), select(-alo, alo, neg));
+  let d = 1.0 + ta_scale(1.0 + e.x, e.y);
+  let num = select(f, ta_scale(f + f * e.x, e.y), neg);
+  return select(select(num / d, f * 0.0, a < -170.0), a, ta_isnan(a));
 }
 fn ta_sigmoid_mul(a: f32, f: f32) -> f32 { return ta_sigmoid_mul2(a, 0.0, f); }
-// sigmoid(x)·sigmoid(−x)·f.
+// sigmoid(x)·sigmoid(−x)·f = f·e/(1 + e)², e = exp(−|x|), the factor e applied last.
 fn ta_dsigmoid_mul(x: f32, f: f32) -> f32 {
-  let a = abs(x);
-  return ta_sigmoid_mul(-a, f * sigmoid(a));
+  let e = ta_exp_pk(-min(abs(x), 170.0), 0.0);
+  let d = 1.0 + ta_scale(1.0 + e.x, e.y);
+  let g = (f / d) / d;
+  return select(ta_scale(g + g * e.x, e.y), f * 0.0, abs(x) > 170.0);
 }
-// log(1 + exp(x)).
+// log(1 + exp(x)) = max(x, 0) + log1p(exp(−|x|)).
 fn softplus(x: f32) -> f32 {
-  if (x > 0.0) { return x + log1p(expf(-x)); }
-  return log1p(expf(x));
+  return max(x, 0.0) + log1p(expf(-abs(x)));
 }`,
   },
   {
     name: 'tanhf',
     code: `
+// tanh|x| from one reduction of −2|x| = k·ln 2 + r: m = expm1(−2|x|) = 2^k·p + (2^k − 1) and
+// e = exp(−2|x|) = 2^k + 2^k·p; −m/(2 + m) up to 0.55 (no cancellation near 0), 1 − 2e/(1 + e) above
+// (the small term rounded, then 1 − it); 1 from |x| = 9.1 on.
 fn tanhf(x: f32) -> f32 {
-  let a = abs(x);
-  if (a < 2e-4) { return x; }
-  if (a > 9.1) { return select(-1.0, 1.0, x > 0.0); }
-  var t: f32;
-  if (a > 0.55) {
-    t = 1.0 - 2.0 / (expf(2.0 * a) + 1.0);
-  } else {
-    let e = expm1(-2.0 * a);
-    t = -e / (2.0 + e);
-  }
-  return select(t, -t, x < 0.0);
+  let a = min(abs(x), 9.1);
+  let r = ta_exp_pk(-2.0 * a, 0.0);
+  let tk = ta_pow2i(bitcast<i32>(r.y) - 0x4b400000);
+  let m = tk * r.x + (tk - 1.0);
+  let e = tk + tk * r.x;
+  let big = a > 0.55;
+  let q = select(-m, 2.0 * e, big) / select(2.0 + m, 1.0 + e, big);
+  let t = select(q, 1.0 - q, big);
+  return select(select(t, -t, x < 0.0), x, abs(x) < 2e-4);
 }
 // f·sech²(x) = f·4e/(1 + e)², e = exp(−2|x|).
 fn ta_sech2_mul(x: f32, f: f32) -> f32 {
@@ -253,17 +311,16 @@ fn sech2(x: f32) -> f32 { return ta_sech2_mul(x, 1.0); }`,
   {
     name: 'erfc',
     code: `
-// exp(z²)·erfc(z) for z >= 0.5.
-fn ta_erfcx(z: f32) -> f32 {${ERFCX.map(
-      f => `
-  if (z < ${wgslFloat(f.b)}) {
-    ${wgslHorner('z', f)}
-    return p;
-  }`,
-    ).join('')}
-  let w = 1.0 / (z * z);
+// exp(z²)·erfc(z) for z >= 0.5: one Horner whose coefficients are selected by interval (no branches).
+fn ta_erfcx_fit(z: f32) -> f32 {${erfcxFit()}
+}
+fn ta_erfcx(z: f32) -> f32 {
+  let p = ta_erfcx_fit(min(z, ${wgslFloat(ERFCX[ERFCX.length - 1].b)}));
+  // above the fits, the asymptotic series (one division)
+  let iz = 1.0 / z;
+  let w = iz * iz;
   let s = 1.0 + w * (-0.5 + w * (0.75 + w * (-1.875 + w * 6.5625)));
-  return 0.5641895835477563 / z * s;
+  return select(p, 0.5641895835477563 * iz * s, z >= ${wgslFloat(ERFCX[ERFCX.length - 1].b)});
 }
 // erf(z) for |z| < 0.5.
 fn ta_erf_small(z: f32) -> f32 {
@@ -290,10 +347,11 @@ fn erf(x: f32) -> f32 {
 // f·Φ(x), Φ the standard normal cdf, accurate in both tails.
 fn ta_ncdf_mul(x: f32, f: f32) -> f32 {
   let z = abs(x) * 0.7071067811865476;
-  if (z < 0.5) { return f * (0.5 + 0.5 * ta_erf_small(x * 0.7071067811865476)); }
-  if (x < -15.0) { return f * 0.0; }
-  let q = ta_expmul_negsqhalf(x, 0.5 * ta_erfcx(z) * f);
-  return select(f - q, q, x < 0.0);
+  let near = f * (0.5 + 0.5 * ta_erf_small(min(z, 0.5) * select(1.0, -1.0, x < 0.0)));
+  // below x = −15 the result is f·0; between −15 and −14.28 (z > 10.1, past the fits) it is below
+  // 1e-44·|f| (exp(−x²/2) < 1e-44), so the last fit's value at 10.1 serves there
+  let q = ta_expmul_negsqhalf(max(x, -15.0), 0.5 * ta_erfcx_fit(clamp(z, 0.5, 10.1)) * f);
+  return select(select(select(f - q, q, x < 0.0), f * 0.0, x < -15.0), near, z < 0.5);
 }`,
   },
   {
@@ -333,11 +391,23 @@ fn ta_gelu_v(x: f32) -> vec2<f32> {
 const PROVIDES: Record<string, string[]> = {
   ta_isnan: ['ta_isnan', 'ta_inf', 'ta_nan', 'ta_pow2i', 'ta_ldexp', 'ta_gt', 'ta_lt'],
   ta_df: ['ta_split', 'ta_two_prod', 'ta_two_sum', 'ta_fast_two_sum'],
-  ta_exp: ['ta_expm1_small', 'ta_expmul2', 'ta_expmul', 'expf', 'expm1', 'ta_expmul_negsqhalf', 'ta_expmul_negsq'],
+  ta_exp: [
+    'ta_expm1_small',
+    'ta_exp_pk',
+    'ta_scale',
+    'ta_expmul2',
+    'ta_expmul2_in',
+    'ta_expmul',
+    'expf',
+    'expm1',
+    'ta_two_sq',
+    'ta_expmul_negsqhalf',
+    'ta_expmul_negsq',
+  ],
   ta_log: ['logf', 'log1p'],
   sigmoid: ['sigmoid', 'ta_sigmoid_mul2', 'ta_sigmoid_mul', 'ta_dsigmoid_mul', 'softplus'],
   tanhf: ['tanhf', 'ta_sech2_mul', 'sech2'],
-  erfc: ['ta_erfcx', 'ta_erf_small', 'ta_erfc_tail', 'erfc', 'erf', 'ta_ncdf_mul'],
+  erfc: ['ta_erfcx_fit', 'ta_erfcx', 'ta_erf_small', 'ta_erfc_tail', 'erfc', 'erf', 'ta_ncdf_mul'],
   ta_sqrt_sq_plus: ['ta_sqrt_sq_plus'],
   ta_gelu_v: ['ta_gelu_v'],
 };

@@ -172,6 +172,14 @@ function evaluate(c: Case, xs: Float32Array): Values {
   });
 }
 
+/** `evaluate` on xs padded (with copies of xs[0]) to a size ≡ `rem` mod 4, the results cut back to xs's length. */
+function evaluateSized(c: Case, xs: Float32Array, rem: number): Values {
+  const padded = new Float32Array(xs.length + ((rem - (xs.length % 4) + 4) % 4)).fill(xs[0]);
+  padded.set(xs);
+  const r = evaluate(c, padded);
+  return r.map(v => (v === null ? null : v.slice(0, xs.length))) as Values;
+}
+
 interface Worst {
   max: number;
   at: {x: number; got: number; want: number} | null;
@@ -224,9 +232,9 @@ async function elementwise() {
     }
     tf.env().set('WEBGL_PACK_UNARY_OPERATIONS', packDefault);
   } else {
-    // webgpu has one program per activation, variant and order: the same results serve both columns
-    for (const c of cases) webgl.packed.push(evaluate(c, inputs(c.kinks)));
-    webgl.unpacked = webgl.packed;
+    // webgpu: the vec4 programs (a size that is a multiple of 4) in the first column, the scalar ones in the second
+    for (const c of cases) webgl.packed.push(evaluateSized(c, inputs(c.kinks), 0));
+    for (const c of cases) webgl.unpacked.push(evaluateSized(c, inputs(c.kinks), 1));
   }
   const afterWebgl = tf.memory();
   await tf.setBackend('cpu');
