@@ -117,7 +117,5 @@ export const celu = elementwise({
       return x > 0 ? x : u0 * wm_expm1(x / u0);`,
     derivative: `
       return x > 0 ? 1 : wm_exp(x / u0);`,
-    second: `
-      return x > 0 ? 0 : wm_exp(x / u0) / u0;`,
   },
 });

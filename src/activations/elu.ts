@@ -86,7 +86,5 @@ export const elu = elementwise({
       return x > 0 ? x : u0 * wm_expm1(x);`,
     derivative: `
       return x > 0 ? 1 : u0 * wm_exp(x);`,
-    second: `
-      return x > 0 ? 0 : u0 * wm_exp(x);`,
   },
 });

@@ -51,7 +51,5 @@ export const exponential = elementwise({
       return wm_exp(x);`,
     derivative: `
       return wm_exp(x);`,
-    second: `
-      return wm_exp(x);`,
   },
 });

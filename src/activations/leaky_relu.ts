@@ -71,9 +71,7 @@ export const leakyRelu = elementwise({
     forward: `
       return x >= 0 ? x : (u0 == 0 ? -0.0 : u0 * x);`,
     derivative: `
-      return x >= 0 ? 1 : u0;`,
-    second: `
-      return 0;`,
+      return x >= 0 ? 1.0 : u0;`,
     // u·x with u rounded to float32: within 1 ULP (the wasm backend only; cpu keeps the float64 body)
     float32: {
       ulp: 1,
@@ -81,7 +79,7 @@ export const leakyRelu = elementwise({
       forward: `
       return x >= 0 ? x : (u0 == 0 ? -0.0f : (float)u0 * x);`,
       derivative: `
-      return x >= 0 ? 1 : (float)u0;`,
+      return x >= 0 ? 1.0f : (float)u0;`,
     },
   },
 });

@@ -52,8 +52,5 @@ export const logSigmoid = elementwise({
       return -wm_softplus(-x);`,
     derivative: `
       return wm_sigmoid(-x);`,
-    second: `
-      double e = wm_exp(-wm_abs(x)), r = 1 / (1 + e);
-      return -(e * r * r);`,
   },
 });

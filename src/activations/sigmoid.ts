@@ -64,10 +64,7 @@ export const sigmoid = elementwise({
     forward: `
       return wm_sigmoid(x);`,
     derivative: `
-      double e = wm_exp(-wm_abs(x)), r = 1 / (1 + e);
+      D e = wm_exp(-wm_abs(x)), r = 1 / (1 + e);
       return e * r * r;`,
-    second: `
-      double e = wm_exp(-wm_abs(x)), d = 1 + e;
-      return -(e / (d * d)) * wm_tanh(0.5 * x);`,
   },
 });

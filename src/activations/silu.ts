@@ -133,12 +133,8 @@ export const silu = elementwise({
     forward: `
       return x == -INF ? -0.0 : x * wm_sigmoid(x);`,
     derivative: `
-      double e = wm_exp(-wm_abs(x)), r = 1 / (1 + e), s = x >= 0 ? r : e * r;
-      double y = s + x * (e * r * r);
-      return x == INF ? 1 : (x == -INF ? 0 : y);`,
-    second: `
-      double e = wm_exp(-wm_abs(x)), d = 1 + e;
-      double y = (e / (d * d)) * (2 - x * wm_tanh(0.5 * x));
-      return x == INF || x == -INF ? 0 : y;`,
+      D e = wm_exp(-wm_abs(x)), r = 1 / (1 + e), s = x >= 0 ? r : e * r;
+      D y = s + x * (e * r * r);
+      return x == INF ? 1.0 : (x == -INF ? 0.0 : y);`,
   },
 });

@@ -60,8 +60,5 @@ export const softplus = elementwise({
       return wm_softplus(x);`,
     derivative: `
       return wm_sigmoid(x);`,
-    second: `
-      double e = wm_exp(-wm_abs(x)), r = 1 / (1 + e);
-      return e * r * r;`,
   },
 });

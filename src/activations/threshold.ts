@@ -65,15 +65,13 @@ export const threshold = elementwise({
     forward: `
       return x > u0 ? x : u1;`,
     derivative: `
-      return x > u0 ? 1 : 0;`,
-    second: `
-      return 0;`,
+      return x > u0 ? 1.0 : 0.0;`,
     // compared with the largest float32 ≤ threshold: the same decisions as in float64; default_value rounded once
     float32: {
       forward: `
       return x > wm_rd32(u0) ? x : (float)u1;`,
       derivative: `
-      return x > wm_rd32(u0) ? 1 : 0;`,
+      return x > wm_rd32(u0) ? 1.0f : 0.0f;`,
     },
   },
 });

@@ -88,7 +88,7 @@ export function simdBackward(
   u: Constants,
 ): Float32Array | undefined {
   const e = wasmExports(def),
-    name = order === 1 ? e.derivative : order === 2 ? e.second : undefined;
+    name = order === 1 ? e.derivative : undefined; // f″ (tf.grad of tf.grad): the JS loop
   if (name === undefined || !cpuSimdApplies(def, xs.length)) return undefined;
   const c = chunked!,
     fn = c.loops[name],

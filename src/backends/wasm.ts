@@ -104,10 +104,6 @@ const offset = (b: BackendWasm, t: TensorInfo) => b.dataIdMap.get(t.dataId)!.mem
 const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 const f32 = (b: BackendWasm, t: TensorInfo) => b.typedArrayFromHeap(t) as Float32Array;
 
-function constants(u: number[]): [number, number, number, number] {
-  return [u[0] ?? 0, u[1] ?? 0, u[2] ?? 0, u[3] ?? 0];
-}
-
 /**
  * Runs a module loop over n elements at the byte offsets `at` (inputs, then
  * output). The loops take multiples of 4; the last n mod 4 elements are
@@ -116,17 +112,25 @@ function constants(u: number[]): [number, number, number, number] {
  */
 function runLoop(fn: WasmLoop, at: number[], n: number, u: number[]): boolean {
   if (n < 4) return false;
-  const k = constants(u);
-  fn(...at, n, 0, ...k); // 0: float32 bodies within their ULP bound may run
-  if (n % 4 !== 0) fn(...at.map(a => a + (n - 4) * 4), 4, 0, ...k);
+  const u0 = u[0] ?? 0,
+    u1 = u[1] ?? 0,
+    u2 = u[2] ?? 0,
+    u3 = u[3] ?? 0;
+  // the loops take a multiple of 4 (they have no scalar remainder); 0: float32 bodies within their ULP bound may run
+  if (at.length === 2) {
+    fn(at[0], at[1], n & ~3, 0, u0, u1, u2, u3);
+    if (n % 4 !== 0) fn(at[0] + (n - 4) * 4, at[1] + (n - 4) * 4, 4, 0, u0, u1, u2, u3);
+  } else {
+    fn(at[0], at[1], at[2], n & ~3, 0, u0, u1, u2, u3);
+    if (n % 4 !== 0) fn(at[0] + (n - 4) * 4, at[1] + (n - 4) * 4, at[2] + (n - 4) * 4, 4, 0, u0, u1, u2, u3);
+  }
   return true;
 }
 
 function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
   const loops = scalarLoops(def);
   const names = def.wasm !== undefined ? wasmExports(def) : undefined;
-  const loopName = (order: number) =>
-    names === undefined ? undefined : order === 1 ? names.derivative : order === 2 ? names.second : undefined;
+  const loopName = (order: number) => (names === undefined || order !== 1 ? undefined : names.derivative); // f″: the JS loops on the heap views
   return [
     {
       kernelName: kernelName(def),
