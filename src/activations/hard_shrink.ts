@@ -68,7 +68,7 @@ export const hardShrink = elementwise({
       keepsNaN: true, // |NaN| <= t is false: x out
       forward: `
       float t = wm_rd32(u0);
-      return wm_abs(x) <= t ? 0.0f : x;`,
+      return wm_andnot(x, wm_abs(x) <= t);`,
       derivative: `
       float t = wm_rd32(u0);
       return x > t || x < -t || u0 == 0 ? 1.0f : 0.0f;`,

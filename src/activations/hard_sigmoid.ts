@@ -68,8 +68,6 @@ export const hardSigmoid = elementwise({
       // (x + 3)/6 is monotone, 0 at −3 and 1 at 3: clamped by one f32x4.pmin and one pmax (NaN stays NaN)
       forward: `
       return wm_pmax(wm_pmin((x + 3) / 6, 1), 0);`,
-      derivative: `
-      return x > -3 && x < 3 ? 1.0f / 6 : 0.0f;`,
     },
   },
 });

@@ -61,14 +61,5 @@ export const hardSilu = elementwise({
       return x <= -3 ? -0.0 : x * (x >= 3 ? 1 : (x + 3) / 6);`,
     derivative: `
       return x < -3 ? 0 : (x > 3 ? 1 : (2 * x + 3) / 6);`,
-    // x(x + 3)/6 in float32: three roundings, within 3 ULP (the wasm backend only)
-    float32: {
-      ulp: 3,
-      keepsNaN: true,
-      forward: `
-      return x <= -3 ? -0.0f : x * (x >= 3 ? 1 : (x + 3) / 6);`,
-      derivative: `
-      return x < -3 ? 0 : (x > 3 ? 1 : (2 * x + 3) / 6);`,
-    },
   },
 });

@@ -78,8 +78,6 @@ export const leakyRelu = elementwise({
       keepsNaN: true,
       forward: `
       return x >= 0 ? x : (u0 == 0 ? -0.0f : (float)u0 * x);`,
-      derivative: `
-      return x >= 0 ? 1.0f : (float)u0;`,
     },
   },
 });

@@ -66,14 +66,10 @@ export const softShrink = elementwise({
     // difference rounded to float32 (float64 has more than 2·24 + 2 bits), so bit-identical
     float32: {
       when: '(double)(float)u0 == u0 && u0 != INF', // t = ∞: x − clamp(x) would be ∞ − ∞
-      // x − clamp(x, −t, t): x − t, x + t or +0, one rounding each; NaN − NaN is the input's NaN
-      keepsNaN: true,
+      // x − clamp(x, −t, t): x − t, x + t or +0, one rounding each (NaN: the loop's select returns the input)
       forward: `
       float t = (float)u0;
       return x - wm_pmax(wm_pmin(x, t), -t);`,
-      derivative: `
-      float t = (float)u0;
-      return x > t || x < -t || u0 == 0 ? 1.0f : 0.0f;`,
     },
   },
 });

@@ -56,8 +56,6 @@ export const sparseSigmoid = elementwise({
       // 0.5(x + 1) is monotone, 0 at −1 and 1 at 1: clamped by one f32x4.pmin and one pmax (NaN stays NaN)
       forward: `
       return wm_pmax(wm_pmin(0.5f * (x + 1), 1), 0);`,
-      derivative: `
-      return x > -1 && x < 1 ? 0.5f : 0.0f;`,
     },
   },
 });

@@ -67,9 +67,12 @@ export const threshold = elementwise({
     derivative: `
       return x > u0 ? 1.0 : 0.0;`,
     // compared with the largest float32 ≤ threshold: the same decisions as in float64; default_value rounded once
+    // x <= t ? default_value : x keeps NaN itself (a NaN threshold: every x at or below +∞)
     float32: {
+      keepsNaN: true,
       forward: `
-      return x > wm_rd32(u0) ? x : (float)u1;`,
+      float t = u0 == u0 ? wm_rd32(u0) : INF;
+      return x <= t ? (float)u1 : x;`,
       derivative: `
       return x > wm_rd32(u0) ? 1.0f : 0.0f;`,
     },

@@ -19,7 +19,7 @@ import {gradKernelName, kernelName} from '../catalogue';
 import {axisOutputShape, layoutOf} from '../layout';
 import {scalarLoops} from './scalar_loops';
 import {instantiate, wasmModuleReady, type WasmLoop, type WasmLoops} from './wasm_module';
-import {wasmExports} from './wasm_source';
+import {WASM_BLOCK, wasmExports} from './wasm_source';
 
 /** Where the SIMD module runs for one backend instance: its loops on the heap, or why not. */
 export interface WasmAttachment {
@@ -106,23 +106,25 @@ const f32 = (b: BackendWasm, t: TensorInfo) => b.typedArrayFromHeap(t) as Float3
 
 /**
  * Runs a module loop over n elements at the byte offsets `at` (inputs, then
- * output). The loops take multiples of 4; the last n mod 4 elements are
- * covered by running the last 4 again (overlapping, same values). Returns
- * false for n < 4, where the JS loop runs instead.
+ * output). The loops take multiples of WASM_BLOCK (16); the last n mod 16
+ * elements are covered by running the last 16 again (overlapping, same
+ * values). Returns false for n < 16, where the JS loop runs instead.
  */
 function runLoop(fn: WasmLoop, at: number[], n: number, u: number[]): boolean {
-  if (n < 4) return false;
+  if (n < WASM_BLOCK) return false;
   const u0 = u[0] ?? 0,
     u1 = u[1] ?? 0,
     u2 = u[2] ?? 0,
     u3 = u[3] ?? 0;
-  // the loops take a multiple of 4 (they have no scalar remainder); 0: float32 bodies within their ULP bound may run
+  const main = n - (n % WASM_BLOCK),
+    tail = (n - WASM_BLOCK) * 4;
+  // 0: float32 bodies within their ULP bound may run
   if (at.length === 2) {
-    fn(at[0], at[1], n & ~3, 0, u0, u1, u2, u3);
-    if (n % 4 !== 0) fn(at[0] + (n - 4) * 4, at[1] + (n - 4) * 4, 4, 0, u0, u1, u2, u3);
+    fn(at[0], at[1], main, 0, u0, u1, u2, u3);
+    if (main !== n) fn(at[0] + tail, at[1] + tail, WASM_BLOCK, 0, u0, u1, u2, u3);
   } else {
-    fn(at[0], at[1], at[2], n & ~3, 0, u0, u1, u2, u3);
-    if (n % 4 !== 0) fn(at[0] + (n - 4) * 4, at[1] + (n - 4) * 4, at[2] + (n - 4) * 4, 4, 0, u0, u1, u2, u3);
+    fn(at[0], at[1], at[2], main, 0, u0, u1, u2, u3);
+    if (main !== n) fn(at[0] + tail, at[1] + tail, at[2] + tail, WASM_BLOCK, 0, u0, u1, u2, u3);
   }
   return true;
 }

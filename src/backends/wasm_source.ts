@@ -38,7 +38,7 @@ export function wasmExports(def: ElementwiseActivation): WasmExports {
  */
 export function wasmExact(def: ElementwiseActivation): boolean {
   const w = def.wasm;
-  const helper = /\bwm_(?!abs\b|sqrt\b|pmin\b|pmax\b)\w+\s*\(/;
+  const helper = /\bwm_(?!abs\b|sqrt\b|pmin\b|pmax\b|andnot\b)\w+\s*\(/;
   return w !== undefined && ![w.forward, w.derivative].some(b => helper.test(b));
 }
 
@@ -47,6 +47,7 @@ const PRELUDE = `// Generated from the activation definitions (src/activations/*
 typedef double D __attribute__((vector_size(16)));
 typedef float F __attribute__((vector_size(16)));
 typedef long long I64 __attribute__((vector_size(16)));
+typedef int I32 __attribute__((vector_size(16)));
 #define EXPORT(name) extern "C" __attribute__((export_name(name)))
 #define U double u0, double u1, double u2, double u3
 #define INF __builtin_inf()
@@ -62,11 +63,13 @@ WM F wm_pmin(F a, F b) { return (F)wasm_f32x4_pmin((v128_t)a, (v128_t)b); }
 WM F wm_pmax(F a, F b) { return (F)wasm_f32x4_pmax((v128_t)a, (v128_t)b); }
 WM D wm_pmin(D a, D b) { return (D)wasm_f64x2_pmin((v128_t)a, (v128_t)b); }
 WM D wm_pmax(D a, D b) { return (D)wasm_f64x2_pmax((v128_t)a, (v128_t)b); }
+// x where the lane mask m is false, +0 where true (one v128.andnot)
+WM F wm_andnot(F x, I32 m) { return (F)wasm_v128_andnot((v128_t)x, (v128_t)m); }
 WM F wm_pmin(F a, float b) { return wm_pmin(a, F{} + b); }
 WM F wm_pmax(F a, float b) { return wm_pmax(a, F{} + b); }
 // The largest float32 ≤ u: for a float32 x, x > u exactly when x > wm_rd32(u) (and x < −u when x < −wm_rd32(u)),
 // so float32 bodies compare with float64 parameters exactly. Loop-invariant: computed once per call.
-static inline float wm_rd32(double u) {
+static inline __attribute__((always_inline, const)) float wm_rd32(double u) {
   float f = (float)u;
   unsigned b = __builtin_bit_cast(unsigned, f);
   unsigned down = f > 0 ? b - 1 : (f < 0 ? b + 1 : 0x80000001u);
@@ -101,29 +104,49 @@ function scalar(name: string, body: string, type: 'D' | 'F'): string {
 // Explicit vector loops: clang must neither vectorize nor unroll them again.
 const PLAIN = '_Pragma("clang loop vectorize(disable) unroll(disable)")';
 
+/** Elements per iteration of the float32 loops (four f32x4 vectors): n is always a multiple of it. */
+export const WASM_BLOCK = 16;
+
 /**
- * One element loop over n (a multiple of 4; the caller runs the last block again, overlapping, for the rest):
- * `fn` over x (and dy): float64 bodies two lanes at a time, float32 bodies four. NaN in gives NaN out (the
- * input's own NaN, by a select after rounding, unless `fn` keeps NaN by itself).
+ * One element loop over n > 0, a multiple of WASM_BLOCK (the caller runs the last block again, overlapping,
+ * for the rest): `fn` over x (and dy), float32 bodies sixteen elements per iteration (four vectors: the
+ * piecewise-linear loops are bound by the loop's own instructions otherwise), float64 bodies two lanes at a
+ * time (bound by their arithmetic). NaN in gives NaN out (the input's own NaN, by a select after rounding,
+ * unless `fn` keeps NaN by itself).
  */
 function loop(fn: string, type: 'D' | 'F', withDy: boolean, keepsNaN = false): string {
   const nan = (y: string) => (keepsNaN ? y : `x32 == x32 ? ${y} : x32`);
-  if (type === 'F') {
-    const y = withDy ? `ld4(dys + i) * ${fn}(x32, u0, u1, u2, u3)` : `${fn}(x32, u0, u1, u2, u3)`;
-    return `${PLAIN}
-  for (int i = 0; i < n; i += 4) {
+  if (type === 'F' && withDy) {
+    // the derivatives stay one vector per iteration (bound by two loads and the multiply): smaller code
+    return `int i = 0;
+  ${PLAIN}
+  do {
     F x32 = ld4(xs + i);
-    F y = ${y};
+    F y = ld4(dys + i) * ${fn}(x32, u0, u1, u2, u3);
     st4(out + i, ${nan('y')});
-  }`;
+  } while ((i += 4) < n);`;
+  }
+  if (type === 'F') {
+    const y = withDy ? `ld4(dys + k) * ${fn}(x32, u0, u1, u2, u3)` : `${fn}(x32, u0, u1, u2, u3)`;
+    return `int i = 0;
+  ${PLAIN}
+  do {
+    _Pragma("clang loop unroll(full)")
+    for (int k = i; k < i + ${WASM_BLOCK}; k += 4) {
+      F x32 = ld4(xs + k);
+      F y = ${y};
+      st4(out + k, ${nan('y')});
+    }
+  } while ((i += ${WASM_BLOCK}) < n);`;
   }
   const y = withDy ? `f64(ld2f(dys + i)) * ${fn}(f64(x32), u0, u1, u2, u3)` : `${fn}(f64(x32), u0, u1, u2, u3)`;
-  return `${PLAIN}
-  for (int i = 0; i < n; i += 2) {
+  return `int i = 0;
+  ${PLAIN}
+  do {
     F x32 = ld2f(xs + i);
     F y = f32(${y});
     st2(out + i, ${nan('y')});
-  }`;
+  } while ((i += 2) < n);`;
 }
 
 function loops(def: ElementwiseActivation): string {
@@ -146,12 +169,14 @@ function loops(def: ElementwiseActivation): string {
   };
   const fwd = `EXPORT("${e.forward}") void ${c}_forward(const float *xs, float *out, int n, int exact, U) {
   (void)exact;
+  if (n <= 0) return;
   ${body(`${c}_f`, f32?.forward !== undefined ? `${c}_f32` : undefined, false, f32?.keepsNaN === true)}
 }
 `;
   const back = (order: number, fn: string, f32fn: string | undefined, name: string) =>
     `EXPORT("${name}") void ${c}_d${order}(const float *xs, const float *dys, float *out, int n, int exact, U) {
   (void)exact;
+  if (n <= 0) return;
   ${body(fn, f32fn, true)}
 }
 `;
