@@ -65,9 +65,9 @@ export const hardSigmoid = elementwise({
     float32: {
       ulp: 2,
       keepsNaN: true,
-      // (x + 3)/6 is monotone, 0 at −3 and 1 at 3: clamped by one f32x4.pmin and one pmax (NaN stays NaN)
+      // (x + 3)·fl(1/6) is monotone, 0 at −3 and 1 at 3: clamped by one f32x4.pmin and one pmax (NaN stays NaN)
       forward: `
-      return wm_pmax(wm_pmin((x + 3) / 6, 1), 0);`,
+      return wm_pmax(wm_pmin((x + 3) * (1.0f / 6), 1), 0);`,
     },
   },
 });

@@ -76,8 +76,11 @@ export const leakyRelu = elementwise({
     float32: {
       ulp: 1,
       keepsNaN: true,
+      // 0 < slope ≤ 1 (in float32): x < slope·x ? slope·x : x, one f32x4.pmax (−0 and NaN kept; no 0·∞);
+      // other slopes: float64
+      when: '(float)u0 > 0 && u0 <= 1',
       forward: `
-      return x >= 0 ? x : (u0 == 0 ? -0.0f : (float)u0 * x);`,
+      return wm_pmax(x, (float)u0 * x);`,
     },
   },
 });

@@ -64,7 +64,11 @@ WM F wm_pmax(F a, F b) { return (F)wasm_f32x4_pmax((v128_t)a, (v128_t)b); }
 WM D wm_pmin(D a, D b) { return (D)wasm_f64x2_pmin((v128_t)a, (v128_t)b); }
 WM D wm_pmax(D a, D b) { return (D)wasm_f64x2_pmax((v128_t)a, (v128_t)b); }
 // x where the lane mask m is false, +0 where true (one v128.andnot)
-WM F wm_andnot(F x, I32 m) { return (F)wasm_v128_andnot((v128_t)x, (v128_t)m); }
+WM F wm_andnot(F x, I32 m) {
+  v128_t r;  // in assembly: clang 14 would turn it into a select against a zero constant (longer code)
+  __asm__("local.get %1\\n\\tlocal.get %2\\n\\tv128.andnot\\n\\tlocal.set %0" : "=r"(r) : "r"((v128_t)x), "r"((v128_t)m));
+  return (F)r;
+}
 WM F wm_pmin(F a, float b) { return wm_pmin(a, F{} + b); }
 WM F wm_pmax(F a, float b) { return wm_pmax(a, F{} + b); }
 // The largest float32 ≤ u: for a float32 x, x > u exactly when x > wm_rd32(u) (and x < −u when x < −wm_rd32(u)),
