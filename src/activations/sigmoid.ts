@@ -66,5 +66,14 @@ export const sigmoid = elementwise({
     derivative: `
       D e = wm_exp(-wm_abs(x)), r = 1 / (1 + e);
       return e * r * r;`,
+    // the forward in float32 lanes (the wasm backend): the float32 exp and one division. f′ stays in float64:
+    // dy·f′(x) in float32 would round f′ into the subnormals (or overflow) before the product
+    float32: {
+      ulp: 4,
+      keepsNaN: true,
+      forward: `
+      F e = wm_exp(-wm_abs(x));
+      return (x >= 0 ? F{} + 1 : e) / (1 + e);`,
+    },
   },
 });
