@@ -106,9 +106,9 @@ for (const n of sizes) {
     const keys = Object.keys(variants);
     const calls = Math.max(1, Math.round((1 << 18) / n) * 4);
     const times = Object.fromEntries(keys.map(k => [k, []]));
-    for (let r = -3; r < rounds; r++) {
+    for (let r = -10; r < rounds; r++) {
       for (let j = 0; j < keys.length; j++) {
-        const k = keys[(j + r + 3) % keys.length];
+        const k = keys[(j + r + 10) % keys.length];
         const t0 = performance.now();
         for (let c = 0; c < calls; c++) {
           const y = variants[k]();

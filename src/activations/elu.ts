@@ -89,7 +89,7 @@ export const elu = elementwise({
     // the forward in float32 lanes (the wasm backend) for an alpha that is a normal float32 (rounded once); f′
     // in float64 (dy·α·eˣ rounded once)
     float32: {
-      ulp: 4,
+      ulp: 2,
       keepsNaN: true,
       when: '__builtin_fabs(u0) >= 0x1p-126 && __builtin_fabs(u0) <= 0x1p127',
       forward: `

@@ -69,7 +69,7 @@ export const sigmoid = elementwise({
     // the forward in float32 lanes (the wasm backend): the float32 exp and one division. f′ stays in float64:
     // dy·f′(x) in float32 would round f′ into the subnormals (or overflow) before the product
     float32: {
-      ulp: 4,
+      ulp: 2,
       keepsNaN: true,
       forward: `
       F e = wm_exp(-wm_abs(x));

@@ -139,7 +139,7 @@ export const silu = elementwise({
     // the forward in float32 lanes (the wasm backend); f′ stays in float64 (it crosses 0 near x = −1.28,
     // where a float32 difference would lose every digit)
     float32: {
-      ulp: 4,
+      ulp: 3,
       keepsNaN: true,
       // x·e^x rounded once where e^x is subnormal (−120 ≤ x < −87; there 1 + e = 1; below, −0): only when a
       // lane is there

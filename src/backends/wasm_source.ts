@@ -82,7 +82,6 @@ static inline __attribute__((always_inline, const)) float wm_rd32(double u) {
 // Four float32 (unaligned), two float32 promoted to float64, and back.
 WM F ld4(const float *p) { return (F)wasm_v128_load(p); }
 WM void st4(float *p, F v) { wasm_v128_store(p, (v128_t)v); }
-WM F ld2f(const float *p) { return (F)wasm_v128_load64_zero(p); }
 // The conversions as the single instructions, written in assembly (LLVM 14's names): clang 14 would demote
 // lane by lane, and, seeing a promoted float, compare in float32 and widen the masks (longer code).
 WM D f64(F v) {
@@ -95,7 +94,11 @@ WM F f32(D v) {
   __asm__("local.get %1\\n\\tf32x4.demote_zero_f64x2\\n\\tlocal.set %0" : "=r"(r) : "r"((v128_t)v));
   return (F)r;
 }
+WM F ld2f(const float *p) { return (F)wasm_v128_load64_zero(p); }
 WM void st2(float *p, F v) { wasm_v128_store64_lane(p, (v128_t)v, 0); }
+// lanes 2, 3 of v in lanes 0, 1; lanes 0, 1 of a and of b in one vector
+WM F high(F v) { return __builtin_shufflevector(v, v, 2, 3, 2, 3); }
+WM F join2(F a, F b) { return __builtin_shufflevector(a, b, 0, 1, 4, 5); }
 `;
 
 function scalar(name: string, body: string, type: 'D' | 'F'): string {
@@ -118,7 +121,7 @@ export const WASM_BLOCK = 16;
  * time (bound by their arithmetic). NaN in gives NaN out (the input's own NaN, by a select after rounding,
  * unless `fn` keeps NaN by itself).
  */
-function loop(fn: string, type: 'D' | 'F', withDy: boolean, keepsNaN = false): string {
+function loop(fn: string, type: 'D' | 'F', withDy: boolean, keepsNaN = false, wide = false): string {
   const nan = (y: string) => (keepsNaN ? y : `x32 == x32 ? ${y} : x32`);
   if (type === 'F' && withDy) {
     // the derivatives stay one vector per iteration (bound by two loads and the multiply): smaller code
@@ -143,14 +146,29 @@ function loop(fn: string, type: 'D' | 'F', withDy: boolean, keepsNaN = false): s
     }
   } while ((i += ${WASM_BLOCK}) < n);`;
   }
-  const y = withDy ? `f64(ld2f(dys + i)) * ${fn}(f64(x32), u0, u1, u2, u3)` : `${fn}(f64(x32), u0, u1, u2, u3)`;
-  return `int i = 0;
+  if (!wide) {
+    const y1 = withDy ? `f64(ld2f(dys + i)) * ${fn}(f64(x32), u0, u1, u2, u3)` : `${fn}(f64(x32), u0, u1, u2, u3)`;
+    return `int i = 0;
   ${PLAIN}
   do {
     F x32 = ld2f(xs + i);
-    F y = f32(${y});
+    F y = f32(${y1});
     st2(out + i, ${nan('y')});
   } while ((i += 2) < n);`;
+  }
+  // exact bodies (the cpu kernels run them): four elements per iteration, the low and the high pair of one
+  // f32x4 load each in f64x2 (the body twice: they are short)
+  const y = (h: string) =>
+    withDy
+      ? `f64(${h}(ld4(dys + i))) * ${fn}(f64(${h}(x32)), u0, u1, u2, u3)`
+      : `${fn}(f64(${h}(x32)), u0, u1, u2, u3)`;
+  return `int i = 0;
+  ${PLAIN}
+  do {
+    F x32 = ld4(xs + i);
+    F y = join2(f32(${y('')}), f32(${y('high')}));
+    st4(out + i, ${nan('y')});
+  } while ((i += 4) < n);`;
 }
 
 function loops(def: ElementwiseActivation): string {
@@ -159,7 +177,7 @@ function loops(def: ElementwiseActivation): string {
     w = def.wasm!,
     f32 = w.float32;
   const body = (fn: string, f32fn: string | undefined, withDy: boolean, keepsNaN = false) => {
-    const plain = loop(fn, 'D', withDy);
+    const plain = loop(fn, 'D', withDy, false, !withDy && wasmExact(def));
     if (f32fn === undefined) return plain;
     // exact = 1 (the cpu kernels, bit-identical to their JS loops): float32 bodies within some ULP are skipped.
     // An exact body that keeps NaN returns the input itself for NaN: one loop serves both.
