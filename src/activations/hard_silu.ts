@@ -61,5 +61,12 @@ export const hardSilu = elementwise({
       return x <= -3 ? -0.0 : x * (x >= 3 ? 1 : (x + 3) / 6);`,
     derivative: `
       return x < -3 ? 0 : (x > 3 ? 1 : (2 * x + 3) / 6);`,
+    // the forward in float32 (the wasm backend): x·min((x + 3)/6, 1), three roundings
+    float32: {
+      ulp: 3,
+      keepsNaN: true,
+      forward: `
+      return x <= -3 ? -0.0f : x * wm_pmin((x + 3) / 6, 1);`,
+    },
   },
 });
