@@ -120,7 +120,7 @@ export const celu = elementwise({
     // the forward in float32 lanes (the wasm backend) for an alpha that is a normal float32: an error in
     // x/alpha is not amplified by expm1 on x < 0
     float32: {
-      ulp: 4,
+      ulp: 2,
       keepsNaN: true,
       when: '__builtin_fabs(u0) >= 0x1p-126 && __builtin_fabs(u0) <= 0x1p127',
       forward: `
