@@ -77,5 +77,13 @@ export const softsign = elementwise({
       return 1 / (d * d);`,
     // a division-bound loop: V8's scalar JS loop is as fast as f64x2 lanes plus the copies (docs/wasm.md)
     cpu: false,
+    // the forward in float32 lanes (the wasm backend): two roundings
+    float32: {
+      ulp: 2,
+      keepsNaN: true,
+      forward: `
+      F y = x / (1 + wm_abs(x));
+      return x == INF ? F{} + 1 : (x == -INF ? F{} - 1 : y);`,
+    },
   },
 });
