@@ -52,5 +52,12 @@ export const logSigmoid = elementwise({
       return -wm_softplus(-x);`,
     derivative: `
       return wm_sigmoid(-x);`,
+    // the forward in float32 lanes (the wasm backend): the float32 softplus
+    float32: {
+      ulp: 3,
+      keepsNaN: true,
+      forward: `
+      return -wm_softplus(-x);`,
+    },
   },
 });

@@ -152,6 +152,17 @@ WMC F wm_expm1(F x) {
   F e = wm_exp(x) - 1;
   return wm_abs(x) < 0.693147182f ? p : e;
 }
+// float32 log(1 + e) for 0 ≤ e ≤ 1: 2·atanh(s), s = e/(2 + e) ≤ 1/3, by its odd series to s¹³.
+WMC F wm_log1p_unit(F e) {
+  F s = e / (2 + e), z = s * s;
+  return 2 * s * (1 + z * (1.0f / 3 + z * (1.0f / 5 + z * (1.0f / 7 + z * (1.0f / 9 + z * (1.0f / 11 +
+      z * (1.0f / 13)))))));
+}
+// float32 softplus(x) = max(x, 0) + log1p(exp(−|x|)).
+WMC F wm_softplus(F x) {
+  F a = wm_abs(x), m = wm_pmax(x, 0);
+  return a == INF ? m : m + wm_log1p_unit(wm_exp(-a));
+}
 WMC D wm_normal_pdf(D x) {
   return 0.3989422804014327 * wm_exp(-0.5 * x * x);
 }
