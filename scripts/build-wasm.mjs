@@ -21,21 +21,27 @@ const cache = join(root, '.cache', 'wasm');
 // so that type checking a fresh clone needs no build.
 export const generatedPath = join(root, 'src', 'generated', 'wasm_module.js');
 
+// C++ for clang's vector types with `?:` per lane; no exceptions, RTTI or library.
 export const CLANG_FLAGS = [
   '--target=wasm32',
-  '-O3',
+  '-x',
+  'c++',
+  '-std=c++17',
+  '-Oz',
   '-msimd128',
   '-mnontrapping-fptoint',
   '-nostdlib',
   '-ffreestanding',
+  '-fno-exceptions',
+  '-fno-rtti',
   '-fno-math-errno',
   '-Wall',
   '-Wno-unused-function',
   '-Werror',
-  '-Wl,--no-entry',
-  '-Wl,--import-memory',
-  '-Wl,--strip-all',
 ];
+// Linked in a second step without -O: clang would otherwise run binaryen's wasm-opt when one is on the PATH
+// (without the SIMD feature flags, which fails).
+export const LINK_FLAGS = ['--target=wasm32', '-nostdlib', '-Wl,--no-entry', '-Wl,--import-memory', '-Wl,--strip-all'];
 
 /** The generated C source (the definitions are bundled by esbuild and evaluated here). */
 async function generate() {
@@ -112,15 +118,21 @@ function tool(names) {
 
 export async function buildWasm({log = console.log, force = false} = {}) {
   const source = await generate();
-  const hash = createHash('sha256').update(source).update(CLANG_FLAGS.join(' ')).digest('hex').slice(0, 16);
+  const hash = createHash('sha256')
+    .update(source)
+    .update(CLANG_FLAGS.join(' ') + LINK_FLAGS.join(' '))
+    .digest('hex')
+    .slice(0, 16);
   if (!force && existsSync(generatedPath) && readFileSync(generatedPath, 'utf8').includes(`'${hash}'`)) return false;
-  log('build: WebAssembly SIMD module (clang --target=wasm32 -msimd128)');
-  const c = join(cache, 'module.c'),
+  log('build: WebAssembly SIMD module (clang++ --target=wasm32 -msimd128)');
+  const c = join(cache, 'module.cc'),
+    obj = join(cache, 'module.o'),
     wasm = join(cache, 'module.wasm');
   writeFileSync(c, source);
   const clang = tool(['clang', 'clang-14']);
   const objdump = tool(['llvm-objdump', 'llvm-objdump-14']);
-  execFileSync(clang, [...CLANG_FLAGS, '-o', wasm, c], {stdio: 'inherit'});
+  execFileSync(clang, [...CLANG_FLAGS, '-c', '-o', obj, c], {stdio: 'inherit'});
+  execFileSync(clang, [...LINK_FLAGS, '-o', wasm, obj], {stdio: 'inherit'});
   const bytes = readFileSync(wasm);
   check(bytes, {objdump, wasm});
   mkdirSync(dirname(generatedPath), {recursive: true});

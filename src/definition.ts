@@ -330,17 +330,18 @@ export interface ElementwiseActivation extends ActivationBase {
   /** f, f′ and f″ in C++ for the native op library (tensorflow backend). */
   cpp?: CppElementwise;
   /**
-   * C bodies of `double f(double x)`, `df` and `d2f` for the WebAssembly SIMD
-   * module (src/backends/wasm_source.ts generates it, clang vectorizes the
-   * loops): `x` is the float32 input in float64, `u0`..`u3` the constants.
-   * Only `__builtin_*` arithmetic and the module's `wm_*` helpers, no tables.
+   * C++ bodies of `D f(D x)` and `df` for the WebAssembly SIMD module
+   * (src/backends/wasm_source.ts generates it): `D` is two float64 lanes
+   * (the float32 inputs promoted), comparisons and `?:` work lane by lane,
+   * `u0`..`u3` are the constants (scalars). Only arithmetic and the module's
+   * `wm_*` helpers, no tables. The second derivative (`tf.grad` of
+   * `tf.grad` only) runs the JS loops.
    */
   wasm?: {
     forward: string;
     derivative: string;
-    second?: string;
     /**
-     * Bodies in float32 (`float x`, f32x4 lanes, twice as many as float64),
+     * Bodies in float32 (`F x`, four float32 lanes, twice as many as `D`),
      * run instead of the ones above while the C condition `when` on
      * u0..u3 holds (always without it). Only for bodies whose float32
      * result is bit-identical to the float64 one: they select x, ±0, or
@@ -348,7 +349,8 @@ export interface ElementwiseActivation extends ActivationBase {
      * the bodies are within that many ULP of the float64 ones instead: the
      * wasm backend runs them, the cpu kernels (bit-identical to their JS
      * loops) keep the float64 bodies. `keepsNaN`: the float32 forward body
-     * returns NaN for NaN by itself, so the loop needs no NaN select.
+     * returns NaN for NaN by itself, so the loop needs no NaN select (a body
+     * without `ulp` must then return the input itself, bit for bit).
      */
     float32?: {when?: string; forward?: string; derivative?: string; ulp?: number; keepsNaN?: boolean};
     /** false: the cpu kernels keep their JS loops (measured as fast), even for exact bodies. */

@@ -116,7 +116,15 @@ export const celu = elementwise({
       return x > 0 ? x : u0 * wm_expm1(x / u0);`,
     derivative: `
       return x > 0 ? 1 : wm_exp(x / u0);`,
-    second: `
-      return x > 0 ? 0 : wm_exp(x / u0) / u0;`,
+    // the forward in float32 lanes (the wasm backend) for an alpha that is a normal float32: an error in
+    // x/alpha is not amplified by expm1 on x < 0
+    float32: {
+      ulp: 2,
+      keepsNaN: true,
+      when: '__builtin_fabs(u0) >= 0x1p-126 && __builtin_fabs(u0) <= 0x1p127',
+      forward: `
+      float a = (float)u0;
+      return x > 0 ? x : a * wm_expm1(x / a);`,
+    },
   },
 });

@@ -86,7 +86,14 @@ export const elu = elementwise({
       return x > 0 ? x : u0 * wm_expm1(x);`,
     derivative: `
       return x > 0 ? 1 : u0 * wm_exp(x);`,
-    second: `
-      return x > 0 ? 0 : u0 * wm_exp(x);`,
+    // the forward in float32 lanes (the wasm backend) for an alpha that is a normal float32 (rounded once); f′
+    // in float64 (dy·α·eˣ rounded once)
+    float32: {
+      ulp: 2,
+      keepsNaN: true,
+      when: '__builtin_fabs(u0) >= 0x1p-126 && __builtin_fabs(u0) <= 0x1p127',
+      forward: `
+      return x > 0 ? x : (float)u0 * wm_expm1(x);`,
+    },
   },
 });

@@ -51,7 +51,12 @@ export const exponential = elementwise({
       return wm_exp(x);`,
     derivative: `
       return wm_exp(x);`,
-    second: `
+    // the forward in float32 lanes (the wasm backend); f′ in float64 (dy·eˣ rounded once, no overflow of eˣ alone)
+    float32: {
+      ulp: 1,
+      keepsNaN: true,
+      forward: `
       return wm_exp(x);`,
+    },
   },
 });

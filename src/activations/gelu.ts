@@ -358,28 +358,20 @@ vec2 ta_gelu_v(float x) {
       return inf ? 0.0 : r;`,
   },
   wasm: {
-    // Both forms are evaluated and one selected: a branch on u0 would keep clang from vectorizing the loop.
+    // u0 (approximate) is one scalar for the whole loop: only the form in use is computed
     forward: `
-      double ya = x * wm_sigmoid(2 * 0.7978845608028654 * (x + 0.044715 * x * x * x));
-      double ye = x * wm_normal_cdf(x);
-      return x == -INF ? -0.0 : (u0 != 0 ? ya : ye);`,
+      D y = u0 != 0 ? x * wm_sigmoid(2 * 0.7978845608028654 * (x + 0.044715 * x * x * x)) : x * wm_normal_cdf(x);
+      return x == -INF ? -0.0 : y;`,
     derivative: `
-      double z2 = 2 * 0.7978845608028654 * (x + 0.044715 * x * x * x);
-      double e = wm_exp(-wm_abs(z2)), r = 1 / (1 + e), s = z2 >= 0 ? r : e * r;
-      double dz2 = 2 * 0.7978845608028654 * (1 + 3 * 0.044715 * x * x);
-      double ya = s + x * (e * r * r) * dz2;
-      double ye = wm_normal_cdf(x) + x * wm_normal_pdf(x);
-      return x == INF ? 1 : (x == -INF ? 0 : (u0 != 0 ? ya : ye));`,
-    second: `
-      double y;
+      D y;
       if (u0 != 0) {
-        double z2 = 2 * 0.7978845608028654 * (x + 0.044715 * x * x * x);
-        double e = wm_exp(-wm_abs(z2)), d = 1 + e, q = e / (d * d);
-        double dz2 = 2 * 0.7978845608028654 * (1 + 3 * 0.044715 * x * x), ddz2 = 12 * 0.7978845608028654 * 0.044715 * x;
-        y = 2 * q * dz2 + x * (-q * wm_tanh(0.5 * z2) * dz2 * dz2 + q * ddz2);
+        D z2 = 2 * 0.7978845608028654 * (x + 0.044715 * x * x * x);
+        D e = wm_exp(-wm_abs(z2)), r = 1 / (1 + e), s = z2 >= 0 ? r : e * r;
+        D dz2 = 2 * 0.7978845608028654 * (1 + 3 * 0.044715 * x * x);
+        y = s + x * (e * r * r) * dz2;
       } else {
-        y = wm_normal_pdf(x) * (2 - x * x);
+        y = wm_normal_cdf(x) + x * wm_normal_pdf(x);
       }
-      return x == INF || x == -INF ? 0 : y;`,
+      return x == INF ? 1.0 : (x == -INF ? 0.0 : y);`,
   },
 });

@@ -67,17 +67,16 @@ export const hardShrink = elementwise({
     forward: `
       return x > u0 || x < -u0 ? x : 0;`,
     derivative: `
-      return x > u0 || x < -u0 || u0 == 0 ? 1 : 0;`,
-    second: `
-      return 0;`,
+      return x > u0 || x < -u0 || u0 == 0 ? 1.0 : 0.0;`,
     // compared with the largest float32 ≤ threshold: the same decisions as in float64, x or 0 out
     float32: {
+      keepsNaN: true, // |NaN| <= t is false: x out
       forward: `
       float t = wm_rd32(u0);
-      return x > t || x < -t ? x : 0;`,
+      return wm_andnot(x, wm_abs(x) <= t);`,
       derivative: `
       float t = wm_rd32(u0);
-      return x > t || x < -t || u0 == 0 ? 1 : 0;`,
+      return x > t || x < -t || u0 == 0 ? 1.0f : 0.0f;`,
     },
   },
 });

@@ -62,17 +62,14 @@ export const hardSigmoid = elementwise({
     forward: `
       return x <= -3 ? 0 : (x >= 3 ? 1 : (x + 3) / 6);`,
     derivative: `
-      return x > -3 && x < 3 ? 1.0 / 6 : 0;`,
-    second: `
-      return 0;`,
+      return x > -3 && x < 3 ? 1.0 / 6 : 0.0;`,
     // (x + 3)/6 in float32: two roundings, within 2 ULP (the wasm backend only)
     float32: {
       ulp: 2,
       keepsNaN: true,
+      // (x + 3)·fl(1/6) is monotone, 0 at −3 and 1 at 3: clamped by one f32x4.pmin and one pmax (NaN stays NaN)
       forward: `
-      return x <= -3 ? 0 : (x >= 3 ? 1 : (x + 3) / 6);`,
-      derivative: `
-      return x > -3 && x < 3 ? 1.0f / 6 : 0;`,
+      return wm_pmax(wm_pmin((x + 3) * (1.0f / 6), 1), 0);`,
     },
   },
 });

@@ -65,16 +65,12 @@ export const hardSilu = elementwise({
       return x <= -3 ? -0.0 : x * (x >= 3 ? 1 : (x + 3) / 6);`,
     derivative: `
       return x < -3 ? 0 : (x > 3 ? 1 : (2 * x + 3) / 6);`,
-    second: `
-      return x > -3 && x < 3 ? 1.0 / 3 : 0;`,
-    // x(x + 3)/6 in float32: three roundings, within 3 ULP (the wasm backend only)
+    // the forward in float32 (the wasm backend): x·min((x + 3)/6, 1), three roundings
     float32: {
       ulp: 3,
       keepsNaN: true,
       forward: `
-      return x <= -3 ? -0.0f : x * (x >= 3 ? 1 : (x + 3) / 6);`,
-      derivative: `
-      return x < -3 ? 0 : (x > 3 ? 1 : (2 * x + 3) / 6);`,
+      return x <= -3 ? -0.0f : x * wm_pmin((x + 3) / 6, 1);`,
     },
   },
 });

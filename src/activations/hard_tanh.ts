@@ -50,15 +50,14 @@ export const hardTanh = elementwise({
     forward: `
       return x < -1 ? -1 : (x > 1 ? 1 : x);`,
     derivative: `
-      return x > -1 && x < 1 ? 1 : 0;`,
-    second: `
-      return 0;`,
+      return x > -1 && x < 1 ? 1.0 : 0.0;`,
     float32: {
       keepsNaN: true,
+      // pmin(x, 1) = 1 < x ? 1 : x, then pmax(y, −1) = y < −1 ? −1 : y: one f32x4.pmin and one pmax
       forward: `
-      return x < -1 ? -1 : (x > 1 ? 1 : x);`,
+      return wm_pmax(wm_pmin(x, 1), -1);`,
       derivative: `
-      return x > -1 && x < 1 ? 1 : 0;`,
+      return x > -1 && x < 1 ? 1.0f : 0.0f;`,
     },
   },
 });

@@ -77,17 +77,16 @@ export const leakyRelu = elementwise({
     forward: `
       return x >= 0 ? x : (u0 == 0 ? -0.0 : u0 * x);`,
     derivative: `
-      return x >= 0 ? 1 : u0;`,
-    second: `
-      return 0;`,
+      return x >= 0 ? 1.0 : u0;`,
     // u·x with u rounded to float32: within 1 ULP (the wasm backend only; cpu keeps the float64 body)
     float32: {
       ulp: 1,
       keepsNaN: true,
+      // 0 < slope ≤ 1 (in float32): x < slope·x ? slope·x : x, one f32x4.pmax (−0 and NaN kept; no 0·∞);
+      // other slopes: float64
+      when: '(float)u0 > 0 && u0 <= 1',
       forward: `
-      return x >= 0 ? x : (u0 == 0 ? -0.0f : (float)u0 * x);`,
-      derivative: `
-      return x >= 0 ? 1 : (float)u0;`,
+      return wm_pmax(x, (float)u0 * x);`,
     },
   },
 });

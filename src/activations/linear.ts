@@ -47,12 +47,10 @@ export const linear = elementwise({
     forward: `
       return x;`,
     derivative: `
-      return 1;`,
-    second: `
-      return 0;`,
+      return D{} + 1;`,
     float32: {
       derivative: `
-      return 1;`,
+      return F{} + 1;`,
     },
   },
 });

@@ -52,8 +52,12 @@ export const logSigmoid = elementwise({
       return -wm_softplus(-x);`,
     derivative: `
       return wm_sigmoid(-x);`,
-    second: `
-      double e = wm_exp(-wm_abs(x)), r = 1 / (1 + e);
-      return -(e * r * r);`,
+    // the forward in float32 lanes (the wasm backend): the float32 softplus
+    float32: {
+      ulp: 3,
+      keepsNaN: true,
+      forward: `
+      return -wm_softplus(-x);`,
+    },
   },
 });

@@ -218,20 +218,13 @@ export const mish = elementwise({
   },
   wasm: {
     forward: `
-      double e = wm_exp(x), n = e * (e + 2);
-      double y = x * (n / (n + 2));
+      D e = wm_exp(x), n = e * (e + 2);
+      D y = x * (n / (n + 2));
       return x > 40 ? x : (x == -INF ? -0.0 : y);`,
     derivative: `
-      double e = wm_exp(x), n = e * (e + 2), d = n + 2;
-      double y = n / d + x * (4 * (n + 1) / (d * d)) * (e / (1 + e));
-      double big = 1 + x * (4 * wm_exp(-2 * x)) * wm_sigmoid(x);
-      return x == INF ? 1 : (x == -INF ? 0 : (x > 40 ? big : y));`,
-    second: `
-      double e = wm_exp(x), n = e * (e + 2), d = n + 2;
-      double t = n / d, s2 = 4 * (n + 1) / (d * d), s = e / (1 + e);
-      double y = 2 * s2 * s + x * s2 * (s * (1 / (1 + e)) - 2 * t * s * s);
-      double b2 = 4 * wm_exp(-2 * x), bs = wm_sigmoid(x);
-      double big = 2 * b2 * bs + x * b2 * (bs * wm_sigmoid(-x) - 2 * bs * bs);
-      return x == INF || x == -INF ? 0 : (x > 40 ? big : y);`,
+      D e = wm_exp(x), n = e * (e + 2), d = n + 2;
+      D y = n / d + x * (4 * (n + 1) / (d * d)) * (e / (1 + e));
+      D big = 1 + x * (4 * wm_exp(-2 * x)) * wm_sigmoid(x);
+      return x == INF ? 1.0 : (x == -INF ? 0.0 : (x > 40 ? big : y));`,
   },
 });

@@ -232,16 +232,14 @@ export const relu = elementwise({
     forward: `
       double t = u2, m = u1;
       if (t == 0 && u0 == 0 && m != m) return x == -INF ? 0 : 0.5 * (x + wm_abs(x));
-      double y = x > t ? x : 0;
+      D y = x > t ? x : 0;
       if (m == m) y = y < 0 ? 0 : (y > m ? m : y);
       return x < t && u0 != 0 ? y - u0 * (t - x) : y;`,
     derivative: `
       double t = u2, m = u1;
-      double d = x > t ? 1 : 0;
-      if (m == m && (x < 0 || x > m)) d = 0;
+      D d = x > t ? 1.0 : 0.0;
+      if (m == m) d = x < 0 || x > m ? 0 : d;
       return x < t ? d + u0 : d;`,
-    second: `
-      return 0;`,
     // the defaults (no slope, no ceiling, threshold 0): x or +0, and a derivative of 0 or 1
     float32: {
       when: 'u0 == 0 && u2 == 0 && u1 != u1',
@@ -249,7 +247,7 @@ export const relu = elementwise({
       forward: `
       return x <= 0 ? 0 : x;`,
       derivative: `
-      return x > 0 ? 1 : 0;`,
+      return x > 0 ? 1.0f : 0.0f;`,
     },
   },
 });

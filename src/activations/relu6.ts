@@ -54,15 +54,14 @@ export const relu6 = elementwise({
     forward: `
       return x < 0 ? 0 : (x > 6 ? 6 : x);`,
     derivative: `
-      return x > 0 && x < 6 ? 1 : 0;`,
-    second: `
-      return 0;`,
+      return x > 0 && x < 6 ? 1.0 : 0.0;`,
     float32: {
       keepsNaN: true,
+      // pmin(x, 6) = 6 < x ? 6 : x, then pmax(y, 0) = y < 0 ? 0 : y (keeps −0 and NaN)
       forward: `
-      return x < 0 ? 0 : (x > 6 ? 6 : x);`,
+      return wm_pmax(wm_pmin(x, 6), 0);`,
       derivative: `
-      return x > 0 && x < 6 ? 1 : 0;`,
+      return x > 0 && x < 6 ? 1.0f : 0.0f;`,
     },
   },
 });

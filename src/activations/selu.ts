@@ -89,7 +89,12 @@ export const selu = elementwise({
       return x > 0 ? 1.0507009873554805 * x : (1.0507009873554805 * 1.6732632423543772) * wm_expm1(x);`,
     derivative: `
       return x > 0 ? 1.0507009873554805 : (1.0507009873554805 * 1.6732632423543772) * wm_exp(x);`,
-    second: `
-      return x > 0 ? 0 : (1.0507009873554805 * 1.6732632423543772) * wm_exp(x);`,
+    // the forward in float32 lanes (the wasm backend): the constants rounded once, the float32 expm1
+    float32: {
+      ulp: 2,
+      keepsNaN: true,
+      forward: `
+      return x > 0 ? 1.05070102f * x : 1.75809932f * wm_expm1(x);`,
+    },
   },
 });

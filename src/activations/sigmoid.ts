@@ -64,10 +64,16 @@ export const sigmoid = elementwise({
     forward: `
       return wm_sigmoid(x);`,
     derivative: `
-      double e = wm_exp(-wm_abs(x)), r = 1 / (1 + e);
+      D e = wm_exp(-wm_abs(x)), r = 1 / (1 + e);
       return e * r * r;`,
-    second: `
-      double e = wm_exp(-wm_abs(x)), d = 1 + e;
-      return -(e / (d * d)) * wm_tanh(0.5 * x);`,
+    // the forward in float32 lanes (the wasm backend): the float32 exp and one division. f′ stays in float64:
+    // dy·f′(x) in float32 would round f′ into the subnormals (or overflow) before the product
+    float32: {
+      ulp: 2,
+      keepsNaN: true,
+      forward: `
+      F e = wm_exp(-wm_abs(x));
+      return (x >= 0 ? F{} + 1 : e) / (1 + e);`,
+    },
   },
 });

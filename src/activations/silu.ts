@@ -133,12 +133,22 @@ export const silu = elementwise({
     forward: `
       return x == -INF ? -0.0 : x * wm_sigmoid(x);`,
     derivative: `
-      double e = wm_exp(-wm_abs(x)), r = 1 / (1 + e), s = x >= 0 ? r : e * r;
-      double y = s + x * (e * r * r);
-      return x == INF ? 1 : (x == -INF ? 0 : y);`,
-    second: `
-      double e = wm_exp(-wm_abs(x)), d = 1 + e;
-      double y = (e / (d * d)) * (2 - x * wm_tanh(0.5 * x));
-      return x == INF || x == -INF ? 0 : y;`,
+      D e = wm_exp(-wm_abs(x)), r = 1 / (1 + e), s = x >= 0 ? r : e * r;
+      D y = s + x * (e * r * r);
+      return x == INF ? 1.0 : (x == -INF ? 0.0 : y);`,
+    // the forward in float32 lanes (the wasm backend); f′ stays in float64 (it crosses 0 near x = −1.28,
+    // where a float32 difference would lose every digit)
+    float32: {
+      ulp: 3,
+      keepsNaN: true,
+      // x·e^x rounded once where e^x is subnormal (−120 ≤ x < −87; there 1 + e = 1; below, −0): only when a
+      // lane is there
+      forward: `
+      F e = wm_exp(-wm_abs(x));
+      F y = (x >= 0 ? x : x * e) / (1 + e);
+      auto deep = x < -87.0f && x >= -120.0f;
+      if (wasm_v128_any_true((v128_t)deep)) y = deep ? wm_exp(x, x) : y;
+      return x == -INF ? -0.0f : y;`,
+    },
   },
 });

@@ -65,19 +65,15 @@ export const softShrink = elementwise({
     forward: `
       return x > u0 ? x - u0 : (x < -u0 ? x + u0 : 0);`,
     derivative: `
-      return x > u0 || x < -u0 || u0 == 0 ? 1 : 0;`,
-    second: `
-      return 0;`,
+      return x > u0 || x < -u0 || u0 == 0 ? 1.0 : 0.0;`,
     // a threshold exact in float32 (0.5, the default): x ∓ t rounded once to float32 equals the float64
     // difference rounded to float32 (float64 has more than 2·24 + 2 bits), so bit-identical
     float32: {
-      when: '(double)(float)u0 == u0',
+      when: '(double)(float)u0 == u0 && u0 != INF', // t = ∞: x − clamp(x) would be ∞ − ∞
+      // x − clamp(x, −t, t): x − t, x + t or +0, one rounding each (NaN: the loop's select returns the input)
       forward: `
       float t = (float)u0;
-      return x > t ? x - t : (x < -t ? x + t : 0);`,
-      derivative: `
-      float t = (float)u0;
-      return x > t || x < -t || u0 == 0 ? 1 : 0;`,
+      return x - wm_pmax(wm_pmin(x, t), -t);`,
     },
   },
 });

@@ -60,8 +60,12 @@ export const softplus = elementwise({
       return wm_softplus(x);`,
     derivative: `
       return wm_sigmoid(x);`,
-    second: `
-      double e = wm_exp(-wm_abs(x)), r = 1 / (1 + e);
-      return e * r * r;`,
+    // the forward in float32 lanes (the wasm backend): the float32 exp and log1p series
+    float32: {
+      ulp: 3,
+      keepsNaN: true,
+      forward: `
+      return wm_softplus(x);`,
+    },
   },
 });

@@ -72,15 +72,19 @@ export const softsign = elementwise({
   },
   wasm: {
     forward: `
-      if (x == INF || x == -INF) return x > 0 ? 1 : -1;
-      return x / (1 + wm_abs(x));`,
+      return x == INF ? 1.0 : (x == -INF ? -1.0 : x / (1 + wm_abs(x)));`,
     derivative: `
-      double d = 1 + wm_abs(x);
+      D d = 1 + wm_abs(x);
       return 1 / (d * d);`,
-    second: `
-      double d = 1 + wm_abs(x);
-      return (x > 0 ? -2 : x < 0 ? 2 : 0) / (d * d * d);`,
     // a division-bound loop: V8's scalar JS loop is as fast as f64x2 lanes plus the copies (docs/wasm.md)
     cpu: false,
+    // the forward in float32 lanes (the wasm backend): two roundings
+    float32: {
+      ulp: 2,
+      keepsNaN: true,
+      forward: `
+      F y = x / (1 + wm_abs(x));
+      return x == INF ? F{} + 1 : (x == -INF ? F{} - 1 : y);`,
+    },
   },
 });

@@ -58,7 +58,5 @@ export const sparsePlus = elementwise({
       return x <= -1 ? 0 : (x < 1 ? 0.25 * (x + 1) * (x + 1) : x);`,
     derivative: `
       return x <= -1 ? 0 : (x < 1 ? 0.5 * (x + 1) : 1);`,
-    second: `
-      return x > -1 && x < 1 ? 0.5 : 0;`,
   },
 });

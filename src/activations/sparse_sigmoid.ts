@@ -50,17 +50,14 @@ export const sparseSigmoid = elementwise({
     forward: `
       return x <= -1 ? 0 : (x >= 1 ? 1 : 0.5 * (x + 1));`,
     derivative: `
-      return x > -1 && x < 1 ? 0.5 : 0;`,
-    second: `
-      return 0;`,
+      return x > -1 && x < 1 ? 0.5 : 0.0;`,
     // 0.5(x + 1) in float32: one rounding, within 1 ULP (the wasm backend only)
     float32: {
       ulp: 1,
       keepsNaN: true,
+      // 0.5(x + 1) is monotone, 0 at −1 and 1 at 1: clamped by one f32x4.pmin and one pmax (NaN stays NaN)
       forward: `
-      return x <= -1 ? 0 : (x >= 1 ? 1 : 0.5f * (x + 1));`,
-      derivative: `
-      return x > -1 && x < 1 ? 0.5f : 0;`,
+      return wm_pmax(wm_pmin(0.5f * (x + 1), 1), 0);`,
     },
   },
 });

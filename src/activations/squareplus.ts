@@ -129,15 +129,11 @@ float ta_sqrt_sq_plus(float a, float b) {
   },
   wasm: {
     forward: `
-      double r = wm_sqrt(x * x + u0);
+      D r = wm_sqrt(x * x + u0);
       return x < 0 ? u0 / (2 * (r - x)) : 0.5 * (x + r);`,
     derivative: `
-      double r = wm_sqrt(x * x + u0);
-      if (r == 0) return 0.5;
-      if (x == INF) return 1;
-      return x < 0 ? u0 / (2 * r * (r - x)) : 0.5 + 0.5 * (x / r);`,
-    second: `
-      double r = wm_sqrt(x * x + u0);
-      return r == 0 ? 0 : u0 / (2 * r * r * r);`,
+      D r = wm_sqrt(x * x + u0);
+      D y = x < 0 ? u0 / (2 * r * (r - x)) : 0.5 + 0.5 * (x / r);
+      return r == 0 ? 0.5 : (x == INF ? 1.0 : y);`,
   },
 });

@@ -58,7 +58,5 @@ export const tanh = elementwise({
       return wm_tanh(x);`,
     derivative: `
       return wm_sech2(x);`,
-    second: `
-      return -2 * wm_tanh(x) * wm_sech2(x);`,
   },
 });

@@ -85,13 +85,11 @@ fn ta_tanh_shrink_small(x: f32) -> f32 {
   },
   wasm: {
     forward: `
-      double x2 = x * x;
-      double s = x * x2 * (1.0 / 3 + x2 * (-2.0 / 15 + x2 * (17.0 / 315 + x2 * (-62.0 / 2835 + x2 * (1382.0 / 155925)))));
+      D x2 = x * x;
+      D s = x * x2 * (1.0 / 3 + x2 * (-2.0 / 15 + x2 * (17.0 / 315 + x2 * (-62.0 / 2835 + x2 * (1382.0 / 155925)))));
       return wm_abs(x) < 0.1 ? s : x - wm_tanh(x);`,
     derivative: `
-      double t = wm_tanh(x);
+      D t = wm_tanh(x);
       return t * t;`,
-    second: `
-      return 2 * wm_tanh(x) * wm_sech2(x);`,
   },
 });

@@ -66,15 +66,16 @@ export const threshold = elementwise({
     forward: `
       return x > u0 ? x : u1;`,
     derivative: `
-      return x > u0 ? 1 : 0;`,
-    second: `
-      return 0;`,
+      return x > u0 ? 1.0 : 0.0;`,
     // compared with the largest float32 ≤ threshold: the same decisions as in float64; default_value rounded once
+    // x <= t ? default_value : x keeps NaN itself (a NaN threshold: every x at or below +∞)
     float32: {
+      keepsNaN: true,
       forward: `
-      return x > wm_rd32(u0) ? x : (float)u1;`,
+      float t = u0 == u0 ? wm_rd32(u0) : INF;
+      return x <= t ? (float)u1 : x;`,
       derivative: `
-      return x > wm_rd32(u0) ? 1 : 0;`,
+      return x > wm_rd32(u0) ? 1.0f : 0.0f;`,
     },
   },
 });

@@ -9,7 +9,7 @@
  */
 import type {Constants, ElementwiseActivation} from '../definition';
 import {instantiate, type WasmLoops} from './wasm_module';
-import {wasmExact, wasmExports} from './wasm_source';
+import {WASM_BLOCK, wasmExact, wasmExports} from './wasm_source';
 
 /** Elements per chunk (64 KB per buffer: x, dy and the output stay in L2). */
 export const CHUNK = 16384;
@@ -60,6 +60,8 @@ export function cpuSimdApplies(def: ElementwiseActivation, size: number): boolea
   return size >= SIMD_MIN_SIZE && def.wasm?.cpu !== false && wasmExact(def) && buffer() !== null;
 }
 
+// the loops take multiples of WASM_BLOCK (the rest of the buffer is scratch)
+const roundUp = (n: number) => Math.ceil(n / WASM_BLOCK) * WASM_BLOCK;
 const pad = (u: Constants): [number, number, number, number] => [u[0] ?? 0, u[1] ?? 0, u[2] ?? 0, u[3] ?? 0];
 
 /** f(x) through the module, or undefined when the JS loop should run. */
@@ -72,8 +74,8 @@ export function simdForward(def: ElementwiseActivation, xs: Float32Array, u: Con
   for (let o = 0; o < xs.length; o += CHUNK) {
     const n = Math.min(CHUNK, xs.length - o);
     c.x.set(xs.subarray(o, o + n));
-    // multiples of 4 (the rest of the buffer is scratch); 1: bit-identical bodies only
-    fn(X, OUT, (n + 3) & ~3, 1, ...k);
+    // 1: bit-identical bodies only
+    fn(X, OUT, roundUp(n), 1, ...k);
     out.set(n === CHUNK ? c.out : c.out.subarray(0, n), o);
   }
   return out;
@@ -88,7 +90,7 @@ export function simdBackward(
   u: Constants,
 ): Float32Array | undefined {
   const e = wasmExports(def),
-    name = order === 1 ? e.derivative : order === 2 ? e.second : undefined;
+    name = order === 1 ? e.derivative : undefined; // f″ (tf.grad of tf.grad): the JS loop
   if (name === undefined || !cpuSimdApplies(def, xs.length)) return undefined;
   const c = chunked!,
     fn = c.loops[name],
@@ -98,7 +100,7 @@ export function simdBackward(
     const n = Math.min(CHUNK, xs.length - o);
     c.x.set(xs.subarray(o, o + n));
     c.dy.set(dys.subarray(o, o + n));
-    fn(X, DY, OUT, (n + 3) & ~3, 1, ...k);
+    fn(X, DY, OUT, roundUp(n), 1, ...k);
     out.set(n === CHUNK ? c.out : c.out.subarray(0, n), o);
   }
   return out;

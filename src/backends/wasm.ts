@@ -19,7 +19,7 @@ import {gradKernelName, kernelName} from '../catalogue';
 import {axisOutputShape, layoutOf} from '../layout';
 import {scalarLoops} from './scalar_loops';
 import {instantiate, wasmModuleReady, type WasmLoop, type WasmLoops} from './wasm_module';
-import {wasmExports} from './wasm_source';
+import {WASM_BLOCK, wasmExports} from './wasm_source';
 
 /** Where the SIMD module runs for one backend instance: its loops on the heap, or why not. */
 export interface WasmAttachment {
@@ -104,29 +104,35 @@ const offset = (b: BackendWasm, t: TensorInfo) => b.dataIdMap.get(t.dataId)!.mem
 const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 const f32 = (b: BackendWasm, t: TensorInfo) => b.typedArrayFromHeap(t) as Float32Array;
 
-function constants(u: number[]): [number, number, number, number] {
-  return [u[0] ?? 0, u[1] ?? 0, u[2] ?? 0, u[3] ?? 0];
-}
-
 /**
  * Runs a module loop over n elements at the byte offsets `at` (inputs, then
- * output). The loops take multiples of 4; the last n mod 4 elements are
- * covered by running the last 4 again (overlapping, same values). Returns
- * false for n < 4, where the JS loop runs instead.
+ * output). The loops take multiples of WASM_BLOCK (16); the last n mod 16
+ * elements are covered by running the last 16 again (overlapping, same
+ * values). Returns false for n < 16, where the JS loop runs instead.
  */
 function runLoop(fn: WasmLoop, at: number[], n: number, u: number[]): boolean {
-  if (n < 4) return false;
-  const k = constants(u);
-  fn(...at, n, 0, ...k); // 0: float32 bodies within their ULP bound may run
-  if (n % 4 !== 0) fn(...at.map(a => a + (n - 4) * 4), 4, 0, ...k);
+  if (n < WASM_BLOCK) return false;
+  const u0 = u[0] ?? 0,
+    u1 = u[1] ?? 0,
+    u2 = u[2] ?? 0,
+    u3 = u[3] ?? 0;
+  const main = n - (n % WASM_BLOCK),
+    tail = (n - WASM_BLOCK) * 4;
+  // 0: float32 bodies within their ULP bound may run
+  if (at.length === 2) {
+    fn(at[0], at[1], main, 0, u0, u1, u2, u3);
+    if (main !== n) fn(at[0] + tail, at[1] + tail, WASM_BLOCK, 0, u0, u1, u2, u3);
+  } else {
+    fn(at[0], at[1], at[2], main, 0, u0, u1, u2, u3);
+    if (main !== n) fn(at[0] + tail, at[1] + tail, at[2] + tail, WASM_BLOCK, 0, u0, u1, u2, u3);
+  }
   return true;
 }
 
 function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
   const loops = scalarLoops(def);
   const names = def.wasm !== undefined ? wasmExports(def) : undefined;
-  const loopName = (order: number) =>
-    names === undefined ? undefined : order === 1 ? names.derivative : order === 2 ? names.second : undefined;
+  const loopName = (order: number) => (names === undefined || order !== 1 ? undefined : names.derivative); // f″: the JS loops on the heap views
   return [
     {
       kernelName: kernelName(def),

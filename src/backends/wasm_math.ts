@@ -1,96 +1,93 @@
 /**
- * C helpers of the WebAssembly SIMD module (`wm_*`), in float64 and written
- * without branches or tables (selects, bit casts, polynomials) so that clang
- * vectorizes the loops that inline them into f64x2 code, with no data
- * segment. Their relative error is below 1e-13, far under a float32 ULP
- * (6e-8): the activations' float32 results stay within the cpu budget.
- * Included in the generated module whole; unused helpers compile away.
+ * C++ helpers of the WebAssembly SIMD module (`wm_*`) over `D`, two float64
+ * lanes (f64x2), written without branches or tables (vector selects, bit
+ * casts, polynomials) and with no data segment. Each is compiled once, out
+ * of line (`WMC`): the loops call them, so the module holds one copy of exp,
+ * not one per loop. Their relative error is below 1e-13, far under a
+ * float32 ULP (6e-8): the activations' float32 results stay within the cpu
+ * budget. Included in the generated module whole; unused helpers compile away.
  */
 export const WASM_MATH = String.raw`
-typedef unsigned long long wm_u64;
-typedef long long wm_i64;
-static inline wm_u64 wm_bits(double x) { return __builtin_bit_cast(wm_u64, x); }
-WM double wm_double(wm_u64 b) { return __builtin_bit_cast(double, b); }
 
 // exp(x): x = k·ln2 + r, |r| ≤ ln2/2, exp(r) by its Taylor polynomial to r¹²
 // (Estrin), 2^k applied as two normal powers of two so that results down to
 // the subnormals and up to the overflow threshold are formed correctly.
-WM double wm_exp(double x) {
-  double c = x > 709.8 ? 709.8 : (x < -745.2 ? -745.2 : x);
+WMC D wm_exp(D x) {
+  D c = x > 709.8 ? 709.8 : (x < -745.2 ? -745.2 : x);
   const double shift = 6755399441055744.0;  // 1.5·2^52: adding it rounds to an integer
-  double kd = c * 1.4426950408889634 + shift;
-  double k = kd - shift;
-  double r = (c - k * 0.6931471803691238) - k * 1.9082149292705877e-10;
-  double r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
-  double p = (1 + r) + r2 * (1.0 / 2 + r * (1.0 / 6)) +
+  D kd = c * 1.4426950408889634 + shift;
+  D k = kd - shift;
+  D r = (c - k * 0.6931471803691238) - k * 1.9082149292705877e-10;
+  D r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
+  D p = (1 + r) + r2 * (1.0 / 2 + r * (1.0 / 6)) +
              r4 * ((1.0 / 24 + r * (1.0 / 120)) + r2 * (1.0 / 720 + r * (1.0 / 5040))) +
              r8 * ((1.0 / 40320 + r * (1.0 / 362880)) + r2 * (1.0 / 3628800 + r * (1.0 / 39916800)) +
                    r4 * (1.0 / 479001600));
-  wm_i64 ki = (wm_i64)(wm_bits(kd) - wm_bits(shift));
-  wm_i64 k1 = ki >> 1, k2 = ki - k1;
-  double s1 = wm_double((wm_u64)(k1 + 1023) << 52), s2 = wm_double((wm_u64)(k2 + 1023) << 52);
-  double y = p * s1 * s2;
+  I64 ki = (I64)kd - (I64)(D){shift, shift};
+  I64 k1 = ki >> 1, k2 = ki - k1;
+  D s1 = (D)((k1 + 1023) << 52), s2 = (D)((k2 + 1023) << 52);
+  D y = p * s1 * s2;
   return x > 709.782712893384 ? INF : (x < -745.1332191019412 ? 0 : y);
 }
 
 // expm1(x): its Taylor polynomial to x¹³ for |x| < 0.25 (no cancellation), exp(x) − 1 beyond.
-WM double wm_expm1(double x) {
-  double x2 = x * x, x4 = x2 * x2;
-  double q = (1.0 / 2 + x * (1.0 / 6)) +
+WMC D wm_expm1(D x) {
+  D x2 = x * x, x4 = x2 * x2;
+  D q = (1.0 / 2 + x * (1.0 / 6)) +
              x2 * ((1.0 / 24 + x * (1.0 / 120)) + x2 * (1.0 / 720 + x * (1.0 / 5040))) +
              x4 * x2 * ((1.0 / 40320 + x * (1.0 / 362880)) + x2 * (1.0 / 3628800 + x * (1.0 / 39916800)) +
                         x4 * (1.0 / 479001600 + x * (1.0 / 6227020800.0)));
-  double p = x * (1 + x * q);  // a product with x: keeps expm1(−0) = −0
-  double e = wm_exp(x) - 1;
+  D p = x * (1 + x * q);  // a product with x: keeps expm1(−0) = −0
+  D e = wm_exp(x) - 1;
   return wm_abs(x) < 0.25 ? p : e;
 }
 
 // log(1 + e) for 0 ≤ e ≤ 1: 2·atanh(s), s = e/(2 + e) ≤ 1/3, by its odd series to s²¹.
-WM double wm_log1p_unit(double e) {
-  double s = e / (2 + e), z = s * s, z2 = z * z, z4 = z2 * z2, z8 = z4 * z4;
+WMC D wm_log1p_unit(D e) {
+  D s = e / (2 + e), z = s * s, z2 = z * z, z4 = z2 * z2, z8 = z4 * z4;
   return 2 * s * ((1 + z * (1.0 / 3) + z2 * (1.0 / 5 + z * (1.0 / 7))) +
                   z4 * (1.0 / 9 + z * (1.0 / 11) + z2 * (1.0 / 13 + z * (1.0 / 15))) +
                   z8 * (1.0 / 17 + z * (1.0 / 19) + z2 * (1.0 / 21)));
 }
 
 // sigmoid from one exp of −|x|: no overflow, no cancellation.
-WM double wm_sigmoid(double x) {
-  double e = wm_exp(-wm_abs(x)), r = 1 / (1 + e);  // one division: both sides use it
+WMC D wm_sigmoid(D x) {
+  D e = wm_exp(-wm_abs(x)), r = 1 / (1 + e);  // one division: both sides use it
   return x >= 0 ? r : e * r;
 }
 
 // softplus(x) = max(x, 0) + log1p(exp(−|x|)).
-WM double wm_softplus(double x) {
-  double a = wm_abs(x);
-  double y = (x > 0 ? x : 0) + wm_log1p_unit(wm_exp(-a));
+WMC D wm_softplus(D x) {
+  D a = wm_abs(x);
+  D y = (x > 0 ? x : 0) + wm_log1p_unit(wm_exp(-a));
   return a == INF ? (x > 0 ? x : 0) : y;
 }
 
 // tanh: odd series below |x| = 0.1, else sign(x)·(1 − 2e/(1 + e)), e = exp(−2|x|).
-WM double wm_tanh(double x) {
-  double z = x * x;
-  double s = x * (1 + z * (-1.0 / 3 + z * (2.0 / 15 + z * (-17.0 / 315 + z * (62.0 / 2835 + z * (-1382.0 / 155925 +
+WMC D wm_tanh(D x) {
+  D z = x * x;
+  D s = x * (1 + z * (-1.0 / 3 + z * (2.0 / 15 + z * (-17.0 / 315 + z * (62.0 / 2835 + z * (-1382.0 / 155925 +
       z * (21844.0 / 6081075)))))));
-  double e = wm_exp(-2 * wm_abs(x));
-  double t = 1 - 2 * e / (1 + e);
+  D e = wm_exp(-2 * wm_abs(x));
+  D t = 1 - 2 * e / (1 + e);
   return wm_abs(x) < 0.1 ? s : (x < 0 ? -t : t);
 }
 
 // sech(x)² = 4e/(1 + e)², e = exp(−2|x|).
-WM double wm_sech2(double x) {
-  double e = wm_exp(-2 * wm_abs(x)), d = 1 + e;
+WMC D wm_sech2(D x) {
+  D e = wm_exp(-2 * wm_abs(x)), d = 1 + e;
   return 4 * e / (d * d);
 }
 // erf and erfc from the rational approximations of FreeBSD's msun s_erf.c (the same as src/math.ts),
 // every interval evaluated and the right one selected.
-WM double wm_erf_small(double z) {
+WMC D wm_erf_small(D z) {
   return (1.28379167095512558561e-01 + z * (-3.25042107247001499370e-01 + z * (-2.84817495755985104766e-02 +
       z * (-5.77027029648944159157e-03 + z * (-2.37630166566501626084e-05))))) /
          (1 + z * (3.97917223959155352819e-01 + z * (6.50222499887672944485e-02 + z * (5.08130628187576562776e-03 +
              z * (1.32494738004321644526e-04 + z * (-3.96022827877536812320e-06))))));
 }
-WM double wm_erf_near_one(double a) {
-  double s = a - 1;
+WMC D wm_erf_near_one(D a) {
+  D s = a - 1;
   return (-2.36211856075265944077e-03 + s * (4.14856118683748331666e-01 + s * (-3.72207876035701323847e-01 +
       s * (3.18346619901161753674e-01 + s * (-1.10894694282396677476e-01 + s * (3.54783043256182359371e-02 +
       s * (-2.16637559486879084300e-03))))))) /
@@ -98,36 +95,75 @@ WM double wm_erf_near_one(double a) {
              s * (1.26171219808761642112e-01 + s * (1.36370839120290507362e-02 +
              s * (1.19844998467991074170e-02)))))));
 }
-WM double wm_erfc_tail(double a) {
-  double s = 1 / (a * a);
-  double ra = -9.86494403484714822705e-03 + s * (-6.93858572707181764372e-01 + s * (-1.05586262253232909814e+01 +
+WMC D wm_erfc_tail(D a) {
+  D s = 1 / (a * a);
+  D ra = -9.86494403484714822705e-03 + s * (-6.93858572707181764372e-01 + s * (-1.05586262253232909814e+01 +
       s * (-6.23753324503260060396e+01 + s * (-1.62396669462573470355e+02 + s * (-1.84605092906711035994e+02 +
       s * (-8.12874355063065934246e+01 + s * (-9.81432934416914548592e+00)))))));
-  double sa = 1 + s * (1.96512716674392571292e+01 + s * (1.37657754143519042600e+02 +
+  D sa = 1 + s * (1.96512716674392571292e+01 + s * (1.37657754143519042600e+02 +
       s * (4.34565877475229228821e+02 + s * (6.45387271733267880336e+02 + s * (4.29008140027567833386e+02 +
       s * (1.08635005541779435134e+02 + s * (6.57024977031928170135e+00 + s * (-6.04244152148580987438e-02))))))));
-  double rb = -9.86494292470009928597e-03 + s * (-7.99283237680523006574e-01 + s * (-1.77579549177547519889e+01 +
+  D rb = -9.86494292470009928597e-03 + s * (-7.99283237680523006574e-01 + s * (-1.77579549177547519889e+01 +
       s * (-1.60636384855821916062e+02 + s * (-6.37566443368389627722e+02 + s * (-1.02509513161107724954e+03 +
       s * (-4.83519191608651397019e+02))))));
-  double sb = 1 + s * (3.03380607434824582924e+01 + s * (3.25792512996573918826e+02 +
+  D sb = 1 + s * (3.03380607434824582924e+01 + s * (3.25792512996573918826e+02 +
       s * (1.53672958608443695994e+03 + s * (3.19985821950859553908e+03 + s * (2.55305040643316442583e+03 +
       s * (4.74528541206955367215e+02 + s * (-2.24409524465858183362e+01)))))));
-  double q = a < 1 / 0.35 ? ra / sa : rb / sb;
+  D q = a < 1 / 0.35 ? ra / sa : rb / sb;
   return wm_exp(-a * a - 0.5625 + q) / a;
 }
-WM double wm_erfc(double x) {
-  double a = wm_abs(x), y = wm_erf_small(x * x);
-  double small = x < 0.25 ? 1 - (x + x * y) : 0.5 - (x - 0.5 + x * y);
-  double r = a < 1.25 ? 1 - 8.45062911510467529297e-01 - wm_erf_near_one(a) : (a < 28 ? wm_erfc_tail(a) : 0);
+WMC D wm_erfc(D x) {
+  D a = wm_abs(x), y = wm_erf_small(x * x);
+  D small = x < 0.25 ? 1 - (x + x * y) : 0.5 - (x - 0.5 + x * y);
+  D r = a < 1.25 ? 1 - 8.45062911510467529297e-01 - wm_erf_near_one(a) : (a < 28 ? wm_erfc_tail(a) : 0);
   return a < 0.84375 ? small : (x < 0 ? 2 - r : r);
 }
 // Φ(x) = erfc(−x/√2)/2, from erf's central rational form where Φ is in [0.2, 0.8].
-WM double wm_normal_cdf(double x) {
-  double t = x * 0.7071067811865476;
-  double c = 0.5 + 0.5 * (t + t * wm_erf_small(t * t));
+WMC D wm_normal_cdf(D x) {
+  D t = x * 0.7071067811865476;
+  D c = 0.5 + 0.5 * (t + t * wm_erf_small(t * t));
   return wm_abs(t) < 0.84375 ? c : 0.5 * wm_erfc(-t);
 }
-WM double wm_normal_pdf(double x) {
+// float32 exp for the float32 bodies (four lanes): x = k·ln2 + r (ln2 split in two, k·ln2_hi exact), exp(r) by its
+// Taylor polynomial to r⁷ (truncation below 0.05 ULP), 2^k applied in two halves so that subnormal results are
+// rounded once; x is clamped to [−120, 89] first, outside which the result is 0 or ∞ anyway (also times an m
+// up to 120). NaN stays NaN
+// (pmin/pmax return their first operand).
+WMC F wm_exp(F x, F m) {
+  F c = wm_pmax(wm_pmin(x, 89.0f), -120.0f);
+  const float shift = 12582912.0f;  // 1.5·2^23: adding it rounds to an integer
+  F kd = c * 1.44269504f + shift;
+  F k = kd - shift;
+  F r = (c - k * 0.693359375f) - k * -2.12194440e-4f;
+  F p = 1 + r * (1 + r * (0.5f + r * (1.0f / 6 + r * (1.0f / 24 + r * (1.0f / 120 + r * (1.0f / 720 +
+      r * (1.0f / 5040)))))));
+  I32 ki = (I32)kd - (I32)(F{} + shift);
+  I32 k1 = ki >> 1, k2 = ki - k1;
+  return p * m * (F)((k1 + 127) << 23) * (F)((k2 + 127) << 23);
+}
+// m·exp(x) above is rounded once (m normal): the product stays exact through a subnormal exp(x).
+WM F wm_exp(F x) { return wm_exp(x, F{} + 1); }
+// float32 expm1: x(1 + x·q(x)) by its Taylor series to x¹⁰ for |x| < ln 2 (no cancellation, keeps −0),
+// exp(x) − 1 beyond (where the difference loses at most one bit).
+WMC F wm_expm1(F x) {
+  F q = 0.5f + x * (1.0f / 6 + x * (1.0f / 24 + x * (1.0f / 120 + x * (1.0f / 720 + x * (1.0f / 5040 +
+      x * (1.0f / 40320 + x * (1.0f / 362880 + x * (1.0f / 3628800))))))));
+  F p = x * (1 + x * q);
+  F e = wm_exp(x) - 1;
+  return wm_abs(x) < 0.693147182f ? p : e;
+}
+// float32 log(1 + e) for 0 ≤ e ≤ 1: 2·atanh(s), s = e/(2 + e) ≤ 1/3, by its odd series to s¹³.
+WMC F wm_log1p_unit(F e) {
+  F s = e / (2 + e), z = s * s;
+  return 2 * s * (1 + z * (1.0f / 3 + z * (1.0f / 5 + z * (1.0f / 7 + z * (1.0f / 9 + z * (1.0f / 11 +
+      z * (1.0f / 13)))))));
+}
+// float32 softplus(x) = max(x, 0) + log1p(exp(−|x|)).
+WMC F wm_softplus(F x) {
+  F a = wm_abs(x), m = wm_pmax(x, 0);
+  return a == INF ? m : m + wm_log1p_unit(wm_exp(-a));
+}
+WMC D wm_normal_pdf(D x) {
   return 0.3989422804014327 * wm_exp(-0.5 * x * x);
 }
 `;

@@ -1,9 +1,13 @@
 /**
- * The C source of the package's WebAssembly SIMD module, generated from the
+ * The C++ source of the package's WebAssembly SIMD module, generated from the
  * definitions' `wasm` bodies (scripts/build-wasm.mjs compiles it with
- * clang --target=wasm32 -msimd128 and embeds the binary). Every loop is
- * written as a plain scalar loop over float32 in, float64 math, float32 out;
- * clang's loop vectorizer turns each into f64x2/f32x4 SIMD code.
+ * clang --target=wasm32 -msimd128 and embeds the binary). Bodies are written
+ * on clang's vector types: `D` is two float64 lanes (f64x2), `F` four float32
+ * lanes (f32x4); comparisons and `?:` work lane by lane. Each exported loop
+ * is one explicit vector loop (float32 in, float64 math two at a time or
+ * float32 math four at a time, float32 out): no scalar copies, no unrolling,
+ * and the `wm_*` helpers (exp, ...) are called out of line, so the module
+ * holds one copy of each.
  *
  * The module imports its memory (the wasm backend's heap, or the cpu
  * kernels' chunk buffer), has no data segment (no tables, no string or
@@ -16,7 +20,6 @@ import {WASM_MATH} from './wasm_math';
 export interface WasmExports {
   forward: string;
   derivative: string;
-  second?: string;
 }
 
 /** The activations the module has loops for. */
@@ -25,11 +28,7 @@ export function wasmDefinitions(defs: readonly ActivationDefinition[]): Elementw
 }
 
 export function wasmExports(def: ElementwiseActivation): WasmExports {
-  return {
-    forward: `${def.keras}_f`,
-    derivative: `${def.keras}_d1`,
-    ...(def.wasm?.second !== undefined ? {second: `${def.keras}_d2`} : {}),
-  };
+  return {forward: `${def.keras}_f`, derivative: `${def.keras}_d1`};
 }
 
 /**
@@ -39,51 +38,137 @@ export function wasmExports(def: ElementwiseActivation): WasmExports {
  */
 export function wasmExact(def: ElementwiseActivation): boolean {
   const w = def.wasm;
-  const helper = /\bwm_(?!abs\b|sqrt\b)\w+\s*\(/;
-  return w !== undefined && ![w.forward, w.derivative, w.second ?? ''].some(b => helper.test(b));
+  const helper = /\bwm_(?!abs\b|sqrt\b|pmin\b|pmax\b|andnot\b)\w+\s*\(/;
+  return w !== undefined && ![w.forward, w.derivative].some(b => helper.test(b));
 }
 
 const PRELUDE = `// Generated from the activation definitions (src/activations/*.ts, their \`wasm\` bodies).
-#define EXPORT(name) __attribute__((export_name(name)))
+#include <wasm_simd128.h>
+typedef double D __attribute__((vector_size(16)));
+typedef float F __attribute__((vector_size(16)));
+typedef long long I64 __attribute__((vector_size(16)));
+typedef int I32 __attribute__((vector_size(16)));
+#define EXPORT(name) extern "C" __attribute__((export_name(name)))
 #define U double u0, double u1, double u2, double u3
 #define INF __builtin_inf()
-// Helpers are always inlined into the loops: a call left in a loop keeps it from being vectorized.
 #define WM static inline __attribute__((always_inline))
-WM double wm_abs(double x) { return __builtin_fabs(x); }
-WM double wm_sqrt(double x) { return __builtin_sqrt(x); }
+// Shared helpers: one out-of-line copy each, called from the loops.
+#define WMC static __attribute__((noinline))
+WM D wm_abs(D x) { return (D)wasm_f64x2_abs((v128_t)x); }
+WM F wm_abs(F x) { return (F)wasm_f32x4_abs((v128_t)x); }
+WM D wm_sqrt(D x) { return (D)wasm_f64x2_sqrt((v128_t)x); }
+// b < a ? b : a and a < b ? b : a, one instruction each (f32x4.pmin/pmax): x, a bound, or NaN when x is NaN
+// as the first operand.
+WM F wm_pmin(F a, F b) { return (F)wasm_f32x4_pmin((v128_t)a, (v128_t)b); }
+WM F wm_pmax(F a, F b) { return (F)wasm_f32x4_pmax((v128_t)a, (v128_t)b); }
+WM D wm_pmin(D a, D b) { return (D)wasm_f64x2_pmin((v128_t)a, (v128_t)b); }
+WM D wm_pmax(D a, D b) { return (D)wasm_f64x2_pmax((v128_t)a, (v128_t)b); }
+// x where the lane mask m is false, +0 where true (one v128.andnot)
+WM F wm_andnot(F x, I32 m) {
+  v128_t r;  // in assembly: clang 14 would turn it into a select against a zero constant (longer code)
+  __asm__("local.get %1\\n\\tlocal.get %2\\n\\tv128.andnot\\n\\tlocal.set %0" : "=r"(r) : "r"((v128_t)x), "r"((v128_t)m));
+  return (F)r;
+}
+WM F wm_pmin(F a, float b) { return wm_pmin(a, F{} + b); }
+WM F wm_pmax(F a, float b) { return wm_pmax(a, F{} + b); }
 // The largest float32 ≤ u: for a float32 x, x > u exactly when x > wm_rd32(u) (and x < −u when x < −wm_rd32(u)),
 // so float32 bodies compare with float64 parameters exactly. Loop-invariant: computed once per call.
-static inline float wm_rd32(double u) {
+static inline __attribute__((always_inline, const)) float wm_rd32(double u) {
   float f = (float)u;
   unsigned b = __builtin_bit_cast(unsigned, f);
   unsigned down = f > 0 ? b - 1 : (f < 0 ? b + 1 : 0x80000001u);
   return (double)f > u ? __builtin_bit_cast(float, down) : f;
 }
+// Four float32 (unaligned), two float32 promoted to float64, and back.
+WM F ld4(const float *p) { return (F)wasm_v128_load(p); }
+WM void st4(float *p, F v) { wasm_v128_store(p, (v128_t)v); }
+// The conversions as the single instructions, written in assembly (LLVM 14's names): clang 14 would demote
+// lane by lane, and, seeing a promoted float, compare in float32 and widen the masks (longer code).
+WM D f64(F v) {
+  v128_t r;
+  __asm__("local.get %1\\n\\tf64x2.promote_low_f32x4\\n\\tlocal.set %0" : "=r"(r) : "r"((v128_t)v));
+  return (D)r;
+}
+WM F f32(D v) {
+  v128_t r;
+  __asm__("local.get %1\\n\\tf32x4.demote_zero_f64x2\\n\\tlocal.set %0" : "=r"(r) : "r"((v128_t)v));
+  return (F)r;
+}
+WM F ld2f(const float *p) { return (F)wasm_v128_load64_zero(p); }
+WM void st2(float *p, F v) { wasm_v128_store64_lane(p, (v128_t)v, 0); }
+// lanes 2, 3 of v in lanes 0, 1; lanes 0, 1 of a and of b in one vector
+WM F high(F v) { return __builtin_shufflevector(v, v, 2, 3, 2, 3); }
+WM F join2(F a, F b) { return __builtin_shufflevector(a, b, 0, 1, 4, 5); }
 `;
 
-function scalar(name: string, body: string, type = 'double'): string {
+function scalar(name: string, body: string, type: 'D' | 'F'): string {
   return (
-    `static inline ${type} ${name}(${type} x, U) {\n  (void)u0; (void)u1; (void)u2; (void)u3;\n` +
-    `${body.replace(/^\n+/, '')}\n}\n`
+    `static inline __attribute__((always_inline)) ${type} ${name}(${type} x, U) {\n` +
+    `  (void)u0; (void)u1; (void)u2; (void)u3;\n${body.replace(/^\n+/, '')}\n}\n`
   );
 }
 
-// n is a multiple of 4 (the caller runs the last block again, overlapping, for the rest): no scalar
-// remainder loop. float64 bodies in f64x2 lanes, one vector per iteration (the smallest code at full
-// speed); float32 bodies in f32x4 lanes.
-const VECTOR = (lanes: number) => `_Pragma("clang loop vectorize_width(${lanes}) interleave_count(1)")`;
-// The second derivative (tf.grad of tf.grad only) stays scalar and calls the helpers out of line: small code.
-const SCALAR = '_Pragma("clang loop vectorize(disable) unroll(disable)")';
+// Explicit vector loops: clang must neither vectorize nor unroll them again.
+const PLAIN = '_Pragma("clang loop vectorize(disable) unroll(disable)")';
 
-/** One element loop: `fn` over x (and dy), in `type`; NaN in gives NaN out (by a select unless `fn` keeps NaN). */
-function loop(fn: string, type: string, pragma: string, withDy: boolean, keepsNaN = false): string {
-  const y = withDy ? `(${type})dys[i] * ${fn}(x, u0, u1, u2, u3)` : `${fn}(x, u0, u1, u2, u3)`;
-  return `${pragma}
-  for (int i = 0; i < n; i++) {
-    ${type} x = xs[i];
-    ${type} y = ${y};
-    out[i] = ${keepsNaN ? '(float)y' : 'x == x ? (float)y : xs[i]'};
-  }`;
+/** Elements per iteration of the float32 loops (four f32x4 vectors): n is always a multiple of it. */
+export const WASM_BLOCK = 16;
+
+/**
+ * One element loop over n > 0, a multiple of WASM_BLOCK (the caller runs the last block again, overlapping,
+ * for the rest): `fn` over x (and dy), float32 bodies sixteen elements per iteration (four vectors: the
+ * piecewise-linear loops are bound by the loop's own instructions otherwise), float64 bodies two lanes at a
+ * time (bound by their arithmetic). NaN in gives NaN out (the input's own NaN, by a select after rounding,
+ * unless `fn` keeps NaN by itself).
+ */
+function loop(fn: string, type: 'D' | 'F', withDy: boolean, keepsNaN = false, wide = false): string {
+  const nan = (y: string) => (keepsNaN ? y : `x32 == x32 ? ${y} : x32`);
+  if (type === 'F' && withDy) {
+    // the derivatives stay one vector per iteration (bound by two loads and the multiply): smaller code
+    return `int i = 0;
+  ${PLAIN}
+  do {
+    F x32 = ld4(xs + i);
+    F y = ld4(dys + i) * ${fn}(x32, u0, u1, u2, u3);
+    st4(out + i, ${nan('y')});
+  } while ((i += 4) < n);`;
+  }
+  if (type === 'F') {
+    const y = withDy ? `ld4(dys + k) * ${fn}(x32, u0, u1, u2, u3)` : `${fn}(x32, u0, u1, u2, u3)`;
+    return `int i = 0;
+  ${PLAIN}
+  do {
+    _Pragma("clang loop unroll(full)")
+    for (int k = i; k < i + ${WASM_BLOCK}; k += 4) {
+      F x32 = ld4(xs + k);
+      F y = ${y};
+      st4(out + k, ${nan('y')});
+    }
+  } while ((i += ${WASM_BLOCK}) < n);`;
+  }
+  if (!wide) {
+    const y1 = withDy ? `f64(ld2f(dys + i)) * ${fn}(f64(x32), u0, u1, u2, u3)` : `${fn}(f64(x32), u0, u1, u2, u3)`;
+    return `int i = 0;
+  ${PLAIN}
+  do {
+    F x32 = ld2f(xs + i);
+    F y = f32(${y1});
+    st2(out + i, ${nan('y')});
+  } while ((i += 2) < n);`;
+  }
+  // exact bodies (the cpu kernels run them): four elements per iteration, the low and the high pair of one
+  // f32x4 load each in f64x2 (the body twice: they are short)
+  const y = (h: string) =>
+    withDy
+      ? `f64(${h}(ld4(dys + i))) * ${fn}(f64(${h}(x32)), u0, u1, u2, u3)`
+      : `${fn}(f64(${h}(x32)), u0, u1, u2, u3)`;
+  return `int i = 0;
+  ${PLAIN}
+  do {
+    F x32 = ld4(xs + i);
+    F y = join2(f32(${y('')}), f32(${y('high')}));
+    st4(out + i, ${nan('y')});
+  } while ((i += 4) < n);`;
 }
 
 function loops(def: ElementwiseActivation): string {
@@ -91,70 +176,47 @@ function loops(def: ElementwiseActivation): string {
     e = wasmExports(def),
     w = def.wasm!,
     f32 = w.float32;
-  const body = (fn: string, f32fn: string | undefined, withDy: boolean, pragma = VECTOR(2), keepsNaN = false) => {
-    const plain = loop(fn, 'double', pragma, withDy);
+  const body = (fn: string, f32fn: string | undefined, withDy: boolean, keepsNaN = false) => {
+    const plain = loop(fn, 'D', withDy, false, !withDy && wasmExact(def));
     if (f32fn === undefined) return plain;
-    // exact = 1 (the cpu kernels, bit-identical to their JS loops): float32 bodies within some ULP are skipped,
-    // and NaN goes through the select (a body's own NaN may differ in sign or payload from the input's)
-    const when = f32?.when ?? '1';
-    const f32loop = (nan: boolean) => loop(f32fn, 'float', VECTOR(4), withDy, nan);
+    // exact = 1 (the cpu kernels, bit-identical to their JS loops): float32 bodies within some ULP are skipped.
+    // An exact body that keeps NaN returns the input itself for NaN: one loop serves both.
+    const when = f32?.when;
+    const f32loop = loop(f32fn, 'F', withDy, keepsNaN);
     if (f32?.ulp !== undefined) {
-      return `if (!exact && (${when})) {\n  ${f32loop(keepsNaN)}\n  } else {\n  ${plain}\n  }`;
+      // the cpu kernels (exact = 1) never run a body that calls a helper: with no condition, no float64 loop
+      if (when === undefined && !wasmExact(def)) return f32loop;
+      return `if (!exact && (${when ?? '1'})) {\n  ${f32loop}\n  } else {\n  ${plain}\n  }`;
     }
-    if (keepsNaN) {
-      return (
-        `if (!exact && (${when})) {\n  ${f32loop(true)}\n  } else if (${when}) {\n  ${f32loop(false)}\n  } ` +
-        `else {\n  ${plain}\n  }`
-      );
-    }
-    return `if (${when}) {\n  ${f32loop(false)}\n  } else {\n  ${plain}\n  }`;
+    if (when === undefined) return f32loop;
+    return `if (${when}) {\n  ${f32loop}\n  } else {\n  ${plain}\n  }`;
   };
-  const fwd = `EXPORT("${e.forward}") void ${c}_forward(const float *restrict xs, float *restrict out, int n, int exact,
-    U) {
-  n &= ~3;
+  const fwd = `EXPORT("${e.forward}") void ${c}_forward(const float *xs, float *out, int n, int exact, U) {
   (void)exact;
-  ${body(`${c}_f`, f32?.forward !== undefined ? `${c}_f32` : undefined, false, VECTOR(2), f32?.keepsNaN === true)}
+  if (n <= 0) return;
+  ${body(`${c}_f`, f32?.forward !== undefined ? `${c}_f32` : undefined, false, f32?.keepsNaN === true)}
 }
 `;
   const back = (order: number, fn: string, f32fn: string | undefined, name: string) =>
-    `EXPORT("${name}") void ${c}_d${order}(const float *restrict xs, const float *restrict dys, float *restrict out,
-    int n, int exact, U) {
-  n &= ~3;
+    `EXPORT("${name}") void ${c}_d${order}(const float *xs, const float *dys, float *out, int n, int exact, U) {
   (void)exact;
-  ${body(fn, f32fn, true, order === 1 ? VECTOR(2) : SCALAR)}
+  if (n <= 0) return;
+  ${body(fn, f32fn, true)}
 }
 `;
-  return (
-    fwd +
-    back(1, `${c}_df`, f32?.derivative !== undefined ? `${c}_df32` : undefined, e.derivative) +
-    (w.second !== undefined ? back(2, `${c}_d2f`, undefined, e.second!) : '')
-  );
+  return fwd + back(1, `${c}_df`, f32?.derivative !== undefined ? `${c}_df32` : undefined, e.derivative);
 }
 
-const HELPERS = [...WASM_MATH.matchAll(/WM double (wm_\w+)\(double/g)].map(m => m[1]);
-/** Out-of-line copies of the helpers (`wm_exp_call`...), for the scalar second-derivative loops. */
-const CALLS = HELPERS.map(h => {
-  const args = new RegExp(`WM double ${h}\\(([^)]*)\\)`).exec(WASM_MATH)![1];
-  const names = args
-    .split(',')
-    .map(a => a.trim().split(' ').pop())
-    .join(', ');
-  return `__attribute__((noinline)) static double ${h}_call(${args}) { return ${h}(${names}); }\n`;
-}).join('');
-const OUT_OF_LINE = HELPERS.map(h => `#define ${h} ${h}_call\n`).join('');
-const INLINE = HELPERS.map(h => `#undef ${h}\n`).join('');
-
-/** The whole C translation unit. */
+/** The whole C++ translation unit. */
 export function wasmSource(defs: readonly ActivationDefinition[]): string {
-  const parts = [PRELUDE, WASM_MATH, CALLS];
+  const parts = [PRELUDE, WASM_MATH];
   for (const def of wasmDefinitions(defs)) {
     const w = def.wasm!,
       c = def.keras;
     parts.push(`\n// ${def.keras}: ${def.formula}\n`);
-    parts.push(scalar(`${c}_f`, w.forward), scalar(`${c}_df`, w.derivative));
-    if (w.float32?.forward !== undefined) parts.push(scalar(`${c}_f32`, w.float32.forward, 'float'));
-    if (w.float32?.derivative !== undefined) parts.push(scalar(`${c}_df32`, w.float32.derivative, 'float'));
-    if (w.second !== undefined) parts.push(OUT_OF_LINE, scalar(`${c}_d2f`, w.second), INLINE);
+    parts.push(scalar(`${c}_f`, w.forward, 'D'), scalar(`${c}_df`, w.derivative, 'D'));
+    if (w.float32?.forward !== undefined) parts.push(scalar(`${c}_f32`, w.float32.forward, 'F'));
+    if (w.float32?.derivative !== undefined) parts.push(scalar(`${c}_df32`, w.float32.derivative, 'F'));
     parts.push(loops(def));
   }
   return parts.join('');
