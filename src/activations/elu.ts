@@ -54,7 +54,7 @@ export const elu = elementwise({
   note: 'Smooth negative side with mean activations near 0; a drop-in for relu in deeper nets.',
   wgsl: {
     forward: `
-      let e = expm1(min(x, 0.0));
+      let e = expm1(select(x, 0.0, x > 0.0));  // not min(x, 0.0): it may turn −0 into +0
       return select(u.x * e + ul.x * e, x, x > 0.0);  // alpha = u.x + ul.x`,
     derivative: `
       if (x > 0.0) { return 1.0; }

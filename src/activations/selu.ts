@@ -56,7 +56,7 @@ export const selu = elementwise({
   note: 'Self-normalising networks: deep plain MLPs with lecun_normal init and AlphaDropout.',
   wgsl: {
     forward: `
-      let e = expm1(min(x, 0.0));
+      let e = expm1(select(x, 0.0, x > 0.0));  // not min(x, 0.0): it may turn −0 into +0
       let y = select(e * 1.7580993175506592 + e * 2.3296717444054593e-8, x * 1.0507010221481323 - x * 3.479265231476347e-8, x > 0.0);
       return select(y, x, x > 3.4028234e38);`,
     derivative: `
