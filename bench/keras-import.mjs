@@ -95,4 +95,4 @@ for (const r of rows) {
   );
 }
 process.stdout.write(lines.join('\n') + '\n');
-writeFileSync(join(root, 'bench', 'keras-import.json'), JSON.stringify({repeats, rows}, null, 1) + '\n');
+writeFileSync(join(root, 'bench', 'keras-import.json'), JSON.stringify({repeats, rows}, null, 2) + '\n');
