@@ -6,6 +6,7 @@ import {execFileSync} from 'node:child_process';
 import {existsSync, mkdirSync, readdirSync, statSync, writeFileSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {jsfiveInternals} from './esbuild-jsfive.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const stamp = join(root, 'dist', '.built');
@@ -24,6 +25,7 @@ export async function buildPackage({force = false, log = console.log} = {}) {
     newest(join(root, 'src')),
     statSync(join(root, 'package.json')).mtimeMs,
     statSync(fileURLToPath(import.meta.url)).mtimeMs,
+    statSync(join(root, 'scripts', 'esbuild-jsfive.mjs')).mtimeMs,
   );
   const {buildWasm, generatedPath} = await import('./build-wasm.mjs');
   if (!force && existsSync(stamp) && statSync(stamp).mtimeMs >= sources && existsSync(generatedPath)) return false;
@@ -58,7 +60,7 @@ export async function buildPackage({force = false, log = console.log} = {}) {
       b.onLoad({filter: /.*/, namespace: 'keras-stub'}, () => ({contents: 'module.exports = {};'}));
     },
   });
-  const kerasEntry = {...common, entryPoints: [join(root, 'src/keras/import/index.ts')]};
+  const kerasEntry = {...common, entryPoints: [join(root, 'src/keras/import/index.ts')], plugins: [jsfiveInternals]};
   await build({...kerasEntry, format: 'esm', outfile: join(root, 'dist/esm/keras-import.js')});
   await build({...kerasEntry, format: 'cjs', outfile: join(root, 'dist/cjs/keras-import.js')});
   common.plugins = [kerasImport('module')];
@@ -87,7 +89,7 @@ export async function buildPackage({force = false, log = console.log} = {}) {
   await build({
     ...kerasEntry,
     external: [],
-    plugins: [tfGlobal],
+    plugins: [tfGlobal, jsfiveInternals],
     format: 'iife',
     globalName: 'tfaKeras',
     minify: true,

@@ -56,4 +56,4 @@ export type {WebglAxis} from './backends/webgl_axis';
 export type {LayerInfo} from './keras/import/translate';
 export {loadKerasModel, convertKerasModel} from './keras/load';
 export type {CustomObject, KerasImportReport, KerasSource, LoadKerasModelOptions} from './keras/load';
-export {KERAS3_HARD_SIGMOID} from './keras/layers';
+export {KERAS2_HARD_SIGMOID, KERAS3_HARD_SIGMOID} from './keras/layers';

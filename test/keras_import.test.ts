@@ -70,7 +70,7 @@ afterAll(() => {
   );
   mkdirSync(join(ROOT, '.cache'), {recursive: true});
   writeFileSync(join(ROOT, '.cache', `keras-import-${process.pid}.txt`), lines.join('\n') + '\n');
-  console.log(`Keras zoo against Keras 3.15.1 predictions:\n${lines.join('\n')}`);
+  console.log(`Keras zoo against Keras 3.15.1 predictions (keras2_*: Keras 2.21 predictions):\n${lines.join('\n')}`);
 });
 
 describe.each(['cpu', 'tensorflow'])('zoo on %s', backend => {
@@ -372,6 +372,36 @@ describe('options, sources and semantics', () => {
     expect(Array.from(y3.dataSync()).map(v => +v.toFixed(6))).toEqual([0, 0.3, 0.5, 0.7, 1]);
     tf.dispose([x, y1, y2, y3]);
     [model, loaded, own, ownLoaded].forEach(m => m.dispose());
+  });
+
+  test("a Keras 2 .h5 keeps Keras 2's hard_sigmoid, through a round trip and with the global Keras 3 opt-in", async () => {
+    const file = join(ROOT, 'test', 'fixtures', 'keras2', 'keras2_functional.h5');
+    const m = MODELS.find(z => z.key === 'keras2_functional')!;
+    const {report} = await tfa.convertKerasModel(file);
+    expect(report.kerasVersion).toMatch(/^2\./);
+    const notes = report.layers.flatMap(l => l.notes).join('\n');
+    expect(notes).toMatch(/'hard_sigmoid' → 'hard_sigmoid_keras2' \(Keras 2 semantics/);
+    expect(notes).not.toMatch(/hard_sigmoid_keras3/);
+    const x = tf.tensor1d([-4, -1, 0, 1, 2.4]);
+    const keras2 = [0, 0.3, 0.5, 0.7, 0.98];
+    const rounded = (t: tf.Tensor): number[] => Array.from(t.dataSync()).map(v => +v.toFixed(6));
+    tfa.useKeras3HardSigmoid(true);
+    try {
+      const model = await tfa.loadKerasModel(file);
+      const y1 = model.getLayer('act_hard_sigmoid').apply(x) as tf.Tensor;
+      expect(rounded(y1)).toEqual(keras2);
+      expect(compare(predict(model, m), m.output.data).bad).toBe(0);
+      const {loaded, json} = await roundTrip(model);
+      expect(json).toContain('"hard_sigmoid_keras2"');
+      const y2 = loaded.getLayer('act_hard_sigmoid').apply(x) as tf.Tensor;
+      expect(rounded(y2)).toEqual(keras2);
+      expect(compare(predict(loaded, m), m.output.data).bad).toBe(0);
+      tf.dispose([y1, y2]);
+      [model, loaded].forEach(d => d.dispose());
+    } finally {
+      tfa.useKeras3HardSigmoid(false);
+      x.dispose();
+    }
   });
 
   test('the summary of convertKerasModel names layers, activations and what was mapped', async () => {

@@ -23,7 +23,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (results.length > 0) console.log(`Keras zoo on webgl against Keras 3.15.1 predictions:\n${results.join('\n')}`);
+  if (results.length > 0)
+    console.log(`Keras zoo on webgl against Keras 3.15.1 predictions (keras2_*: Keras 2.21):\n${results.join('\n')}`);
   await s?.close();
 });
 

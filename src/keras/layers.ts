@@ -8,6 +8,9 @@
  *   activation id, so an imported model keeps Keras 3 semantics through a tfjs
  *   save/load round trip while tfjs's own 'hardSigmoid' (Keras 2's
  *   clip(0.2x + 0.5, 0, 1)) stays what it is.
+ * - `hardSigmoidKeras2`: Keras 2's hard_sigmoid, clip(0.2x + 0.5, 0, 1), for
+ *   models from Keras 2 `.h5` files: their own formula even after
+ *   `useKeras3HardSigmoid()` changed what tfjs's 'hardSigmoid' means.
  * - `KerasGRU`: Keras 3's GRU with reset_after=True (its default), which
  *   tfjs-layers lacks.
  * - `KerasNumpyOp`: element-wise operations Keras records as graph nodes
@@ -18,6 +21,7 @@
 import {
   add,
   cast,
+  clipByValue,
   div,
   expandDims,
   matMul,
@@ -57,6 +61,20 @@ class HardSigmoidKeras3 extends serialization.Serializable {
   private readonly params = normalizeParams(hardSigmoid, {});
   apply(x: Tensor): Tensor {
     return applyActivation(hardSigmoid, x, this.params);
+  }
+  getConfig(): serialization.ConfigDict {
+    return {};
+  }
+}
+
+/** The activation id Keras 2's hard_sigmoid (in a Keras 2 `.h5` file) is imported as. */
+export const KERAS2_HARD_SIGMOID = 'hardSigmoidKeras2';
+
+class HardSigmoidKeras2 extends serialization.Serializable {
+  static className = KERAS2_HARD_SIGMOID;
+  apply(x: Tensor): Tensor {
+    // the operations of Keras 2 (and of tfjs-layers' own hardSigmoid): 0.2·x, + 0.5, clipped to [0, 1]
+    return tidy(() => clipByValue(add(mul(x, 0.2), 0.5), 0, 1));
   }
   getConfig(): serialization.ConfigDict {
     return {};
@@ -394,6 +412,7 @@ export function registerKerasLayers(): void {
   if (registered) return;
   registered = true;
   serialization.registerClass(HardSigmoidKeras3 as unknown as Ctor);
+  serialization.registerClass(HardSigmoidKeras2 as unknown as Ctor);
   serialization.registerClass(KerasGRU);
   serialization.registerClass(KerasNumpyOp);
   serialization.registerClass(KerasNormalization);

@@ -12,6 +12,7 @@ export const ROOT = join(__dirname, '..', '..');
 export const SMALL_DIR = join(ROOT, 'test', 'fixtures', 'models');
 export const LARGE_DIR = join(ROOT, '.cache', 'keras-zoo');
 export const LARGE_MODELS = ['mobilenet_v3_small', 'efficientnet_b0'];
+export const KERAS2_DIR = join(ROOT, 'test', 'fixtures', 'keras2');
 
 /** Keras-side tolerance for the import: |tfjs − keras| ≤ ATOL + RTOL·|keras|. */
 export const ATOL = 1e-5;
@@ -61,6 +62,12 @@ export function zoo({large = true} = {}): ZooModel[] {
     .map(f => f.replace(/\.keras$/, ''))
     .sort()
     .map(k => load(SMALL_DIR, 'test/fixtures/models', k));
+  const keras2 = readdirSync(KERAS2_DIR)
+    .filter(f => f.endsWith('.h5'))
+    .map(f => f.replace(/\.h5$/, ''))
+    .sort()
+    .map(k => load(KERAS2_DIR, 'test/fixtures/keras2', k));
+  small.push(...keras2);
   if (!large) return small;
   for (const k of LARGE_MODELS) {
     if (!existsSync(join(LARGE_DIR, `${k}.keras`))) {

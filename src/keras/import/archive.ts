@@ -7,6 +7,21 @@
  */
 import {Unzip, UnzipInflate, UnzipPassThrough} from 'fflate';
 import * as hdf5 from 'jsfive';
+import {speedUpJsfiveStruct} from './jsfive-struct';
+
+const jsfiveInternals = hdf5 as unknown as {
+  __struct?: Parameters<typeof speedUpJsfiveStruct>[0];
+  __DataView64?: Parameters<typeof speedUpJsfiveStruct>[1];
+  __setUnpackStructFrom?: Parameters<typeof speedUpJsfiveStruct>[2];
+};
+if (jsfiveInternals.__struct !== undefined && jsfiveInternals.__DataView64 !== undefined) {
+  speedUpJsfiveStruct(jsfiveInternals.__struct, jsfiveInternals.__DataView64, jsfiveInternals.__setUnpackStructFrom);
+}
+
+/** Whether jsfive runs with the cached struct helper (the built bundles; see jsfive-struct.ts). */
+export function jsfiveStructCached(): boolean {
+  return jsfiveInternals.__struct?.tfaFast === true;
+}
 
 /** What loadKerasModel accepts. */
 export type KerasSource = Uint8Array | ArrayBuffer | ArrayBufferView | Blob | string | URL;
@@ -178,16 +193,20 @@ export class H5 {
    */
   private readonly objects = new Map<string, JsfiveGroup | JsfiveDataset | null>();
   private readonly globalHeaps = {};
+  private readonly childNames = new Map<string, Set<string>>();
   private node(path: string): JsfiveGroup | JsfiveDataset | null {
     if (path === '') return this.file;
     const hit = this.objects.get(path);
     if (hit !== undefined) return hit;
     const cut = path.lastIndexOf('/');
-    const parent = this.node(cut < 0 ? '' : path.slice(0, cut));
+    const parentPath = cut < 0 ? '' : path.slice(0, cut);
+    const parent = this.node(parentPath);
     let obj: JsfiveGroup | JsfiveDataset | null = null;
     if (parent !== null && 'keys' in parent) {
-      const name = path.slice(cut + 1);
-      if (parent.keys.includes(name)) obj = parent.get(name);
+      // (jsfive's `keys` is a fresh copy of the list on each read)
+      let names = this.childNames.get(parentPath);
+      if (names === undefined) this.childNames.set(parentPath, (names = new Set(parent.keys)));
+      if (names.has(path.slice(cut + 1))) obj = parent.get(path.slice(cut + 1));
     }
     // jsfive caches the parsed global heap (where variable-length strings such as the `name` attributes live)
     // per object, and re-parses the whole collection for each: share one cache (about 0.4 s on EfficientNetB0)

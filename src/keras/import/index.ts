@@ -6,12 +6,12 @@
 import {io, tensor, serialization} from '@tensorflow/tfjs-core';
 import type {Tensor} from '@tensorflow/tfjs-core';
 import type {LayersModel} from '@tensorflow/tfjs-layers';
-import {fileKind, H5, KerasArchive, readSource} from './archive';
+import {fileKind, H5, jsfiveStructCached, KerasArchive, readSource} from './archive';
 import type {KerasSource} from './archive';
 import {KerasImportError, supportedLayers, translateConfig} from './translate';
 import type {CustomObject, LayerInfo, Translation} from './translate';
 
-export {KerasImportError, supportedLayers, translateConfig};
+export {jsfiveStructCached, KerasImportError, supportedLayers, translateConfig};
 export type {CustomObject, KerasSource, LayerInfo, Translation};
 
 export interface LoadKerasModelOptions {
@@ -277,7 +277,7 @@ async function importModel(
 ): Promise<{model: LayersModel; report: KerasImportReport}> {
   const {bytes, name} = await readSource(source);
   const opened = open(bytes, name);
-  const t = translateConfig(opened.config, options.customObjects ?? {});
+  const t = translateConfig(opened.config, options.customObjects ?? {}, opened.kerasVersion);
   const model = buildModel(t.topology);
   try {
     setWeights(model, opened.weights(weightlessGroups(t, model)), options.onProgress);

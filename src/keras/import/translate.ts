@@ -68,10 +68,23 @@ const ACTIVATION_RENAMES: {[k: string]: string} = {
   hard_swish: 'hard_silu',
 };
 
+/** Keras 2's own meaning of a name where it differs from Keras 3's (used for files that say Keras 2.x saved them). */
+const KERAS2_ACTIVATIONS: {[k: string]: string} = {
+  hard_sigmoid: 'hard_sigmoid_keras2', // clip(0.2x + 0.5, 0, 1), not Keras 3's relu6(x + 3)/6
+};
+
+/** Whether a file's `keras_version` is a Keras 2 release (tf.keras, tf_keras or standalone Keras 2.x). */
+export function isKeras2(kerasVersion: string): boolean {
+  return /^2\./.test(kerasVersion.trim());
+}
+
 class Translator {
   readonly layers: LayerInfo[] = [];
   readonly notes: string[] = [];
-  constructor(private readonly customObjects: {[k: string]: CustomObject}) {}
+  constructor(
+    private readonly customObjects: {[k: string]: CustomObject},
+    private readonly kerasVersion = '',
+  ) {}
 
   fail(path: string[], cls: string, field: string | undefined, why: string, hint = DEFAULT_HINT): never {
     const where = `layer '${path.join('/')}' (class ${cls})` + (field ? `, field '${field}'` : '');
@@ -119,14 +132,19 @@ class Translator {
     if (name === 'threshold') {
       this.fail(path, cls, field, `'threshold' needs parameters a string cannot carry`);
     }
-    const id = ACTIVATION_RENAMES[name] ?? name;
+    const keras2 = isKeras2(this.kerasVersion) ? KERAS2_ACTIVATIONS[name] : undefined;
+    const id = keras2 ?? ACTIVATION_RENAMES[name] ?? name;
     if (!(camel(id) in classMap())) {
       const registered =
         isDict(v) && typeof v.registered_name === 'string' ? ` (registered name '${v.registered_name}')` : '';
       this.fail(path, cls, field, `unknown activation '${name}'${registered}`);
     }
     info.activations.push(name);
-    if (id !== name) info.notes.push(`${field} '${name}' → '${id}' (Keras 3 semantics)`);
+    if (id !== name) {
+      const semantics =
+        keras2 !== undefined ? `Keras 2 semantics, as in Keras ${this.kerasVersion}` : 'Keras 3 semantics';
+      info.notes.push(`${field} '${name}' → '${id}' (${semantics})`);
+    }
     return id;
   }
 
@@ -813,8 +831,15 @@ const LAYERS: {[cls: string]: LayerSpec} = {
 /** Keras layer classes the importer translates (for docs and messages). */
 export const supportedLayers = Object.keys(LAYERS);
 
-/** Translates a Keras model config (what config.json or the h5 `model_config` holds). */
-export function translateConfig(config: unknown, customObjects: {[k: string]: CustomObject} = {}): Translation {
+/**
+ * Translates a Keras model config (what config.json or the h5 `model_config` holds). `kerasVersion` is the
+ * file's `keras_version`: names whose meaning changed in Keras 3 keep Keras 2's for a Keras 2.x file.
+ */
+export function translateConfig(
+  config: unknown,
+  customObjects: {[k: string]: CustomObject} = {},
+  kerasVersion = '',
+): Translation {
   if (!isDict(config)) throw new KerasImportError('loadKerasModel: the model config is not a JSON object');
   const root: Dict = isDict(config.config) && 'class_name' in config ? config : {class_name: 'Model', config};
   const cls = String(root.class_name);
@@ -826,7 +851,7 @@ export function translateConfig(config: unknown, customObjects: {[k: string]: Cu
       cls,
     );
   }
-  const t = new Translator(customObjects);
+  const t = new Translator(customObjects, kerasVersion);
   const topology = t.model(root, []);
-  return {topology, layers: t.layers, notes: t.notes, kerasVersion: ''};
+  return {topology, layers: t.layers, notes: t.notes, kerasVersion};
 }
