@@ -131,75 +131,155 @@ TFA_CLONES __attribute__((noinline)) void store_row(const double* __restrict v, 
   }
 }
 
-// The max of a row and whether it holds a NaN (vectorised: no early exit).
-TFA_CLONES __attribute__((noinline)) double row_max(const double* __restrict v, int64 n, bool* has_nan) {
-  double max = -INFINITY;
-  int64 nans = 0;
-  for (int64 j = 0; j < n; j++) {
-    max = v[j] > max ? v[j] : max;
-    nans += v[j] != v[j];
+// 16 float32 lanes as a GCC vector: each target clone lowers it to its own registers (one AVX-512 register, two
+// AVX2 or four SSE ones) with the same lane-wise results.
+typedef float f32x16 __attribute__((vector_size(64)));
+typedef int32_t i32x16 __attribute__((vector_size(64)));
+
+// The max of a contiguous float32 row, the index of its first occurrence (per lane the first index where the lane's
+// max was reached, then the smallest of those among the lanes holding the max) and whether the row holds a NaN (a
+// NaN is never taken as the max here).
+TFA_CLONES __attribute__((noinline)) float row_max_f32(const float* __restrict x, int64 n, int64* at, bool* has_nan) {
+  f32x16 mx = {-INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY,
+               -INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY};
+  i32x16 idx = {}, nan = {};
+  const i32x16 lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+  int64 j = 0;
+  for (; j + 16 <= n && j < (int64{1} << 30); j += 16) {
+    f32x16 a;
+    __builtin_memcpy(&a, x + j, sizeof a);
+    const i32x16 gt = a > mx;
+    mx = gt ? a : mx;
+    idx = gt ? lane + static_cast<int32_t>(j) : idx;
+    nan |= a != a;
   }
-  *has_nan = nans != 0;
+  float max = -INFINITY;
+  int64 m = -1;
+  int32_t any = 0;
+  for (int k = 0; k < 16; k++) {
+    if (mx[k] > max || (mx[k] == max && idx[k] < m)) {
+      max = mx[k];
+      m = idx[k];
+    }
+    any |= nan[k];
+  }
+  for (; j < n; j++) {
+    if (x[j] > max) {
+      max = x[j];
+      m = j;
+    }
+    any |= x[j] != x[j];
+  }
+  *has_nan = any != 0;
+  *at = m < 0 ? 0 : m;
   return max;
 }
 
-// y[j] /= d.
-TFA_CLONES __attribute__((noinline)) void div_row(double* __restrict y, int64 n, double d) {
-  for (int64 j = 0; j < n; j++) y[j] = y[j] / d;
+// x[j·s] (j < n) into t, contiguous.
+TFA_CLONES __attribute__((noinline)) void gather_row(const float* __restrict x, int64 n, int64 s, float* __restrict t) {
+  for (int64 j = 0; j < n; j++) t[j] = x[j * s];
 }
 
-// w[j] = exp(v[j] − shift); returns Σ_{j≠m} w[j] (eight partial sums: float64 rounding
-// differences far below a float32 ULP).
-TFA_CLONES __attribute__((noinline)) double exp_shifted_rest(const double* __restrict v, double* __restrict w,
-                                                             int64 n, double shift, int64 m) {
-  for (int64 j = 0; j < n; j++) w[j] = exp(v[j] - shift);
-  if (n == 0) return 0;
-  const double wm = w[m];
-  w[m] = 0;
+// y[j·s] = v[j]·r, rounded once to float32.
+TFA_CLONES __attribute__((noinline)) void scale_store_row(const double* __restrict v, float* __restrict y, int64 n,
+                                                          int64 s, double r) {
+  if (s == 1) {
+    for (int64 j = 0; j < n; j++) y[j] = static_cast<float>(v[j] * r);
+  } else {
+    for (int64 j = 0; j < n; j++) y[j * s] = static_cast<float>(v[j] * r);
+  }
+}
+
+// Σ a[j] in eight partial sums (float64 rounding differences far below a float32 ULP; the same order on every
+// CPU path).
+TFA_CLONES __attribute__((noinline)) double row_sum(const double* __restrict a, int64 n) {
   double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
   int64 j = 0;
   for (; j + 8 <= n; j += 8) {
-    for (int k = 0; k < 8; k++) acc[k] += w[j + k];
+    for (int k = 0; k < 8; k++) acc[k] += a[j + k];
   }
-  double rest = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
-  for (; j < n; j++) rest += w[j];
+  double r = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+  for (; j < n; j++) r += a[j];
+  return r;
+}
+
+// w[j] = exp(x[j] − shift) in float64; returns Σ_{j≠m} w[j].
+TFA_CLONES __attribute__((noinline)) double exp_shifted_rest(const float* __restrict x, double* __restrict w,
+                                                             int64 n, double shift, int64 m) {
+  for (int64 j = 0; j < n; j++) w[j] = exp(static_cast<double>(x[j]) - shift);
+  if (n == 0) return 0;
+  const double wm = w[m];
+  w[m] = 0;
+  const double rest = row_sum(w, n);
   w[m] = wm;
   return rest;
 }
 
 // The max of one slice (x[j·s], j < n), the index m of its first occurrence
-// (of the first NaN, if any), e[j] = exp(x_j − max) (e: n doubles; v: the
-// slice as float64) and rest = Σ_{j≠m} e[j]: softmax_j = e[j]/(1 + rest)
-// without cancellation when one entry dominates (src/math.ts sliceStats).
-inline void slice_stats(const float* x, int64 n, int64 s, double* e, double* v, double* max_out, int64* m_out,
-                        double* rest_out) {
-  load_row(x, n, s, v);
+// (of the first NaN, if any), e[j] = exp(x_j − max) (e: n doubles; t: n more
+// of scratch, which holds a strided slice as contiguous float32) and
+// rest = Σ_{j≠m} e[j]: softmax_j = e[j]/(1 + rest) without cancellation when
+// one entry dominates (src/math.ts sliceStats). Returns the slice, contiguous.
+inline const float* slice_stats(const float* x, int64 n, int64 s, double* e, double* t, double* max_out,
+                                int64* m_out, double* rest_out) {
+  const float* v = x;
+  if (s != 1) {
+    float* c = reinterpret_cast<float*>(t);
+    gather_row(x, n, s, c);
+    v = c;
+  }
   bool nan;
-  double max = row_max(v, n, &nan);
-  int64 m = 0;
+  int64 m;
+  double max = row_max_f32(v, n, &m, &nan);
   if (nan) {
+    m = 0;
     while (v[m] == v[m]) m++;
     max = v[m];
-  } else {
-    while (m < n && v[m] != max) m++;
-    if (m == n) m = 0;
   }
   double rest = exp_shifted_rest(v, e, n, max, m);
   if (max == -INFINITY || nan) rest = NAN;
   *max_out = max;
   *m_out = m;
   *rest_out = rest;
+  return v;
 }
 
-// Softmax of one slice into y (n doubles; w: n more of scratch); returns the index of the max.
-inline int64 softmax_row(const float* x, int64 n, int64 s, double* y, double* w) {
+// Softmax of one slice into y (n doubles; w: n more of scratch); returns the index of the max. With `out`, the
+// result is stored there (at stride s) as float32 instead.
+inline int64 softmax_row(const float* x, int64 n, int64 s, double* y, double* w, float* out = nullptr) {
   double max, rest;
   int64 m;
   slice_stats(x, n, s, y, w, &max, &m, &rest);
-  const double d = 1 + rest;
-  div_row(y, n, d);
-  if (n > 0) y[m] = 1 / d;
+  const double d = 1 + rest, r = 1 / d;
+  if (n > 0) y[m] = 1;  // exp(0), also at +inf (the one-hot limit)
+  if (out != nullptr) {
+    scale_store_row(y, out, n, s, r);
+  } else {
+    for (int64 j = 0; j < n; j++) y[j] = y[j] * r;
+  }
   return m;
+}
+
+// Σ_j (c − dy[j·s])·y[j] in eight partial sums.
+TFA_CLONES __attribute__((noinline)) double row_dot_diff(const float* __restrict dy, const double* __restrict y,
+                                                         int64 n, int64 s, double c, double* __restrict t) {
+  if (s == 1) {
+    for (int64 j = 0; j < n; j++) t[j] = (c - dy[j]) * y[j];
+  } else {
+    for (int64 j = 0; j < n; j++) t[j] = (c - dy[j * s]) * y[j];
+  }
+  return row_sum(t, n);
+}
+
+// dx[j·s] = y[j]·((dy[j·s] − c) + d), rounded once.
+TFA_CLONES __attribute__((noinline)) void softmax_grad_store(const float* __restrict dy, const double* __restrict y,
+                                                             float* __restrict dx, int64 n, int64 s, double c,
+                                                             double d) {
+  if (s == 1) {
+    for (int64 j = 0; j < n; j++) dx[j] = static_cast<float>(y[j] * ((dy[j] - c) + d));
+  } else {
+    for (int64 j = 0; j < n; j++) dx[j * s] = static_cast<float>(y[j] * ((dy[j * s] - c) + d));
+  }
 }
 
 // The sparsemax threshold of one slice relative to its maximum, as sparsemaxShift (src/math.ts): z_j = x_j − max,
@@ -234,6 +314,40 @@ inline double sparsemax_shift(const float* x, int64 n, int64 s, double* z, doubl
     else break;
   }
   return tau;
+}
+
+// log_softmax: y[j·s] = (v[j] − max) − l, and −l at the maximum m (x − max is 0 there, also when it is +inf: the
+// limit; docs/non-finite.md).
+TFA_CLONES __attribute__((noinline)) void log_softmax_store(const float* __restrict v, float* __restrict y, int64 n,
+                                                            int64 s, double max, double l, int64 m) {
+  if (s == 1) {
+    for (int64 j = 0; j < n; j++) y[j] = static_cast<float>((static_cast<double>(v[j]) - max) - l);
+  } else {
+    for (int64 j = 0; j < n; j++) y[j * s] = static_cast<float>((static_cast<double>(v[j]) - max) - l);
+  }
+  if (n > 0) y[m * s] = static_cast<float>(-l);
+}
+
+// log_softmax's gradient from e[j] = exp(x_j − max) and rest = Σ_{j≠m} e[j]: dx = dy − p·Σdy with p = e/(1 + rest),
+// and at the maximum m, dx = (rest/(1 + rest))·Σdy − Σ_{j≠m} dy_j (no cancellation when p_m ≈ 1).
+TFA_CLONES __attribute__((noinline)) void log_softmax_grad_store(const float* __restrict dy, const double* __restrict e,
+                                                                 float* __restrict dx, int64 n, int64 s, double rest,
+                                                                 int64 m) {
+  double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  int64 j = 0;
+  for (; j + 8 <= n; j += 8) {
+    for (int k = 0; k < 8; k++) acc[k] += j + k == m ? 0.0 : static_cast<double>(dy[(j + k) * s]);
+  }
+  double others = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+  for (; j < n; j++) others += j == m ? 0.0 : static_cast<double>(dy[j * s]);
+  const double dym = n > 0 ? dy[m * s] : 0.0;
+  const double sum = others + dym, d = 1 + rest, r = sum / d;
+  if (s == 1) {
+    for (int64 i = 0; i < n; i++) dx[i] = static_cast<float>(dy[i] - e[i] * r);
+  } else {
+    for (int64 i = 0; i < n; i++) dx[i * s] = static_cast<float>(dy[i * s] - e[i] * r);
+  }
+  if (n > 0) dx[m * s] = static_cast<float>((rest / d) * sum - others);
 }
 
 // ------------------------------------------------------------ kernels
