@@ -203,10 +203,57 @@ TFA_CLONES __attribute__((noinline)) double row_sum(const double* __restrict a, 
   return r;
 }
 
-// w[j] = exp(x[j] − shift) in float64; returns Σ_{j≠m} w[j].
+// exp(a − M) for float32 a ≤ M (M finite) in float64 with a relative error below 2^-33 (measured 2^-33.8 on 42 M
+// arguments from −110 to 0: the float32 rounding of the result is the correctly rounded exp(a − M) in all but
+// 0.003 % of cases, 1 ULP off in those); 0 where a − M < −104 (the result is below 2^-150 there), also for a = −inf
+// and NaN. The argument is split exactly (d + dl = a − M, TwoSum), reduced by k·ln 2 in float32 (Cody–Waite, exact),
+// the high powers of exp(r)'s Taylor series summed in float32 lanes and the low ones and 2^k in float64: about 1.6×
+// the speed of libmvec's float64 exp (twice the lanes for most of the work).
+static inline double exp_shift(float a, float M) {
+  const float LOG2E = 1.44269504088896341f, MAGIC = 12582912.0f;  // 1.5·2^23: adding it rounds to an integer
+  const float L1 = 0.693145751953125f, L2 = 1.42860676533018704e-06f;  // ln 2 = L1 + L2, k·L1 exact for |k| < 2^8
+  float d = a - M;
+  const float bv = d - a, av = d - bv;
+  float dl = (a - av) + (-M - bv);  // d + dl = a − M exactly (TwoSum)
+  const bool ok = d >= -104.0f;
+  d = ok ? d : 0.0f;
+  dl = ok ? dl : 0.0f;
+  const float k = (d * LOG2E + MAGIC) - MAGIC;
+  const float r0 = d - k * L1;  // exact (Sterbenz)
+  const float rl = dl - k * L2;
+  // r + rr = r0 + rl exactly (TwoSum): exp(r0 + rl) = exp(r)·(1 + rr) with |rr| < 2^-25
+  const float r = r0 + rl, b2 = r - r0, a2 = r - b2;
+  const float rr = (r0 - a2) + (rl - b2);
+  // (exp(r) − 1 − r − r²/2 − r³/6)/r⁴, Taylor to r^10
+  float q = 2.75573192e-07f;
+  q = q * r + 2.75573192e-06f;
+  q = q * r + 2.48015873e-05f;
+  q = q * r + 1.98412698e-04f;
+  q = q * r + 1.38888889e-03f;
+  q = q * r + 8.33333333e-03f;
+  q = q * r + 4.16666667e-02f;
+  const double R = r;
+  const double p = 1 + (R + (R * R) * (0.5 + R * (0.16666666666666666 + R * static_cast<double>(q))));
+  const double e = p + p * static_cast<double>(rr);
+  const double t = static_cast<double>(k) + 4503599627371519.0;  // 2^52 + 1023 + k: its low bits are k + 1023
+  uint64_t bits;
+  __builtin_memcpy(&bits, &t, 8);
+  bits <<= 52;
+  double two_k;
+  __builtin_memcpy(&two_k, &bits, 8);
+  return ok ? e * two_k : 0.0;
+}
+
+// w[j] = exp(x[j] − shift) in float64; returns Σ_{j≠m} w[j]. A finite shift (the float32 max of the slice) takes
+// exp_shift; +inf (the one-hot limit, where x − shift is NaN for the other +inf entries) libmvec's float64 exp.
 TFA_CLONES __attribute__((noinline)) double exp_shifted_rest(const float* __restrict x, double* __restrict w,
                                                              int64 n, double shift, int64 m) {
-  for (int64 j = 0; j < n; j++) w[j] = exp(static_cast<double>(x[j]) - shift);
+  if (std::fabs(shift) < INFINITY) {
+    const float M = static_cast<float>(shift);
+    for (int64 j = 0; j < n; j++) w[j] = exp_shift(x[j], M);
+  } else {
+    for (int64 j = 0; j < n; j++) w[j] = exp(static_cast<double>(x[j]) - shift);
+  }
   if (n == 0) return 0;
   const double wm = w[m];
   w[m] = 0;
