@@ -69,8 +69,9 @@ function body(text) {
  */
 function cost(text) {
   const calls = (
-    text.match(/\b(exp|expm1|log1p|log|tanh|erfc?|sqrt|sigmoid|softplus|sech2|tanh_shrink|normal_cdf|normal_pdf)\(/g) ??
-    []
+    text.match(
+      /\b(exp|expm1|log1p|log|tanh|tanh_e|erfc?|sqrt|sigmoid|softplus|sech2|tanh_shrink|normal_cdf|normal_pdf)\(/g,
+    ) ?? []
   ).length;
   return 2 + 10 * calls;
 }
