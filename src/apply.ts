@@ -33,6 +33,8 @@ function describeElement(v: unknown): string {
 
 /** The input as a float32 tensor; `owned` when this call created it and must dispose it. */
 function asFloatTensor(def: ActivationDefinition, x: Tensor | TensorLike): {t: Tensor; owned: boolean} {
+  // (a live tensor implies a backend: checked first, it skips the registry check on the hot path)
+  if (x instanceof Tensor && !x.isDisposed && x.dtype === 'float32') return {t: x, owned: false};
   if (Object.keys(engine().registryFactory).length === 0) {
     throw new Error(
       `${def.keras}: no TensorFlow.js backend is registered. Import one before calling an op: ` +
@@ -75,10 +77,25 @@ function asFloatTensor(def: ActivationDefinition, x: Tensor | TensorLike): {t: T
   return {t: f, owned: true};
 }
 
+const names = new WeakMap<ActivationDefinition, string>();
+
+/** kernelName(def), built once per definition. */
+function nameOf(def: ActivationDefinition): string {
+  let name = names.get(def);
+  if (name === undefined) names.set(def, (name = kernelName(def)));
+  return name;
+}
+
+/** The resolved axes of the last call per parameters object and rank (calls with the same options reuse them). */
+const axesCache = new WeakMap<Params, {def: AxisActivation; rank: number; axes: number[]}>();
+
 function runAxis(def: AxisActivation, x: Tensor, params: Params): Tensor {
-  const axes = resolveAxes(def, params, x.rank);
+  const hit = axesCache.get(params);
+  const same = hit !== undefined && hit.def === def && hit.rank === x.rank;
+  const axes = same ? hit.axes : resolveAxes(def, params, x.rank);
+  if (!same) axesCache.set(params, {def, rank: x.rank, axes});
   axisOutputShape(def, x.shape, axes); // throws for an odd axis that glu would halve
-  if (contiguous(axes)) return engine().runKernel(kernelName(def), {x}, {axes}) as Tensor;
+  if (contiguous(axes)) return engine().runKernel(nameOf(def), {x}, {axes}) as Tensor;
   // Move the axes to the end, run there, and move them back.
   return tidy(() => {
     const {perm, inverse, last} = axesLast(x.rank, axes);
@@ -87,12 +104,18 @@ function runAxis(def: AxisActivation, x: Tensor, params: Params): Tensor {
   });
 }
 
+/** The constants of a parameters object (the same object gives the same constants; the kernels never mutate them). */
+const constantsCache = new WeakMap<Params, {def: ActivationDefinition; u: number[]}>();
+
 /** Runs an activation on validated parameters. */
 export function applyActivation(def: ActivationDefinition, x: Tensor | TensorLike, params: Params): Tensor {
   const {t, owned} = asFloatTensor(def, x);
   try {
     if (def.kind === 'axis') return runAxis(def, t, params);
-    return engine().runKernel(kernelName(def), {x: t}, {u: constantsOf(def, params)}) as Tensor;
+    const hit = constantsCache.get(params);
+    const u = hit !== undefined && hit.def === def ? hit.u : constantsOf(def, params);
+    if (hit === undefined || hit.def !== def) constantsCache.set(params, {def, u});
+    return engine().runKernel(nameOf(def), {x: t}, {u}) as Tensor;
   } finally {
     if (owned) t.dispose();
   }

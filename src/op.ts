@@ -14,7 +14,14 @@ export type ActivationOp<P extends readonly ParamSpec[]> = (
 ) => Tensor;
 
 export function op<P extends readonly ParamSpec[]>(def: ActivationDefinition & {params: P}): ActivationOp<P> {
-  const f = (x: Tensor | TensorLike, options?: object) => applyActivation(def, x, normalizeParams(def, options));
+  // The parameters of a call without options are the defaults: validated once (they are never mutated).
+  let defaults: ReturnType<typeof normalizeParams> | undefined;
+  const f = (x: Tensor | TensorLike, options?: object) =>
+    applyActivation(
+      def,
+      x,
+      options === undefined ? (defaults ??= normalizeParams(def, undefined)) : normalizeParams(def, options),
+    );
   Object.defineProperty(f, 'name', {value: def.id});
   return f as ActivationOp<P>;
 }

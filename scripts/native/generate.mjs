@@ -69,8 +69,9 @@ function body(text) {
  */
 function cost(text) {
   const calls = (
-    text.match(/\b(exp|expm1|log1p|log|tanh|erfc?|sqrt|sigmoid|softplus|sech2|tanh_shrink|normal_cdf|normal_pdf)\(/g) ??
-    []
+    text.match(
+      /\b(exp|expm1|log1p|log|tanh|tanh_e|erfc?|sqrt|sigmoid|softplus|sech2|tanh_shrink|normal_cdf|normal_pdf)\(/g,
+    ) ?? []
   ).length;
   return 2 + 10 * calls;
 }
@@ -193,11 +194,13 @@ function axis(def) {
 // ---- ${def.keras}: ${def.formula}
 namespace ${ns} {
 using namespace tfa;
-static void forward_row(const float* __restrict x, float* __restrict y, int64 n, int64 s, double* __restrict w) {
+// (compiled per CPU path like the elementwise loops)
+TFA_CLONES static void forward_row(const float* __restrict x, float* __restrict y, int64 n, int64 s,
+                                   double* __restrict w) {
 ${indent(def.cpp.forward, '  ')}
 }
-static void backward_row(const float* __restrict x, const float* __restrict dy, float* __restrict dx, int64 n, int64 s,
-                         double* __restrict w) {
+TFA_CLONES static void backward_row(const float* __restrict x, const float* __restrict dy, float* __restrict dx,
+                                    int64 n, int64 s, double* __restrict w) {
 ${indent(def.cpp.backward, '  ')}
 }
 typedef AxisOp<forward_row, ${halves}> ForwardOp;

@@ -177,15 +177,28 @@ export const glu = alongAxis({
   },
   note: 'Gated layers (gated convolutions, GLU feed-forward blocks): half the features gate the other half.',
   cpp: {
+    // (the contiguous case written apart so that it vectorises)
     forward: `
       const int64 h = n / 2;
-      for (int64 j = 0; j < h; j++) y[j * s] = static_cast<float>(x[j * s] * sigmoid(x[(h + j) * s]));`,
+      if (s == 1) {
+        for (int64 j = 0; j < h; j++) y[j] = static_cast<float>(x[j] * sigmoid(x[h + j]));
+      } else {
+        for (int64 j = 0; j < h; j++) y[j * s] = static_cast<float>(x[j * s] * sigmoid(x[(h + j) * s]));
+      }`,
     backward: `
       const int64 h = n / 2;
-      for (int64 j = 0; j < h; j++) {
-        const double a = x[j * s], b = x[(h + j) * s], g = dy[j * s], sg = sigmoid(b);
-        dx[j * s] = static_cast<float>(g * sg);
-        dx[(h + j) * s] = static_cast<float>(g * a * sg * sigmoid(-b));
+      if (s == 1) {
+        for (int64 j = 0; j < h; j++) {
+          const double a = x[j], b = x[h + j], g = dy[j], sg = sigmoid(b);
+          dx[j] = static_cast<float>(g * sg);
+          dx[h + j] = static_cast<float>(g * a * sg * sigmoid(-b));
+        }
+      } else {
+        for (int64 j = 0; j < h; j++) {
+          const double a = x[j * s], b = x[(h + j) * s], g = dy[j * s], sg = sigmoid(b);
+          dx[j * s] = static_cast<float>(g * sg);
+          dx[(h + j) * s] = static_cast<float>(g * a * sg * sigmoid(-b));
+        }
       }`,
   },
 });

@@ -146,25 +146,13 @@ export const logSoftmax = alongAxis({
     forward: `
       double max, rest;
       int64 m;
-      slice_stats(x, n, s, w, w + n, &max, &m, &rest);  // w[j] = exp(x_j − max)
-      const double l = log1p(rest);
-      double* v = w + n;  // the slice in float64
-      // at the maximum x − max is 0, also when it is +inf (the limit; docs/non-finite.md)
-      for (int64 j = 0; j < n; j++) w[j] = j == m ? -l : (v[j] - max) - l;
-      store_row(w, y, n, s);`,
+      const float* v = slice_stats(x, n, s, w, w + n, &max, &m, &rest);  // w[j] = exp(x_j − max); v: the slice
+      log_softmax_store(v, y, n, s, max, log1p(rest), m);`,
     backward: `
       double max, rest;
       int64 m;
       slice_stats(x, n, s, w, w + n, &max, &m, &rest);  // w[j] = exp(x_j − max)
-      double sum = 0, others = 0;
-      for (int64 j = 0; j < n; j++) {
-        sum += dy[j * s];
-        if (j != m) others += dy[j * s];
-      }
-      const double d = 1 + rest;
-      for (int64 j = 0; j < n; j++) {
-        dx[j * s] = static_cast<float>(j == m ? (rest / d) * sum - others : dy[j * s] - (w[j] / d) * sum);
-      }`,
+      log_softmax_grad_store(dy, w, dx, n, s, rest, m);`,
   },
   webgpu: {
     forward(b, X, o, n, i, shape) {

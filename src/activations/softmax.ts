@@ -280,14 +280,12 @@ export const softmax = alongAxis({
   note: 'Class probabilities and attention weights: a distribution over the axis.',
   cpp: {
     forward: `
-      softmax_row(x, n, s, w, w + n);
-      store_row(w, y, n, s);`,
+      softmax_row(x, n, s, w, w + n, y);`,
     backward: `
-      // dy_k − Σ dy·y = (dy_k − dy_m) + Σ_{j≠m} (dy_m − dy_j)·y_j with m the argmax (no cancellation at y_m ≈ 1)
+      // dy_k − Σ dy·y = (dy_k − dy_m) + Σ_j (dy_m − dy_j)·y_j with m the argmax (no cancellation at y_m ≈ 1)
       const int64 m = softmax_row(x, n, s, w, w + n);
       const double dym = dy[m * s];
-      double d = 0;
-      for (int64 j = 0; j < n; j++) if (j != m) d += (dym - dy[j * s]) * w[j];
-      for (int64 j = 0; j < n; j++) dx[j * s] = static_cast<float>(w[j] * ((dy[j * s] - dym) + d));`,
+      const double d = row_dot_diff(dy, w, n, s, dym, w + n);
+      softmax_grad_store(dy, w, dx, n, s, dym, d);`,
   },
 });

@@ -79,9 +79,9 @@ fn ta_tanh_shrink_small(x: f32) -> f32 {
   cpp: {
     forward: 'tanh_shrink(x)',
     derivative: `
-      const double t = tanh(x);
+      const double t = tanh_e(x);
       return t * t;`,
-    second: '2 * tanh(x) * sech2(x)',
+    second: '2 * tanh_e(x) * sech2(x)',
   },
   wasm: {
     forward: `

@@ -145,8 +145,16 @@ function tryLoad(binding: Binding): Library | null {
   return {file, ops: new Set(lib.ops as string[])};
 }
 
-function opBase(def: ActivationDefinition): string {
-  return 'Tfa' + def.id[0].toUpperCase() + def.id.slice(1);
+const opNames = new WeakMap<ActivationDefinition, [string, string]>();
+
+/** The forward and gradient op names of a definition. */
+function opsOf(def: ActivationDefinition): [string, string] {
+  let names = opNames.get(def);
+  if (names === undefined) {
+    const base = 'Tfa' + def.id[0].toUpperCase() + def.id.slice(1);
+    opNames.set(def, (names = [base, base + 'Grad']));
+  }
+  return names;
 }
 
 /** The loaded library, or null (after one warning) when the chains must run. */
@@ -172,10 +180,15 @@ export function nativeOpsStatus(binding: Binding): {loaded: true; file: string} 
     : {loaded: false, reason: enabled ? (lastProblem ?? '?') : 'disabled'};
 }
 
+const attrCache = new WeakMap<Constants, string>();
+
 /** float64 constants as the ops parse them (strtod of JavaScript's shortest round-trip form). */
 function constantsAttr(u: Constants): string {
+  const hit = attrCache.get(u);
+  if (hit !== undefined) return hit;
   let s = '';
   for (let i = 0; i < u.length; i++) s += (i > 0 ? ',' : '') + (Object.is(u[i], -0) ? '-0' : String(u[i]));
+  if (typeof u === 'object') attrCache.set(u, s);
   return s;
 }
 
@@ -205,7 +218,7 @@ export function nativeElementwise(
   if (def.kind !== 'elementwise' || def.cpp === undefined || (order === 0 && def.identity === true)) return undefined;
   if (order === 2 && def.cpp.second === undefined) return undefined;
   const lib = libraryFor(b.binding);
-  const op = opBase(def) + (order === 0 ? '' : 'Grad');
+  const op = opsOf(def)[order === 0 ? 0 : 1];
   if (lib === null || !lib.ops.has(op) || x.dtype !== 'float32') return undefined;
   const attrs = [{name: 'u', type: b.binding.TF_ATTR_STRING, value: constantsAttr(u)}];
   if (order === 0) return run(b, op, [x], attrs);
@@ -227,7 +240,7 @@ export function nativeAxis(
 ): TensorInfo | undefined {
   if (def.kind !== 'axis' || def.cpp === undefined || axes.length === 0) return undefined;
   const lib = libraryFor(b.binding);
-  const op = opBase(def) + (dy === undefined ? '' : 'Grad');
+  const op = opsOf(def)[dy === undefined ? 0 : 1];
   if (lib === null || !lib.ops.has(op) || x.dtype !== 'float32' || (dy !== undefined && dy.dtype !== 'float32')) {
     return undefined;
   }
