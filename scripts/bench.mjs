@@ -597,8 +597,9 @@ async function main() {
     writeFileSync(o.md, markdown(res));
     process.stderr.write(`[bench] wrote ${relative(process.cwd(), o.md)}\n`);
   }
-  // Keras import time (bench/keras-import.mjs, its own process) on full runs
-  if (!o.quick && !o.from)
+  // Keras import time (bench/keras-import.mjs, its own process; it writes bench/keras-import.json) on full
+  // runs that write their results, not on subsets or --no-write runs
+  if (!o.quick && !o.from && !o.only && o.out)
     await new Promise(r =>
       spawn(process.execPath, [join(root, 'bench', 'keras-import.mjs')], {stdio: 'inherit'}).on('exit', r),
     );
