@@ -124,11 +124,9 @@ function ops(): Record<string, (t: tf.Tensor, o: object) => tf.Tensor> {
  */
 type What = 'f' | 'f′' | 'dy0' | 'f″';
 // float32 shader code: the smooth derivatives return +0 (or −0) where they underflow or are cut off (x ≪ 0,
-// x ≫ 0), and dy = 0 times a derivative that overflows float32 is NaN (exponential at x ≥ 89)
+// x ≫ 0)
 const GPU: Record<string, readonly What[]> = {
-  celu: ['dy0'],
   elu: ['f′', 'dy0', 'f″'],
-  exponential: ['dy0'],
   gelu: ['f′', 'dy0', 'f″'],
   mish: ['f′', 'dy0', 'f″'],
   sigmoid: ['f″'],
