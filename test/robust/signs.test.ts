@@ -137,8 +137,6 @@ const GPU: Record<string, readonly What[]> = {
 const KNOWN: Record<string, Record<string, readonly What[]>> = {
   // where dy·f′ underflows (x ≪ 0) and where dy = ±0, the chains' float64 formulas round to the other zero
   'tensorflow-chains': {gelu: ['f′', 'dy0', 'f″'], silu: ['f′', 'dy0', 'f″'], mish: ['f′', 'dy0', 'f″']},
-  // 0·exp(200): the float32 exponential overflows, so 0·inf = NaN where cpu's float64 gives 0
-  tensorflow: {exponential: ['dy0']},
   webgl: GPU,
   webgpu: GPU,
 };
