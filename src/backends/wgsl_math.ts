@@ -271,7 +271,7 @@ fn ta_sigmoid_mul2(a: f32, alo: f32, f: f32) -> f32 {
   let e = ta_exp_pk(-min(abs(a), 170.0), select(-alo, alo, neg));
   let d = 1.0 + ta_scale(1.0 + e.x, e.y);
   let num = select(f, ta_scale(f + f * e.x, e.y), neg);
-  return select(select(num / d, f * 0.0, a < -170.0), a, ta_isnan(a));
+  return select(ta_zsign(select(num / d, ta_z, a < -170.0), f), a, ta_isnan(a));
 }
 fn ta_sigmoid_mul(a: f32, f: f32) -> f32 { return ta_sigmoid_mul2(a, 0.0, f); }
 // sigmoid(x)·sigmoid(−x)·f = f·e/(1 + e)², e = exp(−|x|), the factor e applied last.
