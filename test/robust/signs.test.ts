@@ -123,16 +123,9 @@ function ops(): Record<string, (t: tf.Tensor, o: object) => tf.Tensor> {
  * "f′" (dy = ±1), 'dy0' (dy = ±0) and "f″" (dy = ±1). docs/non-finite.md says the same.
  */
 type What = 'f' | 'f′' | 'dy0' | 'f″';
-// float32 shader code: gelu's derivatives return +0 (or −0) where they underflow or are cut off
-// (x ≪ 0)
-const GPU: Record<string, readonly What[]> = {
-  gelu: ['f′', 'dy0', 'f″'],
-};
 const KNOWN: Record<string, Record<string, readonly What[]>> = {
   // where dy·f′ underflows (x ≪ 0) and where dy = ±0, the chains' float64 formulas round to the other zero
   'tensorflow-chains': {gelu: ['f′', 'dy0', 'f″'], silu: ['f′', 'dy0', 'f″'], mish: ['f′', 'dy0', 'f″']},
-  webgl: GPU,
-  webgpu: GPU,
 };
 
 const isZero = (v: number) => v === 0;
