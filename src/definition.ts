@@ -368,6 +368,13 @@ export interface ShaderBodies {
    * e.g. `rootfix(...)` in GLSL or `wgslRootfix(...)` in WGSL.
    */
   helpers?: string;
+  /**
+   * Where f′ (and f″) may overflow float32 at a finite x: a bool expression
+   * over x (and u), true where they are still finite in float64. There a
+   * zero dy times the float32 overflow gives the zero cpu's float64 gives
+   * (the sign of dy xor that of f′), not 0·Inf = NaN.
+   */
+  finite64?: string;
 }
 
 export interface ShaderVariants {

@@ -39,6 +39,8 @@ export const celu = elementwise({
       vec2 p = ta_two_prod(q, u.x);
       float r = ul.x / u.x;
       return ta_expmul2(q, ((x - p.x) - p.y) / u.x - q * r, 1.0 - r) / u.x;`,
+    // exp(x/alpha) in float64 up to ln(DBL_MAX) = 709.78271289 (x/alpha rounded to float32 here)
+    finite64: 'x / u.x < 709.7827',
   },
   tensorflow: {
     // float64 (libtensorflow's float32 Expm1 is off by up to 5 ULP): x > 0 ? x : α·expm1(x/α).
@@ -99,6 +101,8 @@ export const celu = elementwise({
       let p = ta_two_prod(q, u.x);
       let r = ul.x / u.x;
       return ta_expmul2(q, ((x - p.x) - p.y) / u.x - q * r, 1.0 - r) / u.x;`,
+    // exp(x/alpha) in float64 up to ln(DBL_MAX) = 709.78271289 (x/alpha rounded to float32 here)
+    finite64: 'x / u.x < 709.7827',
   },
   cpp: {
     forward: `

@@ -17,9 +17,9 @@ export const elu = elementwise({
       float e = expm1(x);
       return u.x * e + ul.x * e;  // alpha = u.x + ul.x`,
     derivative: `
-      return x > 0.0 ? 1.0 : ta_expmul(x, u.x) + ta_expmul(x, ul.x);`,
+      return x > 0.0 ? 1.0 : ta_zsign(ta_expmul(x, u.x) + ta_expmul(x, ul.x), u.x);`,
     second: `
-      return x > 0.0 ? 0.0 : ta_expmul(x, u.x) + ta_expmul(x, ul.x);`,
+      return x > 0.0 ? 0.0 : ta_zsign(ta_expmul(x, u.x) + ta_expmul(x, ul.x), u.x);`,
   },
   tensorflow: {
     // float64 expm1 (libtensorflow's Elu computes exp(x) − 1, 0 for |x| < 3e-8; its float32 Expm1 is off by 5 ULP).
@@ -58,10 +58,10 @@ export const elu = elementwise({
       return select(u.x * e + ul.x * e, x, x > 0.0);  // alpha = u.x + ul.x`,
     derivative: `
       if (x > 0.0) { return 1.0; }
-      return ta_expmul(x, u.x) + ta_expmul(x, ul.x);`,
+      return ta_zsign(ta_expmul(x, u.x) + ta_expmul(x, ul.x), u.x);`,
     second: `
       if (x > 0.0) { return 0.0; }
-      return ta_expmul(x, u.x) + ta_expmul(x, ul.x);`,
+      return ta_zsign(ta_expmul(x, u.x) + ta_expmul(x, ul.x), u.x);`,
   },
   cpp: {
     forward: `

@@ -16,6 +16,8 @@ export const exponential = elementwise({
       return expf(x);`,
     second: `
       return expf(x);`,
+    // exp(x) in float64 up to ln(DBL_MAX) = 709.78271289: the float32 709.7827 is above it
+    finite64: 'x < 709.7827',
   },
   tensorflow: {
     // float32 Exp is within 1 ULP; the products with dy are formed in float64 (no overflow below the truth's).
@@ -35,6 +37,8 @@ export const exponential = elementwise({
       return expf(x);`,
     second: `
       return expf(x);`,
+    // exp(x) in float64 up to ln(DBL_MAX) = 709.78271289: the float32 709.7827 is above it
+    finite64: 'x < 709.7827',
   },
   cpp: {
     forward: 'exp(x)',
@@ -42,9 +46,14 @@ export const exponential = elementwise({
     second: 'exp(x)',
     forward32: 'expf(x)',
     derivative32: `
-      // exp(x/2)² in float64: dy·exp(x) stays finite or nonzero wherever the product is representable
-      const double h = expf(0.5f * x);
-      return h * h;`,
+      // exp(x/2)² in float64: dy·exp(x) stays finite or nonzero wherever the product is representable. Above
+      // x = 64 the half is less 16 (exactly) and e^32 goes back in the product, so that h is finite up to x = 200;
+      // beyond it |dy|·exp(x) overflows float32 for every nonzero float32 dy (from x = 192.002), and 1e300 stands
+      // in for exp(x), so that dy = ±0 gives ±0 as cpu's float64 does up to its own overflow at 709.78
+      const bool big = x > 64.0f;
+      const double h = expf(0.5f * x - (big ? 16.0f : 0.0f));
+      const double r = h * h * (big ? 78962960182680.69 : 1.0);
+      return x > 200.0f ? (x >= 709.7827f ? HUGE_VAL : 1e300) : r;`,
   },
   wasm: {
     forward: `

@@ -84,7 +84,8 @@ const WGSL_EXACT = {
       return select(select(ta_ncdf_mul(x, x), x, x > 6.0), -0.0, x < -15.0);`,
   derivative: `
       if (x > 15.0) { return 1.0; }
-      if (x < -15.0) { return 0.0; }
+      // f′ < 0 below: −0 down to cpu's float64 underflow (+0 below −38.5755)
+      if (x < -15.0) { return select(0.0, -0.0, x >= -38.5755); }
       let z = abs(x) * 0.7071067811865476;
       var d: f32;
       if (z < 0.5) {
@@ -97,7 +98,7 @@ const WGSL_EXACT = {
       return rootfix_gelu1(x, d);`,
   second: `
       let a = abs(x);
-      if (a > 15.0) { return -0.0; }
+      if (a > 15.0) { return select(0.0, -0.0, a <= 3.4028234e38); }  // cpu's +0 at ±inf
       let lo = 2.4203234971764687e-8 + ta_z;  // not folded into the constant
       let t = ((1.4142135381698608 - a) + lo) * ((1.4142135381698608 + a) + lo);
       return ta_expmul_negsqhalf(x, 0.3989422804014327 * t);`,
@@ -110,12 +111,13 @@ const WGSL_APPROX = {
         return select(select(ta_sigmoid_mul2(v.x, v.y, x), x, x > 10.0), -0.0, x < -10.6);`,
   derivative: `
         if (x > 10.0) { return 1.0; }
-        if (x < -10.6) { return 0.0; }
+        // f′ < 0 below: −0 down to cpu's float64 underflow (+0 below −21.51663)
+        if (x < -10.6) { return select(0.0, -0.0, x >= -21.516628); }
         let v = ta_gelu_v(x);
         let dv = 1.5957691669464111 * (1.0 + 0.13414500653743744 * x * x);
         return rootfix_gelua1(x, ta_sigmoid_mul2(v.x, v.y, 1.0 + x * sigmoid(-v.x) * dv));`,
   second: `
-        if (abs(x) > 10.6) { return -0.0; }
+        if (abs(x) > 10.6) { return select(0.0, -0.0, abs(x) <= 21.516628); }  // cpu's float64 underflow
         let v = ta_gelu_v(x);
         let dv = 1.5957691669464111 * (1.0 + 0.13414500653743744 * x * x);
         let ddv = 0.4281288981437683 * x;
@@ -133,7 +135,8 @@ const GLSL_EXACT = {
       return ta_ncdf_mul(x, x);`,
   derivative: `
       if (x > 15.0) return 1.0;
-      if (x < -15.0) return 0.0;
+      // f′ < 0 below: −0 down to cpu's float64 underflow (+0 below −38.5755)
+      if (x < -15.0) return x >= -38.5755 ? -0.0 : 0.0;
       float z = abs(x) * 0.7071067811865476;
       float d;
       if (z < 0.5) {
@@ -146,7 +149,7 @@ const GLSL_EXACT = {
       return rootfix_gelu1(x, d);`,
   second: `
       float a = abs(x);
-      if (a > 15.0) return -0.0;
+      if (a > 15.0) return a <= 3.4028234e38 ? -0.0 : 0.0;  // cpu's +0 at ±inf
       float lo = 2.4203234971764687e-8 + ta_z;  // not folded into the constant
       float t = ((1.4142135381698608 - a) + lo) * ((1.4142135381698608 + a) + lo);
       return ta_expmul_negsqhalf(x, 0.3989422804014327 * t);`,
@@ -161,12 +164,13 @@ const GLSL_APPROX = {
       return ta_sigmoid_mul2(v.x, v.y, x);`,
   derivative: `
       if (x > 10.0) return 1.0;
-      if (x < -10.6) return 0.0;
+      // f′ < 0 below: −0 down to cpu's float64 underflow (+0 below −21.51663)
+      if (x < -10.6) return x >= -21.516628 ? -0.0 : 0.0;
       vec2 v = ta_gelu_v(x);
       float dv = 1.5957691669464111 * (1.0 + 0.13414500653743744 * x * x);
       return rootfix_gelua1(x, ta_sigmoid_mul2(v.x, v.y, 1.0 + x * sigmoid(-v.x) * dv));`,
   second: `
-      if (abs(x) > 10.6) return -0.0;
+      if (abs(x) > 10.6) return abs(x) <= 21.516628 ? -0.0 : 0.0;  // cpu's float64 underflow
       vec2 v = ta_gelu_v(x);
       float dv = 1.5957691669464111 * (1.0 + 0.13414500653743744 * x * x);
       float ddv = 0.4281288981437683 * x;

@@ -106,7 +106,8 @@ export const mish = elementwise({
       return ta_expmul(x, x * (e + 2.0) / (e * (e + 2.0) + 2.0));`,
     derivative: `
       if (x > 15.0) return 1.0;
-      if (x < -100.0) return 0.0;
+      // f′ < 0 below: −0, down to cpu's float64 underflow of exp(x) at −745.1332 (+0 there)
+      if (x < -100.0) return x >= -745.1332 ? -0.0 : 0.0;
       float e = expf(x);
       float n = e * (e + 2.0), d = n + 2.0;
       float s2 = 4.0 * (n + 1.0) / (d * d);  // 1 − tanh²(softplus x)
@@ -114,7 +115,9 @@ export const mish = elementwise({
                          : ta_expmul(x, (e + 2.0) / d + x * s2 / (1.0 + e));
       return rootfix_mish1(x, r);`,
     second: `
-      if (x > 60.0 || x < -100.0) return 0.0;
+      // f″ < 0 beyond: −0, up to cpu's float64 underflow of exp(−2|x|) or exp(x) (+0 there)
+      if (x > 60.0) return x <= 372.5666 ? -0.0 : 0.0;
+      if (x < -100.0) return x >= -745.1332 ? -0.0 : 0.0;
       float s = sigmoid(x);
       if (x > 20.0) return ta_expmul(-2.0 * x, 4.0 * s * (2.0 + x * (sigmoid(-x) - 2.0 * s)));
       float e = expf(x);
@@ -168,7 +171,8 @@ export const mish = elementwise({
       return select(select(y, x, x > 15.0), -0.0, x < -100.0);`,
     derivative: `
       if (x > 15.0) { return 1.0; }
-      if (x < -100.0) { return 0.0; }
+      // f′ < 0 below: −0, down to cpu's float64 underflow of exp(x) at −745.1332 (+0 there)
+      if (x < -100.0) { return select(0.0, -0.0, x >= -745.1332); }
       let e = expf(x);
       let n = e * (e + 2.0);
       let d = n + 2.0;
@@ -181,7 +185,9 @@ export const mish = elementwise({
       }
       return rootfix_mish1(x, r);`,
     second: `
-      if (x > 60.0 || x < -100.0) { return 0.0; }
+      // f″ < 0 beyond: −0, up to cpu's float64 underflow of exp(−2|x|) or exp(x) (+0 there)
+      if (x > 60.0) { return select(0.0, -0.0, x <= 372.5666); }
+      if (x < -100.0) { return select(0.0, -0.0, x >= -745.1332); }
       let s = sigmoid(x);
       if (x > 20.0) { return ta_expmul(-2.0 * x, 4.0 * s * (2.0 + x * (sigmoid(-x) - 2.0 * s))); }
       let e = expf(x);

@@ -74,10 +74,12 @@ export const silu = elementwise({
       if (x <= -200.0) return -0.0;
       return ta_sigmoid_mul(x, x);`,
     derivative: `
-      if (abs(x) > 200.0) return x > 0.0 ? 1.0 : 0.0;
+      // below, f′ = s(x)(1 + x·s(−x)) < 0 underflows to −0; cpu's float64 s(x) is 0 below −745.1332 (+0 there)
+      if (abs(x) > 200.0) return x > 0.0 ? 1.0 : x >= -745.1332 ? -0.0 : 0.0;
       return rootfix_silu1(x, ta_sigmoid_mul(x, 1.0 + x * sigmoid(-x)));`,
     second: `
-      if (abs(x) > 200.0) return 0.0;
+      // f″ = s(x)s(−x)(2 − x·tanh(x/2)) < 0 underflows to −0 (cpu's +0 at ±inf)
+      if (abs(x) > 200.0) return abs(x) <= 3.4028234e38 ? -0.0 : 0.0;
       return rootfix_silu2(x, ta_dsigmoid_mul(x, 2.0 - x * tanhf(0.5 * x)));`,
     helpers: rootfix('silu1', SILU1) + rootfix('silu2', SILU2),
   },
@@ -110,10 +112,12 @@ export const silu = elementwise({
       if (x <= -200.0) { return -0.0; }
       return ta_sigmoid_mul(x, x);`,
     derivative: `
-      if (abs(x) > 200.0) { return select(0.0, 1.0, x > 0.0); }
+      // below, f′ = s(x)(1 + x·s(−x)) < 0 underflows to −0; cpu's float64 s(x) is 0 below −745.1332 (+0 there)
+      if (abs(x) > 200.0) { return select(select(0.0, -0.0, x >= -745.1332), 1.0, x > 0.0); }
       return rootfix_silu1(x, ta_sigmoid_mul(x, 1.0 + x * sigmoid(-x)));`,
     second: `
-      if (abs(x) > 200.0) { return 0.0; }
+      // f″ = s(x)s(−x)(2 − x·tanh(x/2)) < 0 underflows to −0 (cpu's +0 at ±inf)
+      if (abs(x) > 200.0) { return select(0.0, -0.0, abs(x) <= 3.4028234e38); }
       return rootfix_silu2(x, ta_dsigmoid_mul(x, 2.0 - x * tanhf(0.5 * x)));`,
     helpers: wgslRootfix('silu1', SILU1) + wgslRootfix('silu2', SILU2),
   },

@@ -180,12 +180,17 @@ const HELPERS: Helper[] = [
 bool ta_isnan(float x) { return (floatBitsToUint(x) & 0x7fffffffu) > 0x7f800000u; }
 float ta_inf() { return uintBitsToFloat(0x7f800000u); }
 float ta_nan() { return uintBitsToFloat(0x7fc00000u); }
+// y, or the zero with the sign of s where y is ±0 (a product s·(positive) that underflowed or was folded to +0).
+float ta_zsign(float y, float s) {
+  return (floatBitsToUint(y) & 0x7fffffffu) == 0u ? uintBitsToFloat(floatBitsToUint(s) & 0x80000000u) : y;
+}
 // 2^k for -126 <= k <= 127, exactly.
 float ta_pow2i(int k) { return intBitsToFloat((k + 127) * 8388608); }
 #else
 bool ta_isnan(float x) { return !(x < 0.0 || x > 0.0 || x == 0.0); }
 float ta_inf() { return exp2(256.0); }
 float ta_nan() { return ta_inf() - ta_inf(); }
+float ta_zsign(float y, float s) { return y; }
 float ta_pow2i(int k) { return exp2(float(k)); }
 #endif
 // x > h + l and x < h + l for a constant given as float32 h plus remainder l.
@@ -244,7 +249,7 @@ float ta_expm1_small(float r) {
 float ta_expmul2(float a, float alo, float f) {
   if (ta_isnan(a)) return a;
   if (a > 170.0) return f == 0.0 ? 0.0 : f * ta_inf();
-  if (a < -170.0) return f * 0.0;
+  if (a < -170.0) return ta_zsign(0.0, f);
   float k = floor(a * 1.4426950408889634 + 0.5);
   float hi = a - k * 6.93145751953125e-1;      // k·ln2_hi is exact
   float lo = k * 1.428606765330187e-6;
@@ -252,7 +257,7 @@ float ta_expmul2(float a, float alo, float f) {
   float c = ((hi - r) - lo) + alo;
   float p = ta_expm1_small(r);
   p = p + c * (1.0 + p);
-  return ta_ldexp(f + f * p, int(k));
+  return ta_zsign(ta_ldexp(f + f * p, int(k)), f);
 }
 #else
 float ta_expmul2(float a, float alo, float f) {
@@ -448,7 +453,7 @@ float ta_ncdf_mul(float x, float f) {
 
 /** Which helper defines which function names. */
 const PROVIDES: Record<string, string[]> = {
-  ta_isnan: ['ta_isnan', 'ta_inf', 'ta_nan', 'ta_pow2i', 'ta_ldexp', 'ta_gt', 'ta_lt'],
+  ta_isnan: ['ta_isnan', 'ta_inf', 'ta_nan', 'ta_zsign', 'ta_pow2i', 'ta_ldexp', 'ta_gt', 'ta_lt'],
   ta_df: ['ta_split', 'ta_two_prod', 'ta_two_sum', 'ta_fast_two_sum'],
   ta_exp: ['ta_expm1_small', 'ta_expmul2', 'ta_expmul', 'expf', 'expm1', 'ta_expmul_negsqhalf', 'ta_expmul_negsq'],
   ta_log: ['logf', 'log1p'],

@@ -92,18 +92,26 @@ float ta_in(float x) {
 /**
  * dy·f with the sign of a zero product set from the operands' sign bits, as
  * IEEE multiplication (and the cpu backend) gives it: shader compilers fold
- * dy·0.0 to +0, and GPUs flush a subnormal product to +0.
+ * dy·0.0 to +0, and GPUs flush a subnormal product to +0. A zero dy times
+ * an f that overflowed float32 where the definition's float64 f is finite
+ * (`finite64`, ta_fin64) is that zero too, as on cpu. The tests are on the
+ * bits (a comparison may not see NaN); NaN stays NaN.
  */
-const MUL_SIGN = `
-float ta_mulsign(float dy, float f) {
+function mulSign(finite64: string | undefined): string {
+  return `
+bool ta_fin64(float x) { return ${finite64 ?? 'false'}; }
+float ta_mulsign(float dy, float f, float x) {
   float y = dy * f;
-  if ((floatBitsToUint(y) & 0x7fffffffu) != 0u) return y;  // on the bits: a comparison may not see NaN
-  return uintBitsToFloat((floatBitsToUint(dy) ^ floatBitsToUint(f)) & 0x80000000u);
+  float s = uintBitsToFloat((floatBitsToUint(dy) ^ floatBitsToUint(f)) & 0x80000000u);
+  bool over = (floatBitsToUint(dy) & 0x7fffffffu) == 0u && (floatBitsToUint(f) & 0x7fffffffu) == 0x7f800000u;
+  return (floatBitsToUint(y) & 0x7fffffffu) == 0u || (over && ta_fin64(x)) ? s : y;
 }`;
+}
 
 /** userCode of the forward (order 0) or backward (order 1, 2) program of a variant, unpacked or packed. */
 function elementwiseCode(def: ElementwiseActivation, order: Order, packed: boolean, variant = ''): string {
   const body = bodyOf(def, order, variant);
+  const mul = order === 0 ? '' : mulSign(shaderBodies(def, 'glsl', variant).finite64);
   const fn = `${SUBNORMAL_AS_NORMAL}
 float ta_fn0(float x) {
   ${body}
@@ -131,9 +139,9 @@ void main() {
 }`;
   }
   return packed
-    ? `${head}${MUL_SIGN}
+    ? `${head}${mul}
 float ta_one(float dy, float x) {
-  float y = ta_mulsign(dy, ta_fn(x));
+  float y = ta_mulsign(dy, ta_fn(x), x);
   return ta_isnan(x) ? x : y;
 }
 void main() {
@@ -141,11 +149,11 @@ void main() {
   vec4 x = getXAtOutCoords();
   setOutput(vec4(ta_one(dy.x, x.x), ta_one(dy.y, x.y), ta_one(dy.z, x.z), ta_one(dy.w, x.w)));
 }`
-    : `${head}${MUL_SIGN}
+    : `${head}${mul}
 void main() {
   float dy = getDyAtOutCoords();
   float x = getXAtOutCoords();
-  float y = ta_mulsign(dy, ta_fn(x));
+  float y = ta_mulsign(dy, ta_fn(x), x);
   setOutput(ta_isnan(x) ? x : y);
 }`;
 }

@@ -96,18 +96,26 @@ const NAN_PASS4 = 'select(y, x, (bitcast<vec4<u32>>(x) & vec4<u32>(0x7fffffffu))
 /**
  * dy·f with the sign of a zero product from the operands' sign bits, as IEEE multiplication (and cpu) gives it:
  * shader compilers fold dy·0.0 to +0, and GPUs flush a subnormal product to +0. The zero test is on the bits:
- * a comparison may not see NaN.
+ * a comparison may not see NaN. A zero dy times an f that overflowed float32 where the definition's float64 f is
+ * finite (`finite64`, ta_fin64) is that zero too, as on cpu; NaN stays NaN.
  */
-const MULSIGN = `fn ta_mulsign(dy: f32, f: f32) -> f32 {
+function mulsign(finite64: string | undefined): string {
+  return `fn ta_fin64(x: f32) -> bool { return ${finite64 ?? 'false'}; }
+fn ta_mulsign(dy: f32, f: f32, x: f32) -> f32 {
   let y = dy * f;
-  if ((bitcast<u32>(y) & 0x7fffffffu) != 0u) { return y; }
-  return bitcast<f32>((bitcast<u32>(dy) ^ bitcast<u32>(f)) & 0x80000000u);
+  let s = bitcast<f32>((bitcast<u32>(dy) ^ bitcast<u32>(f)) & 0x80000000u);
+  let over = (bitcast<u32>(dy) & 0x7fffffffu) == 0u && (bitcast<u32>(f) & 0x7fffffffu) == 0x7f800000u;
+  return select(y, s, (bitcast<u32>(y) & 0x7fffffffu) == 0u || (over && ta_fin64(x)));
 }
-fn ta_mulsign4(dy: vec4<f32>, f: vec4<f32>) -> vec4<f32> {
+fn ta_mulsign4(dy: vec4<f32>, f: vec4<f32>, x: vec4<f32>) -> vec4<f32> {
   let y = dy * f;
+  let m = vec4<u32>(0x7fffffffu);
   let s = bitcast<vec4<f32>>((bitcast<vec4<u32>>(dy) ^ bitcast<vec4<u32>>(f)) & vec4<u32>(0x80000000u));
-  return select(s, y, (bitcast<vec4<u32>>(y) & vec4<u32>(0x7fffffffu)) != vec4<u32>(0u));
+  let over = ((bitcast<vec4<u32>>(dy) & m) == vec4<u32>(0u)) & ((bitcast<vec4<u32>>(f) & m) == vec4<u32>(0x7f800000u));
+  let fin = vec4<bool>(ta_fin64(x.x), ta_fin64(x.y), ta_fin64(x.z), ta_fin64(x.w));
+  return select(y, s, ((bitcast<vec4<u32>>(y) & m) == vec4<u32>(0u)) | (over & fin));
 }`;
+}
 
 /**
  * getUserCode of the forward (order 0) or backward (order 1, 2) program.
@@ -118,12 +126,13 @@ fn ta_mulsign4(dy: vec4<f32>, f: vec4<f32>) -> vec4<f32> {
  */
 export function elementwiseWgsl(def: ElementwiseActivation, variant: string, order: Order, vec4 = false): string {
   const body = negativeZeros(bodyOf(def, variant, order));
+  const finite64 = shaderBodies(def, 'wgsl', variant).finite64;
   const own = negativeZeros(def.wgsl?.helpers ?? '');
   const head = `${PRIVATES}
 ${wgslHelpers(body, own)}${own}
 fn ta_fn(x: f32) -> f32 {
   ${body}
-}${order === 0 ? '' : `\n${MULSIGN}`}`;
+}${order === 0 ? '' : `\n${mulsign(finite64)}`}`;
   if (vec4) {
     const f = 'vec4<f32>(ta_fn(x.x), ta_fn(x.y), ta_fn(x.z), ta_fn(x.w))';
     return `${head}
@@ -131,12 +140,12 @@ fn main(index: i32) {
   ta_init();
   if (index < uniforms.size) {
     let x = X[index];
-    let y = ${order === 0 ? f : `ta_mulsign4(Dy[index], ${f})`};
+    let y = ${order === 0 ? f : `ta_mulsign4(Dy[index], ${f}, x)`};
     result[index] = ${NAN_PASS4};
   }
 }`;
   }
-  const y = order === 0 ? 'ta_fn(x)' : 'ta_mulsign(Dy[i], ta_fn(x))';
+  const y = order === 0 ? 'ta_fn(x)' : 'ta_mulsign(Dy[i], ta_fn(x), x)';
   return `${head}
 fn main(index: i32) {
   ta_init();

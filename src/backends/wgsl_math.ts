@@ -105,6 +105,10 @@ const HELPERS: Helper[] = [
 fn ta_isnan(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }
 fn ta_inf() -> f32 { return bitcast<f32>(bitcast<u32>(ta_z) | 0x7f800000u); }
 fn ta_nan() -> f32 { return bitcast<f32>(bitcast<u32>(ta_z) | 0x7fc00000u); }
+// y, or the zero with the sign of s where y is ±0 (a product s·(positive) that underflowed or was folded to +0).
+fn ta_zsign(y: f32, s: f32) -> f32 {
+  return select(y, bitcast<f32>(bitcast<u32>(s) & 0x80000000u), (bitcast<u32>(y) & 0x7fffffffu) == 0u);
+}
 // 2^k for -126 <= k <= 127, exactly.
 fn ta_pow2i(k: i32) -> f32 { return bitcast<f32>((k + 127) << 23u); }
 // x > h + l and x < h + l for a constant given as float32 h plus remainder l.
@@ -177,7 +181,7 @@ fn ta_expmul2(a: f32, alo: f32, f: f32) -> f32 {
   let e = ta_exp_pk(clamp(a, -170.0, 170.0), alo);
   let y = ta_scale(f + f * e.x, e.y);
   let over = select(f * ta_inf(), 0.0, f == 0.0);
-  return select(select(select(y, f * 0.0, a < -170.0), over, a > 170.0), a, ta_isnan(a));
+  return select(select(ta_zsign(select(y, ta_z, a < -170.0), f), over, a > 170.0), a, ta_isnan(a));
 }
 fn ta_expmul(a: f32, f: f32) -> f32 { return ta_expmul2(a, 0.0, f); }
 // ta_expmul2 for −170 <= a <= 170 (no range or NaN handling).
@@ -267,7 +271,7 @@ fn ta_sigmoid_mul2(a: f32, alo: f32, f: f32) -> f32 {
   let e = ta_exp_pk(-min(abs(a), 170.0), select(-alo, alo, neg));
   let d = 1.0 + ta_scale(1.0 + e.x, e.y);
   let num = select(f, ta_scale(f + f * e.x, e.y), neg);
-  return select(select(num / d, f * 0.0, a < -170.0), a, ta_isnan(a));
+  return select(ta_zsign(select(num / d, ta_z, a < -170.0), f), a, ta_isnan(a));
 }
 fn ta_sigmoid_mul(a: f32, f: f32) -> f32 { return ta_sigmoid_mul2(a, 0.0, f); }
 // sigmoid(x)·sigmoid(−x)·f = f·e/(1 + e)², e = exp(−|x|), the factor e applied last.
@@ -275,7 +279,7 @@ fn ta_dsigmoid_mul(x: f32, f: f32) -> f32 {
   let e = ta_exp_pk(-min(abs(x), 170.0), 0.0);
   let d = 1.0 + ta_scale(1.0 + e.x, e.y);
   let g = (f / d) / d;
-  return select(ta_scale(g + g * e.x, e.y), f * 0.0, abs(x) > 170.0);
+  return ta_zsign(select(ta_scale(g + g * e.x, e.y), ta_z, abs(x) > 170.0), f);
 }
 // log(1 + exp(x)) = max(x, 0) + log1p(exp(−|x|)).
 fn softplus(x: f32) -> f32 {
@@ -389,7 +393,7 @@ fn ta_gelu_v(x: f32) -> vec2<f32> {
 ];
 
 const PROVIDES: Record<string, string[]> = {
-  ta_isnan: ['ta_isnan', 'ta_inf', 'ta_nan', 'ta_pow2i', 'ta_ldexp', 'ta_gt', 'ta_lt'],
+  ta_isnan: ['ta_isnan', 'ta_inf', 'ta_nan', 'ta_zsign', 'ta_pow2i', 'ta_ldexp', 'ta_gt', 'ta_lt'],
   ta_df: ['ta_split', 'ta_two_prod', 'ta_two_sum', 'ta_fast_two_sum'],
   ta_exp: [
     'ta_expm1_small',

@@ -123,26 +123,9 @@ function ops(): Record<string, (t: tf.Tensor, o: object) => tf.Tensor> {
  * "f′" (dy = ±1), 'dy0' (dy = ±0) and "f″" (dy = ±1). docs/non-finite.md says the same.
  */
 type What = 'f' | 'f′' | 'dy0' | 'f″';
-// float32 shader code: the smooth derivatives return +0 (or −0) where they underflow or are cut off (x ≪ 0,
-// x ≫ 0), and dy = 0 times a derivative that overflows float32 is NaN (exponential at x ≥ 89)
-const GPU: Record<string, readonly What[]> = {
-  celu: ['dy0'],
-  elu: ['f′', 'dy0', 'f″'],
-  exponential: ['dy0'],
-  gelu: ['f′', 'dy0', 'f″'],
-  mish: ['f′', 'dy0', 'f″'],
-  sigmoid: ['f″'],
-  silu: ['f′', 'dy0', 'f″'],
-  tanh: ['f″'],
-  tanhShrink: ['f″'],
-};
 const KNOWN: Record<string, Record<string, readonly What[]>> = {
   // where dy·f′ underflows (x ≪ 0) and where dy = ±0, the chains' float64 formulas round to the other zero
   'tensorflow-chains': {gelu: ['f′', 'dy0', 'f″'], silu: ['f′', 'dy0', 'f″'], mish: ['f′', 'dy0', 'f″']},
-  // 0·exp(200): the float32 exponential overflows, so 0·inf = NaN where cpu's float64 gives 0
-  tensorflow: {exponential: ['dy0']},
-  webgl: GPU,
-  webgpu: GPU,
 };
 
 const isZero = (v: number) => v === 0;
