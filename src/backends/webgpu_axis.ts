@@ -140,6 +140,28 @@ fn ta_wg_min_index(v: i32) -> i32 { return v; }
 fn ta_wg_isum(v: i32) -> i32 { return v; }
 fn ta_wg_sum(v: vec2<f32>) -> f32 { return v.x + v.y; }`;
 
+/** A WGSL function reducing one value per thread over the workgroup by a tree of pairwise `combine`s in `buf`. */
+function treeReduction(
+  comment: string,
+  name: string,
+  type: 'f32' | 'i32',
+  buf: string,
+  combine: (a: string, b: string) => string,
+): string {
+  return `// ${comment}
+fn ${name}(v: ${type}) -> ${type} {
+  ${buf}[ta_lid] = v;
+  workgroupBarrier();
+  for (var s = ${AWG / 2}; s > 0; s = s / 2) {
+    if (ta_lid < s) { ${buf}[ta_lid] = ${combine(`${buf}[ta_lid]`, `${buf}[ta_lid + s]`)}; }
+    workgroupBarrier();
+  }
+  let r = ${buf}[0];
+  workgroupBarrier();
+  return r;
+}`;
+}
+
 /** Common part of every axis program: the slice of this workgroup and workgroup reductions. */
 const AXIS_PRELUDE = `
 const TA_LANES: i32 = ${AWG};
@@ -159,42 +181,9 @@ fn ta_axis_init(index: i32) {
   let i = ta_slice - o * uniforms.inner;
   ta_base = o * uniforms.n * uniforms.inner + i;
 }
-// Max over the workgroup, NaN propagating.
-fn ta_wg_max(v: f32) -> f32 {
-  ta_red[ta_lid] = v;
-  workgroupBarrier();
-  for (var s = ${AWG / 2}; s > 0; s = s / 2) {
-    if (ta_lid < s) { ta_red[ta_lid] = ta_max2(ta_red[ta_lid], ta_red[ta_lid + s]); }
-    workgroupBarrier();
-  }
-  let r = ta_red[0];
-  workgroupBarrier();
-  return r;
-}
-// Smallest index over the workgroup.
-fn ta_wg_min_index(v: i32) -> i32 {
-  ta_redi[ta_lid] = v;
-  workgroupBarrier();
-  for (var s = ${AWG / 2}; s > 0; s = s / 2) {
-    if (ta_lid < s) { ta_redi[ta_lid] = min(ta_redi[ta_lid], ta_redi[ta_lid + s]); }
-    workgroupBarrier();
-  }
-  let r = ta_redi[0];
-  workgroupBarrier();
-  return r;
-}
-// Integer sum over the workgroup.
-fn ta_wg_isum(v: i32) -> i32 {
-  ta_redi[ta_lid] = v;
-  workgroupBarrier();
-  for (var s = ${AWG / 2}; s > 0; s = s / 2) {
-    if (ta_lid < s) { ta_redi[ta_lid] = ta_redi[ta_lid] + ta_redi[ta_lid + s]; }
-    workgroupBarrier();
-  }
-  let r = ta_redi[0];
-  workgroupBarrier();
-  return r;
-}
+${treeReduction('Max over the workgroup, NaN propagating.', 'ta_wg_max', 'f32', 'ta_red', (a, b) => `ta_max2(${a}, ${b})`)}
+${treeReduction('Smallest index over the workgroup.', 'ta_wg_min_index', 'i32', 'ta_redi', (a, b) => `min(${a}, ${b})`)}
+${treeReduction('Integer sum over the workgroup.', 'ta_wg_isum', 'i32', 'ta_redi', (a, b) => `${a} + ${b}`)}
 // Compensated sum over the workgroup of (sum, compensation) pairs.
 fn ta_wg_sum(v: vec2<f32>) -> f32 {
   ta_red[ta_lid] = v.x;
