@@ -184,24 +184,25 @@ function setWeights(model: LayersModel, arraysFor: ArraysFor, onProgress?: (f: n
       layer.layers.forEach(l => visit(l, path));
       return;
     }
-    if (layer.weights.length === 0) return;
+    const weights = layer.weights; // (a getter that builds a new list on each read)
+    if (weights.length === 0) return;
     let arrays = arraysFor(path);
     // Keras's Normalization also stores the adapt() sample count, which inference does not use
     if (layer.getClassName() === 'KerasNormalization') arrays = arrays.slice(0, 2);
-    if (arrays.length !== layer.weights.length) {
+    if (arrays.length !== weights.length) {
       throw new KerasImportError(
         `loadKerasModel: layer '${path.join('/')}' (${layer.getClassName()}) has ` +
-          `${layer.weights.length} weights in tfjs but ${arrays.length} in the Keras file`,
+          `${weights.length} weights in tfjs but ${arrays.length} in the Keras file`,
         path.join('/'),
         layer.getClassName(),
       );
     }
     const ts = arrays.map((a, i) => {
-      const want = layer.weights[i].shape;
+      const want = weights[i].shape;
       if (want.length !== a.shape.length || want.some((d, j) => d !== a.shape[j])) {
         throw new KerasImportError(
           `loadKerasModel: layer '${path.join('/')}' (${layer.getClassName()}): weight ` +
-            `${layer.weights[i].originalName} has shape [${want}] in tfjs but [${a.shape}] in ` +
+            `${weights[i].originalName} has shape [${want}] in tfjs but [${a.shape}] in ` +
             'the Keras file',
           path.join('/'),
           layer.getClassName(),
@@ -235,9 +236,16 @@ function report(opened: Opened, t: Translation, model: LayersModel): KerasImport
 }
 
 /** tfjs-layers' reading of a pythonic config: keys and string values to camelCase, names and node references kept. */
+const camelCache = new Map<string, string>();
 function tfjsCamel(s: string): string {
   if (s.length <= 1 || s.indexOf('_') === -1) return s;
-  return s.replace(/[_]+(\w|$)/g, (_, c: string) => c.toUpperCase());
+  let c = camelCache.get(s);
+  if (c === undefined) {
+    c = s.replace(/[_]+(\w|$)/g, (_, ch: string) => ch.toUpperCase());
+    // (config keys and values repeat across layers and models; the cache stays small)
+    if (camelCache.size < 4096) camelCache.set(s, c);
+  }
+  return c;
 }
 
 function pythonicToTs(v: unknown, key?: string): unknown {

@@ -32,14 +32,81 @@ interface JsfiveStruct {
 
 type View = DataView & {[getter: string]: (offset: number, littleEndian: boolean) => unknown};
 
+/** How a field is read: the common DataView getters by number (one `switch`, no keyed lookup), others by name. */
+const enum Kind {
+  Str,
+  I8,
+  U8,
+  I16,
+  U16,
+  I32,
+  U32,
+  F32,
+  F64,
+  U64,
+  ByName,
+}
+const KINDS: {[getter: string]: Kind} = {
+  getInt8: Kind.I8,
+  getUint8: Kind.U8,
+  getInt16: Kind.I16,
+  getUint16: Kind.U16,
+  getInt32: Kind.I32,
+  getUint32: Kind.U32,
+  getFloat32: Kind.F32,
+  getFloat64: Kind.F64,
+  getUint64: Kind.U64,
+};
+
+interface Field {
+  /** Repeat count (the string length for 's'). */
+  n: number;
+  kind: Kind;
+  /** DataView getter name (for Kind.ByName). */
+  getter: string;
+  bytes: number;
+}
+
 interface Compiled {
   littleEndian: boolean;
   size: number;
-  /** Per field: repeat count, type code, DataView getter name, byte length. */
-  fields: Array<{n: number; code: string; getter: string; bytes: number}>;
+  fields: Field[];
+  /** The one field when the format is a single value (not a string): read without an array. */
+  single: Field | null;
 }
 
 type UnpackStructFrom = (structure: Map<string, string>, buf: ArrayBuffer, offset?: number) => Map<string, unknown>;
+
+/** One value of a field at `at` (Kind.Str excluded). */
+function read(view: View, f: Field, at: number, le: boolean): unknown {
+  switch (f.kind) {
+    case Kind.I8:
+      return view.getInt8(at);
+    case Kind.U8:
+      return view.getUint8(at);
+    case Kind.I16:
+      return view.getInt16(at, le);
+    case Kind.U16:
+      return view.getUint16(at, le);
+    case Kind.I32:
+      return view.getInt32(at, le);
+    case Kind.U32:
+      return view.getUint32(at, le);
+    case Kind.F32:
+      return view.getFloat32(at, le);
+    case Kind.F64:
+      return view.getFloat64(at, le);
+    case Kind.U64: {
+      // every address and length: the two 32-bit halves combined in double arithmetic, the same correctly
+      // rounded Number as jsfive's BigInt arithmetic gives, without making two BigInts per field
+      const first = view.getUint32(at, le);
+      const second = view.getUint32(at + 4, le);
+      return le ? second * 4294967296 + first : first * 4294967296 + second;
+    }
+    default:
+      return view[f.getter](at, le);
+  }
+}
 
 /**
  * Replaces `struct.calcsize` and `struct.unpack_from` of jsfive's module by cached equivalents, and its
@@ -55,38 +122,53 @@ export function speedUpJsfiveStruct(
   const compile = (fmt: string): Compiled => {
     let c = formats.get(fmt);
     if (c !== undefined) return c;
-    const fields: Compiled['fields'] = [];
+    const fields: Field[] = [];
     let size = 0;
     // the same pattern jsfive matches formats with: characters outside it (the byte-order mark) are skipped
     const re = new RegExp(struct.fmt_size_regex, 'g');
     for (let m = re.exec(fmt); m !== null; m = re.exec(fmt)) {
       const n = parseInt(m[1] || '1', 10);
       const code = m[2];
+      const getter = struct.getters[code];
+      const kind = code === 's' ? Kind.Str : (KINDS[getter] ?? Kind.ByName);
       const bytes = struct.byte_lengths[code];
-      fields.push({n, code, getter: struct.getters[code], bytes});
+      fields.push({n, kind, getter, bytes});
       size += n * bytes;
     }
-    c = {littleEndian: !struct._is_big_endian(fmt), size, fields};
+    const single = fields.length === 1 && fields[0].n === 1 && fields[0].kind !== Kind.Str ? fields[0] : null;
+    c = {littleEndian: !struct._is_big_endian(fmt), size, fields, single};
     formats.set(fmt, c);
     return c;
   };
+  // one DataView per buffer; the last one used is kept at hand (jsfive reads one file for a long while)
   const views = new WeakMap<ArrayBuffer, View>();
-  const decoder = new TextDecoder();
-  const unpack = (c: Compiled, buffer: ArrayBuffer, offset: number | undefined): unknown[] => {
-    let at = Number(offset || 0);
+  let lastBuffer: ArrayBuffer | null = null;
+  let lastView: View | null = null;
+  const viewOf = (buffer: ArrayBuffer): View => {
+    if (buffer === lastBuffer) return lastView as View;
     let view = views.get(buffer);
     if (view === undefined) {
       view = new DataView64(buffer, 0) as View;
       views.set(buffer, view);
     }
+    lastBuffer = buffer;
+    lastView = view;
+    return view;
+  };
+  const decoder = new TextDecoder();
+  const unpack = (c: Compiled, buffer: ArrayBuffer, offset: number | undefined): unknown[] => {
+    let at = Number(offset || 0);
+    const view = viewOf(buffer);
     const out: unknown[] = [];
     for (const f of c.fields) {
-      if (f.code === 's') {
-        out.push(decoder.decode(buffer.slice(at, at + f.n)));
+      if (f.kind === Kind.Str) {
+        // a view where it fits (as jsfive's slice, which clamps, otherwise)
+        const end = at + f.n;
+        out.push(decoder.decode(end <= buffer.byteLength ? new Uint8Array(buffer, at, f.n) : buffer.slice(at, end)));
         at += f.n;
       } else {
         for (let i = 0; i < f.n; i++) {
-          out.push(view[f.getter](at, c.littleEndian));
+          out.push(read(view, f, at, c.littleEndian));
           at += f.bytes;
         }
       }
@@ -95,13 +177,11 @@ export function speedUpJsfiveStruct(
   };
   struct.calcsize = fmt => compile(fmt).size;
   struct.unpack_from = (fmt, buffer, offset) => unpack(compile(fmt), buffer, offset);
-  // 'Q' fields (every address and length): the two 32-bit halves combined in double arithmetic, the same
-  // correctly rounded Number as jsfive's BigInt arithmetic gives, without making two BigInts per field
+  // jsfive's own reads of 'Q' fields (outside `struct`) get the same fast path
   const proto = DataView64.prototype as unknown as {getUint64(o: number, le?: boolean): number};
+  const u64: Field = {n: 1, kind: Kind.U64, getter: 'getUint64', bytes: 8};
   proto.getUint64 = function (this: DataView, byteOffset: number, littleEndian?: boolean): number {
-    const first = this.getUint32(byteOffset, littleEndian);
-    const second = this.getUint32(byteOffset + 4, littleEndian);
-    return littleEndian ? second * 4294967296 + first : first * 4294967296 + second;
+    return read(this as View, u64, byteOffset, littleEndian === true) as number;
   };
   if (setUnpackStructFrom !== undefined) {
     // jsfive's records are Maps it never changes once made; a changed size is still noticed
@@ -115,10 +195,15 @@ export function speedUpJsfiveStruct(
       }
       const out = new Map<string, unknown>();
       let at = offset;
+      const view = viewOf(buf);
       for (const [key, c] of layout) {
-        const v = unpack(c, buf, at);
+        if (c.single !== null) {
+          out.set(key, read(view, c.single, at, c.littleEndian));
+        } else {
+          const v = unpack(c, buf, at);
+          out.set(key, v.length === 1 ? v[0] : v);
+        }
         at += c.size;
-        out.set(key, v.length === 1 ? v[0] : v);
       }
       return out;
     });
