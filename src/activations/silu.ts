@@ -89,20 +89,25 @@ export const silu = elementwise({
       const X = nat.f64(x);
       return nat.op('Neg', [nat.mulNoNan(nat.op('Neg', [X]), nat.op('Sigmoid', [X]))]); // −((−x)·σ(x)): −0 for x ≪ 0
     },
-    // dy·σ(x)·(1 + x·σ(−x))
+    // dy·f′ with f′ = σ(x)·(1 + x·σ(−x)) formed first, as cpu does: its zeros then carry cpu's signs (f′ is +0
+    // where σ(x) underflows, and dy = ±0 gives ±0·f′)
     derivative(x, dy, _u, nat) {
       const X = nat.f64(x);
-      const g = nat.op('SoftplusGrad', [nat.f64(dy), X]);
-      return nat.mulNoNan(nat.add(nat.mulNoNan(X, nat.op('Sigmoid', [nat.op('Neg', [X])])), 1), g);
+      const d = nat.mulNoNan(
+        nat.add(nat.mulNoNan(X, nat.op('Sigmoid', [nat.op('Neg', [X])])), 1),
+        nat.op('Sigmoid', [X]),
+      );
+      return nat.mul(nat.f64(dy), d);
     },
-    // dy·σ'(x)·(2 − x·tanh(x/2))
+    // dy·f″, f″ = σ(x)σ(−x)·(2 − x·tanh(x/2)): −0 where σ(x)σ(−x) underflows, cpu's +0 at ±inf
     second(x, dy, _u, nat) {
       const X = nat.f64(x);
-      const q = nat.op('SoftplusGrad', [nat.op('SoftplusGrad', [nat.f64(dy), X]), nat.op('Neg', [X])]);
-      return nat.mulNoNan(nat.sub(2, nat.mul(X, nat.op('Tanh', [nat.mul(X, 0.5)]))), q);
+      const ds = nat.mul(nat.op('Sigmoid', [X]), nat.op('Sigmoid', [nat.op('Neg', [X])]));
+      const d2 = nat.mul(ds, nat.sub(2, nat.mul(X, nat.op('Tanh', [nat.mul(X, 0.5)]))));
+      return nat.mul(nat.f64(dy), nat.select(nat.op('IsInf', [X]), 0, d2));
     },
   },
-  budget: {webgl: {forward: 2, backward: 5}, tensorflowLaunches: [6, 9, 11]},
+  budget: {webgl: {forward: 2, backward: 5}, tensorflowLaunches: [6, 10, 15]},
   bench: {
     composite: {what: 'tfjs-layers swish: sigmoid(x·1)·x', fn: (tf, x) => tf.mul(tf.sigmoid(tf.mul(x, 1)), x)},
   },
