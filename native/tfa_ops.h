@@ -539,6 +539,7 @@ class AxisOp : public OpKernel {
     if (Halves) out_shape.set_dim(begin_, m);
     Tensor* y = nullptr;
     OP_REQUIRES_OK(c, c->allocate_output(0, out_shape, &y));
+    if (y->NumElements() == 0) return;  // an empty axis or no slices: nothing to compute (a row of 0 would read x[0])
     const float* xp = x.flat<float>().data();
     float* yp = y->flat<float>().data();
     const AxisLayout L = l;
@@ -574,6 +575,7 @@ class AxisGradOp : public OpKernel {
                 tensorflow::errors::InvalidArgument("tfjs-activations: dy has the wrong size"));
     Tensor* dx = nullptr;
     OP_REQUIRES_OK(c, c->allocate_output(0, x.shape(), &dx));
+    if (dx->NumElements() == 0) return;  // as in AxisOp
     const float* xp = x.flat<float>().data();
     const float* dyp = dy.flat<float>().data();
     float* dxp = dx->flat<float>().data();
