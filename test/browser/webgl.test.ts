@@ -1,246 +1,30 @@
 /**
- * The webgl backend in a real browser (Debian's Chromium, SwiftShader):
- * (a) every elementwise activation × parameter variants, forward and both
- *     derivative orders, packed and unpacked programs, against the float64
- *     definitions and the cpu backend in the same page, within the ULP
- *     budgets of budgets.ts; CPU forwarding of small inputs;
- * (b) softmax, log_softmax (axes, tuples, null), glu and sparsemax with
- *     gradients, against the cpu backend;
- * (c) a model.fit step with the new activations;
- * (d) save/load through indexeddb:// with bit-identical predictions;
- * (e) tf.memory() back to its baseline after all of it;
- * The Keras fixtures run on webgl in the parity suite (test/parity/).
- *
- * The suite fails, it does not skip, when the browser cannot start.
+ * The webgl backend in a real browser (Debian's Chromium, WebGL 2 on
+ * SwiftShader): the shared GPU tests of gpu_suite.ts (every activation
+ * against the float64 definitions and cpu, packed and unpacked programs,
+ * GPU-only runs, variants, axis activations, fit, save/load, memory), plus
+ * what only webgl has: relu with its defaults runs the plain body (as
+ * tf.relu), and sliced (texture offset) and packed inputs.
  */
-import {mkdirSync, readFileSync, writeFileSync} from 'node:fs';
-import {join} from 'node:path';
-import {openSession, ROOT, suite, type Session} from './harness';
 import {AXIS_BUDGET} from './budgets';
-import {expectRegisteredInPage} from './registration';
-import {definitions, lookup} from '../../src/catalogue';
+import {suite} from './harness';
+import {gpuSuite} from './gpu_suite';
 
-interface Measure {
-  truth: {max: number; at: {x: number; got: number; want: number} | null; flushed: number};
-  unpacked: number;
-  vsCpu: number;
-  packedVsUnpacked: number;
-  cpuVsTruth: number;
-}
-interface ElementwiseRow {
-  id: string;
-  options: Record<string, unknown>;
-  n: number;
-  forward: Measure;
-  d1: Measure;
-  d2?: Measure;
-}
-interface Errors {
-  maxUlp: number;
-  maxAbs: number;
-  maxRel: number;
-}
-interface AxisRow {
-  id: string;
-  shape: number[];
-  options: Record<string, unknown>;
-  forwardVsRef: Errors;
-  forward: Errors;
-  grad: Errors;
-  second: Errors;
-}
-interface Memory {
-  numTensors: number;
-  numBytes: number;
-  numBytesInGPU: number;
-}
-
-let session: Session;
-let baseline: Memory;
-const report: string[] = [];
-
-beforeAll(async () => {
-  session = await openSession();
-  baseline = await suite<Memory>(session, 'memory');
-}, 240000);
-
-afterAll(async () => {
-  if (process.env.TFA_WEBGL_REPORT) console.log(report.join('\n'));
-  await session?.close();
-});
-
-describe('webgl in Chromium', () => {
-  test('the page runs tfjs on WebGL 2 (SwiftShader) with float32 textures and every activation', () => {
-    expect(session.info.backend).toBe('webgl');
-    expect(session.info.webglVersion).toBe(2);
-    expect(session.info.float32).toBe(true);
-    expect(session.info.renderer).toMatch(/SwiftShader/i);
-    expect(session.info.activations).toBe(definitions.length);
-  });
-
-  test('(a) elementwise activations: forward, f′ and f″ within the ULP budget, packed and unpacked', async () => {
-    const r = await suite<{rows: ElementwiseRow[]; ms: number}>(session, 'elementwise');
-    const problems: string[] = [];
-    const worst = new Map<string, [number, number]>();
-    for (const row of r.rows) {
-      const budget = lookup(row.id).budget?.webgl; // the definition's webgl budget
-      expect(budget).toBeDefined();
-      if (budget === undefined) continue;
-      const label = `${row.id} ${JSON.stringify(row.options)}`;
-      for (const what of ['forward', 'd1', 'd2'] as const) {
-        const m = row[what];
-        if (m === undefined) continue;
-        const limit = what === 'forward' ? budget.forward : budget.backward;
-        const max = Math.max(m.truth.max, m.unpacked, m.vsCpu);
-        const w = worst.get(row.id) ?? [0, 0];
-        w[what === 'forward' ? 0 : 1] = Math.max(w[what === 'forward' ? 0 : 1], max);
-        worst.set(row.id, w);
-        if (max > limit)
-          problems.push(`${label} ${what}: ${max} ulp > ${limit} (worst at ${JSON.stringify(m.truth.at)})`);
-        if (m.packedVsUnpacked > limit)
-          problems.push(`${label} ${what}: packed and unpacked differ by ${m.packedVsUnpacked} ulp`);
-        if (m.cpuVsTruth !== 0) problems.push(`${label} ${what}: the cpu backend differs from the definition`);
-      }
-    }
-    report.push(
-      `elementwise (${r.ms.toFixed(0)} ms): ` + [...worst].map(([id, [f, b]]) => `${id} ${f}/${b}`).join(', '),
-    );
-    expect(problems).toEqual([]);
-  }, 180000);
-
-  test('(a) small inputs forwarded to the CPU (WEBGL_CPU_FORWARD) equal the cpu backend', async () => {
-    const r = await suite<{mismatches: unknown[]}>(session, 'cpuForwarding');
-    expect(r.mismatches).toEqual([]);
-  });
-
-  test('(a, b) GPU programs only: no data read back while the ops and gradients run; new parameter values compile nothing', async () => {
-    const rows = await suite<Array<{id: string; reads: number; compiled: number[]}>>(session, 'gpuOnly');
-    expect(rows.length).toBe(9);
-    for (const r of rows) {
-      expect({id: r.id, reads: r.reads}).toEqual({id: r.id, reads: 0});
-      expect({id: r.id, second: r.compiled[1]}).toEqual({id: r.id, second: 0});
-    }
-    // The first call compiled its programs (they were not all cached by earlier tests).
-    expect(rows.some(r => r.compiled[0] > 0)).toBe(true);
-  });
-
-  test('(a) a shader per variant (which parameters are in use): a new value of the same parameters compiles nothing', async () => {
-    const r = await suite<{
-      rows: Array<{id: string; options: unknown[]; compiled: number[]}>;
-      keys: string[];
-      plainRelu: boolean | null;
-    }>(session, 'variants');
-    expect(r.rows.length).toBe(6);
-    for (const row of r.rows)
-      expect({id: row.id, options: row.options, second: row.compiled[1]}).toEqual({
-        id: row.id,
-        options: row.options,
-        second: 0,
-      });
-    expect(r.plainRelu).toBe(true); // relu with its defaults runs the plain body (as tf.relu)
-  }, 60000);
-
-  test('(b) softmax, log_softmax, glu, sparsemax and their gradients on GPU programs match the cpu backend', async () => {
-    const problems: string[] = [];
-    for (const cpuForward of [false, true]) {
-      const r = await suite<{rows: AxisRow[]; ms: number; tensors: number[]}>(session, 'axis', {cpuForward});
-      report.push(`axis (cpuForward=${cpuForward}, ${r.ms.toFixed(0)} ms)`);
-      for (const row of r.rows) {
-        const label = `${row.id} ${JSON.stringify(row.shape)} ${JSON.stringify(row.options)}`;
-        report.push(
-          `  ${label}: forward ${row.forward.maxUlp} ulp, rel ${row.forward.maxRel.toExponential(1)}; ` +
-            `grad rel ${row.grad.maxRel.toExponential(1)}; second rel ${row.second.maxRel.toExponential(1)}`,
-        );
-        if (row.id === 'softmax' && row.forward.maxUlp > AXIS_BUDGET.softmaxForwardUlp) {
-          problems.push(`${label}: forward ${row.forward.maxUlp} ulp`);
-        }
-        if (!(row.forward.maxRel <= AXIS_BUDGET.forwardRel))
-          problems.push(`${label}: forward rel ${row.forward.maxRel}`);
-        if (!(row.forwardVsRef.maxRel <= AXIS_BUDGET.forwardRel))
-          problems.push(`${label}: forward vs float64 rel ${row.forwardVsRef.maxRel}`);
-        if (!(row.grad.maxRel <= AXIS_BUDGET.gradRel)) problems.push(`${label}: gradient rel ${row.grad.maxRel}`);
-        if (!(row.second.maxRel <= AXIS_BUDGET.secondRel))
-          problems.push(`${label}: second order rel ${row.second.maxRel}`);
-      }
-    }
-    expect(problems).toEqual([]);
-  }, 120000);
-
-  test("(b) sliced (texture offset) and packed inputs give the cpu backend's values", async () => {
-    const r = await suite<Array<{input: string; op: string; rel: number}>>(session, 'inputLayouts');
-    expect(r.length).toBe(14);
-    expect(r.filter(e => !(e.rel <= AXIS_BUDGET.forwardRel))).toEqual([]);
-  }, 60000);
-
-  test('(c) model.fit with the new activations trains on webgl like on cpu', async () => {
-    const r = await suite<{
-      webgl: {loss: number[]; moved: number};
-      cpu: {loss: number[]; moved: number};
-      weightsMaxRel: number;
-      ms: number;
-    }>(session, 'fit');
-    report.push(
-      `fit (${r.ms.toFixed(0)} ms): webgl loss ${r.webgl.loss}, cpu loss ${r.cpu.loss}, weights rel ${r.weightsMaxRel}`,
-    );
-    for (const l of r.webgl.loss) expect(Number.isFinite(l)).toBe(true);
-    expect(r.webgl.loss[1]).toBeLessThan(r.webgl.loss[0]);
-    expect(r.webgl.moved).toBeGreaterThan(0);
-    r.webgl.loss.forEach((l, i) => expect(Math.abs(l - r.cpu.loss[i])).toBeLessThan(1e-4 * Math.max(1, Math.abs(l))));
-    expect(r.weightsMaxRel).toBeLessThan(1e-3);
-  }, 120000);
-
-  test('(d) save and load through indexeddb:// gives bit-identical predictions on webgl', async () => {
-    const r = await suite<{n: number; differ: number; activations: string[]}>(session, 'saveLoad');
-    expect(r.n).toBeGreaterThan(0);
-    expect(r.differ).toBe(0);
-    expect(r.activations).toEqual(expect.arrayContaining(['squareplus', 'mish', 'celu', 'softShrink', 'hardSilu']));
-  }, 60000);
-
-  test("the README's page example runs as written (script tags, globals tf and tfa, webgl)", async () => {
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const html = readme.split('### In a page')[1].split('```html')[1].split('```')[0];
-    // Served from the repository root: the package's own dist/ stands for node_modules/tfjs-activations.
-    const page = html
-      .replace('node_modules/tfjs-activations/dist/', '/dist/')
-      .split('"node_modules/@tensorflow/')
-      .join('"/node_modules/@tensorflow/');
-    mkdirSync(join(ROOT, '.cache'), {recursive: true});
-    writeFileSync(join(ROOT, '.cache', 'readme-page.html'), `<!doctype html><meta charset="utf-8">\n${page}`);
-    const p = await session.browser.newPage();
-    const logs: string[] = [],
-      errors: string[] = [];
-    p.on('console', m => (m.type() === 'error' ? errors : logs).push(m.text()));
-    p.on('pageerror', e => errors.push(String(e)));
-    try {
-      await p.goto(`${session.url}/.cache/readme-page.html`);
-      await p.waitForFunction(() => document.readyState === 'complete');
-      const printed = async () => logs.filter(l => l.startsWith('Tensor'));
-      for (let i = 0; i < 300 && (await printed()).length < 2; i++) await p.waitForTimeout(100); // up to 30 s (shader compiles)
-      const [sq, pred] = await printed();
-      const numbers = (t: string) => (t.match(/-?\d+(\.\d+)?(e[-+]?\d+)?/g) ?? []).map(Number);
-      const want = [-1, 0, 1].map(x => (x + Math.sqrt(x * x + 4)) / 2);
-      expect(numbers(sq)).toHaveLength(3);
-      numbers(sq).forEach((v, i) => expect(Math.abs(v - want[i])).toBeLessThan(1e-5));
-      const lp = numbers(pred);
-      expect(lp).toHaveLength(3);
-      expect(Math.abs(lp.reduce((a, v) => a + Math.exp(v), 0) - 1)).toBeLessThan(1e-4);
-      expect(await p.evaluate(() => (window as unknown as {tf: {getBackend(): string}}).tf.getBackend())).toBe('webgl');
-      expect(errors.filter(e => !/favicon/.test(e))).toEqual([]);
-    } finally {
-      await p.close();
-    }
-  }, 60000);
-
-  test(
-    'a definition registered at run time in the page runs on webgl (GPU programs), as a layer id too',
-    () => expectRegisteredInPage(session, 'webgl'),
-    60000,
-  );
-
-  test('(e) tf.memory(): tensors and GPU bytes back to the baseline', async () => {
-    const m = await suite<Memory>(session, 'memory');
-    expect(m.numTensors).toBe(baseline.numTensors);
-    expect(m.numBytesInGPU).toBe(baseline.numBytesInGPU);
-    expect(session.errors).toEqual([]);
-  });
+gpuSuite({
+  backend: 'webgl',
+  device: [
+    'WebGL 2 (SwiftShader) with float32 textures',
+    info => {
+      expect(info.webglVersion).toBe(2);
+      expect(info.float32).toBe(true);
+      expect(info.renderer).toMatch(/SwiftShader/i);
+    },
+  ],
+  variants: r => expect(r.plainRelu).toBe(true), // relu with its defaults runs the plain body (as tf.relu)
+  more: session =>
+    test("(b) sliced (texture offset) and packed inputs give the cpu backend's values", async () => {
+      const r = await suite<Array<{input: string; op: string; rel: number}>>(session(), 'inputLayouts');
+      expect(r.length).toBe(14);
+      expect(r.filter(e => !(e.rel <= AXIS_BUDGET.forwardRel))).toEqual([]);
+    }, 60000),
 });
