@@ -276,6 +276,37 @@ fn main(index: i32) {
   return p;
 }
 
+/**
+ * A program with one thread per row of a [rows, n] view of x (the axis is the last one, inner = 1, and n is a
+ * multiple of 4) that reads and writes the rows as vec4s: SwiftShader runs 4 threads (4 rows) in its SIMD lanes,
+ * and a vec4 load costs one gather where 4 scalar loads cost four. `body` sees `n`, `n4` = n/4 and `ta_row4`,
+ * the index of the row's first vec4, and may `return` (no barriers).
+ */
+export function rowProgram4(
+  key: string,
+  names: string[],
+  outLen: number,
+  rows: number,
+  body: string,
+  extra = '',
+): WebGPUProgram {
+  const code = `${PRIVATES}
+${wgslHelpers(extra, body)}
+${extra}
+fn main(index: i32) {
+  ta_init();
+  if (index >= uniforms.outer) { return; }
+  let n = uniforms.n;
+  let n4 = n / 4;
+  let ta_row4 = index * n4;
+  ${body}
+}`;
+  const p = program(`${key}_r4`, names, [outLen], rows, AWG, UNIFORM_DECL + AXIS_UNIFORMS, code);
+  p.outputComponent = 4;
+  p.variableComponents = names.map(() => 4);
+  return p;
+}
+
 /** Runs an axis program on the flat view; the result has `shape` (same size as the program's output). */
 export function runAxis(
   b: unknown,

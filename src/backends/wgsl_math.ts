@@ -69,33 +69,28 @@ fn rootfix_${name}(x: f32, direct: f32) -> f32 {${branches}
 }
 
 /**
- * The body of `ta_erfcx_fit`: for z < 3 (most arguments), one Horner of
- * ERFCX's first two fits with each coefficient (and m, ih, lo) chosen by
- * `select` (SwiftShader runs both sides of a branch whose lanes disagree,
- * and there they often do); from 3 on, the other fits in branches, which
- * cost little when no lane takes them.
+ * The body of `ta_erfcx_fit`: ERFCX's first two fits (z < 3, most
+ * arguments) as two Horners, the result chosen by `select`; the other two
+ * likewise in one block taken when a lane has z >= 3. On SwiftShader this
+ * ran about 1.2× faster than one Horner whose coefficients were each
+ * selected by interval with the outer fits in branches that return early
+ * (selects of constants and returns from divergent branches cost there),
+ * with the same results.
  */
 function erfcxFit(): string {
-  const [f0, f1] = ERFCX;
-  const n = Math.max(f0.c.length, f1.c.length);
-  const pad = (f: Fit) => [...new Array<number>(n - f.c.length).fill(0), ...f.c];
-  const pick = (a: number, b: number) => `select(${wgslFloat(a)}, ${wgslFloat(b)}, z >= ${wgslFloat(f0.b)})`;
-  const [c0, c1] = [pad(f0), pad(f1)];
-  const lines = [`let t = (z - ${pick(f0.m, f1.m)}) * ${pick(f0.ih, f1.ih)};`, `var p: f32 = ${pick(c0[0], c1[0])};`];
-  for (let j = 1; j < n - 1; j++) lines.push(`p = p * t + ${pick(c0[j], c1[j])};`);
-  lines.push(`p = (p * t + (${pick(f0.lo, f1.lo)} + ta_z)) + ${pick(c0[n - 1], c1[n - 1])};`);
-  const outer = ERFCX.slice(2)
-    .map(
-      (f, i, rest) => `
-  if (z >= ${wgslFloat(ERFCX[i + 1].b)}${i + 1 < rest.length ? ` && z < ${wgslFloat(f.b)}` : ''}) {
-    ${wgslHorner('z', f)}
-    return p;
-  }`,
-    )
-    .join('');
-  return `${outer}
-  ${lines.join('\n  ')}
-  return p;`;
+  const horner = (f: Fit, v: number) => wgslHorner('z', f).replace(/\bt\b/g, `t${v}`).replace(/\bp\b/g, `p${v}`);
+  const [f0, f1, f2, f3] = ERFCX;
+  if (ERFCX.length !== 4) throw new Error('ta_erfcx_fit expects four fits');
+  return `
+  ${horner(f0, 0)}
+  ${horner(f1, 1)}
+  var r = select(p0, p1, z >= ${wgslFloat(f0.b)});
+  if (z >= ${wgslFloat(f1.b)}) {
+    ${horner(f2, 2)}
+    ${horner(f3, 3)}
+    r = select(p2, p3, z >= ${wgslFloat(f2.b)});
+  }
+  return r;`;
 }
 
 const HELPERS: Helper[] = [
