@@ -375,6 +375,14 @@ export interface ShaderBodies {
    * (the sign of dy xor that of f′), not 0·Inf = NaN.
    */
   finite64?: string;
+  /**
+   * WGSL only: the forward as `fn ta_fn4(x: vec4<f32>) -> vec4<f32>` for the
+   * vec4 programs (sizes that are multiples of 4), where a few vector
+   * operations cost less than four calls of the scalar body; it passes NaN
+   * lanes through itself (the program adds no NaN select) and gives the
+   * scalar body's results bit for bit.
+   */
+  forward4?: string;
 }
 
 export interface ShaderVariants {

@@ -5,6 +5,26 @@ import {mapPass} from '../backends/webgl_axis';
 import {flatAxisProgram, runAxis} from '../backends/webgpu_axis';
 
 /**
+ * webgpu: a·σ(b) (NaN from either), and from one exp(−|b|) = (1 + p)·2^k
+ * both dy·σ(b) (NaN only from b, as cpu and tensorflow) and dy·a·σ(b)σ(−b):
+ * the arithmetic of ta_sigmoid_mul and ta_dsigmoid_mul (wgsl_math.ts).
+ */
+const GLU_WGSL = `
+fn ta_glu(a: f32, b: f32) -> f32 {
+  return select(ta_sigmoid_mul(b, a), a + b, ta_isnan(a) || ta_isnan(b));
+}
+fn ta_glu_grad(a: f32, b: f32, dy: f32) -> vec2<f32> {
+  let e = ta_exp_pk(-min(abs(b), 170.0), 0.0);
+  let d = 1.0 + ta_scale(1.0 + e.x, e.y);
+  let num = select(dy, ta_scale(dy + dy * e.x, e.y), b < 0.0);
+  let da = ta_zsign(select(num / d, ta_z, b < -170.0), dy);
+  let f = dy * a;
+  let q = (f / d) / d;
+  let db = ta_zsign(select(ta_scale(q + q * e.x, e.y), ta_z, abs(b) > 170.0), f);
+  return vec2<f32>(select(da, b, ta_isnan(b)), select(db, a + b, ta_isnan(a) || ta_isnan(b)));
+}`;
+
+/**
  * glu: split the axis in halves a | b and return a·sigmoid(b); the output
  * is half as long on that axis. Backward from the input:
  * da = dy·σ(b), db = dy·a·σ(b)σ(−b).
@@ -98,24 +118,26 @@ export const glu = alongAxis({
       );
     },
   },
-  // webgpu: elementwise over the output ([o, n/2, i] forward, [o, n, i] backward), one thread per element
+  // webgpu: over the half-blocks: x is [o, 2, L] with L = n/2·inner, the output [o, 1, L]; a thread per output
+  // element forward, per (a, b) pair backward; vec4s when L is a multiple of 4
   webgpu: {
     forward(b, X, o, n, i, shape) {
-      const h = n / 2;
+      const vec4 = ((n / 2) * i) % 4 === 0;
+      const f = (a: string, g: string) => `ta_glu(${a}, ${g})`;
       return runAxis(
         b,
         flatAxisProgram(
           'glu_f',
           ['X'],
-          o * h * i,
+          (o * n * i) / 2,
           `
-    let oi = index / (h * inner);
-    let r = index - oi * h * inner;
-    let j = r / inner;
-    let ii = r - j * inner;
-    let a = X[(oi * uniforms.n + j) * inner + ii];
-    let g = X[(oi * uniforms.n + j + h) * inner + ii];
-    if (ta_isnan(a) || ta_isnan(g)) { result[index] = a + g; } else { result[index] = ta_sigmoid_mul(g, a); }`,
+    let oi = index / L;
+    let k = index + oi * L;  // (2·oi)·L + (index − oi·L)
+    let a = X[k];
+    let g = X[k + L];
+    result[index] = ${vec4 ? `vec4<f32>(${['x', 'y', 'z', 'w'].map(c => f(`a.${c}`, `g.${c}`)).join(', ')})` : f('a', 'g')};`,
+          GLU_WGSL,
+          vec4,
         ),
         [X],
         [o, n, i],
@@ -123,29 +145,39 @@ export const glu = alongAxis({
       );
     },
     backward(b, X, D, o, n, i, shape) {
+      const vec4 = ((n / 2) * i) % 4 === 0;
+      const lane = (c: string) => `ta_glu_grad(a${c}, g${c}, dy${c})`;
       return runAxis(
         b,
         flatAxisProgram(
           'glu_b',
           ['X', 'D'],
           o * n * i,
-          `
-    let oi = index / (uniforms.n * inner);
-    let r = index - oi * uniforms.n * inner;
-    let j = r / inner;
-    let ii = r - j * inner;
-    let kk = select(j - h, j, j < h);
-    let a = X[(oi * uniforms.n + kk) * inner + ii];
-    let g = X[(oi * uniforms.n + kk + h) * inner + ii];
-    let dy = D[(oi * h + kk) * inner + ii];
-    // da = dy·σ(b), db = dy·a·σ(b)σ(−b); da does not involve a: NaN only from b (as cpu and tensorflow)
-    if (j < h) {
-      result[index] = select(ta_sigmoid_mul(g, dy), g, ta_isnan(g));
-    } else if (ta_isnan(a) || ta_isnan(g)) {
-      result[index] = a + g;
-    } else {
-      result[index] = ta_dsigmoid_mul(g, dy * a);
-    }`,
+          vec4
+            ? `
+    let oi = index / L;
+    let k = index + oi * L;
+    let a = X[k];
+    let g = X[k + L];
+    let dy = D[index];
+    let d0 = ${lane('.x')};
+    let d1 = ${lane('.y')};
+    let d2 = ${lane('.z')};
+    let d3 = ${lane('.w')};
+    result[k] = vec4<f32>(d0.x, d1.x, d2.x, d3.x);
+    result[k + L] = vec4<f32>(d0.y, d1.y, d2.y, d3.y);`
+            : `
+    let oi = index / L;
+    let k = index + oi * L;
+    let a = X[k];
+    let g = X[k + L];
+    let dy = D[index];
+    let d = ${lane('')};
+    result[k] = d.x;
+    result[k + L] = d.y;`,
+          GLU_WGSL,
+          vec4,
+          2,
         ),
         [X, D],
         [o, n, i],
@@ -153,6 +185,7 @@ export const glu = alongAxis({
       );
     },
   },
+
   test: {
     axisCases: [
       {shape: [3, 6], options: {}},

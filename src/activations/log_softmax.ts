@@ -4,8 +4,19 @@ import {sliceStats} from '../math';
 import {shiftByMax} from '../native_axis';
 import {mapPass, reduce} from '../backends/webgl_axis';
 import {ARGMAX, EXPSHIFT, softmaxStats} from './softmax';
-import {axisProgram, runAxis} from '../backends/webgpu_axis';
-import {EXPSHIFT_WGSL, PROB_WGSL, SOFTMAX_STATS_WGSL, softmaxForwardWgsl} from './softmax';
+import {axisProgram, rowProgram4, runAxis, SERIAL_SLICES} from '../backends/webgpu_axis';
+import {EXPSHIFT_WGSL, PROB_WGSL, ROW4_STATS_WGSL, ROW4_WGSL, SOFTMAX_STATS_WGSL, softmaxForwardWgsl} from './softmax';
+
+/**
+ * One output of the vec4 row program, as the `write` of the other programs: NaN rows (s′ = NaN), −log1p(s′) at
+ * the argmax, x − m where m is ±inf, else (x − m) − log1p(s′) with x − m exact (its low part dropped where x is −inf).
+ */
+const LS_WGSL = `
+fn ta_ls(x: f32, m: f32, at: bool, s: f32, l: f32, mi: bool) -> f32 {
+  let d = ta_two_sum(x, -m);
+  let y = select((d.x - l) + d.y, d.x, ta_isnan(d.y));
+  return select(select(select(y, x - m, mi), -l, at), s, ta_isnan(s));
+}`;
 
 /**
  * log_softmax: (x − max) − log1p(Σ_{j≠m} exp(x_j − max)) with m the argmax,
@@ -135,6 +146,9 @@ export const logSoftmax = alongAxis({
       // at least 256 slices: the webgpu programs run one thread per slice (SERIAL_SLICES)
       {shape: [300, 6], options: {axis: -1}},
       {shape: [4, 7, 80], options: {axis: 1}},
+      // ... along the last axis with a length that is a multiple of 4: one thread per row, vec4s
+      {shape: [260, 12], options: {axis: -1}},
+      {shape: [2, 130, 8], options: {axis: -1}, scale: 30},
     ],
   },
   budget: {tensorflowLaunches: [22, 35]},
@@ -168,6 +182,25 @@ export const logSoftmax = alongAxis({
       let d = ta_two_sum(x, -m);
       if (ta_isnan(d.y)) { result[k] = d.x; } else { result[k] = (d.x - ls1p) + d.y; }
     }`;
+      if (i === 1 && n % 4 === 0 && o >= SERIAL_SLICES) {
+        // the last axis with many rows: one thread per row, read and written as vec4s
+        const body = `${ROW4_STATS_WGSL}
+  let ls1p = log1p(s);
+  let mi = abs(m) > 3.4028234e38;
+  for (var q = 0; q < n4; q++) {
+    let v = X[ta_row4 + q];
+    let j = 4 * q;
+    result[ta_row4 + q] = vec4<f32>(ta_ls(v.x, m, j == am, s, ls1p, mi), ta_ls(v.y, m, j + 1 == am, s, ls1p, mi),
+      ta_ls(v.z, m, j + 2 == am, s, ls1p, mi), ta_ls(v.w, m, j + 3 == am, s, ls1p, mi));
+  }`;
+        return runAxis(
+          b,
+          rowProgram4('logSoftmax_f', ['X'], o * n, o, body, ROW4_WGSL + LS_WGSL),
+          [X],
+          [o, n, i],
+          shape,
+        );
+      }
       const body = softmaxForwardWgsl('let ls1p = log1p(s);  // once per slice', write);
       return runAxis(
         b,

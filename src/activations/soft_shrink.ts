@@ -55,6 +55,11 @@ export const softShrink = elementwise({
       return select(0.0, 1.0, x > ug.x || x < -ug.x || u.x == 0.0);`,
     second: `
       return 0.0;`,
+    // the forward on 4 lanes (vec4 programs): the same selects, NaN passed by a bit test
+    forward4: `
+      let g = vec4<f32>(ug.x);
+      let y = select(select(vec4<f32>(0.0), (x + u.x) + ul.x, x < -g), (x - u.x) - ul.x, x > g);
+      return select(y, x, (bitcast<vec4<u32>>(x) & vec4<u32>(0x7fffffffu)) > vec4<u32>(0x7f800000u));`,
   },
   cpp: {
     forward: 'x > u[0] ? x - u[0] : (x < -u[0] ? x + u[0] : 0.0)',

@@ -84,6 +84,50 @@ export const SOFTMAX_STATS_WGSL = `
   // s′ is NaN for a slice without a limit: a NaN, two +inf (inf − inf), only −inf (0/0, also for n = 1)
   let s = select(ta_wg_sum(ls), ta_nan(), m < -3.4028234e38);`;
 
+/**
+ * SOFTMAX_STATS_WGSL for rowProgram4 (one thread per row, read as vec4s): the same m, am and s′, summed in the
+ * same order. Lane l of the vec4s holds the elements j ≡ l (mod 4): each lane keeps its maximum and that
+ * maximum's first index, and am is the smallest of those indices whose lane maximum is m. A row with a NaN or
+ * two +inf (counted in the first pass, instead of testing every exp(x − m)) gets s′ = NaN, as one with only −inf.
+ */
+export const ROW4_STATS_WGSL = `
+  var mv = vec4<f32>(-ta_inf());
+  var iv = vec4<i32>(0);
+  var hasnan = vec4<bool>(false);
+  var infs = vec4<i32>(0);
+  for (var q = 0; q < n4; q++) {
+    let v = X[ta_row4 + q];
+    hasnan = hasnan | ((bitcast<vec4<u32>>(v) & vec4<u32>(0x7fffffffu)) > vec4<u32>(0x7f800000u));
+    infs += select(vec4<i32>(0), vec4<i32>(1), v > vec4<f32>(3.4028234e38));
+    iv = select(iv, vec4<i32>(q), v > mv);
+    mv = max(mv, v);
+  }
+  let m = max(max(mv.x, mv.y), max(mv.z, mv.w));
+  let cand = select(vec4<i32>(n), iv * 4 + vec4<i32>(0, 1, 2, 3), mv == vec4<f32>(m));
+  let am = min(min(cand.x, cand.y), min(cand.z, cand.w));
+  let nolimit = any(hasnan) || infs.x + infs.y + infs.z + infs.w > 1 || m < -3.4028234e38;
+  var ls = vec2<f32>(0.0, 0.0);
+  for (var q = 0; q < n4; q++) {
+    let v = X[ta_row4 + q];
+    let j = 4 * q;
+    ls = ta_acc(ls, select(ta_expshift_in(v.x, m), 0.0, j == am));
+    ls = ta_acc(ls, select(ta_expshift_in(v.y, m), 0.0, j + 1 == am));
+    ls = ta_acc(ls, select(ta_expshift_in(v.z, m), 0.0, j + 2 == am));
+    ls = ta_acc(ls, select(ta_expshift_in(v.w, m), 0.0, j + 3 == am));
+  }
+  let s = select(ls.x + ls.y, ta_nan(), nolimit);`;
+
+/** Helpers of ROW4_STATS_WGSL: ta_expshift where x and m are not NaN and not both +inf (nolimit covers those rows). */
+export const ROW4_WGSL = `
+fn ta_acc(a: vec2<f32>, v: f32) -> vec2<f32> {
+  let t = ta_two_sum(a.x, v);
+  return vec2<f32>(t.x, a.y + t.y);
+}
+fn ta_expshift_in(x: f32, m: f32) -> f32 {
+  let d = ta_two_sum(x, -m);
+  return ta_expmul2_in(max(d.x, -170.0), select(d.y, 0.0, d.x < -170.0), 1.0);
+}`;
+
 /** The forward body shared with log_softmax: the statistics, `perSlice` once per slice, then `write` for element k. */
 export function softmaxForwardWgsl(perSlice: string, write: string): string {
   return `${SOFTMAX_STATS_WGSL}

@@ -5,7 +5,7 @@ import {alongAxis} from '../definition';
 import {sparsemaxShift} from '../math';
 import {shiftByMax} from '../native_axis';
 import {mapPass, reduce, type Ctx} from '../backends/webgl_axis';
-import {AWG, axisProgram, runAxis} from '../backends/webgpu_axis';
+import {AWG, axisProgram, runAxis, SERIAL_SLICES} from '../backends/webgpu_axis';
 
 // webgl: τ per slice on the GPU.
 /** Above this slice length sparsemax finds its support by bisection instead of O(n) work per element. */
@@ -142,6 +142,19 @@ function refineTau(
   return [TH, TL];
 }
 
+/** τ′ = th + tl in double-float from the support's compensated Σ (x − m) = ssum + scomp and its size c. */
+const SPARSEMAX_TAU_DF = `
+  var th = tau;
+  var tl = 0.0;
+  if (c > 0.0) {
+    var num = ta_two_sum(ssum, -1.0 - ta_z);
+    num = ta_fast_two_sum(num.x, num.y + scomp);
+    th = num.x / c;
+    let pr = ta_two_prod(th, c);
+    tl = (((num.x - pr.x) - pr.y) + num.y) / c;
+  }
+  if (bad) { th = ta_nan(); }`;
+
 // webgpu: τ′ per slice in one workgroup (src/backends/webgpu_axis.ts).
 /**
  * sparsemax's τ′ = τ − m for the slice, in every thread, as the webgl
@@ -220,20 +233,81 @@ const SPARSEMAX_TAU_WGSL = `
   let ssum = ta_red[0];
   let scomp = ta_red2[0];
   let c = f32(ta_redi[0]);
-  workgroupBarrier();
-  var th = tau;
-  var tl = 0.0;
-  if (c > 0.0) {
-    var num = ta_two_sum(ssum, -1.0 - ta_z);
-    num = ta_fast_two_sum(num.x, num.y + scomp);
-    th = num.x / c;
-    let pr = ta_two_prod(th, c);
-    tl = (((num.x - pr.x) - pr.y) + num.y) / c;
+  workgroupBarrier();${SPARSEMAX_TAU_DF}`;
+
+/**
+ * τ′ when one thread runs the slice (from SERIAL_SLICES slices on: no
+ * workgroup memory, no barriers, and the loops may stop early). f(τ) =
+ * Σ max(z − τ, 0) − 1 is convex, decreasing and piecewise linear, with
+ * f(−1) >= 0 > f(0): Newton's step from a τ below the root, τ ← (Σ_{z>τ} z − 1)/|{z > τ}|,
+ * stays below it, and the support shrinks until it stops changing, which
+ * it does at the root's support (a few passes for typical rows). A
+ * bisection step on [τ, hi] in the same pass bounds the number of passes
+ * (64, as the workgroup programs' bisection) whatever the values. The pass
+ * that finds the support unchanged also gives its compensated Σ (x − m),
+ * from which τ′ is formed in double-float as in the workgroup programs.
+ */
+const SPARSEMAX_TAU_SERIAL_WGSL = `
+  if (!ta_valid) { return; }
+  var m = -ta_inf();
+  var infs = 0;
+  for (var j = 0; j < n; j++) {
+    let v = X[ta_base + j * uniforms.inner];
+    m = ta_max2(m, v);
+    if (v > 3.4028234e38) { infs += 1; }
   }
-  if (bad) { th = ta_nan(); }`;
+  let bad = ta_isnan(m) || m < -3.4028234e38 || infs > 1;
+  var tau = -1.0;  // f(tau) >= 0
+  var hi = 0.0;  // f(hi) < 0
+  var last = -1;
+  var lsum = vec2<f32>(0.0, 0.0);
+  var lcomp = 0.0;
+  var lc = 0;
+  for (var it = 0; !bad; it++) {
+    let mid = 0.5 * tau + 0.5 * hi;
+    var g = 0.0;
+    lsum = vec2<f32>(0.0, 0.0);
+    lcomp = 0.0;
+    lc = 0;
+    for (var j = 0; j < n; j++) {
+      let v = X[ta_base + j * uniforms.inner];
+      let z = ta_sp_z(v, m);
+      g += max(z - mid, 0.0);
+      if (z > tau) {
+        var d = vec2<f32>(0.0, 0.0);
+        if (v != m) { d = ta_two_sum(v, -m); }
+        lsum = ta_acc(lsum, d.x);
+        lcomp += d.y;
+        lc += 1;
+      }
+    }
+    // the support at tau is the one at the previous tau: the piece of f there has its root at tau
+    if (lc == last || it >= 63) { break; }
+    last = lc;
+    let t = ((lsum.x - 1.0) + (lsum.y + lcomp)) / f32(lc);
+    if (g >= 1.0) {
+      tau = max(tau, max(t, mid));
+    } else {
+      hi = mid;
+      tau = max(tau, min(t, hi));
+    }
+  }
+  let ssum = lsum.x;
+  let scomp = lsum.y + lcomp;
+  let c = f32(lc);${SPARSEMAX_TAU_DF}`;
 
 const SPARSEMAX_WGSL = `
 fn ta_sp_z(x: f32, m: f32) -> f32 { return select(x - m, 0.0, x == m); }`;
+
+/**
+ * A sparsemax program: τ′ (th, tl, with m) then `rest`, from one workgroup
+ * per slice, or from one thread per slice with enough slices (SERIAL_SLICES).
+ */
+function sparsemaxProgram(key: string, names: string[], outLen: number, slices: number, rest: string) {
+  const serial = slices >= SERIAL_SLICES;
+  const tau = serial ? SPARSEMAX_TAU_SERIAL_WGSL : SPARSEMAX_TAU_WGSL;
+  return axisProgram(key, names, outLen, slices, tau + rest, SPARSEMAX_WGSL, serial);
+}
 
 /**
  * Sparsemax from stock tfjs ops, for the benchmark. TopK has no gradient in
@@ -405,6 +479,10 @@ export const sparsemax = alongAxis({
       {shape: [4, 6, 8], options: {axis: 1}, scale: 0.5},
       {shape: [3, 300], options: {axis: -1}, scale: 0.2, ties: true},
       {shape: [2, 2000], options: {axis: -1}, scale: 0.1, ties: true},
+      // at least 256 slices: the webgpu programs run one thread per slice (SERIAL_SLICES)
+      {shape: [300, 6], options: {axis: -1}, ties: true},
+      {shape: [4, 7, 80], options: {axis: 1}},
+      {shape: [260, 64], options: {axis: -1}, scale: 0.02},
     ],
   },
   budget: {tensorflowLaunches: [33, 45]},
@@ -440,13 +518,13 @@ export const sparsemax = alongAxis({
     forward(b, X, o, n, i, shape) {
       return runAxis(
         b,
-        axisProgram(
+        sparsemaxProgram(
           'sparsemax_f',
           ['X'],
           o * n * i,
           o * i,
-          `${SPARSEMAX_TAU_WGSL}
-  for (var j = ta_lid; j < n; j += ${AWG}) {
+          `
+  for (var j = ta_lid; j < n; j += TA_LANES) {
     if (!ta_valid) { break; }
     let k = ta_base + j * uniforms.inner;
     // y = max((x − m) − τ′, 0) with x − m exact (two_sum) and τ′ in double-float
@@ -462,7 +540,6 @@ export const sparsemax = alongAxis({
       result[k] = select(0.0, v, v > 0.0);
     }
   }`,
-          SPARSEMAX_WGSL,
         ),
         [X],
         [o, n, i],
@@ -472,16 +549,16 @@ export const sparsemax = alongAxis({
     backward(b, X, D, o, n, i, shape) {
       return runAxis(
         b,
-        axisProgram(
+        sparsemaxProgram(
           'sparsemax_b',
           ['X', 'D'],
           o * n * i,
           o * i,
-          `${SPARSEMAX_TAU_WGSL}
+          `
   // dx = dy − mean of dy over the support (x − m > τ′), 0 elsewhere, NaN for slices without a limit
   var ld = vec2<f32>(0.0, 0.0);
   var lc2 = 0;
-  for (var j = ta_lid; j < n; j += ${AWG}) {
+  for (var j = ta_lid; j < n; j += TA_LANES) {
     if (ta_valid) {
       let k = ta_base + j * uniforms.inner;
       if (ta_sp_z(X[k], m) > th) {
@@ -492,7 +569,7 @@ export const sparsemax = alongAxis({
   }
   let sd = ta_wg_sum(ld);
   let c2 = f32(ta_wg_isum(lc2));
-  for (var j = ta_lid; j < n; j += ${AWG}) {
+  for (var j = ta_lid; j < n; j += TA_LANES) {
     if (!ta_valid) { break; }
     let k = ta_base + j * uniforms.inner;
     if (ta_isnan(th)) {
@@ -503,7 +580,6 @@ export const sparsemax = alongAxis({
       result[k] = 0.0;
     }
   }`,
-          SPARSEMAX_WGSL,
         ),
         [X, D],
         [o, n, i],

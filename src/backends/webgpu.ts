@@ -126,13 +126,25 @@ fn ta_mulsign4(dy: vec4<f32>, f: vec4<f32>, x: vec4<f32>) -> vec4<f32> {
  */
 export function elementwiseWgsl(def: ElementwiseActivation, variant: string, order: Order, vec4 = false): string {
   const body = negativeZeros(bodyOf(def, variant, order));
-  const finite64 = shaderBodies(def, 'wgsl', variant).finite64;
+  const {finite64, forward4} = shaderBodies(def, 'wgsl', variant);
   const own = negativeZeros(def.wgsl?.helpers ?? '');
   const head = `${PRIVATES}
-${wgslHelpers(body, own)}${own}
+${wgslHelpers(body, own, forward4 ?? '')}${own}
 fn ta_fn(x: f32) -> f32 {
   ${body}
 }${order === 0 ? '' : `\n${mulsign(finite64)}`}`;
+  if (vec4 && order === 0 && forward4 !== undefined) {
+    return `${head}
+fn ta_fn4(x: vec4<f32>) -> vec4<f32> {
+  ${negativeZeros(forward4)}
+}
+fn main(index: i32) {
+  ta_init();
+  if (index < uniforms.size) {
+    result[index] = ta_fn4(X[index]);
+  }
+}`;
+  }
   if (vec4) {
     const f = 'vec4<f32>(ta_fn(x.x), ta_fn(x.y), ta_fn(x.z), ta_fn(x.w))';
     return `${head}

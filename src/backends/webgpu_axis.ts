@@ -17,6 +17,8 @@ import {strictBounds} from './variants';
 
 /** Threads per workgroup of the elementwise programs (as tfjs's unary ops). */
 export const WG = 128;
+/** Threads per workgroup of glu's programs (as the vec4 elementwise programs: faster on SwiftShader than 128). */
+const EWG = 256;
 /** Threads per workgroup of the axis programs (one workgroup per slice). */
 export const AWG = 64;
 
@@ -236,22 +238,72 @@ fn main(index: i32) {
 }
 
 /**
- * A program with one thread per element of the flat output of length `len`
- * (glu): `body` sees `index`, `inner` and `h` = n/2.
+ * A program over the flat output of length `len` (glu): `body` sees `index`,
+ * `inner`, `h` = n/2 and `L` = h·inner, the length of a half-block [n/2, inner],
+ * all counted in `vec4`s when `vec4` (L a multiple of 4: the buffers are then
+ * read and written as vec4<f32>, which SwiftShader loads at the cost of one
+ * f32); each thread writes `per` of the output's elements (or vec4s).
  */
-export function flatAxisProgram(key: string, names: string[], len: number, body: string): WebGPUProgram {
+export function flatAxisProgram(
+  key: string,
+  names: string[],
+  len: number,
+  body: string,
+  extra = '',
+  vec4 = false,
+  per: 1 | 2 = 1,
+): WebGPUProgram {
   const code = `${PRIVATES}
-${wgslHelpers('sigmoid(', body)}
+${wgslHelpers('sigmoid(', extra, body)}
+${extra}
 fn main(index: i32) {
-  if (index < uniforms.size) {
+  if (index * ${per} < uniforms.size) {
     ta_init();
     let inner = uniforms.inner;
     let h = uniforms.n / 2;
+    let L = h * inner${vec4 ? ' / 4' : ''};
     ${body}
   }
 }`;
-  const p = program(key, names, [len], len, WG, UNIFORM_DECL + AXIS_UNIFORMS, code);
+  const c = vec4 ? 4 : 1;
+  const p = program(`${key}${vec4 ? '_v4' : ''}`, names, [len], len / c / per, EWG, UNIFORM_DECL + AXIS_UNIFORMS, code);
+  // uniforms.size: len, in vec4s when vec4 (the backend divides by outputComponent)
   p.size = true;
+  if (vec4) {
+    p.outputComponent = 4;
+    p.variableComponents = names.map(() => 4);
+  }
+  return p;
+}
+
+/**
+ * A program with one thread per row of a [rows, n] view of x (the axis is the last one, inner = 1, and n is a
+ * multiple of 4) that reads and writes the rows as vec4s: SwiftShader runs 4 threads (4 rows) in its SIMD lanes,
+ * and a vec4 load costs one gather where 4 scalar loads cost four. `body` sees `n`, `n4` = n/4 and `ta_row4`,
+ * the index of the row's first vec4, and may `return` (no barriers).
+ */
+export function rowProgram4(
+  key: string,
+  names: string[],
+  outLen: number,
+  rows: number,
+  body: string,
+  extra = '',
+): WebGPUProgram {
+  const code = `${PRIVATES}
+${wgslHelpers(extra, body)}
+${extra}
+fn main(index: i32) {
+  ta_init();
+  if (index >= uniforms.outer) { return; }
+  let n = uniforms.n;
+  let n4 = n / 4;
+  let ta_row4 = index * n4;
+  ${body}
+}`;
+  const p = program(`${key}_r4`, names, [outLen], rows, AWG, UNIFORM_DECL + AXIS_UNIFORMS, code);
+  p.outputComponent = 4;
+  p.variableComponents = names.map(() => 4);
   return p;
 }
 
