@@ -45,7 +45,7 @@ const declared = (definitions as readonly ElementwiseActivation[]).filter(
 );
 
 test('the activations the bench holds to tf.relu declare how they read subnormals', () => {
-  expect(declared.map(d => d.keras).sort()).toEqual(expect.arrayContaining(['leaky_relu', 'relu', 'threshold']));
+  expect(declared.map(d => d.keras)).toEqual(expect.arrayContaining(['leaky_relu', 'relu', 'threshold']));
 });
 
 describe.each(declared.map(d => [d.keras, d] as const))('%s', (_name, def) => {
