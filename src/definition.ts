@@ -327,6 +327,18 @@ export interface ElementwiseActivation extends ActivationBase {
    * variant missing from `glsl` or `wgsl` runs the general bodies there.
    */
   variants?: ShaderVariants;
+  /**
+   * Per shader variant ('' for the general bodies) and order [f, f′, f″]:
+   * whether a subnormal input is read as ±MIN_NORMAL
+   * (`readSubnormalsAsNormal`, src/subnormal.ts) for every parameter value
+   * that variant runs with: `false` (f of that order is continuous at 0) or
+   * `true` (it jumps there). Such programs then do it without testing a
+   * uniform per element (on SwiftShader that test costs as much as a relu);
+   * `undefined`, or no entry, lets the uniform decide per call. Activations
+   * without constants need not say (it is computed). A wrong entry costs a
+   * program, never a wrong answer; test/subnormal_modes.test.ts checks them.
+   */
+  subnormals?: Readonly<Record<string, SubnormalReads>>;
   /** f, f′ and f″ in C++ for the native op library (tensorflow backend). */
   cpp?: CppElementwise;
   /**
@@ -357,6 +369,9 @@ export interface ElementwiseActivation extends ActivationBase {
     cpu?: boolean;
   };
 }
+
+/** `ElementwiseActivation.subnormals` of one variant: [f, f′, f″]. */
+export type SubnormalReads = readonly [boolean | undefined, (boolean | undefined)?, (boolean | undefined)?];
 
 /** Shader bodies of f, f′ and f″. */
 export interface ShaderBodies {

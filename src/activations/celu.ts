@@ -131,4 +131,6 @@ export const celu = elementwise({
       return x > 0 ? x : a * wm_expm1(x / a);`,
     },
   },
+  // f and f′ are continuous at 0 for every alpha; f″ jumps from 1/alpha to 0
+  subnormals: {'': [false, false, undefined]},
 });

@@ -96,4 +96,6 @@ export const elu = elementwise({
       return x > 0 ? x : (float)u0 * wm_expm1(x);`,
     },
   },
+  // f is continuous at 0 for every alpha; f′ and f″ jump unless alpha is 1 (f′) or 0
+  subnormals: {'': [false, undefined, undefined]},
 });

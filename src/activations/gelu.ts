@@ -377,4 +377,6 @@ vec2 ta_gelu_v(float x) {
       }
       return x == INF ? 1.0 : (x == -INF ? 0.0 : y);`,
   },
+  // smooth everywhere
+  subnormals: {exact: [false, false, false], approximate: [false, false, false]},
 });

@@ -15,9 +15,11 @@ export const hardSigmoid = elementwise({
   second: () => 0,
   glsl: {
     forward: `
-      // (x + 3)/6 below −1.5 (no cancellation near −3), x/6 + 0.5 above; ·(1/6) instead of /6
-      bool low = x < -1.5;
-      return clamp((low ? x + 3.0 : x) * 0.16666666666666666 + (low ? 0.0 : 0.5), 0.0, 1.0);`,
+      // (x + 3)/6 below −1.5 (no cancellation near −3), x/6 + 0.5 above; ·(1/6) instead of /6; both computed,
+      // then selected (a ternary over expressions is a branch, src/backends/webgl.ts)
+      float low = (x + 3.0) * 0.16666666666666666;
+      float high = x * 0.16666666666666666 + 0.5;
+      return clamp(x < -1.5 ? low : high, 0.0, 1.0);`,
     derivative: `
       return (x > -3.0 && x < 3.0) ? 1.0 / 6.0 : 0.0;`,
     second: `

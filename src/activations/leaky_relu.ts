@@ -23,7 +23,9 @@ export const leakyRelu = elementwise({
   glsl: {
     forward: `
       // one rounding of float32(slope)·x (within 1 ulp, one multiply); slope 0: −0 below 0 (0·x), down to −inf
-      return u.x == 0.0 ? (x >= 0.0 ? x : -0.0) : x * (x >= 0.0 ? 1.0 : u.x);`,
+      // (0·(−FLT_MAX)); ternaries over plain values only, so that they are selects, not branches (webgl.ts)
+      float xm = max(x, -3.4028234663852886e38);
+      return (u.x == 0.0 ? xm : x) * (x >= 0.0 ? 1.0 : u.x);`,
     derivative: `
       return x >= 0.0 ? 1.0 : u.x;`,
     second: `
@@ -89,4 +91,6 @@ export const leakyRelu = elementwise({
       return wm_pmax(x, (float)u0 * x);`,
     },
   },
+  // f′ jumps at 0 unless the slope is 1
+  subnormals: {'': [false, undefined, false]},
 });

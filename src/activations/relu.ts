@@ -164,10 +164,15 @@ export const relu = elementwise({
       return 0.0;`,
       },
       slope: {
+        // values computed first: a ternary over expressions is a branch, over plain values a select (webgl.ts)
         forward: `
-      return x > 0.0 ? x : (x < 0.0 ? u.x * x + ul.x * x : 0.0);  // +0 at ±0, as the definition`,
+      float n = u.x * x + ul.x * x;
+      float y = x < 0.0 ? n : 0.0;  // +0 at ±0, as the definition
+      return x > 0.0 ? x : y;`,
         derivative: `
-      return x > 0.0 ? 1.0 : (x < 0.0 ? u.x + ul.x : 0.0);`,
+      float d = u.x + ul.x;
+      float y = x < 0.0 ? d : 0.0;
+      return x > 0.0 ? 1.0 : y;`,
         second: `
       return 0.0;`,
       },
@@ -249,5 +254,12 @@ export const relu = elementwise({
       derivative: `
       return x > 0 ? 1.0f : 0.0f;`,
     },
+  },
+  // f is continuous at 0 in every variant; f′ jumps there without a threshold (with a cap, unless it is 0)
+  subnormals: {
+    plain: [false, true, false],
+    slope: [false, true, false],
+    cap: [false, undefined, false],
+    '': [false, undefined, false],
   },
 });

@@ -11,8 +11,9 @@ export const relu6 = elementwise({
   second: () => 0,
   glsl: {
     forward: `
-      // x at −0 (the definition's x < 0 ? 0 : ...; clamp gives +0 there)
-      return x < 0.0 ? 0.0 : min(x, 6.0);`,
+      // x at −0 (the definition's x < 0 ? 0 : ...; clamp gives +0 there); a ternary over plain values is a
+      // select, one over an expression (min(x, 6.0)) a branch (src/backends/webgl.ts)
+      return min(x < 0.0 ? 0.0 : x, 6.0);`,
     derivative: `
       return (x > 0.0 && x < 6.0) ? 1.0 : 0.0;`,
     second: `

@@ -78,4 +78,7 @@ export const threshold = elementwise({
       return x > wm_rd32(u0) ? 1.0f : 0.0f;`,
     },
   },
+  // f and f′ jump at 0 when the threshold is 0 (subnormal inputs are then read as ±MIN_NORMAL), else not: the
+  // uniform decides per call
+  subnormals: {'': [undefined, undefined, false]},
 });

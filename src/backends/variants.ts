@@ -55,3 +55,22 @@ export function strictBounds(u: ArrayLike<number> | undefined): number[] {
   }
   return g;
 }
+
+/**
+ * How a program of this variant and order reads subnormal inputs
+ * (src/subnormal.ts): 'never' or 'always' when that is the same for every
+ * parameter value the variant runs with (computed for activations without
+ * constants, declared by the definition's `subnormals` otherwise), so
+ * the program does not test a uniform per element; 'uniform' otherwise.
+ * `needed` is this call's `readSubnormalsAsNormal`: a declaration it
+ * contradicts gives 'uniform' (one more program, the right answer).
+ */
+export function subnormalRead(
+  def: ElementwiseActivation,
+  variant: string,
+  order: 0 | 1 | 2,
+  needed: boolean,
+): 'never' | 'always' | 'uniform' {
+  const fixed = def.constants === undefined ? needed : def.subnormals?.[variant]?.[order];
+  return fixed === undefined || fixed !== needed ? 'uniform' : needed ? 'always' : 'never';
+}
