@@ -25,6 +25,7 @@
 #include "tensorflow/core/framework/shape_inference.h"
 #include "tensorflow/core/platform/denormal.h"
 #include "tensorflow/core/public/version.h"
+#include "tfa_math32.h"
 
 // glibc's vector math library (libmvec): declaring the SIMD variants lets
 // the compiler vectorise loops that call these functions (SSE4/AVX2/AVX-512
@@ -298,6 +299,64 @@ inline const float* slice_stats(const float* x, int64 n, int64 s, double* e, dou
   return v;
 }
 
+// exp(a − M) for float32 a ≤ M (M finite) in float32, within 1 ULP: a − M split exactly (TwoSum, d + dl), d reduced
+// as in exp32, times 1 + dl; 0 for a − M below −104, also for a = −inf.
+static inline float exp_shift32(float a, float M) {
+  const float d0 = a - M;
+  const float bv = d0 - a, av = d0 - bv;
+  const float dl0 = (a - av) + (-M - bv);
+  const bool ok = d0 >= -104.0f;
+  const float d = ok ? d0 : -104.0f, dl = ok ? dl0 : 0.0f;
+  float k, r, rl;
+  reduce32(d, &k, &r, &rl);
+  const float p0 = 1.0f + expm1_reduced(r, rl);
+  const float p = p0 + p0 * dl;  // exp(r)·(1 + dl)
+  const float k1 = static_cast<float>(static_cast<int32_t>(k) >> 1), k2 = k - k1;
+  return (p * pow2_32(k1)) * pow2_32(k2);
+}
+
+// y[j] = exp(x[j] − M) in float32 (contiguous); returns Σ_{j≠m} y[j] in float64 (16 partial sums), m the index of
+// the maximum (exactly 1 there: leaving it out keeps the sum's relative accuracy when it is tiny).
+TFA_CLONES __attribute__((noinline)) double exp_shift32_row(const float* __restrict x, float* __restrict y, int64 n,
+                                                            float M, int64 m) {
+  double acc[16] = {};
+  int64 j = 0;
+  for (; j + 16 <= n; j += 16) {
+    for (int k = 0; k < 16; k++) {
+      const float e = exp_shift32(x[j + k], M);
+      y[j + k] = e;
+      acc[k] += j + k == m ? 0.0 : static_cast<double>(e);
+    }
+  }
+  double sum = 0;
+  for (int k = 0; k < 16; k++) sum += acc[k];
+  for (; j < n; j++) {
+    y[j] = exp_shift32(x[j], M);
+    sum += j == m ? 0.0 : static_cast<double>(y[j]);
+  }
+  return sum;
+}
+
+// y[j] = float32(y[j]·r) in place, r in float64.
+TFA_CLONES __attribute__((noinline)) void scale_row32(float* __restrict y, int64 n, double r) {
+  for (int64 j = 0; j < n; j++) y[j] = static_cast<float>(static_cast<double>(y[j]) * r);
+}
+
+// Softmax of one contiguous slice with a finite maximum and no NaN, in float32 lanes: the exponentials exp_shift32
+// (≤ 1 ULP) into y, their sum in float64, then y·(1/Σ) rounded once (≤ 2 ULP in all; measured by
+// test/native.test.ts). Returns false (nothing written) for a slice that needs the float64 path (a NaN, an
+// infinite maximum, s ≠ 1).
+inline bool softmax_row32(const float* x, float* y, int64 n, int64 s) {
+  if (s != 1 || n == 0) return false;
+  bool nan;
+  int64 m;
+  const float max = row_max_f32(x, n, &m, &nan);
+  if (nan || !(std::fabs(max) < INFINITY)) return false;
+  const double rest = exp_shift32_row(x, y, n, max, m);
+  scale_row32(y, n, 1 / (1 + rest));
+  return true;
+}
+
 // Softmax of one slice into y (n doubles; w: n more of scratch); returns the index of the max. With `out`, the
 // result is stored there (at stride s) as float32 instead.
 inline int64 softmax_row(const float* x, int64 n, int64 s, double* y, double* w, float* out = nullptr) {
@@ -380,6 +439,20 @@ TFA_CLONES __attribute__((noinline)) void log_softmax_store(const float* __restr
     for (int64 j = 0; j < n; j++) y[j * s] = static_cast<float>((static_cast<double>(v[j]) - max) - l);
   }
   if (n > 0) y[m * s] = static_cast<float>(-l);
+}
+
+// log_softmax of one contiguous slice with a finite maximum and no NaN: the exponentials in float32 lanes (≤ 1 ULP,
+// into t: n floats of scratch), rest = Σ_{j≠m} of them in float64, y = (x − max) − log1p(rest) (≤ 2 ULP; measured by
+// test/native.test.ts). Returns false (nothing written) where the float64 path is needed.
+inline bool log_softmax_row32(const float* x, float* y, int64 n, int64 s, float* t) {
+  if (s != 1 || n == 0) return false;
+  bool nan;
+  int64 m;
+  const float max = row_max_f32(x, n, &m, &nan);
+  if (nan || !(std::fabs(max) < INFINITY)) return false;
+  const double rest = exp_shift32_row(x, t, n, max, m);
+  log_softmax_store(x, y, n, 1, max, log1p(rest), m);
+  return true;
 }
 
 // log_softmax's gradient from e[j] = exp(x_j − max) and rest = Σ_{j≠m} e[j]: dx = dy − p·Σdy with p = e/(1 + rest),

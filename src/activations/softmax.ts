@@ -280,7 +280,8 @@ export const softmax = alongAxis({
   note: 'Class probabilities and attention weights: a distribution over the axis.',
   cpp: {
     forward: `
-      softmax_row(x, n, s, w, w + n, y);`,
+      // float32 lanes (≤ 2 ULP) for a contiguous slice with a finite maximum; float64 (0 ULP) otherwise
+      if (!softmax_row32(x, y, n, s)) softmax_row(x, n, s, w, w + n, y);`,
     backward: `
       // dy_k − Σ dy·y = (dy_k − dy_m) + Σ_j (dy_m − dy_j)·y_j with m the argmax (no cancellation at y_m ≈ 1)
       const int64 m = softmax_row(x, n, s, w, w + n);
