@@ -25,12 +25,16 @@ static inline float expm1_reduced(float r, float rl) {
   return r + ((r * r) * q + rl);
 }
 
-// 2^k for an integral float32 k in [−126, 127] (its bits).
-static inline float pow2_32(float k) {
-  const uint32_t i = (static_cast<uint32_t>(static_cast<int32_t>(k)) + 127u) << 23;
-  float f;
-  __builtin_memcpy(&f, &i, 4);
-  return f;
+// p·2^k for an integral float32 k in [−150, 129]: 2^k applied in two exact halves (integer exponent arithmetic), so
+// that a subnormal result is rounded once and 2^128 does not overflow before the product.
+static inline float scale2k(float p, float k) {
+  const int32_t ki = static_cast<int32_t>(k);
+  const int32_t k1 = ki >> 1, k2 = ki - k1;  // each in [−75, 65]
+  const uint32_t b1 = (static_cast<uint32_t>(k1) + 127u) << 23, b2 = (static_cast<uint32_t>(k2) + 127u) << 23;
+  float s1, s2;
+  __builtin_memcpy(&s1, &b1, 4);
+  __builtin_memcpy(&s2, &b2, 4);
+  return (p * s1) * s2;
 }
 
 // The reduction x = k·ln 2 + r + rl, |r| ≤ ln 2/2: k·L1 is exact (L1 has 9 bits, |k| < 2^11), x − k·L1 is exact
@@ -54,9 +58,7 @@ static inline float exp32(float x) {
   x = x > 89.0f ? 89.0f : x;
   float k, r, rl;
   reduce32(x, &k, &r, &rl);
-  const float p = 1.0f + expm1_reduced(r, rl);
-  const float k1 = static_cast<float>(static_cast<int32_t>(k) >> 1), k2 = k - k1;  // each in [−75, 65]
-  return (p * pow2_32(k1)) * pow2_32(k2);
+  return scale2k(1.0f + expm1_reduced(r, rl), k);
 }
 
 // exp(x) for float32 x as a float64 (no overflow or underflow below |x| = 700): the float32 reduction and
@@ -80,8 +82,7 @@ static inline float expm1_neg32(float x) {
   float k, r, rl;
   reduce32(x, &k, &r, &rl);
   const float s = expm1_reduced(r, rl);
-  const float k1 = static_cast<float>(static_cast<int32_t>(k) >> 1), k2 = k - k1;
-  const float t = pow2_32(k1) * pow2_32(k2);  // exact: 2^k ≥ 2^-150 (0 below it, and then 2^k·s is below 2^-150)
+  const float t = scale2k(1.0f, k);  // exact: 2^k ≥ 2^-150 (0 below it, and then 2^k·s is below 2^-150)
   return (t - 1.0f) + t * s;
 }
 

@@ -311,8 +311,7 @@ static inline float exp_shift32(float a, float M) {
   reduce32(d, &k, &r, &rl);
   const float p0 = 1.0f + expm1_reduced(r, rl);
   const float p = p0 + p0 * dl;  // exp(r)·(1 + dl)
-  const float k1 = static_cast<float>(static_cast<int32_t>(k) >> 1), k2 = k - k1;
-  return (p * pow2_32(k1)) * pow2_32(k2);
+  return scale2k(p, k);
 }
 
 // y[j] = exp(x[j] − M) in float32 (contiguous); returns Σ_{j≠m} y[j] in float64 (16 partial sums), m the index of

@@ -73,7 +73,7 @@ function cost(text) {
       /\b(exp|expm1|log1p|log|tanh|tanh_e|erfc?|sqrt|sigmoid|softplus|sech2|tanh_shrink|normal_cdf|normal_pdf)\(/g,
     ) ?? []
   ).length;
-  return 2 + 10 * calls;
+  return 1 + 2 * calls;
 }
 
 const indent = (text, pad) =>
