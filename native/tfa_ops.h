@@ -614,7 +614,7 @@ class AxisOp : public OpKernel {
     const float* xp = x.flat<float>().data();
     float* yp = y->flat<float>().data();
     const AxisLayout L = l;
-    Parallel(c, l.outer * l.inner, 12 * l.n + 20, [=](int64 b, int64 e) {
+    Parallel(c, l.outer * l.inner, 2 * l.n + 20, [=](int64 b, int64 e) {
       double* w = Scratch(2 * L.n + 2);
       for (int64 r = b; r < e; r++) {
         const int64 o = r / L.inner, i = r % L.inner;
@@ -650,7 +650,7 @@ class AxisGradOp : public OpKernel {
     const float* dyp = dy.flat<float>().data();
     float* dxp = dx->flat<float>().data();
     const AxisLayout L = l;
-    Parallel(c, l.outer * l.inner, 16 * l.n + 20, [=](int64 b, int64 e) {
+    Parallel(c, l.outer * l.inner, 3 * l.n + 20, [=](int64 b, int64 e) {
       double* w = Scratch(2 * L.n + 2);
       for (int64 r = b; r < e; r++) {
         const int64 o = r / L.inner, i = r % L.inner;
