@@ -372,25 +372,29 @@ inline int64 softmax_row(const float* x, int64 n, int64 s, double* y, double* w,
   return m;
 }
 
-// Σ_j (c − dy[j·s])·y[j] in eight partial sums.
-TFA_CLONES __attribute__((noinline)) double row_dot_diff(const float* __restrict dy, const double* __restrict y,
-                                                         int64 n, int64 s, double c, double* __restrict t) {
+// Σ_j (c − dy[j·s])·w[j] in eight partial sums, in one pass (no scratch).
+TFA_CLONES __attribute__((noinline)) double row_dot_diff_sum(const float* __restrict dy, const double* __restrict w,
+                                                             int64 n, int64 s, double c) {
+  double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  int64 j = 0;
   if (s == 1) {
-    for (int64 j = 0; j < n; j++) t[j] = (c - dy[j]) * y[j];
-  } else {
-    for (int64 j = 0; j < n; j++) t[j] = (c - dy[j * s]) * y[j];
+    for (; j + 8 <= n; j += 8) {
+      for (int k = 0; k < 8; k++) acc[k] += (c - dy[j + k]) * w[j + k];
+    }
   }
-  return row_sum(t, n);
+  double r = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+  for (; j < n; j++) r += (c - dy[j * s]) * w[j];
+  return r;
 }
 
-// dx[j·s] = y[j]·((dy[j·s] − c) + d), rounded once.
-TFA_CLONES __attribute__((noinline)) void softmax_grad_store(const float* __restrict dy, const double* __restrict y,
-                                                             float* __restrict dx, int64 n, int64 s, double c,
-                                                             double d) {
+// dx[j·s] = (w[j]·r)·((dy[j·s] − c) + d), rounded once: softmax's gradient from the unnormalised exponentials.
+TFA_CLONES __attribute__((noinline)) void softmax_grad_store_scaled(const float* __restrict dy,
+                                                                    const double* __restrict w, float* __restrict dx,
+                                                                    int64 n, int64 s, double c, double d, double r) {
   if (s == 1) {
-    for (int64 j = 0; j < n; j++) dx[j] = static_cast<float>(y[j] * ((dy[j] - c) + d));
+    for (int64 j = 0; j < n; j++) dx[j] = static_cast<float>((w[j] * r) * ((dy[j] - c) + d));
   } else {
-    for (int64 j = 0; j < n; j++) dx[j * s] = static_cast<float>(y[j] * ((dy[j * s] - c) + d));
+    for (int64 j = 0; j < n; j++) dx[j * s] = static_cast<float>((w[j] * r) * ((dy[j * s] - c) + d));
   }
 }
 
