@@ -597,7 +597,8 @@ typedef void (*AxisForwardRow)(const float* x, float* y, int64 n, int64 s, doubl
 // One slice: x, dy (m elements) → dx (n elements).
 typedef void (*AxisBackwardRow)(const float* x, const float* dy, float* dx, int64 n, int64 s, double* w);
 
-template <AxisForwardRow Row, bool Halves>
+// Cost: estimated cycles per element of a slice (TensorFlow's ParallelFor keeps small work on the calling thread).
+template <AxisForwardRow Row, bool Halves, int64 Cost>
 class AxisOp : public OpKernel {
  public:
   explicit AxisOp(OpKernelConstruction* c) : OpKernel(c) {
@@ -618,7 +619,7 @@ class AxisOp : public OpKernel {
     const float* xp = x.flat<float>().data();
     float* yp = y->flat<float>().data();
     const AxisLayout L = l;
-    Parallel(c, l.outer * l.inner, 2 * l.n + 20, [=](int64 b, int64 e) {
+    Parallel(c, l.outer * l.inner, Cost * l.n + 20, [=](int64 b, int64 e) {
       double* w = Scratch(2 * L.n + 2);
       for (int64 r = b; r < e; r++) {
         const int64 o = r / L.inner, i = r % L.inner;
@@ -631,7 +632,7 @@ class AxisOp : public OpKernel {
   int begin_ = 0, end_ = 1;
 };
 
-template <AxisBackwardRow Row, bool Halves>
+template <AxisBackwardRow Row, bool Halves, int64 Cost>
 class AxisGradOp : public OpKernel {
  public:
   explicit AxisGradOp(OpKernelConstruction* c) : OpKernel(c) {
@@ -654,7 +655,7 @@ class AxisGradOp : public OpKernel {
     const float* dyp = dy.flat<float>().data();
     float* dxp = dx->flat<float>().data();
     const AxisLayout L = l;
-    Parallel(c, l.outer * l.inner, 3 * l.n + 20, [=](int64 b, int64 e) {
+    Parallel(c, l.outer * l.inner, Cost * l.n + 20, [=](int64 b, int64 e) {
       double* w = Scratch(2 * L.n + 2);
       for (int64 r = b; r < e; r++) {
         const int64 o = r / L.inner, i = r % L.inner;

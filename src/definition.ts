@@ -166,6 +166,12 @@ export interface CppElementwise {
 export interface CppAxis {
   forward: string;
   backward: string;
+  /**
+   * Estimated cycles per element of a slice, [forward, backward], for the
+   * split over TensorFlow's thread pool (default [2, 3]: a few vectorised
+   * passes; a slice that is sorted costs far more).
+   */
+  cost?: readonly [number, number];
 }
 
 /**

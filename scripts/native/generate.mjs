@@ -190,6 +190,7 @@ function axis(def) {
   const {forward, grad} = opNames(def);
   const ns = `tfa_gen_${def.keras}`;
   const halves = def.halvesAxis === true;
+  const [fwdCost, bwdCost] = def.cpp.cost ?? [2, 3];
   return `
 // ---- ${def.keras}: ${def.formula}
 namespace ${ns} {
@@ -203,8 +204,8 @@ TFA_CLONES static void backward_row(const float* __restrict x, const float* __re
                                     int64 n, int64 s, double* __restrict w) {
 ${indent(def.cpp.backward, '  ')}
 }
-typedef AxisOp<forward_row, ${halves}> ForwardOp;
-typedef AxisGradOp<backward_row, ${halves}> GradOp;
+typedef AxisOp<forward_row, ${halves}, ${fwdCost}> ForwardOp;
+typedef AxisGradOp<backward_row, ${halves}, ${bwdCost}> GradOp;
 }  // namespace ${ns}
 REGISTER_OP("${forward}").Input("x: float").Output("y: float").Attr("axis_begin: int").Attr("axis_end: int")
     .SetShapeFn([](::tensorflow::shape_inference::InferenceContext* c) {
