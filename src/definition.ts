@@ -154,6 +154,12 @@ export interface CppElementwise {
    */
   forward32?: string;
   derivative32?: string;
+  /**
+   * A condition over the constants (`u`, `uf`) under which `forward32`
+   * applies; otherwise the loop runs `forward` in float64. Tested once per
+   * call, outside the loop, so each loop vectorises on its own body.
+   */
+  forward32When?: string;
 }
 
 /**

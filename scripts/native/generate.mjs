@@ -89,7 +89,13 @@ function elementwise(def) {
   const cpp = def.cpp;
   const second = cpp.second !== undefined;
   const f32 = cpp.forward32 !== undefined,
-    d32 = cpp.derivative32 !== undefined;
+    d32 = cpp.derivative32 !== undefined,
+    when = f32 && cpp.forward32When !== undefined;
+  const loop32 = `for (int64 i = 0; i < n; i++) {
+  const float x = xs[i];
+  const float r = f32(x, u, uf);
+  ys[i] = x == x ? r : x;
+}`;
   const consts = `double u[kMaxConstants];
   float uf[kMaxConstants];
   for (int k = 0; k < kMaxConstants; k++) {
@@ -129,17 +135,26 @@ ${indent(body(cpp.derivative32), '  ')}
 }
 // The constants are copied to a local array: loads from it cannot trap, so conditional uses of u[k] if-convert.
 TFA_CLONES void forward(const float* __restrict xs, float* __restrict ys, int64 n, const double* __restrict uin) {
-  ${consts}
+  ${consts}${
+    f32
+      ? when
+        ? `
+  if (${cpp.forward32When}) {
+${loop32.replace(/^/gm, '    ')}
+    return;
+  }`
+        : `
+${loop32.replace(/^/gm, '  ')}`
+      : ''
+  }${
+    !f32 || when
+      ? `
   for (int64 i = 0; i < n; i++) {
-${
-  f32
-    ? `    const float x = xs[i];
-    const float r = f32(x, u, uf);
-    ys[i] = x == x ? r : x;`
-    : `    const double x = xs[i];
+    const double x = xs[i];
     const double r = f(x, u);
-    ys[i] = x == x ? static_cast<float>(r) : xs[i];`
-}
+    ys[i] = x == x ? static_cast<float>(r) : xs[i];
+  }`
+      : ''
   }
 }
 TFA_CLONES void first(const float* __restrict xs, const float* __restrict dys, float* __restrict dxs, int64 n,
