@@ -4,7 +4,7 @@
 //
 // Measured with scripts/native/ulp32.cc (every float32, against the float64 libm rounded once; subnormal results
 // counted in units of 2^-149):
-//   exp32 ≤ 1 ULP (2.1 % of the inputs 1 ULP off the rounded truth); softmax and log_softmax use its shifted form
+//   exp32 ≤ 1 ULP (18.0 M of the 4.28 G non-NaN inputs, 0.42 %, 1 ULP off); softmax and log_softmax use its shifted form
 //   (exp_shift32 in tfa_ops.h).
 #ifndef TFA_MATH32_H_
 #define TFA_MATH32_H_
