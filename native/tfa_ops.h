@@ -25,6 +25,7 @@
 #include "tensorflow/core/framework/shape_inference.h"
 #include "tensorflow/core/platform/denormal.h"
 #include "tensorflow/core/public/version.h"
+#include "tfa_math32.h"
 
 // glibc's vector math library (libmvec): declaring the SIMD variants lets
 // the compiler vectorise loops that call these functions (SSE4/AVX2/AVX-512
@@ -298,6 +299,63 @@ inline const float* slice_stats(const float* x, int64 n, int64 s, double* e, dou
   return v;
 }
 
+// exp(a − M) for float32 a ≤ M (M finite) in float32, within 1 ULP: a − M split exactly (TwoSum, d + dl), d reduced
+// as in exp32, times 1 + dl; 0 for a − M below −104, also for a = −inf.
+static inline float exp_shift32(float a, float M) {
+  const float d0 = a - M;
+  const float bv = d0 - a, av = d0 - bv;
+  const float dl0 = (a - av) + (-M - bv);
+  const bool ok = d0 >= -104.0f;
+  const float d = ok ? d0 : -104.0f, dl = ok ? dl0 : 0.0f;
+  float k, r, rl;
+  reduce32(d, &k, &r, &rl);
+  const float p0 = 1.0f + expm1_reduced(r, rl);
+  const float p = p0 + p0 * dl;  // exp(r)·(1 + dl)
+  return scale2k(p, k);
+}
+
+// y[j] = exp(x[j] − M) in float32 (contiguous); returns Σ_{j≠m} y[j] in float64 (16 partial sums), m the index of
+// the maximum (exactly 1 there: leaving it out keeps the sum's relative accuracy when it is tiny).
+TFA_CLONES __attribute__((noinline)) double exp_shift32_row(const float* __restrict x, float* __restrict y, int64 n,
+                                                            float M, int64 m) {
+  double acc[16] = {};
+  int64 j = 0;
+  for (; j + 16 <= n; j += 16) {
+    for (int k = 0; k < 16; k++) {
+      const float e = exp_shift32(x[j + k], M);
+      y[j + k] = e;
+      acc[k] += j + k == m ? 0.0 : static_cast<double>(e);
+    }
+  }
+  double sum = 0;
+  for (int k = 0; k < 16; k++) sum += acc[k];
+  for (; j < n; j++) {
+    y[j] = exp_shift32(x[j], M);
+    sum += j == m ? 0.0 : static_cast<double>(y[j]);
+  }
+  return sum;
+}
+
+// y[j] = float32(y[j]·r) in place, r in float64.
+TFA_CLONES __attribute__((noinline)) void scale_row32(float* __restrict y, int64 n, double r) {
+  for (int64 j = 0; j < n; j++) y[j] = static_cast<float>(static_cast<double>(y[j]) * r);
+}
+
+// Softmax of one contiguous slice with a finite maximum and no NaN, in float32 lanes: the exponentials exp_shift32
+// (≤ 1 ULP) into y, their sum in float64, then y·(1/Σ) rounded once (≤ 2 ULP in all; measured by
+// test/native.test.ts). Returns false (nothing written) for a slice that needs the float64 path (a NaN, an
+// infinite maximum, s ≠ 1).
+inline bool softmax_row32(const float* x, float* y, int64 n, int64 s) {
+  if (s != 1 || n == 0) return false;
+  bool nan;
+  int64 m;
+  const float max = row_max_f32(x, n, &m, &nan);
+  if (nan || !(std::fabs(max) < INFINITY)) return false;
+  const double rest = exp_shift32_row(x, y, n, max, m);
+  scale_row32(y, n, 1 / (1 + rest));
+  return true;
+}
+
 // Softmax of one slice into y (n doubles; w: n more of scratch); returns the index of the max. With `out`, the
 // result is stored there (at stride s) as float32 instead.
 inline int64 softmax_row(const float* x, int64 n, int64 s, double* y, double* w, float* out = nullptr) {
@@ -314,25 +372,29 @@ inline int64 softmax_row(const float* x, int64 n, int64 s, double* y, double* w,
   return m;
 }
 
-// Σ_j (c − dy[j·s])·y[j] in eight partial sums.
-TFA_CLONES __attribute__((noinline)) double row_dot_diff(const float* __restrict dy, const double* __restrict y,
-                                                         int64 n, int64 s, double c, double* __restrict t) {
+// Σ_j (c − dy[j·s])·w[j] in eight partial sums, in one pass (no scratch).
+TFA_CLONES __attribute__((noinline)) double row_dot_diff_sum(const float* __restrict dy, const double* __restrict w,
+                                                             int64 n, int64 s, double c) {
+  double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  int64 j = 0;
   if (s == 1) {
-    for (int64 j = 0; j < n; j++) t[j] = (c - dy[j]) * y[j];
-  } else {
-    for (int64 j = 0; j < n; j++) t[j] = (c - dy[j * s]) * y[j];
+    for (; j + 8 <= n; j += 8) {
+      for (int k = 0; k < 8; k++) acc[k] += (c - dy[j + k]) * w[j + k];
+    }
   }
-  return row_sum(t, n);
+  double r = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+  for (; j < n; j++) r += (c - dy[j * s]) * w[j];
+  return r;
 }
 
-// dx[j·s] = y[j]·((dy[j·s] − c) + d), rounded once.
-TFA_CLONES __attribute__((noinline)) void softmax_grad_store(const float* __restrict dy, const double* __restrict y,
-                                                             float* __restrict dx, int64 n, int64 s, double c,
-                                                             double d) {
+// dx[j·s] = (w[j]·r)·((dy[j·s] − c) + d), rounded once: softmax's gradient from the unnormalised exponentials.
+TFA_CLONES __attribute__((noinline)) void softmax_grad_store_scaled(const float* __restrict dy,
+                                                                    const double* __restrict w, float* __restrict dx,
+                                                                    int64 n, int64 s, double c, double d, double r) {
   if (s == 1) {
-    for (int64 j = 0; j < n; j++) dx[j] = static_cast<float>(y[j] * ((dy[j] - c) + d));
+    for (int64 j = 0; j < n; j++) dx[j] = static_cast<float>((w[j] * r) * ((dy[j] - c) + d));
   } else {
-    for (int64 j = 0; j < n; j++) dx[j * s] = static_cast<float>(y[j] * ((dy[j * s] - c) + d));
+    for (int64 j = 0; j < n; j++) dx[j * s] = static_cast<float>((w[j] * r) * ((dy[j * s] - c) + d));
   }
 }
 
@@ -380,6 +442,20 @@ TFA_CLONES __attribute__((noinline)) void log_softmax_store(const float* __restr
     for (int64 j = 0; j < n; j++) y[j * s] = static_cast<float>((static_cast<double>(v[j]) - max) - l);
   }
   if (n > 0) y[m * s] = static_cast<float>(-l);
+}
+
+// log_softmax of one contiguous slice with a finite maximum and no NaN: the exponentials in float32 lanes (≤ 1 ULP,
+// into t: n floats of scratch), rest = Σ_{j≠m} of them in float64, y = (x − max) − log1p(rest) (≤ 2 ULP; measured by
+// test/native.test.ts). Returns false (nothing written) where the float64 path is needed.
+inline bool log_softmax_row32(const float* x, float* y, int64 n, int64 s, float* t) {
+  if (s != 1 || n == 0) return false;
+  bool nan;
+  int64 m;
+  const float max = row_max_f32(x, n, &m, &nan);
+  if (nan || !(std::fabs(max) < INFINITY)) return false;
+  const double rest = exp_shift32_row(x, t, n, max, m);
+  log_softmax_store(x, y, n, 1, max, log1p(rest), m);
+  return true;
 }
 
 // log_softmax's gradient from e[j] = exp(x_j − max) and rest = Σ_{j≠m} e[j]: dx = dy − p·Σdy with p = e/(1 + rest),
@@ -521,7 +597,8 @@ typedef void (*AxisForwardRow)(const float* x, float* y, int64 n, int64 s, doubl
 // One slice: x, dy (m elements) → dx (n elements).
 typedef void (*AxisBackwardRow)(const float* x, const float* dy, float* dx, int64 n, int64 s, double* w);
 
-template <AxisForwardRow Row, bool Halves>
+// Cost: estimated cycles per element of a slice (TensorFlow's ParallelFor keeps small work on the calling thread).
+template <AxisForwardRow Row, bool Halves, int64 Cost>
 class AxisOp : public OpKernel {
  public:
   explicit AxisOp(OpKernelConstruction* c) : OpKernel(c) {
@@ -543,7 +620,7 @@ class AxisOp : public OpKernel {
     const float* xp = x.flat<float>().data();
     float* yp = y->flat<float>().data();
     const AxisLayout L = l;
-    Parallel(c, l.outer * l.inner, 12 * l.n + 20, [=](int64 b, int64 e) {
+    Parallel(c, l.outer * l.inner, Cost * l.n + 20, [=](int64 b, int64 e) {
       double* w = Scratch(2 * L.n + 2);
       for (int64 r = b; r < e; r++) {
         const int64 o = r / L.inner, i = r % L.inner;
@@ -556,7 +633,7 @@ class AxisOp : public OpKernel {
   int begin_ = 0, end_ = 1;
 };
 
-template <AxisBackwardRow Row, bool Halves>
+template <AxisBackwardRow Row, bool Halves, int64 Cost>
 class AxisGradOp : public OpKernel {
  public:
   explicit AxisGradOp(OpKernelConstruction* c) : OpKernel(c) {
@@ -580,7 +657,7 @@ class AxisGradOp : public OpKernel {
     const float* dyp = dy.flat<float>().data();
     float* dxp = dx->flat<float>().data();
     const AxisLayout L = l;
-    Parallel(c, l.outer * l.inner, 16 * l.n + 20, [=](int64 b, int64 e) {
+    Parallel(c, l.outer * l.inner, Cost * l.n + 20, [=](int64 b, int64 e) {
       double* w = Scratch(2 * L.n + 2);
       for (int64 r = b; r < e; r++) {
         const int64 o = r / L.inner, i = r % L.inner;

@@ -154,6 +154,12 @@ export interface CppElementwise {
    */
   forward32?: string;
   derivative32?: string;
+  /**
+   * A condition over the constants (`u`, `uf`) under which `forward32`
+   * applies; otherwise the loop runs `forward` in float64. Tested once per
+   * call, outside the loop, so each loop vectorises on its own body.
+   */
+  forward32When?: string;
 }
 
 /**
@@ -166,6 +172,12 @@ export interface CppElementwise {
 export interface CppAxis {
   forward: string;
   backward: string;
+  /**
+   * Estimated cycles per element of a slice, [forward, backward], for the
+   * split over TensorFlow's thread pool (default [2, 3]: a few vectorised
+   * passes; a slice that is sorted costs far more).
+   */
+  cost?: readonly [number, number];
 }
 
 /**

@@ -73,7 +73,7 @@ function cost(text) {
       /\b(exp|expm1|log1p|log|tanh|tanh_e|erfc?|sqrt|sigmoid|softplus|sech2|tanh_shrink|normal_cdf|normal_pdf)\(/g,
     ) ?? []
   ).length;
-  return 2 + 10 * calls;
+  return 1 + 2 * calls;
 }
 
 const indent = (text, pad) =>
@@ -89,7 +89,13 @@ function elementwise(def) {
   const cpp = def.cpp;
   const second = cpp.second !== undefined;
   const f32 = cpp.forward32 !== undefined,
-    d32 = cpp.derivative32 !== undefined;
+    d32 = cpp.derivative32 !== undefined,
+    when = f32 && cpp.forward32When !== undefined;
+  const loop32 = `for (int64 i = 0; i < n; i++) {
+  const float x = xs[i];
+  const float r = f32(x, u, uf);
+  ys[i] = x == x ? r : x;
+}`;
   const consts = `double u[kMaxConstants];
   float uf[kMaxConstants];
   for (int k = 0; k < kMaxConstants; k++) {
@@ -129,17 +135,26 @@ ${indent(body(cpp.derivative32), '  ')}
 }
 // The constants are copied to a local array: loads from it cannot trap, so conditional uses of u[k] if-convert.
 TFA_CLONES void forward(const float* __restrict xs, float* __restrict ys, int64 n, const double* __restrict uin) {
-  ${consts}
+  ${consts}${
+    f32
+      ? when
+        ? `
+  if (${cpp.forward32When}) {
+${loop32.replace(/^/gm, '    ')}
+    return;
+  }`
+        : `
+${loop32.replace(/^/gm, '  ')}`
+      : ''
+  }${
+    !f32 || when
+      ? `
   for (int64 i = 0; i < n; i++) {
-${
-  f32
-    ? `    const float x = xs[i];
-    const float r = f32(x, u, uf);
-    ys[i] = x == x ? r : x;`
-    : `    const double x = xs[i];
+    const double x = xs[i];
     const double r = f(x, u);
-    ys[i] = x == x ? static_cast<float>(r) : xs[i];`
-}
+    ys[i] = x == x ? static_cast<float>(r) : xs[i];
+  }`
+      : ''
   }
 }
 TFA_CLONES void first(const float* __restrict xs, const float* __restrict dys, float* __restrict dxs, int64 n,
@@ -190,6 +205,7 @@ function axis(def) {
   const {forward, grad} = opNames(def);
   const ns = `tfa_gen_${def.keras}`;
   const halves = def.halvesAxis === true;
+  const [fwdCost, bwdCost] = def.cpp.cost ?? [2, 3];
   return `
 // ---- ${def.keras}: ${def.formula}
 namespace ${ns} {
@@ -203,8 +219,8 @@ TFA_CLONES static void backward_row(const float* __restrict x, const float* __re
                                     int64 n, int64 s, double* __restrict w) {
 ${indent(def.cpp.backward, '  ')}
 }
-typedef AxisOp<forward_row, ${halves}> ForwardOp;
-typedef AxisGradOp<backward_row, ${halves}> GradOp;
+typedef AxisOp<forward_row, ${halves}, ${fwdCost}> ForwardOp;
+typedef AxisGradOp<backward_row, ${halves}, ${bwdCost}> GradOp;
 }  // namespace ${ns}
 REGISTER_OP("${forward}").Input("x: float").Output("y: float").Attr("axis_begin: int").Attr("axis_end: int")
     .SetShapeFn([](::tensorflow::shape_inference::InferenceContext* c) {

@@ -69,10 +69,9 @@ export const leakyRelu = elementwise({
     forward: 'x >= 0 ? x : (u[0] == 0 ? -0.0 : u[0] * x)',
     derivative: 'x >= 0 ? 1.0 : u[0]',
     second: '0.0',
-    forward32: `
-      // a float32 slope: the float32 product is the exactly rounded one, as in float64
-      if (static_cast<double>(uf[0]) != u[0]) return static_cast<float>(f(x, u));
-      return x >= 0 ? x : (uf[0] == 0 ? -0.0f : uf[0] * x);`,
+    // a float32 slope: the float32 product is the exactly rounded one, as in float64; other slopes in float64
+    forward32: 'x >= 0 ? x : (uf[0] == 0 ? -0.0f : uf[0] * x)',
+    forward32When: 'static_cast<double>(uf[0]) == u[0]',
   },
   wasm: {
     // slope 0: −0 below 0, −∞ included (the limit, as the cpu definition)

@@ -158,6 +158,8 @@ export const logSoftmax = alongAxis({
   note: 'Log-probabilities over classes for NLL or KL losses, stable where log(softmax) is not.',
   cpp: {
     forward: `
+      // float32 exponentials (≤ 2 ULP) for a contiguous slice with a finite maximum; float64 (0 ULP) otherwise
+      if (log_softmax_row32(x, y, n, s, reinterpret_cast<float*>(w))) return;
       double max, rest;
       int64 m;
       const float* v = slice_stats(x, n, s, w, w + n, &max, &m, &rest);  // w[j] = exp(x_j − max); v: the slice

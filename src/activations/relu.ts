@@ -228,10 +228,9 @@ export const relu = elementwise({
       if (m == m && (x < 0 || x > m)) d = 0.0;
       return x < t ? d + u[0] : d;`,
     second: '0.0',
-    forward32: `
-      // the defaults in float32 (exact); the general case in float64
-      if (u[2] == 0 && u[0] == 0 && u[1] != u[1]) return x > 0 ? x : 0.0f;
-      return static_cast<float>(f(x, u));`,
+    // the defaults in float32 (exact: a copy or +0); other parameters in float64
+    forward32: 'x > 0 ? x : 0.0f',
+    forward32When: 'u[2] == 0 && u[0] == 0 && u[1] != u[1]',
   },
   wasm: {
     forward: `

@@ -324,12 +324,17 @@ export const softmax = alongAxis({
   note: 'Class probabilities and attention weights: a distribution over the axis.',
   cpp: {
     forward: `
-      softmax_row(x, n, s, w, w + n, y);`,
+      // float32 lanes (≤ 2 ULP) for a contiguous slice with a finite maximum; float64 (0 ULP) otherwise
+      if (!softmax_row32(x, y, n, s)) softmax_row(x, n, s, w, w + n, y);`,
     backward: `
       // dy_k − Σ dy·y = (dy_k − dy_m) + Σ_j (dy_m − dy_j)·y_j with m the argmax (no cancellation at y_m ≈ 1)
-      const int64 m = softmax_row(x, n, s, w, w + n);
-      const double dym = dy[m * s];
-      const double d = row_dot_diff(dy, w, n, s, dym, w + n);
-      softmax_grad_store(dy, w, dx, n, s, dym, d);`,
+      // (y_j = w_j·r with w_j = exp(x_j − max), exactly 1 at the maximum, r = 1/Σw; y is never stored)
+      double max, rest;
+      int64 m;
+      slice_stats(x, n, s, w, w + n, &max, &m, &rest);
+      if (n > 0) w[m] = 1;
+      const double r = 1 / (1 + rest), dym = dy[m * s];
+      const double d = r * row_dot_diff_sum(dy, w, n, s, dym);
+      softmax_grad_store_scaled(dy, w, dx, n, s, dym, d, r);`,
   },
 });

@@ -1,0 +1,62 @@
+// Standalone accuracy harness for native/tfa_math32.h: every float32 input (or a stride of them), each function
+// against the float64 libm rounded to float32, in float32 ULPs of the truth (subnormal results in units of 2^-149).
+//
+//   g++ -O2 -ffp-contract=off -fno-math-errno -I native scripts/native/ulp32.cc -o ulp32 && ./ulp32 [stride]
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "tfa_math32.h"
+
+// Ordinal of a float32 (adjacent floats differ by 1; +0 and −0 are both 0).
+static int64_t ordinal(float f) {
+  int32_t i;
+  std::memcpy(&i, &f, 4);
+  return i < 0 ? -static_cast<int64_t>(i & 0x7fffffff) : i;
+}
+
+// The distance in float32 ULPs between a result and the float64 truth rounded to float32 (test/float32.ts's
+// rule; signs of zero must agree).
+static double ulps(float got, double truth) {
+  const float t = static_cast<float>(truth);
+  if (std::isnan(t) || std::isnan(got)) return std::isnan(t) && std::isnan(got) ? 0 : INFINITY;
+  if (std::isinf(t) || std::isinf(got)) return t == got ? 0 : INFINITY;
+  if (got == 0 && t == 0 && std::signbit(got) != std::signbit(t)) return INFINITY;
+  return static_cast<double>(std::llabs(ordinal(got) - ordinal(t)));
+}
+
+struct Worst {
+  const char* name;
+  double ulp = 0;
+  float x = 0;
+  long long over1 = 0, n = 0;
+  void add(float x0, float got, double truth) {
+    const double u = ulps(got, truth);
+    n++;
+    if (u >= 1) over1++;
+    if (u > ulp) {
+      ulp = u;
+      x = x0;
+    }
+  }
+  void print() const {
+    std::printf("%-12s max %g ULP at x = %.9g; %lld of %lld inputs off the rounded truth\n", name, ulp, x, over1, n);
+  }
+};
+
+int main(int argc, char** argv) {
+  const uint32_t stride = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 1;
+  Worst e{"exp32"};
+  for (uint64_t b = 0; b < (uint64_t{1} << 32); b += stride) {
+    const uint32_t bits = static_cast<uint32_t>(b);
+    float x;
+    std::memcpy(&x, &bits, 4);
+    if (std::isnan(x)) continue;
+    const double X = x;
+    e.add(x, tfa::exp32(x), std::exp(X));
+  }
+  e.print();
+  return 0;
+}
