@@ -145,14 +145,11 @@ export const silu = elementwise({
     float32: {
       ulp: 3,
       keepsNaN: true,
-      // x·e^x rounded once where e^x is subnormal (−120 ≤ x < −87; there 1 + e = 1; below, −0): only when a
-      // lane is there
+      // |x| > 87 (a subnormal e): the float64 body
+      fallback: 'wm_abs(x) > 87.0f',
       forward: `
-      F e = wm_exp(-wm_abs(x));
-      F y = (x >= 0 ? x : x * e) / (1 + e);
-      auto deep = x < -87.0f && x >= -120.0f;
-      if (wasm_v128_any_true((v128_t)deep)) y = deep ? wm_exp(x, x) : y;
-      return x == -INF ? -0.0f : y;`,
+      F e = wm_expn(-wm_abs(x));
+      return (x >= 0 ? x : x * e) / (1 + e);`,
     },
   },
 });
