@@ -427,6 +427,14 @@ export interface AxisActivation extends ActivationBase {
   webgpu?: WebgpuAxis;
   /** One slice forward and backward in C++ for the native op library (tensorflow backend). */
   cpp?: CppAxis;
+  /**
+   * C++ bodies of one row along the last axis for the WebAssembly SIMD module
+   * (src/backends/wasm_axis_source.ts): `forward` over `const float *x`,
+   * `float *y`, `int n`; `backward` over `x`, `const float *dy`, `float *dx`,
+   * `n`. They return 1, or 0 where the JS loop must do this row (a NaN or
+   * +inf in it, or only −inf), using the `ta_row_*` helpers.
+   */
+  wasm?: {forward: string; backward: string};
 }
 
 /** An axis activation's own kernels, for use inside its `backwardGrad`. */

@@ -20,6 +20,7 @@ import {axisOutputShape, layoutOf} from '../layout';
 import {scalarLoops} from './scalar_loops';
 import {instantiate, wasmModuleReady, type WasmLoop, type WasmLoops} from './wasm_module';
 import {WASM_BLOCK, wasmExports} from './wasm_source';
+import {wasmAxisExports} from './wasm_axis_source';
 
 /** Where the SIMD module runs for one backend instance: its loops on the heap, or why not. */
 export interface WasmAttachment {
@@ -178,7 +179,23 @@ function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
   ];
 }
 
+/**
+ * Runs a module row loop over `outer` contiguous rows of n (the last axis): `at` are the byte offsets of the
+ * inputs and the output. The module stops at a row without a finite maximum; `js(row)` does that one.
+ */
+function runRows(fn: WasmLoop, at: number[], outer: number, n: number, js: (row: number) => void): void {
+  let r = 0;
+  while (r < outer) {
+    const o = r * n * 4;
+    r += at.length === 2 ? fn(at[0] + o, at[1] + o, outer - r, n) : fn(at[0] + o, at[1] + o, at[2] + o, outer - r, n);
+    if (r < outer) js(r++);
+  }
+}
+
 function axisKernels(def: AxisActivation): KernelConfig[] {
+  const names = def.wasm !== undefined ? wasmAxisExports(def) : undefined;
+  const rowLoop = (b: BackendWasm, inner: number, name: 'forward' | 'backward') =>
+    names !== undefined && inner === 1 ? wasmAttachment(b).loops?.[names[name]] : undefined;
   return [
     {
       kernelName: kernelName(def),
@@ -189,7 +206,15 @@ function axisKernels(def: AxisActivation): KernelConfig[] {
         const axes = attrs!.axes as number[];
         const {outer, n, inner} = layoutOf(x.shape, axes);
         const out = b.makeOutput(axisOutputShape(def, x.shape, axes), 'float32');
-        if (sizeOf(x.shape) > 0) def.cpu.forward(f32(b, x), f32(b, out), outer, n, inner);
+        if (sizeOf(x.shape) === 0) return out;
+        const simd = rowLoop(b, inner, 'forward');
+        if (simd === undefined) {
+          def.cpu.forward(f32(b, x), f32(b, out), outer, n, inner);
+        } else {
+          runRows(simd, [offset(b, x), offset(b, out)], outer, n, r =>
+            def.cpu.forward(f32(b, x).subarray(r * n, r * n + n), f32(b, out).subarray(r * n, r * n + n), 1, n, 1),
+          );
+        }
         return out;
       },
     },
@@ -201,9 +226,17 @@ function axisKernels(def: AxisActivation): KernelConfig[] {
         const x = inputs.x as TensorInfo;
         const axes = attrs!.axes as number[];
         const {outer, n, inner} = layoutOf(x.shape, axes);
+        const dy = inputs.dy as TensorInfo;
         const dx = b.makeOutput(x.shape, 'float32');
-        if (sizeOf(x.shape) > 0) {
-          def.cpu.backward(f32(b, x), f32(b, inputs.dy as TensorInfo), f32(b, dx), outer, n, inner);
+        if (sizeOf(x.shape) === 0) return dx;
+        const simd = rowLoop(b, inner, 'backward');
+        if (simd === undefined) {
+          def.cpu.backward(f32(b, x), f32(b, dy), f32(b, dx), outer, n, inner);
+        } else {
+          const row = (t: TensorInfo, r: number) => f32(b, t).subarray(r * n, r * n + n);
+          runRows(simd, [offset(b, x), offset(b, dy), offset(b, dx)], outer, n, r =>
+            def.cpu.backward(row(x, r), row(dy, r), row(dx, r), 1, n, 1),
+          );
         }
         return dx;
       },

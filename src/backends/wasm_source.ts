@@ -15,6 +15,7 @@
  */
 import type {ActivationDefinition, ElementwiseActivation} from '../definition';
 import {WASM_MATH} from './wasm_math';
+import {wasmAxisSource} from './wasm_axis_source';
 
 /** Exported function names of one activation in the module. */
 export interface WasmExports {
@@ -131,12 +132,11 @@ function loop(fn: string, type: 'D' | 'F', withDy: boolean, keepsNaN = false, wi
     const dy = withDy ? 'F dy = ld4(dys + i);\n    ' : '';
     const call = `${fn}(x32${withDy ? ', dy' : ''}, u0, u1, u2, u3)`;
     let y = withDy && f32?.usesDy !== true ? `dy * ${call}` : call;
-    let slow = '';
     if (f32?.fallback !== undefined) {
       const d = f32.double!;
       const lane = (h: string) =>
         withDy ? `f64(${h}(dy)) * ${d}(f64(${h}(x32)), u0, u1, u2, u3)` : `${d}(f64(${h}(x32)), u0, u1, u2, u3)`;
-      slow = `
+      const slow = `
     {
       F x = x32;${withDy ? '' : '\n      F dy = F{} + 1;  // (a mask naming dy: false for the forward)\n      (void)dy;'}
       I32 slow = (I32)(${f32.fallback});
@@ -257,5 +257,6 @@ export function wasmSource(defs: readonly ActivationDefinition[]): string {
     if (w.float32?.derivative !== undefined) parts.push(scalar(`${c}_df32`, w.float32.derivative, 'F', true));
     parts.push(loops(def));
   }
+  parts.push(wasmAxisSource(defs));
   return parts.join('');
 }
