@@ -352,8 +352,9 @@ export interface ElementwiseActivation extends ActivationBase {
      * returns NaN for NaN by itself, so the loop needs no NaN select (a body
      * without `ulp` must then return the input itself, bit for bit).
      * `fallback`: a lane mask over `x` (F) where the float64 bodies run
-     * instead (e.g. where a float32 exp would be subnormal); a derivative
-     * body that names `dy` (the F lanes of dy) returns dy·f′ itself.
+     * instead (e.g. where a float32 exp would be subnormal), for both loops
+     * or per loop; a derivative body that names `dy` (the F lanes of dy)
+     * returns dy·f′ itself.
      */
     float32?: {
       when?: string;
@@ -363,7 +364,7 @@ export interface ElementwiseActivation extends ActivationBase {
       /** the float32 derivative body's bound (dy·f′ against the float64 definition) */
       derivativeUlp?: number;
       keepsNaN?: boolean;
-      fallback?: string;
+      fallback?: string | {forward?: string; derivative?: string};
     };
     /** false: the cpu kernels keep their JS loops (measured as fast), even for exact bodies. */
     cpu?: boolean;

@@ -93,7 +93,7 @@ export const elu = elementwise({
       derivativeUlp: 2,
       keepsNaN: true,
       when: '__builtin_fabs(u0) >= 0x1p-32 && __builtin_fabs(u0) <= 0x1p32',
-      fallback: 'x < -87.0f || wm_abs(dy) > 0x1p64f || (wm_abs(dy) < 0x1p-60f && dy != 0)',
+      fallback: {derivative: 'x < -87.0f || wm_abs(dy) > 0x1p64f || (wm_abs(dy) < 0x1p-60f && dy != 0)'},
       forward: `
       return x > 0 ? x : (float)u0 * wm_expm1(x);`,
       derivative: `

@@ -164,9 +164,7 @@ export const logSoftmax = alongAxis({
       auto out = [&](F v) __attribute__((always_inline)) {
         return join2(f32(-(lv - (f64(v) - mv))), f32(-(lv - (f64(high(v)) - mv))));
       };
-      int j = 0;
-      for (; j + 4 <= n; j += 4) st4(y + j, out(ld4(x + j)));
-      stk(y + j, out(ldk(x + j, n - j, 0)), n - j);
+      ROW_LOOP(j, k) stk(y + j, out(ldk(x + j, k, 0)), k);
       return 1;`,
     // float64 exponentials (dy − y·Σdy cancels); at the maximum (rest/(1 + rest))·Σdy − Σ the others
     backward: `
@@ -183,9 +181,7 @@ export const logSoftmax = alongAxis({
         D h = f64(high(g)) - ta_exp64(f64(high(v)) - mv) * iv * sv;
         return join2(f32(l), f32(h));
       };
-      int j = 0;
-      for (; j + 4 <= n; j += 4) st4(dx + j, out(ld4(x + j), ld4(dy + j)));
-      stk(dx + j, out(ldk(x + j, n - j, -INF), ldk(dy + j, n - j, 0)), n - j);
+      ROW_LOOP(j, k) stk(dx + j, out(ldk(x + j, k, -INF), ldk(dy + j, k, 0)), k);
       dx[am] = (float)(rest * inv * s - others);
       return 1;`,
   },

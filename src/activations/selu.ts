@@ -95,7 +95,7 @@ export const selu = elementwise({
       ulp: 2,
       derivativeUlp: 2,
       keepsNaN: true,
-      fallback: 'x < -87.0f || wm_abs(dy) > 0x1p120f || (wm_abs(dy) < 0x1p-120f && dy != 0)',
+      fallback: {derivative: 'x < -87.0f || wm_abs(dy) > 0x1p120f || (wm_abs(dy) < 0x1p-120f && dy != 0)'},
       forward: `
       return x > 0 ? 1.05070102f * x : 1.75809932f * wm_expm1(x);`,
       derivative: `

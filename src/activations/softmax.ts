@@ -294,9 +294,7 @@ export const softmax = alongAxis({
       float m = ta_row_max(x, n);
       if (m != m) return 0;
       F iv = F{} + (float)(0x1p-64 / (1 + ta_row_exp(x, y, n, m)));
-      int j = 0;
-      for (; j + 4 <= n; j += 4) st4(y + j, ld4(y + j) * iv);
-      stk(y + j, ldk(y + j, n - j, 0) * iv, n - j);
+      ROW_LOOP(j, k) stk(y + j, ldk(y + j, k, 0) * iv, k);
       return 1;`,
     // Σ (dy_m − dy_j)·y_j and the bracket cancel: float64 exponentials for them (float32 ones would not do).
     // y_j (not amplified) from their float32 roundings ·2^64, kept in dx; below x − max = −131 those are 0, where
@@ -309,12 +307,11 @@ export const softmax = alongAxis({
       D iv = D{} + inv * 0x1p-64, dv = D{} + acc * inv, cv = D{} + dym, mv = D{} + (double)m;
       bool exact = big >= 0x1p30f;
       auto out = [&](F v, F g, F e) __attribute__((always_inline)) {
-        D el = exact ? ta_exp64(f64(v) - mv) * 0x1p64 : f64(e), eh = exact ? ta_exp64(f64(high(v)) - mv) * 0x1p64 : f64(high(e));
+        D el = exact ? ta_exp64_call(f64(v) - mv) * 0x1p64 : f64(e);
+        D eh = exact ? ta_exp64_call(f64(high(v)) - mv) * 0x1p64 : f64(high(e));
         return join2(f32(el * iv * ((f64(g) - cv) + dv)), f32(eh * iv * ((f64(high(g)) - cv) + dv)));
       };
-      int j = 0;
-      for (; j + 4 <= n; j += 4) st4(dx + j, out(ld4(x + j), ld4(dy + j), ld4(dx + j)));
-      stk(dx + j, out(ldk(x + j, n - j, -INF), ldk(dy + j, n - j, 0), ldk(dx + j, n - j, 0)), n - j);
+      ROW_LOOP(j, k) stk(dx + j, out(ldk(x + j, k, -INF), ldk(dy + j, k, 0), ldk(dx + j, k, 0)), k);
       return 1;`,
   },
 });

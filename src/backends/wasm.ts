@@ -183,19 +183,22 @@ function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
  * Runs a module row loop over `outer` contiguous rows of n (the last axis): `at` are the byte offsets of the
  * inputs and the output. The module stops at a row without a finite maximum; `js(row)` does that one.
  */
-function runRows(fn: WasmLoop, at: number[], outer: number, n: number, js: (row: number) => void): void {
+function runRows(fn: WasmLoop, at: number[], outer: number, n: number, halves: boolean, js: (row: number) => void) {
   let r = 0;
   while (r < outer) {
-    const o = r * n * 4;
-    r += at.length === 2 ? fn(at[0] + o, at[1] + o, outer - r, n) : fn(at[0] + o, at[1] + o, at[2] + o, outer - r, n);
+    const o = r * n * 4,
+      h = halves ? o / 2 : o; // glu: the output's (and dy's) rows are half as long
+    r += at.length === 2 ? fn(at[0] + o, at[1] + h, outer - r, n) : fn(at[0] + o, at[1] + h, at[2] + o, outer - r, n);
     if (r < outer) js(r++);
   }
 }
 
 function axisKernels(def: AxisActivation): KernelConfig[] {
   const names = def.wasm !== undefined ? wasmAxisExports(def) : undefined;
+  // rows along the last axis; glu's rows are whole outer slabs (its halves are contiguous along any axis)
+  const halves = def.halvesAxis === true;
   const rowLoop = (b: BackendWasm, inner: number, name: 'forward' | 'backward') =>
-    names !== undefined && inner === 1 ? wasmAttachment(b).loops?.[names[name]] : undefined;
+    names !== undefined && (inner === 1 || halves) ? wasmAttachment(b).loops?.[names[name]] : undefined;
   return [
     {
       kernelName: kernelName(def),
@@ -211,7 +214,8 @@ function axisKernels(def: AxisActivation): KernelConfig[] {
         if (simd === undefined) {
           def.cpu.forward(f32(b, x), f32(b, out), outer, n, inner);
         } else {
-          runRows(simd, [offset(b, x), offset(b, out)], outer, n, r =>
+          // (a row without a finite maximum: the JS loop; glu's rows never stop)
+          runRows(simd, [offset(b, x), offset(b, out)], outer, n * inner, halves, r =>
             def.cpu.forward(f32(b, x).subarray(r * n, r * n + n), f32(b, out).subarray(r * n, r * n + n), 1, n, 1),
           );
         }
@@ -234,7 +238,7 @@ function axisKernels(def: AxisActivation): KernelConfig[] {
           def.cpu.backward(f32(b, x), f32(b, dy), f32(b, dx), outer, n, inner);
         } else {
           const row = (t: TensorInfo, r: number) => f32(b, t).subarray(r * n, r * n + n);
-          runRows(simd, [offset(b, x), offset(b, dy), offset(b, dx)], outer, n, r =>
+          runRows(simd, [offset(b, x), offset(b, dy), offset(b, dx)], outer, n * inner, halves, r =>
             def.cpu.backward(row(x, r), row(dy, r), row(dx, r), 1, n, 1),
           );
         }

@@ -1,7 +1,8 @@
 /**
- * Row kernels of the axis activations (softmax, log_softmax) in the WebAssembly SIMD module: one exported loop
- * per definition and direction runs the definition's `wasm` row body over contiguous rows along the last axis,
- * in place on the wasm backend's heap. A row body returns 0 for a row without a finite maximum (a NaN or +inf
+ * Row kernels of the axis activations (softmax, log_softmax, glu) in the WebAssembly SIMD module: one exported
+ * loop per definition and direction runs the definition's `wasm` row body over contiguous rows along the last
+ * axis (glu: over whole outer slabs, its two halves contiguous along any axis), in place on the wasm backend's
+ * heap. A row body returns 0 for a row without a finite maximum (a NaN or +inf
  * in it, or only −inf): the exported loop stops there and returns the number of rows done, the JS loop does
  * that row (docs/non-finite.md's rules live in one place) and calls the module again for the rest.
  *
@@ -23,8 +24,9 @@ export function wasmAxisDefinitions(defs: readonly ActivationDefinition[]): Axis
 
 export const WASM_AXIS_HELPERS = String.raw`
 // ---- rows along the last axis (the axis activations' row bodies use these) ----
-// k < 4 float32 of p in lanes 0..k−1, pad in the others; and back (constant lanes: no stack).
+// Four float32 of p, or k < 4 of them in lanes 0..k−1 and pad in the others; and back (constant lanes: no stack).
 WM F ldk(const float *p, int k, float pad) {
+  if (k >= 4) return ld4(p);
   v128_t v = wasm_f32x4_splat(pad);
   if (k > 0) v = wasm_f32x4_replace_lane(v, 0, p[0]);
   if (k > 1) v = wasm_f32x4_replace_lane(v, 1, p[1]);
@@ -32,11 +34,15 @@ WM F ldk(const float *p, int k, float pad) {
   return (F)v;
 }
 WM void stk(float *p, F v, int k) {
+  if (k >= 4) return st4(p, v);
   if (k > 0) p[0] = v[0];
   if (k > 1) p[1] = v[1];
   if (k > 2) p[2] = v[2];
 }
 WM double hsum(D v) { return v[0] + v[1]; }
+// The row in vectors of four: j the first index, k = n − j the elements left (the last vector: k < 4 of them,
+// through ldk/stk). One copy of the body (the rows' bodies inline their exponentials).
+#define ROW_LOOP(j, k) for (int j = 0, k = n; j < n; j += 4, k -= 4)
 // The row's maximum; NaN when the row holds a NaN or +inf or only −inf (the JS loop does such rows).
 WMC float ta_row_max(const float *x, int n) {
   F m0 = F{} - INF, m1 = m0;
@@ -96,9 +102,7 @@ WMC double ta_row_exp(const float *x, float *e, int n, float m) {
     ties -= eq;
     return ev;
   };
-  int j = 0;
-  for (; j + 4 <= n; j += 4) st4(e + j, step(ld4(x + j)));
-  stk(e + j, step(ldk(x + j, n - j, -INF)), n - j);
+  ROW_LOOP(j, k) stk(e + j, step(ldk(x + j, k, -INF)), k);
   return hsum(s) * 0x1p-64 + (double)(ties[0] + ties[1] + ties[2] + ties[3] - 1);
 }
 // exp(d) for d ≤ 0 in float64 lanes, 0 below −700 (exp(d) is under every float32 product the rows form there;
@@ -116,6 +120,8 @@ WM D ta_exp64(D d) {
         r4 * r4 * ((1.0 / 40320 + r * (1.0 / 362880)) + r2 * (1.0 / 3628800));
   return d < -700.0 ? 0 : p * (D)((I64)kd << 52);
 }
+// The same out of line, for rarely run paths (one copy).
+WMC D ta_exp64_call(D d) { return ta_exp64(d); }
 // The same rest with float64 exponentials; acc = Σ (c − dy_j)·exp(x_j − m) and big = max |dy_j| (dy: null for
 // none); exp(x_j − m)·2^64 stored into e (float32; e: null for none). Inline (acc and big are the caller's).
 WM double ta_row_exp64(const float *x, const float *dy, float *e, int n, float m, double c, double &acc,
@@ -133,13 +139,10 @@ WM double ta_row_exp64(const float *x, const float *dy, float *e, int n, float m
     }
     return join2(f32(el * 0x1p64), f32(eh * 0x1p64));
   };
-  int j = 0;
-  for (; j + 4 <= n; j += 4) {
-    F ev = step(ld4(x + j), dy ? ld4(dy + j) : F{});
-    if (e) st4(e + j, ev);
+  ROW_LOOP(j, k) {
+    F ev = step(ldk(x + j, k, -INF), dy ? ldk(dy + j, k, 0) : F{});
+    if (e) stk(e + j, ev, k);
   }
-  F ev = step(ldk(x + j, n - j, -INF), dy ? ldk(dy + j, n - j, 0) : F{});
-  if (e) stk(e + j, ev, n - j);
   acc = hsum(a);
   g4 = wm_pmax(g4, __builtin_shufflevector(g4, g4, 2, 3, 0, 1));
   g4 = wm_pmax(g4, __builtin_shufflevector(g4, g4, 1, 0, 3, 2));
@@ -173,7 +176,8 @@ export function wasmAxisSource(defs: readonly ActivationDefinition[]): string {
   for (const def of wasmAxisDefinitions(defs)) {
     const c = def.keras,
       e = wasmAxisExports(def),
-      w = def.wasm!;
+      w = def.wasm!,
+      out = def.halvesAxis === true ? '(n >> 1)' : 'n'; // the output's (and dy's) row: half as long for glu
     parts.push(`
 // ${def.keras}: ${def.formula}
 static inline __attribute__((always_inline)) int ${c}_row_f(const float *x, float *y, int n) {
@@ -183,11 +187,11 @@ static inline __attribute__((always_inline)) int ${c}_row_b(const float *x, cons
 ${w.backward.replace(/^\n+/, '')}
 }
 EXPORT("${e.forward}") int ${c}_rows_f(const float *x, float *y, int rows, int n) {
-  for (int r = 0; r < rows; r++) if (!${c}_row_f(x + r * n, y + r * n, n)) return r;
+  for (int r = 0; r < rows; r++) if (!${c}_row_f(x + r * n, y + r * ${out}, n)) return r;
   return rows;
 }
 EXPORT("${e.backward}") int ${c}_rows_b(const float *x, const float *dy, float *dx, int rows, int n) {
-  for (int r = 0; r < rows; r++) if (!${c}_row_b(x + r * n, dy + r * n, dx + r * n, n)) return r;
+  for (int r = 0; r < rows; r++) if (!${c}_row_b(x + r * n, dy + r * ${out}, dx + r * n, n)) return r;
   return rows;
 }
 `);

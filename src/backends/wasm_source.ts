@@ -133,7 +133,7 @@ function loop(fn: string, type: 'D' | 'F', withDy: boolean, keepsNaN = false, wi
     const call = `${fn}(x32${withDy ? ', dy' : ''}, u0, u1, u2, u3)`;
     let y = withDy && f32?.usesDy !== true ? `dy * ${call}` : call;
     if (f32?.fallback !== undefined) {
-      const d = f32.double!;
+      const d = `${f32.double!}_call`;
       const lane = (h: string) =>
         withDy ? `f64(${h}(dy)) * ${d}(f64(${h}(x32)), u0, u1, u2, u3)` : `${d}(f64(${h}(x32)), u0, u1, u2, u3)`;
       const slow = `
@@ -217,7 +217,7 @@ function loops(def: ElementwiseActivation): string {
     const f32body = withDy ? f32!.derivative! : f32!.forward!;
     const f32loop = loop(f32fn, 'F', withDy, keepsNaN, false, {
       heavy: HEAVY.test(f32body),
-      fallback: f32?.fallback,
+      fallback: typeof f32?.fallback === 'string' ? f32.fallback : f32?.fallback?.[withDy ? 'derivative' : 'forward'],
       double: fn,
       usesDy: withDy && /\bdy\b/.test(f32body),
     });
@@ -253,6 +253,12 @@ export function wasmSource(defs: readonly ActivationDefinition[]): string {
       c = def.keras;
     parts.push(`\n// ${def.keras}: ${def.formula}\n`);
     parts.push(scalar(`${c}_f`, w.forward, 'D'), scalar(`${c}_df`, w.derivative, 'D'));
+    if (w.float32?.fallback !== undefined) {
+      // the fallback lanes call the float64 bodies out of line (one copy, rarely run)
+      for (const f of [`${c}_f`, `${c}_df`]) {
+        parts.push(`static __attribute__((noinline)) D ${f}_call(D x, U) { return ${f}(x, u0, u1, u2, u3); }\n`);
+      }
+    }
     if (w.float32?.forward !== undefined) parts.push(scalar(`${c}_f32`, w.float32.forward, 'F'));
     if (w.float32?.derivative !== undefined) parts.push(scalar(`${c}_df32`, w.float32.derivative, 'F', true));
     parts.push(loops(def));
