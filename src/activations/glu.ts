@@ -207,7 +207,7 @@ export const glu = alongAxis({
     forward: `
       int h = n >> 1;
       auto f = [&](F a, F b) __attribute__((always_inline)) {
-        F e = wm_expn(-wm_abs(b));
+        F e = wm_expn(wm_negabs(b));
         F y = (b >= 0 ? a : a * e) / (1 + e);
         I32 slow = wm_abs(b) > 87.0f;
         if (wasm_v128_any_true((v128_t)slow)) {
@@ -223,7 +223,7 @@ export const glu = alongAxis({
       int h = n >> 1;
       for (int j = 0, k = h; j < h; j += 4, k -= 4) {
         F a = ldk(x + j, k, 0), b = ldk(x + h + j, k, 0), g = ldk(dy + j, k, 0);
-        F e = wm_expn(-wm_abs(b)), r = 1 / (1 + e), ga = g * a;
+        F e = wm_expn(wm_negabs(b)), r = 1 / (1 + e), ga = g * a;
         F da = (b >= 0 ? g : g * e) / (1 + e), db = ga * (r * r) * e;
         I32 slow = wm_abs(b) > 87.0f || wm_abs(ga) == INF;
         if (wasm_v128_any_true((v128_t)slow)) {

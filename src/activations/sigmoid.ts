@@ -76,7 +76,7 @@ export const sigmoid = elementwise({
       forward: `
       return wm_sigmoid(x);`,
       derivative: `
-      F e = wm_expn(-wm_abs(x)), r = 1 / (1 + e);
+      F e = wm_expn(wm_negabs(x)), r = 1 / (1 + e);
       return dy * (r * r) * e;`,
     },
   },

@@ -39,7 +39,7 @@ export function wasmExports(def: ElementwiseActivation): WasmExports {
  */
 export function wasmExact(def: ElementwiseActivation): boolean {
   const w = def.wasm;
-  const helper = /\bwm_(?!abs\b|sqrt\b|pmin\b|pmax\b|andnot\b)\w+\s*\(/;
+  const helper = /\bwm_(?!abs\b|negabs\b|sqrt\b|pmin\b|pmax\b|andnot\b)\w+\s*\(/;
   return w !== undefined && ![w.forward, w.derivative].some(b => helper.test(b));
 }
 
@@ -201,7 +201,7 @@ interface Float32Loop {
 }
 
 /** Calls a helper other than the one-instruction ones: its loop is not unrolled. */
-const HEAVY = /\bwm_(?!abs\b|sqrt\b|pmin\b|pmax\b|andnot\b|rd32\b)\w+\s*\(/;
+const HEAVY = /\bwm_(?!abs\b|negabs\b|sqrt\b|pmin\b|pmax\b|andnot\b|rd32\b)\w+\s*\(/;
 
 function loops(def: ElementwiseActivation): string {
   const c = def.keras,
