@@ -57,7 +57,7 @@ export const logSigmoid = elementwise({
       ulp: 3,
       derivativeUlp: 3,
       keepsNaN: true,
-      fallback: 'wm_abs(x) > 87.0f',
+      fallback: 'wm_negabs(x) < -87.0f',
       forward: `
       return -wm_softplus(-x);`,
       derivative: `

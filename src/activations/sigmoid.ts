@@ -72,7 +72,7 @@ export const sigmoid = elementwise({
       ulp: 2,
       derivativeUlp: 4,
       keepsNaN: true,
-      fallback: 'wm_abs(x) > 87.0f',
+      fallback: 'wm_negabs(x) < -87.0f',
       forward: `
       return wm_sigmoid(x);`,
       derivative: `

@@ -146,7 +146,7 @@ export const silu = elementwise({
       ulp: 3,
       keepsNaN: true,
       // |x| > 87 (a subnormal e): the float64 body
-      fallback: 'wm_abs(x) > 87.0f',
+      fallback: 'wm_negabs(x) < -87.0f',
       forward: `
       F e = wm_expn(wm_negabs(x));
       return (x >= 0 ? x : x * e) / (1 + e);`,

@@ -128,28 +128,39 @@ function loop(fn: string, type: 'D' | 'F', withDy: boolean, keepsNaN = false, wi
   if (type === 'F' && (withDy || f32?.heavy === true || f32?.fallback !== undefined)) {
     // derivatives (bound by two loads and the multiply) and bodies with inline helpers (exp, ...): one vector per
     // iteration (unrolled, the loop would be four times as long for no speed). Lanes in the fallback mask get
-    // the float64 body (rare: one any_true test per vector).
+    // the float64 body in a second pass, run only when some lane needs it (a call inside the main loop would
+    // make V8 keep the body's constants on the stack).
     const dy = withDy ? 'F dy = ld4(dys + i);\n    ' : '';
     const call = `${fn}(x32${withDy ? ', dy' : ''}, u0, u1, u2, u3)`;
-    let y = withDy && f32?.usesDy !== true ? `dy * ${call}` : call;
-    if (f32?.fallback !== undefined) {
-      const d = `${f32.double!}_call`;
-      const lane = (h: string) =>
-        withDy ? `f64(${h}(dy)) * ${d}(f64(${h}(x32)), u0, u1, u2, u3)` : `${d}(f64(${h}(x32)), u0, u1, u2, u3)`;
-      const slow = `
-    {
-      F x = x32;${withDy ? '' : '\n      F dy = F{} + 1;  // (a mask naming dy: false for the forward)\n      (void)dy;'}
-      I32 slow = (I32)(${f32.fallback});
-      if (wasm_v128_any_true((v128_t)slow)) y = slow ? join2(f32(${lane('')}), f32(${lane('high')})) : y;
-    }`;
-      y = `${y};${slow}`;
-    }
-    return `int i = 0;
+    const y = withDy && f32?.usesDy !== true ? `dy * ${call}` : call;
+    const main = (mask: string) => `int i = 0;${mask ? '\n  I32 any = I32{};' : ''}
   ${PLAIN}
   do {
     F x32 = ld4(xs + i);
-    ${dy}F y = ${y};
+    ${dy}F y = ${y};${mask}
     st4(out + i, ${nan('y')});
+  } while ((i += 4) < n);`;
+    if (f32?.fallback === undefined) return main('');
+    const d = `${f32.double!}_call`;
+    const lane = (h: string) =>
+      withDy ? `f64(${h}(dy)) * ${d}(f64(${h}(x32)), u0, u1, u2, u3)` : `${d}(f64(${h}(x32)), u0, u1, u2, u3)`;
+    const mask = `{
+      F x = x32;${withDy ? '' : '\n      F dy = F{} + 1;  // (a mask naming dy: false for the forward)'}
+      (void)x;
+      (void)dy;
+      I32 slow = (I32)(${f32.fallback});`;
+    return `${main(`\n    ${mask}\n      any |= slow;\n    }`)}
+  if (!wasm_v128_any_true((v128_t)any)) return;
+  i = 0;
+  ${PLAIN}
+  do {
+    F x32 = ld4(xs + i);
+    ${dy}${mask}
+      if (wasm_v128_any_true((v128_t)slow)) {
+        F y = join2(f32(${lane('')}), f32(${lane('high')}));
+        st4(out + i, slow ? ${nan('y')} : ld4(out + i));
+      }
+    }
   } while ((i += 4) < n);`;
   }
   if (type === 'F') {
