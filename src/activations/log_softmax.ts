@@ -159,7 +159,7 @@ export const logSoftmax = alongAxis({
     forward: `
       float m = ta_row_max(x, n);
       if (m != m) return 0;
-      D lv = D{} + ta_log1p(ta_row_exp(x, y, n, m)), mv = D{} + (double)m;
+      D lv = D{} + ta_log1p(ta_row_exp(x, y, n, m, true)), mv = D{} + (double)m;
       // −(l − (x − max)): −0 at the maximum when l = 0, as on cpu
       auto out = [&](F v) __attribute__((always_inline)) {
         return join2(f32(-(lv - (f64(v) - mv))), f32(-(lv - (f64(high(v)) - mv))));

@@ -293,8 +293,12 @@ export const softmax = alongAxis({
     forward: `
       float m = ta_row_max(x, n);
       if (m != m) return 0;
-      F iv = F{} + (float)(0x1p-64 / (1 + ta_row_exp(x, y, n, m)));
-      ROW_LOOP(j, k) stk(y + j, ldk(y + j, k, 0) * iv, k);
+      F iv = F{} + (float)(0x1p-64 / ta_row_exp(x, y, n, m, false));
+      if ((n & 3) == 0) {
+        for (int j = 0; j < n; j += 4) st4(y + j, ld4(y + j) * iv);
+      } else {
+        ROW_LOOP(j, k) stk(y + j, ldk(y + j, k, 0) * iv, k);
+      }
       return 1;`,
     // Σ (dy_m − dy_j)·y_j and the bracket cancel: float64 exponentials for them (float32 ones would not do).
     // y_j (not amplified) from their float32 roundings ·2^64, kept in dx; below x − max = −131 those are 0, where

@@ -88,22 +88,52 @@ WM F ta_expshift(F x, F m) {
   F r = ((dc - k * 0.693359375f) - k * -2.12194440e-4f) + wm_andnot(lo, far);
   return wm_andnot(wm_exp_poly(r) * (F)((I32)kd << 23), far);
 }
-// rest = Σ exp(x_j − m) over every j but the first maximum (float32 exponentials summed in float64: the
-// others at the maximum add exactly 1 each); exp(x_j − m)·2^64 stored into e (float32).
-WMC double ta_row_exp(const float *x, float *e, int n, float m) {
+// The same for x − m ≥ −87 only (results normal; other lanes get some value, which the caller flags): no clamps.
+WM F ta_expshift_near(F x, F m) {
+  F d = x - m, t = d - x;
+  F lo = (x - (d - t)) + (-m - t);
+  const float shift = 12582912.0f + 127 + 64;
+  F kd = d * 1.44269504f + shift, k = kd - shift;
+  F r = ((d - k * 0.693359375f) - k * -2.12194440e-4f) + lo;
+  return wm_exp_poly(r) * (F)((I32)kd << 23);
+}
+// Σ_j exp(x_j − m) (rest false), or rest = Σ over every j but the first maximum (rest true: the others at the
+// maximum add exactly 1 each), float32 exponentials summed in float64; exp(x_j − m)·2^64 stored into e (float32).
+// Rows of a multiple of 4 whose elements are all within 87 of m take the lean loop (no tails, no clamps);
+// the others (or when a lane was far) the general one.
+WM double ta_row_exp(const float *x, float *e, int n, float m, bool rest) {
   F mv = F{} + m;
+  if ((n & 3) == 0) {
+    D s0 = D{}, s1 = D{};
+    I32 far = I32{}, ties = I32{};
+    for (int j = 0; j < n; j += 4) {
+      F v = ld4(x + j), ev = ta_expshift_near(v, mv);
+      st4(e + j, ev);
+      far |= v - mv < -87.0f;
+      if (rest) {
+        I32 eq = v == mv;
+        ev = wm_andnot(ev, eq);
+        ties -= eq;
+      }
+      s0 += f64(ev);
+      s1 += f64(high(ev));
+    }
+    double t = rest ? (double)(ties[0] + ties[1] + ties[2] + ties[3] - 1) : 0;
+    if (!wasm_v128_any_true((v128_t)far)) return hsum(s0 + s1) * 0x1p-64 + t;
+  }
   D s = D{};
   I32 ties = I32{};
-  auto step = [&](F v) __attribute__((always_inline)) {
-    F ev = ta_expshift(v, mv);
-    I32 eq = v == mv;
-    F lt = wm_andnot(ev, eq);
-    s += f64(lt) + f64(high(lt));
-    ties -= eq;
-    return ev;
-  };
-  ROW_LOOP(j, k) stk(e + j, step(ldk(x + j, k, -INF)), k);
-  return hsum(s) * 0x1p-64 + (double)(ties[0] + ties[1] + ties[2] + ties[3] - 1);
+  ROW_LOOP(j, k) {
+    F v = ldk(x + j, k, -INF), ev = ta_expshift(v, mv);
+    stk(e + j, ev, k);
+    if (rest) {
+      I32 eq = v == mv;
+      ev = wm_andnot(ev, eq);
+      ties -= eq;
+    }
+    s += f64(ev) + f64(high(ev));
+  }
+  return hsum(s) * 0x1p-64 + (rest ? (double)(ties[0] + ties[1] + ties[2] + ties[3] - 1) : 0);
 }
 // exp(d) for d ≤ 0 in float64 lanes, 0 below −700 (exp(d) is under every float32 product the rows form there;
 // exactly 0, as exp(−inf), so that sums and zero signs are cpu's): Taylor to r¹⁰ (error below 2^-42), 2^k in
