@@ -375,8 +375,21 @@ export interface ElementwiseActivation extends ActivationBase {
      * loops) keep the float64 bodies. `keepsNaN`: the float32 forward body
      * returns NaN for NaN by itself, so the loop needs no NaN select (a body
      * without `ulp` must then return the input itself, bit for bit).
+     * `fallback`: a lane mask over `x` (F) where the float64 bodies run
+     * instead (e.g. where a float32 exp would be subnormal), for both loops
+     * or per loop; a derivative body that names `dy` (the F lanes of dy)
+     * returns dy·f′ itself.
      */
-    float32?: {when?: string; forward?: string; derivative?: string; ulp?: number; keepsNaN?: boolean};
+    float32?: {
+      when?: string;
+      forward?: string;
+      derivative?: string;
+      ulp?: number;
+      /** the float32 derivative body's bound (dy·f′ against the float64 definition) */
+      derivativeUlp?: number;
+      keepsNaN?: boolean;
+      fallback?: string | {forward?: string; derivative?: string};
+    };
     /** false: the cpu kernels keep their JS loops (measured as fast), even for exact bodies. */
     cpu?: boolean;
   };
@@ -450,6 +463,14 @@ export interface AxisActivation extends ActivationBase {
   webgpu?: WebgpuAxis;
   /** One slice forward and backward in C++ for the native op library (tensorflow backend). */
   cpp?: CppAxis;
+  /**
+   * C++ bodies of one row along the last axis for the WebAssembly SIMD module
+   * (src/backends/wasm_axis_source.ts): `forward` over `const float *x`,
+   * `float *y`, `int n`; `backward` over `x`, `const float *dy`, `float *dx`,
+   * `n`. They return 1, or 0 where the JS loop must do this row (a NaN or
+   * +inf in it, or only −inf), using the `ta_row_*` helpers.
+   */
+  wasm?: {forward: string; backward: string};
 }
 
 /** An axis activation's own kernels, for use inside its `backwardGrad`. */

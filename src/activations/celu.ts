@@ -126,6 +126,8 @@ export const celu = elementwise({
       ulp: 2,
       keepsNaN: true,
       when: '__builtin_fabs(u0) >= 0x1p-126 && __builtin_fabs(u0) <= 0x1p127',
+      // (x/α > 88, for a negative α: the float32 expm1 stops at 88)
+      fallback: {forward: 'x > 0 ? 0 : x / (float)u0 > 88.0f'},
       forward: `
       float a = (float)u0;
       return x > 0 ? x : a * wm_expm1(x / a);`,

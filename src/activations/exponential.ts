@@ -60,12 +60,17 @@ export const exponential = elementwise({
       return wm_exp(x);`,
     derivative: `
       return wm_exp(x);`,
-    // the forward in float32 lanes (the wasm backend); f′ in float64 (dy·eˣ rounded once, no overflow of eˣ alone)
+    // float32 lanes (the wasm backend) where eˣ is a normal float32; dy·eˣ rounded once. Elsewhere float64 (a
+    // subnormal eˣ, or dy·eˣ finite where eˣ alone overflows)
     float32: {
       ulp: 1,
+      derivativeUlp: 1,
       keepsNaN: true,
+      fallback: 'x < -87.0f || x > 88.0f',
       forward: `
-      return wm_exp(x);`,
+      return wm_expn(x);`,
+      derivative: `
+      return dy * wm_expn(x);`,
     },
   },
 });

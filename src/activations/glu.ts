@@ -234,4 +234,52 @@ export const glu = alongAxis({
         }
       }`,
   },
+  wasm: {
+    // a row is one outer slab, [a | b] of h each (any axis): a·σ(b) as (b ≥ 0 ? a : a·e)/(1 + e), e = exp(−|b|),
+    // in float32 (within 3 ULP); |b| > 87 (a subnormal e): float64
+    forward: `
+      int h = n >> 1;
+      I32 any = I32{};
+      for (int j = 0, k = h; j < h; j += 4, k -= 4) {
+        F a = ldk(x + j, k, 0), b = ldk(x + h + j, k, 0), e = wm_expn(wm_negabs(b));
+        stk(y + j, (b >= 0 ? a : a * e) / (1 + e), k);
+        any |= wm_negabs(b) < -87.0f;
+      }
+      // (a second pass, only when needed: a call in the loop above would cost it its registers)
+      if (wasm_v128_any_true((v128_t)any)) {
+        for (int j = 0, k = h; j < h; j += 4, k -= 4) {
+          F a = ldk(x + j, k, 0), b = ldk(x + h + j, k, 0);
+          I32 slow = wm_negabs(b) < -87.0f;
+          if (!wasm_v128_any_true((v128_t)slow)) continue;
+          F y64 = join2(f32(f64(a) * wm_sigmoid(f64(b))), f32(f64(high(a)) * wm_sigmoid(f64(high(b)))));
+          stk(y + j, slow ? y64 : ldk(y + j, k, 0), k);
+        }
+      }
+      return 1;`,
+    // dy·σ(b) as above, dy·a·σ(b)σ(−b) as ((dy·a)·r²)·e, r = 1/(1 + e) (within 7 ULP); float64 where |b| > 87 or
+    // dy·a overflows float32
+    backward: `
+      int h = n >> 1;
+      I32 any = I32{};
+      for (int j = 0, k = h; j < h; j += 4, k -= 4) {
+        F a = ldk(x + j, k, 0), b = ldk(x + h + j, k, 0), g = ldk(dy + j, k, 0);
+        F e = wm_expn(wm_negabs(b)), r = 1 / (1 + e), ga = g * a;
+        stk(dx + j, (b >= 0 ? g : g * e) / (1 + e), k);
+        stk(dx + h + j, ga * (r * r) * e, k);
+        any |= wm_negabs(b) < -87.0f || wm_abs(ga) == INF;
+      }
+      if (wasm_v128_any_true((v128_t)any)) {
+        for (int j = 0, k = h; j < h; j += 4, k -= 4) {
+          F a = ldk(x + j, k, 0), b = ldk(x + h + j, k, 0), g = ldk(dy + j, k, 0);
+          I32 slow = wm_negabs(b) < -87.0f || wm_abs(g * a) == INF;
+          if (!wasm_v128_any_true((v128_t)slow)) continue;
+          D al = f64(a), ah = f64(high(a)), bl = f64(b), bh = f64(high(b)), gl = f64(g), gh = f64(high(g));
+          D sl = wm_sigmoid(bl), sh = wm_sigmoid(bh);
+          stk(dx + j, slow ? join2(f32(gl * sl), f32(gh * sh)) : ldk(dx + j, k, 0), k);
+          F db = join2(f32(gl * al * sl * wm_sigmoid(-bl)), f32(gh * ah * sh * wm_sigmoid(-bh)));
+          stk(dx + h + j, slow ? db : ldk(dx + h + j, k, 0), k);
+        }
+      }
+      return 1;`,
+  },
 });

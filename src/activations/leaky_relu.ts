@@ -75,7 +75,9 @@ export const leakyRelu = elementwise({
   },
   wasm: {
     // slope 0: −0 below 0, −∞ included (the limit, as the cpu definition)
+    // 0 < slope ≤ 1: max(x, slope·x) (one f64x2.pmax; −0, −∞ and NaN kept), as the JS loop's x ≥ 0 ? x : slope·x
     forward: `
+      if (u0 > 0 && u0 <= 1) return wm_pmax(x, u0 * x);
       return x >= 0 ? x : (u0 == 0 ? -0.0 : u0 * x);`,
     derivative: `
       return x >= 0 ? 1.0 : u0;`,

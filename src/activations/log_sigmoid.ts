@@ -52,12 +52,16 @@ export const logSigmoid = elementwise({
       return -wm_softplus(-x);`,
     derivative: `
       return wm_sigmoid(-x);`,
-    // the forward in float32 lanes (the wasm backend): the float32 softplus
+    // float32 lanes (the wasm backend): the float32 softplus and sigmoid; |x| > 87: float64
     float32: {
       ulp: 3,
+      derivativeUlp: 3,
       keepsNaN: true,
+      fallback: 'wm_negabs(x) < -87.0f',
       forward: `
       return -wm_softplus(-x);`,
+      derivative: `
+      return dy * wm_sigmoid(-x);`,
     },
   },
 });

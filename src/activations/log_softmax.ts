@@ -240,4 +240,35 @@ export const logSoftmax = alongAxis({
       );
     },
   },
+  wasm: {
+    // (x − max) − log1p(rest) in float64, rest from float32 exponentials (within 1 ULP): within 2 ULP
+    forward: `
+      float m = ta_row_max(x, n);
+      if (m != m) return 0;
+      D lv = D{} + ta_log1p(ta_row_exp(x, y, n, m, true)), mv = D{} + (double)m;
+      // −(l − (x − max)): −0 at the maximum when l = 0, as on cpu
+      auto out = [&](F v) __attribute__((always_inline)) {
+        return join2(f32(-(lv - (f64(v) - mv))), f32(-(lv - (f64(high(v)) - mv))));
+      };
+      ROW_LOOP(j, k) stk(y + j, out(ldk(x + j, k, 0)), k);
+      return 1;`,
+    // float64 exponentials (dy − y·Σdy cancels); at the maximum (rest/(1 + rest))·Σdy − Σ the others
+    backward: `
+      float m = ta_row_max(x, n);
+      if (m != m) return 0;
+      int am = ta_row_first(x, n, m);
+      double others = ta_row_sum(dy, am) + ta_row_sum(dy + am + 1, n - am - 1), acc;
+      double s = others + dy[am];
+      float big;
+      double rest = ta_row_exp64(x, 0, 0, n, m, 0, acc, big), inv = 1 / (1 + rest);
+      D iv = D{} + inv, sv = D{} + s, mv = D{} + (double)m;
+      auto out = [&](F v, F g) __attribute__((always_inline)) {
+        D l = f64(g) - ta_exp64(f64(v) - mv) * iv * sv;
+        D h = f64(high(g)) - ta_exp64(f64(high(v)) - mv) * iv * sv;
+        return join2(f32(l), f32(h));
+      };
+      ROW_LOOP(j, k) stk(dx + j, out(ldk(x + j, k, -INF), ldk(dy + j, k, 0)), k);
+      dx[am] = (float)(rest * inv * s - others);
+      return 1;`,
+  },
 });

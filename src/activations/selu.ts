@@ -90,11 +90,16 @@ export const selu = elementwise({
     derivative: `
       return x > 0 ? 1.0507009873554805 : (1.0507009873554805 * 1.6732632423543772) * wm_exp(x);`,
     // the forward in float32 lanes (the wasm backend): the constants rounded once, the float32 expm1
+    // dy·f′ as (dy·λα)·eˣ in float32; lanes where eˣ is subnormal or dy·λα could overflow or underflow: float64
     float32: {
       ulp: 2,
+      derivativeUlp: 2,
       keepsNaN: true,
+      fallback: {derivative: 'x < -87.0f || wm_abs(dy) > 0x1p120f || (wm_abs(dy) < 0x1p-120f && dy != 0)'},
       forward: `
       return x > 0 ? 1.05070102f * x : 1.75809932f * wm_expm1(x);`,
+      derivative: `
+      return x > 0 ? dy * 1.05070102f : dy * 1.75809932f * wm_expn(x);`,
     },
   },
 });

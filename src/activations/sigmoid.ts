@@ -66,14 +66,18 @@ export const sigmoid = elementwise({
     derivative: `
       D e = wm_exp(-wm_abs(x)), r = 1 / (1 + e);
       return e * r * r;`,
-    // the forward in float32 lanes (the wasm backend): the float32 exp and one division. f′ stays in float64:
-    // dy·f′(x) in float32 would round f′ into the subnormals (or overflow) before the product
+    // float32 lanes (the wasm backend): the float32 exp and one division; dy·f′ as (dy·r²)·e, never rounding f′
+    // alone into the subnormals. |x| > 87 (a subnormal e): the float64 bodies
     float32: {
       ulp: 2,
+      derivativeUlp: 4,
       keepsNaN: true,
+      fallback: 'wm_negabs(x) < -87.0f',
       forward: `
-      F e = wm_exp(-wm_abs(x));
-      return (x >= 0 ? F{} + 1 : e) / (1 + e);`,
+      return wm_sigmoid(x);`,
+      derivative: `
+      F e = wm_expn(wm_negabs(x)), r = 1 / (1 + e);
+      return dy * (r * r) * e;`,
     },
   },
 });

@@ -145,19 +145,25 @@ export const silu = elementwise({
       D e = wm_exp(-wm_abs(x)), r = 1 / (1 + e), s = x >= 0 ? r : e * r;
       D y = s + x * (e * r * r);
       return x == INF ? 1.0 : (x == -INF ? 0.0 : y);`,
-    // the forward in float32 lanes (the wasm backend); f′ stays in float64 (it crosses 0 near x = −1.28,
-    // where a float32 difference would lose every digit)
+    // float32 lanes (the wasm backend). f′ = (1 + e + x·e)/(1 + e)² for x ≥ 0 and e·((1 + x) + e)/(1 + e)² for
+    // x < 0, e = exp(−|x|): f′ crosses 0 near x = −1.2785, where 1 + x is exact (Sterbenz) and only e's error
+    // (a few 1e-8) is left in the sum; within 0.05 of the root that would be amplified past the budget, so the
+    // band [−1.35, −1.2] takes the float64 body, as do |x| > 87 (a subnormal e)
     float32: {
       ulp: 3,
+      derivativeUlp: 4,
       keepsNaN: true,
-      // x·e^x rounded once where e^x is subnormal (−120 ≤ x < −87; there 1 + e = 1; below, −0): only when a
-      // lane is there
+      fallback: {
+        forward: 'wm_negabs(x) < -87.0f',
+        derivative: 'wm_negabs(x) < -87.0f || (x > -1.35f && x < -1.2f)',
+      },
       forward: `
-      F e = wm_exp(-wm_abs(x));
-      F y = (x >= 0 ? x : x * e) / (1 + e);
-      auto deep = x < -87.0f && x >= -120.0f;
-      if (wasm_v128_any_true((v128_t)deep)) y = deep ? wm_exp(x, x) : y;
-      return x == -INF ? -0.0f : y;`,
+      F e = wm_expn(wm_negabs(x));
+      return (x >= 0 ? x : x * e) / (1 + e);`,
+      derivative: `
+      F e = wm_expn(wm_negabs(x)), r = 1 / (1 + e);
+      F num = x >= 0 ? (1 + e) + x * e : ((1 + x) + e) * e;
+      return dy * (r * r) * num;`,
     },
   },
 });

@@ -75,7 +75,9 @@ export const softShrink = elementwise({
     // difference rounded to float32 (float64 has more than 2·24 + 2 bits), so bit-identical
     float32: {
       when: '(double)(float)u0 == u0 && u0 != INF', // t = ∞: x − clamp(x) would be ∞ − ∞
-      // x − clamp(x, −t, t): x − t, x + t or +0, one rounding each (NaN: the loop's select returns the input)
+      // x − clamp(x, −t, t): x − t, x + t or +0, one rounding each. NaN: pmin/pmax return their first operand, the
+      // NaN x itself, and x − x is x's own NaN (no select in the loop)
+      keepsNaN: true,
       forward: `
       float t = (float)u0;
       return x - wm_pmax(wm_pmin(x, t), -t);`,

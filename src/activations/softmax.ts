@@ -337,4 +337,34 @@ export const softmax = alongAxis({
       const double d = r * row_dot_diff_sum(dy, w, n, s, dym);
       softmax_grad_store_scaled(dy, w, dx, n, s, dym, d, r);`,
   },
+  wasm: {
+    // float32 exponentials (within 1 ULP, x − max split exactly, scaled by 2^64) times the rounded 2^-64/Σ
+    forward: `
+      float m = ta_row_max(x, n);
+      if (m != m) return 0;
+      F iv = F{} + (float)(0x1p-64 / ta_row_exp(x, y, n, m, false));
+      if ((n & 3) == 0) {
+        for (int j = 0; j < n; j += 4) st4(y + j, ld4(y + j) * iv);
+      } else {
+        ROW_LOOP(j, k) stk(y + j, ldk(y + j, k, 0) * iv, k);
+      }
+      return 1;`,
+    // Σ (dy_m − dy_j)·y_j and the bracket cancel: float64 exponentials for them (float32 ones would not do).
+    // y_j (not amplified) from their float32 roundings ·2^64, kept in dx; below x − max = −131 those are 0, where
+    // y_j·bracket is under float32's range unless |dy| ≥ 2^30 (such rows recompute y_j in float64)
+    backward: `
+      float m = ta_row_max(x, n), big;
+      if (m != m) return 0;
+      double dym = dy[ta_row_first(x, n, m)], acc;
+      double inv = 1 / (1 + ta_row_exp64(x, dy, dx, n, m, dym, acc, big));
+      D iv = D{} + inv * 0x1p-64, dv = D{} + acc * inv, cv = D{} + dym, mv = D{} + (double)m;
+      bool exact = big >= 0x1p30f;
+      auto out = [&](F v, F g, F e) __attribute__((always_inline)) {
+        D el = exact ? ta_exp64_call(f64(v) - mv) * 0x1p64 : f64(e);
+        D eh = exact ? ta_exp64_call(f64(high(v)) - mv) * 0x1p64 : f64(high(e));
+        return join2(f32(el * iv * ((f64(g) - cv) + dv)), f32(eh * iv * ((f64(high(g)) - cv) + dv)));
+      };
+      ROW_LOOP(j, k) stk(dx + j, out(ldk(x + j, k, -INF), ldk(dy + j, k, 0), ldk(dx + j, k, 0)), k);
+      return 1;`,
+  },
 });

@@ -60,12 +60,16 @@ export const softplus = elementwise({
       return wm_softplus(x);`,
     derivative: `
       return wm_sigmoid(x);`,
-    // the forward in float32 lanes (the wasm backend): the float32 exp and log1p series
+    // float32 lanes (the wasm backend): the float32 exp, log1p series and sigmoid; |x| > 87: float64
     float32: {
       ulp: 3,
+      derivativeUlp: 3,
       keepsNaN: true,
+      fallback: 'wm_negabs(x) < -87.0f',
       forward: `
       return wm_softplus(x);`,
+      derivative: `
+      return dy * wm_sigmoid(x);`,
     },
   },
 });

@@ -20,6 +20,7 @@ import {axisOutputShape, layoutOf} from '../layout';
 import {scalarLoops} from './scalar_loops';
 import {instantiate, wasmModuleReady, type WasmLoop, type WasmLoops} from './wasm_module';
 import {WASM_BLOCK, wasmExports} from './wasm_source';
+import {wasmAxisExports} from './wasm_axis_source';
 
 /** Where the SIMD module runs for one backend instance: its loops on the heap, or why not. */
 export interface WasmAttachment {
@@ -178,7 +179,26 @@ function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
   ];
 }
 
+/**
+ * Runs a module row loop over `outer` contiguous rows of n (the last axis): `at` are the byte offsets of the
+ * inputs and the output. The module stops at a row without a finite maximum; `js(row)` does that one.
+ */
+function runRows(fn: WasmLoop, at: number[], outer: number, n: number, halves: boolean, js: (row: number) => void) {
+  let r = 0;
+  while (r < outer) {
+    const o = r * n * 4,
+      h = halves ? o / 2 : o; // glu: the output's (and dy's) rows are half as long
+    r += at.length === 2 ? fn(at[0] + o, at[1] + h, outer - r, n) : fn(at[0] + o, at[1] + h, at[2] + o, outer - r, n);
+    if (r < outer) js(r++);
+  }
+}
+
 function axisKernels(def: AxisActivation): KernelConfig[] {
+  const names = def.wasm !== undefined ? wasmAxisExports(def) : undefined;
+  // rows along the last axis; glu's rows are whole outer slabs (its halves are contiguous along any axis)
+  const halves = def.halvesAxis === true;
+  const rowLoop = (b: BackendWasm, inner: number, name: 'forward' | 'backward') =>
+    names !== undefined && (inner === 1 || halves) ? wasmAttachment(b).loops?.[names[name]] : undefined;
   return [
     {
       kernelName: kernelName(def),
@@ -189,7 +209,16 @@ function axisKernels(def: AxisActivation): KernelConfig[] {
         const axes = attrs!.axes as number[];
         const {outer, n, inner} = layoutOf(x.shape, axes);
         const out = b.makeOutput(axisOutputShape(def, x.shape, axes), 'float32');
-        if (sizeOf(x.shape) > 0) def.cpu.forward(f32(b, x), f32(b, out), outer, n, inner);
+        if (sizeOf(x.shape) === 0) return out;
+        const simd = rowLoop(b, inner, 'forward');
+        if (simd === undefined) {
+          def.cpu.forward(f32(b, x), f32(b, out), outer, n, inner);
+        } else {
+          // (a row without a finite maximum: the JS loop; glu's rows never stop)
+          runRows(simd, [offset(b, x), offset(b, out)], outer, n * inner, halves, r =>
+            def.cpu.forward(f32(b, x).subarray(r * n, r * n + n), f32(b, out).subarray(r * n, r * n + n), 1, n, 1),
+          );
+        }
         return out;
       },
     },
@@ -201,9 +230,17 @@ function axisKernels(def: AxisActivation): KernelConfig[] {
         const x = inputs.x as TensorInfo;
         const axes = attrs!.axes as number[];
         const {outer, n, inner} = layoutOf(x.shape, axes);
+        const dy = inputs.dy as TensorInfo;
         const dx = b.makeOutput(x.shape, 'float32');
-        if (sizeOf(x.shape) > 0) {
-          def.cpu.backward(f32(b, x), f32(b, inputs.dy as TensorInfo), f32(b, dx), outer, n, inner);
+        if (sizeOf(x.shape) === 0) return dx;
+        const simd = rowLoop(b, inner, 'backward');
+        if (simd === undefined) {
+          def.cpu.backward(f32(b, x), f32(b, dy), f32(b, dx), outer, n, inner);
+        } else {
+          const row = (t: TensorInfo, r: number) => f32(b, t).subarray(r * n, r * n + n);
+          runRows(simd, [offset(b, x), offset(b, dy), offset(b, dx)], outer, n * inner, halves, r =>
+            def.cpu.backward(row(x, r), row(dy, r), row(dx, r), 1, n, 1),
+          );
         }
         return dx;
       },

@@ -124,44 +124,67 @@ WMC D wm_normal_cdf(D x) {
   D c = 0.5 + 0.5 * (t + t * wm_erf_small(t * t));
   return wm_abs(t) < 0.84375 ? c : 0.5 * wm_erfc(-t);
 }
-// float32 exp for the float32 bodies (four lanes): x = k·ln2 + r (ln2 split in two, k·ln2_hi exact), exp(r) by its
-// Taylor polynomial to r⁷ (truncation below 0.05 ULP), 2^k applied in two halves so that subnormal results are
-// rounded once; x is clamped to [−120, 89] first, outside which the result is 0 or ∞ anyway (also times an m
-// up to 120). NaN stays NaN
-// (pmin/pmax return their first operand).
-WMC F wm_exp(F x, F m) {
+// (exp(r) − 1)/r for |r| ≤ ln2/2: the degree-5 polynomial interpolating it at the Chebyshev nodes, float32
+// coefficients (1 + r·q(r) is within 0.18 ULP of exp(r)).
+WM F wm_expq(F r) {
+  return 1 + r * (0.5f + r * (0.16666505f + r * (0.041666467f + r * (0.0083691487f + r * 0.0013933642f))));
+}
+// float32 exp(r) for |r| ≤ ln2/2.
+WM F wm_exp_poly(F r) { return 1 + r * wm_expq(r); }
+// −|x|: the sign bit set (one v128.or).
+WM F wm_negabs(F x) { return (F)((I32)x | (I32{} + (int)0x80000000u)); }
+// float32 exp for the float32 bodies (four lanes): x = k·ln2 + r (ln2 split in two, k·ln2_hi exact), 2^k applied
+// in two halves so that subnormal results are rounded once; x is clamped to [−120, 89] first, outside which the
+// result is 0 or ∞ anyway (also times an m up to 120). NaN stays NaN (pmin/pmax return their first operand).
+// Inline: a call per vector costs as much as the polynomial.
+WM F wm_exp(F x, F m) {
   F c = wm_pmax(wm_pmin(x, 89.0f), -120.0f);
   const float shift = 12582912.0f;  // 1.5·2^23: adding it rounds to an integer
   F kd = c * 1.44269504f + shift;
   F k = kd - shift;
   F r = (c - k * 0.693359375f) - k * -2.12194440e-4f;
-  F p = 1 + r * (1 + r * (0.5f + r * (1.0f / 6 + r * (1.0f / 24 + r * (1.0f / 120 + r * (1.0f / 720 +
-      r * (1.0f / 5040)))))));
   I32 ki = (I32)kd - (I32)(F{} + shift);
   I32 k1 = ki >> 1, k2 = ki - k1;
-  return p * m * (F)((k1 + 127) << 23) * (F)((k2 + 127) << 23);
+  return wm_exp_poly(r) * m * (F)((k1 + 127) << 23) * (F)((k2 + 127) << 23);
 }
 // m·exp(x) above is rounded once (m normal): the product stays exact through a subnormal exp(x).
 WM F wm_exp(F x) { return wm_exp(x, F{} + 1); }
-// float32 expm1: x(1 + x·q(x)) by its Taylor series to x¹⁰ for |x| < ln 2 (no cancellation, keeps −0),
-// exp(x) − 1 beyond (where the difference loses at most one bit).
-WMC F wm_expm1(F x) {
-  F q = 0.5f + x * (1.0f / 6 + x * (1.0f / 24 + x * (1.0f / 120 + x * (1.0f / 720 + x * (1.0f / 5040 +
-      x * (1.0f / 40320 + x * (1.0f / 362880 + x * (1.0f / 3628800))))))));
-  F p = x * (1 + x * q);
-  F e = wm_exp(x) - 1;
-  return wm_abs(x) < 0.693147182f ? p : e;
+// float32 exp where the result is a normal float32 (−87 ≤ x ≤ 88): 2^k in one step (the exponent bias is in the
+// rounding constant), no clamps. Other lanes get some value (never a trap): bodies using it name those lanes in
+// their fallback mask, where the float64 bodies run. NaN stays NaN.
+WM F wm_expn(F x) {
+  const float shift = 12582912.0f + 127;  // 1.5·2^23 + the bias: kd's low bits are k + 127
+  F kd = x * 1.44269504f + shift;
+  F k = kd - shift;
+  F r = (x - k * 0.693359375f) - k * -2.12194440e-4f;
+  return wm_exp_poly(r) * (F)((I32)kd << 23);
+}
+// float32 expm1 for x ≤ 88 (bodies name larger x in their fallback): x = k·ln2 + r, expm1(x) = 2^k·(r·q(r)) +
+// (2^k − 1), which is r·q(r) itself for k = 0 (no cancellation near 0); −0 kept; below −87 it is −1.
+WM F wm_expm1(F x) {
+  F c = wm_pmax(x, -87.0f);
+  const float shift = 12582912.0f + 127;
+  F kd = c * 1.44269504f + shift;
+  F k = kd - shift;
+  F r = (c - k * 0.693359375f) - k * -2.12194440e-4f;
+  F s = (F)((I32)kd << 23);
+  F y = s * (r * wm_expq(r)) + (s - 1);
+  return x == 0 ? x : y;
 }
 // float32 log(1 + e) for 0 ≤ e ≤ 1: 2·atanh(s), s = e/(2 + e) ≤ 1/3, by its odd series to s¹³.
-WMC F wm_log1p_unit(F e) {
+WM F wm_log1p_unit(F e) {
   F s = e / (2 + e), z = s * s;
   return 2 * s * (1 + z * (1.0f / 3 + z * (1.0f / 5 + z * (1.0f / 7 + z * (1.0f / 9 + z * (1.0f / 11 +
       z * (1.0f / 13)))))));
 }
-// float32 softplus(x) = max(x, 0) + log1p(exp(−|x|)).
-WMC F wm_softplus(F x) {
-  F a = wm_abs(x), m = wm_pmax(x, 0);
-  return a == INF ? m : m + wm_log1p_unit(wm_exp(-a));
+// float32 softplus(x) = max(x, 0) + log1p(exp(−|x|)) for |x| ≤ 87 (bodies name the other lanes in their fallback).
+WM F wm_softplus(F x) {
+  return wm_pmax(x, 0) + wm_log1p_unit(wm_expn(wm_negabs(x)));
+}
+// float32 sigmoid for |x| ≤ 87 (the same): one exp and one division.
+WM F wm_sigmoid(F x) {
+  F e = wm_expn(wm_negabs(x));
+  return (x >= 0 ? F{} + 1 : e) / (1 + e);
 }
 WMC D wm_normal_pdf(D x) {
   return 0.3989422804014327 * wm_exp(-0.5 * x * x);

@@ -8,7 +8,8 @@
  */
 import {WASM_BASE64} from '../generated/wasm_module';
 
-export type WasmLoop = (...args: number[]) => void;
+/** A module loop: the element loops return nothing, the row loops the number of rows done. */
+export type WasmLoop = (...args: number[]) => number;
 export type WasmLoops = Record<string, WasmLoop>;
 
 let bytes: Uint8Array<ArrayBuffer> | undefined;

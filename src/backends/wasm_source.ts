@@ -15,6 +15,7 @@
  */
 import type {ActivationDefinition, ElementwiseActivation} from '../definition';
 import {WASM_MATH} from './wasm_math';
+import {wasmAxisSource} from './wasm_axis_source';
 
 /** Exported function names of one activation in the module. */
 export interface WasmExports {
@@ -38,7 +39,7 @@ export function wasmExports(def: ElementwiseActivation): WasmExports {
  */
 export function wasmExact(def: ElementwiseActivation): boolean {
   const w = def.wasm;
-  const helper = /\bwm_(?!abs\b|sqrt\b|pmin\b|pmax\b|andnot\b)\w+\s*\(/;
+  const helper = /\bwm_(?!abs\b|negabs\b|sqrt\b|pmin\b|pmax\b|andnot\b)\w+\s*\(/;
   return w !== undefined && ![w.forward, w.derivative].some(b => helper.test(b));
 }
 
@@ -101,10 +102,11 @@ WM F high(F v) { return __builtin_shufflevector(v, v, 2, 3, 2, 3); }
 WM F join2(F a, F b) { return __builtin_shufflevector(a, b, 0, 1, 4, 5); }
 `;
 
-function scalar(name: string, body: string, type: 'D' | 'F'): string {
+function scalar(name: string, body: string, type: 'D' | 'F', withDy = false): string {
+  const dy = withDy ? ', F dy' : '';
   return (
-    `static inline __attribute__((always_inline)) ${type} ${name}(${type} x, U) {\n` +
-    `  (void)u0; (void)u1; (void)u2; (void)u3;\n${body.replace(/^\n+/, '')}\n}\n`
+    `static inline __attribute__((always_inline)) ${type} ${name}(${type} x${dy}, U) {\n` +
+    `  (void)u0; (void)u1; (void)u2; (void)u3;${withDy ? ' (void)dy;' : ''}\n${body.replace(/^\n+/, '')}\n}\n`
   );
 }
 
@@ -121,20 +123,48 @@ export const WASM_BLOCK = 16;
  * time (bound by their arithmetic). NaN in gives NaN out (the input's own NaN, by a select after rounding,
  * unless `fn` keeps NaN by itself).
  */
-function loop(fn: string, type: 'D' | 'F', withDy: boolean, keepsNaN = false, wide = false): string {
+function loop(fn: string, type: 'D' | 'F', withDy: boolean, keepsNaN = false, wide = false, f32?: Float32Loop): string {
   const nan = (y: string) => (keepsNaN ? y : `x32 == x32 ? ${y} : x32`);
-  if (type === 'F' && withDy) {
-    // the derivatives stay one vector per iteration (bound by two loads and the multiply): smaller code
-    return `int i = 0;
+  if (type === 'F' && (withDy || f32?.heavy === true || f32?.fallback !== undefined)) {
+    // derivatives (bound by two loads and the multiply) and bodies with inline helpers (exp, ...): one vector per
+    // iteration (unrolled, the loop would be four times as long for no speed). Lanes in the fallback mask get
+    // the float64 body in a second pass, run only when some lane needs it (a call inside the main loop would
+    // make V8 keep the body's constants on the stack).
+    const dy = withDy ? 'F dy = ld4(dys + i);\n    ' : '';
+    const call = `${fn}(x32${withDy ? ', dy' : ''}, u0, u1, u2, u3)`;
+    const y = withDy && f32?.usesDy !== true ? `dy * ${call}` : call;
+    const main = (mask: string) => `int i = 0;${mask ? '\n  I32 any = I32{};' : ''}
   ${PLAIN}
   do {
     F x32 = ld4(xs + i);
-    F y = ld4(dys + i) * ${fn}(x32, u0, u1, u2, u3);
+    ${dy}F y = ${y};${mask}
     st4(out + i, ${nan('y')});
+  } while ((i += 4) < n);`;
+    if (f32?.fallback === undefined) return main('');
+    const d = `${f32.double!}_call`;
+    const lane = (h: string) =>
+      withDy ? `f64(${h}(dy)) * ${d}(f64(${h}(x32)), u0, u1, u2, u3)` : `${d}(f64(${h}(x32)), u0, u1, u2, u3)`;
+    const mask = `{
+      F x = x32;${withDy ? '' : '\n      F dy = F{} + 1;  // (a mask naming dy: false for the forward)'}
+      (void)x;
+      (void)dy;
+      I32 slow = (I32)(${f32.fallback});`;
+    return `${main(`\n    ${mask}\n      any |= slow;\n    }`)}
+  if (!wasm_v128_any_true((v128_t)any)) return;
+  i = 0;
+  ${PLAIN}
+  do {
+    F x32 = ld4(xs + i);
+    ${dy}${mask}
+      if (wasm_v128_any_true((v128_t)slow)) {
+        F y = join2(f32(${lane('')}), f32(${lane('high')}));
+        st4(out + i, slow ? ${nan('y')} : ld4(out + i));
+      }
+    }
   } while ((i += 4) < n);`;
   }
   if (type === 'F') {
-    const y = withDy ? `ld4(dys + k) * ${fn}(x32, u0, u1, u2, u3)` : `${fn}(x32, u0, u1, u2, u3)`;
+    const y = `${fn}(x32, u0, u1, u2, u3)`;
     return `int i = 0;
   ${PLAIN}
   do {
@@ -171,6 +201,19 @@ function loop(fn: string, type: 'D' | 'F', withDy: boolean, keepsNaN = false, wi
   } while ((i += 4) < n);`;
 }
 
+/** How a float32 loop calls its body: helpers inline (no unrolling), a float64 fallback for some lanes. */
+interface Float32Loop {
+  heavy: boolean;
+  fallback?: string;
+  /** the float64 body (`D` over x) the fallback lanes run */
+  double?: string;
+  /** the derivative body multiplies by `dy` itself */
+  usesDy?: boolean;
+}
+
+/** Calls a helper other than the one-instruction ones: its loop is not unrolled. */
+const HEAVY = /\bwm_(?!abs\b|negabs\b|sqrt\b|pmin\b|pmax\b|andnot\b|rd32\b)\w+\s*\(/;
+
 function loops(def: ElementwiseActivation): string {
   const c = def.keras,
     e = wasmExports(def),
@@ -182,7 +225,13 @@ function loops(def: ElementwiseActivation): string {
     // exact = 1 (the cpu kernels, bit-identical to their JS loops): float32 bodies within some ULP are skipped.
     // An exact body that keeps NaN returns the input itself for NaN: one loop serves both.
     const when = f32?.when;
-    const f32loop = loop(f32fn, 'F', withDy, keepsNaN);
+    const f32body = withDy ? f32!.derivative! : f32!.forward!;
+    const f32loop = loop(f32fn, 'F', withDy, keepsNaN, false, {
+      heavy: HEAVY.test(f32body),
+      fallback: typeof f32?.fallback === 'string' ? f32.fallback : f32?.fallback?.[withDy ? 'derivative' : 'forward'],
+      double: fn,
+      usesDy: withDy && /\bdy\b/.test(f32body),
+    });
     if (f32?.ulp !== undefined) {
       // the cpu kernels (exact = 1) never run a body that calls a helper: with no condition, no float64 loop
       if (when === undefined && !wasmExact(def)) return f32loop;
@@ -215,9 +264,16 @@ export function wasmSource(defs: readonly ActivationDefinition[]): string {
       c = def.keras;
     parts.push(`\n// ${def.keras}: ${def.formula}\n`);
     parts.push(scalar(`${c}_f`, w.forward, 'D'), scalar(`${c}_df`, w.derivative, 'D'));
+    if (w.float32?.fallback !== undefined) {
+      // the fallback lanes call the float64 bodies out of line (one copy, rarely run)
+      for (const f of [`${c}_f`, `${c}_df`]) {
+        parts.push(`static __attribute__((noinline)) D ${f}_call(D x, U) { return ${f}(x, u0, u1, u2, u3); }\n`);
+      }
+    }
     if (w.float32?.forward !== undefined) parts.push(scalar(`${c}_f32`, w.float32.forward, 'F'));
-    if (w.float32?.derivative !== undefined) parts.push(scalar(`${c}_df32`, w.float32.derivative, 'F'));
+    if (w.float32?.derivative !== undefined) parts.push(scalar(`${c}_df32`, w.float32.derivative, 'F', true));
     parts.push(loops(def));
   }
+  parts.push(wasmAxisSource(defs));
   return parts.join('');
 }

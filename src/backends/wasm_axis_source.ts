@@ -1,0 +1,230 @@
+/**
+ * Row kernels of the axis activations (softmax, log_softmax, glu) in the WebAssembly SIMD module: one exported
+ * loop per definition and direction runs the definition's `wasm` row body over contiguous rows along the last
+ * axis (glu: over whole outer slabs, its two halves contiguous along any axis), in place on the wasm backend's
+ * heap. A row body returns 0 for a row without a finite maximum (a NaN or +inf
+ * in it, or only −inf): the exported loop stops there and returns the number of rows done, the JS loop does
+ * that row (docs/non-finite.md's rules live in one place) and calls the module again for the rest.
+ *
+ * The helpers below (`ta_row_*`) are the shared passes: the maximum (pmax lanes, NaN flagged separately), the
+ * first index of the maximum, exp(x − max) with x − max split exactly (TwoSum) in float32 lanes, and the same
+ * in float64 lanes for the gradients (whose sums cancel, so their exponentials must be better than float32).
+ */
+import type {ActivationDefinition, AxisActivation} from '../definition';
+
+/** Exported function names of one axis activation's row loops. */
+export function wasmAxisExports(def: AxisActivation): {forward: string; backward: string} {
+  return {forward: `${def.keras}_rf`, backward: `${def.keras}_rb`};
+}
+
+/** The axis activations the module has row loops for. */
+export function wasmAxisDefinitions(defs: readonly ActivationDefinition[]): AxisActivation[] {
+  return defs.filter((d): d is AxisActivation => d.kind === 'axis' && d.wasm !== undefined);
+}
+
+export const WASM_AXIS_HELPERS = String.raw`
+// ---- rows along the last axis (the axis activations' row bodies use these) ----
+// Four float32 of p, or k < 4 of them in lanes 0..k−1 and pad in the others; and back (constant lanes: no stack).
+WM F ldk(const float *p, int k, float pad) {
+  if (k >= 4) return ld4(p);
+  v128_t v = wasm_f32x4_splat(pad);
+  if (k > 0) v = wasm_f32x4_replace_lane(v, 0, p[0]);
+  if (k > 1) v = wasm_f32x4_replace_lane(v, 1, p[1]);
+  if (k > 2) v = wasm_f32x4_replace_lane(v, 2, p[2]);
+  return (F)v;
+}
+WM void stk(float *p, F v, int k) {
+  if (k >= 4) return st4(p, v);
+  if (k > 0) p[0] = v[0];
+  if (k > 1) p[1] = v[1];
+  if (k > 2) p[2] = v[2];
+}
+WM double hsum(D v) { return v[0] + v[1]; }
+// The row in vectors of four: j the first index, k = n − j the elements left (the last vector: k < 4 of them,
+// through ldk/stk). One copy of the body (the rows' bodies inline their exponentials).
+#define ROW_LOOP(j, k) for (int j = 0, k = n; j < n; j += 4, k -= 4)
+// The row's maximum; NaN when the row holds a NaN or +inf or only −inf (the JS loop does such rows).
+WMC float ta_row_max(const float *x, int n) {
+  F m0 = F{} - INF, m1 = m0;
+  I32 bad = I32{};
+  int j = 0;
+  for (; j + 8 <= n; j += 8) {
+    F a = ld4(x + j), b = ld4(x + j + 4);
+    m0 = wm_pmax(m0, a);
+    m1 = wm_pmax(m1, b);
+    bad |= (a != a) | (b != b);
+  }
+  for (; j + 4 <= n; j += 4) {
+    F a = ld4(x + j);
+    m0 = wm_pmax(m0, a);
+    bad |= a != a;
+  }
+  F a = ldk(x + j, n - j, -INF);
+  m0 = wm_pmax(wm_pmax(m0, a), m1);
+  bad |= a != a;
+  m0 = wm_pmax(m0, __builtin_shufflevector(m0, m0, 2, 3, 0, 1));
+  m0 = wm_pmax(m0, __builtin_shufflevector(m0, m0, 1, 0, 3, 2));
+  float m = m0[0];
+  return wasm_v128_any_true((v128_t)bad) || !(m > -INF && m < INF) ? __builtin_nanf("") : m;
+}
+// The first index of m in the row (m is in it).
+WMC int ta_row_first(const float *x, int n, float m) {
+  F mv = F{} + m;
+  int j = 0;
+  for (; j + 4 <= n; j += 4) if (wasm_v128_any_true((v128_t)(ld4(x + j) == mv))) break;
+  while (x[j] != m) j++;
+  return j;
+}
+// exp(x − m)·2^64 for x ≤ m (m finite) in float32 lanes: x − m = d + lo exactly (TwoSum), exp(d + lo) by the
+// float32 exp with lo added to the reduced argument; 0 where x − m < −128 (also −inf). Scaled by 2^64, results
+// stay normal down to x − m = −128 (one-step 2^k), so that a product with them is rounded once.
+WM F ta_expshift(F x, F m) {
+  F d = x - m, t = d - x;
+  F lo = (x - (d - t)) + (-m - t);
+  I32 far = d < -128.0f;
+  F dc = wm_pmax(d, -128.0f);
+  const float shift = 12582912.0f + 127 + 64;  // kd's low bits are k + 127 + 64
+  F kd = dc * 1.44269504f + shift, k = kd - shift;
+  F r = ((dc - k * 0.693359375f) - k * -2.12194440e-4f) + wm_andnot(lo, far);
+  return wm_andnot(wm_exp_poly(r) * (F)((I32)kd << 23), far);
+}
+// The same for x − m ≥ −87 only (results normal; other lanes get some value, which the caller flags): no clamps.
+WM F ta_expshift_near(F x, F m) {
+  F d = x - m, t = d - x;
+  F lo = (x - (d - t)) + (-m - t);
+  const float shift = 12582912.0f + 127 + 64;
+  F kd = d * 1.44269504f + shift, k = kd - shift;
+  F r = ((d - k * 0.693359375f) - k * -2.12194440e-4f) + lo;
+  return wm_exp_poly(r) * (F)((I32)kd << 23);
+}
+// Σ_j exp(x_j − m) (rest false), or rest = Σ over every j but the first maximum (rest true: the others at the
+// maximum add exactly 1 each), float32 exponentials summed in float64; exp(x_j − m)·2^64 stored into e (float32).
+// Rows of a multiple of 4 whose elements are all within 87 of m take the lean loop (no tails, no clamps);
+// the others (or when a lane was far) the general one.
+WM double ta_row_exp(const float *x, float *e, int n, float m, bool rest) {
+  F mv = F{} + m;
+  if ((n & 3) == 0) {
+    D s0 = D{}, s1 = D{};
+    I32 far = I32{}, ties = I32{};
+    for (int j = 0; j < n; j += 4) {
+      F v = ld4(x + j), ev = ta_expshift_near(v, mv);
+      st4(e + j, ev);
+      far |= v - mv < -87.0f;
+      if (rest) {
+        I32 eq = v == mv;
+        ev = wm_andnot(ev, eq);
+        ties -= eq;
+      }
+      s0 += f64(ev);
+      s1 += f64(high(ev));
+    }
+    double t = rest ? (double)(ties[0] + ties[1] + ties[2] + ties[3] - 1) : 0;
+    if (!wasm_v128_any_true((v128_t)far)) return hsum(s0 + s1) * 0x1p-64 + t;
+  }
+  D s = D{};
+  I32 ties = I32{};
+  ROW_LOOP(j, k) {
+    F v = ldk(x + j, k, -INF), ev = ta_expshift(v, mv);
+    stk(e + j, ev, k);
+    if (rest) {
+      I32 eq = v == mv;
+      ev = wm_andnot(ev, eq);
+      ties -= eq;
+    }
+    s += f64(ev) + f64(high(ev));
+  }
+  return hsum(s) * 0x1p-64 + (rest ? (double)(ties[0] + ties[1] + ties[2] + ties[3] - 1) : 0);
+}
+// exp(d) for d ≤ 0 in float64 lanes, 0 below −700 (exp(d) is under every float32 product the rows form there;
+// exactly 0, as exp(−inf), so that sums and zero signs are cpu's): Taylor to r¹⁰ (error below 2^-42), 2^k in
+// one step.
+WM D ta_exp64(D d) {
+  const double shift = 6755399441055744.0 + 1023;  // 1.5·2^52 + the bias: kd's low bits are k + 1023
+  D c = wm_pmax(d, D{} - 700.0);
+  D kd = c * 1.4426950408889634 + shift;
+  D k = kd - shift;
+  D r = (c - k * 0.6931471803691238) - k * 1.9082149292705877e-10;
+  D r2 = r * r, r4 = r2 * r2;
+  D p = (1 + r) + r2 * (1.0 / 2 + r * (1.0 / 6)) +
+        r4 * ((1.0 / 24 + r * (1.0 / 120)) + r2 * (1.0 / 720 + r * (1.0 / 5040))) +
+        r4 * r4 * ((1.0 / 40320 + r * (1.0 / 362880)) + r2 * (1.0 / 3628800));
+  return d < -700.0 ? 0 : p * (D)((I64)kd << 52);
+}
+// The same out of line, for rarely run paths (one copy).
+WMC D ta_exp64_call(D d) { return ta_exp64(d); }
+// The same rest with float64 exponentials; acc = Σ (c − dy_j)·exp(x_j − m) and big = max |dy_j| (dy: null for
+// none); exp(x_j − m)·2^64 stored into e (float32; e: null for none). Inline (acc and big are the caller's).
+WM double ta_row_exp64(const float *x, const float *dy, float *e, int n, float m, double c, double &acc,
+                       float &big) {
+  D mv = D{} + (double)m, cv = D{} + c, s = D{}, a = D{}, ties = D{};
+  F g4 = F{};
+  auto step = [&](F v, F g) __attribute__((always_inline)) {
+    D lo = f64(v), hi = f64(high(v));
+    D el = ta_exp64(lo - mv), eh = ta_exp64(hi - mv);
+    s += (lo < mv ? el : 0) + (hi < mv ? eh : 0);
+    ties += (lo == mv ? D{} + 1 : 0) + (hi == mv ? D{} + 1 : 0);
+    if (dy) {
+      a += (cv - f64(g)) * el + (cv - f64(high(g))) * eh;
+      g4 = wm_pmax(g4, wm_abs(g));
+    }
+    return join2(f32(el * 0x1p64), f32(eh * 0x1p64));
+  };
+  ROW_LOOP(j, k) {
+    F ev = step(ldk(x + j, k, -INF), dy ? ldk(dy + j, k, 0) : F{});
+    if (e) stk(e + j, ev, k);
+  }
+  acc = hsum(a);
+  g4 = wm_pmax(g4, __builtin_shufflevector(g4, g4, 2, 3, 0, 1));
+  g4 = wm_pmax(g4, __builtin_shufflevector(g4, g4, 1, 0, 3, 2));
+  big = g4[0];
+  return hsum(s) + hsum(ties) - 1;
+}
+// Σ p_j in float64.
+WMC double ta_row_sum(const float *p, int n) {
+  D s = D{};
+  int j = 0;
+  for (; j + 4 <= n; j += 4) {
+    F v = ld4(p + j);
+    s += f64(v) + f64(high(v));
+  }
+  F v = ldk(p + j, n - j, 0);
+  return hsum(s + f64(v) + f64(high(v)));
+}
+// log1p(s) for s ≥ 0 (float64): 2·atanh(s/(2 + s)) for s ≤ 1, else k·ln2 + log1p(m − 1) with 1 + s = m·2^k.
+WMC double ta_log1p(double s) {
+  if (s <= 1) return wm_log1p_unit(D{} + s)[0];
+  unsigned long long b = __builtin_bit_cast(unsigned long long, 1 + s);
+  int k = (int)(b >> 52) - 1023;
+  double m = __builtin_bit_cast(double, (b & 0xfffffffffffffull) | 0x3ff0000000000000ull);
+  return k * 0.6931471805599453 + (k * 2.3190468138462996e-17 + wm_log1p_unit(D{} + (m - 1))[0]);
+}
+`;
+
+/** The row loops of the axis activations. */
+export function wasmAxisSource(defs: readonly ActivationDefinition[]): string {
+  const parts = [WASM_AXIS_HELPERS];
+  for (const def of wasmAxisDefinitions(defs)) {
+    const c = def.keras,
+      e = wasmAxisExports(def),
+      w = def.wasm!,
+      out = def.halvesAxis === true ? '(n >> 1)' : 'n'; // the output's (and dy's) row: half as long for glu
+    parts.push(`
+// ${def.keras}: ${def.formula}
+static inline __attribute__((always_inline)) int ${c}_row_f(const float *x, float *y, int n) {
+${w.forward.replace(/^\n+/, '')}
+}
+static inline __attribute__((always_inline)) int ${c}_row_b(const float *x, const float *dy, float *dx, int n) {
+${w.backward.replace(/^\n+/, '')}
+}
+EXPORT("${e.forward}") int ${c}_rows_f(const float *x, float *y, int rows, int n) {
+  for (int r = 0; r < rows; r++) if (!${c}_row_f(x + r * n, y + r * ${out}, n)) return r;
+  return rows;
+}
+EXPORT("${e.backward}") int ${c}_rows_b(const float *x, const float *dy, float *dx, int rows, int n) {
+  for (int r = 0; r < rows; r++) if (!${c}_row_b(x + r * n, dy + r * ${out}, dx + r * n, n)) return r;
+  return rows;
+}
+`);
+  }
+  return parts.join('');
+}
