@@ -128,9 +128,11 @@ export const celu = elementwise({
       when: '__builtin_fabs(u0) >= 0x1p-126 && __builtin_fabs(u0) <= 0x1p127',
       // (x/α > 88, for a negative α: the float32 expm1 stops at 88)
       fallback: {forward: 'x > 0 ? 0 : x / (float)u0 > 88.0f'},
+      // |x/α| < 2^-24: celu(x) = x·(1 + x/(2α) + …) rounds to x (and x/α may have underflowed to ±0)
       forward: `
       float a = (float)u0;
-      return x > 0 ? x : a * wm_expm1(x / a);`,
+      F t = x / a;
+      return x > 0 || wm_abs(t) < 0x1p-24f ? x : a * wm_expm1(t);`,
     },
   },
   // f and f′ are continuous at 0 for every alpha; f″ jumps from 1/alpha to 0
