@@ -6,11 +6,10 @@
 //   node scripts/bench-wasm-ab.mjs --backend wasm --only relu6,hard_tanh --size 1M,64K --rounds 30
 //
 // Prints one line per activation and size: median ms per call and the ratios.
-import {build} from 'esbuild';
-import {mkdirSync, writeFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {requireFromSources} from './build-wasm.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -26,32 +25,17 @@ const sizes = opt('--size', '1M,64K')
 const rounds = Number(opt('--rounds', '30'));
 const grad = !args.includes('--no-grad');
 
-// The package from its sources, with the switches the public API does not export.
-const out = await build({
-  stdin: {
-    contents:
-      "export * from './src/index';\nexport {setCpuSimd} from './src/backends/cpu_simd';\n" +
-      "export {setWasmSimd} from './src/backends/wasm';\n",
-    resolveDir: root,
-    loader: 'ts',
-  },
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  write: false,
-  logLevel: 'warning',
-  external: ['@tensorflow/*'],
-});
-const cache = join(root, '.cache', 'wasm');
-mkdirSync(cache, {recursive: true});
-const file = join(cache, 'bench-ab.cjs');
-writeFileSync(file, out.outputFiles[0].text);
 const require = createRequire(import.meta.url);
 const tf = require('@tensorflow/tfjs-core');
 require('@tensorflow/tfjs-backend-cpu');
 require('@tensorflow/tfjs-backend-wasm');
 require('@tensorflow/tfjs-layers');
-const tfa = require(file);
+// The package from its sources, with the switches the public API does not export.
+const tfa = await requireFromSources(
+  "export * from './src/index';\nexport {setCpuSimd} from './src/backends/cpu_simd';\n" +
+    "export {setWasmSimd} from './src/backends/wasm';\n",
+  'bench-ab',
+);
 const core = require(join(root, 'bench', 'core.js'));
 await tf.setBackend(backend);
 await tf.ready();

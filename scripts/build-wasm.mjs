@@ -43,15 +43,13 @@ export const CLANG_FLAGS = [
 // (without the SIMD feature flags, which fails).
 export const LINK_FLAGS = ['--target=wasm32', '-nostdlib', '-Wl,--no-entry', '-Wl,--import-memory', '-Wl,--strip-all'];
 
-/** The generated C source (the definitions are bundled by esbuild and evaluated here). */
-async function generate() {
+/**
+ * Loads TypeScript from the package's sources in Node: `contents` (export lines relative to the repository
+ * root) bundled by esbuild into `.cache/wasm/<name>.cjs`, tfjs left external, and required afresh.
+ */
+export async function requireFromSources(contents, name) {
   const out = await build({
-    stdin: {
-      contents:
-        "export {wasmSource} from './src/backends/wasm_source';\n" + "export {definitions} from './src/catalogue';\n",
-      resolveDir: root,
-      loader: 'ts',
-    },
+    stdin: {contents, resolveDir: root, loader: 'ts'},
     bundle: true,
     format: 'cjs',
     platform: 'node',
@@ -60,11 +58,19 @@ async function generate() {
     external: ['@tensorflow/*'],
   });
   mkdirSync(cache, {recursive: true});
-  const file = join(cache, 'generate.cjs');
+  const file = join(cache, `${name}.cjs`);
   writeFileSync(file, out.outputFiles[0].text);
   const require = createRequire(import.meta.url);
   delete require.cache[file];
-  const {wasmSource, definitions} = require(file);
+  return require(file);
+}
+
+/** The generated C source (the definitions are bundled by esbuild and evaluated here). */
+async function generate() {
+  const {wasmSource, definitions} = await requireFromSources(
+    "export {wasmSource} from './src/backends/wasm_source';\nexport {definitions} from './src/catalogue';\n",
+    'generate',
+  );
   return wasmSource(definitions);
 }
 
