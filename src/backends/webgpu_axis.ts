@@ -121,22 +121,30 @@ fn ta_acc(a: vec2<f32>, v: f32) -> vec2<f32> {
   return vec2<f32>(t.x, a.y + t.y);
 }`;
 
-/** The serial prelude: thread `index` owns slice `index`; the "workgroup" reductions are the thread's own values. */
-const SERIAL_PRELUDE = `
-const TA_LANES: i32 = 1;
-var<private> ta_slice: i32;
+/**
+ * The thread's slice state and `ta_axis_init`, which sets it: `lid` is the thread's lane in the reductions,
+ * `slice` the slice it works on (both WGSL expressions).
+ */
+function sliceState(lid: string, slice: string): string {
+  return `var<private> ta_slice: i32;
 var<private> ta_valid: bool;
 var<private> ta_base: i32;
 var<private> ta_lid: i32;
 fn ta_axis_init(index: i32) {
   ta_init();
-  ta_lid = 0;
-  ta_slice = index;
+  ta_lid = ${lid};
+  ta_slice = ${slice};
   ta_valid = ta_slice < uniforms.outer * uniforms.inner;
   let o = ta_slice / max(uniforms.inner, 1);
   let i = ta_slice - o * uniforms.inner;
   ta_base = o * uniforms.n * uniforms.inner + i;
+}`;
 }
+
+/** The serial prelude: thread `index` owns slice `index`; the "workgroup" reductions are the thread's own values. */
+const SERIAL_PRELUDE = `
+const TA_LANES: i32 = 1;
+${sliceState('0', 'index')}
 fn ta_wg_max(v: f32) -> f32 { return v; }
 fn ta_wg_min_index(v: i32) -> i32 { return v; }
 fn ta_wg_isum(v: i32) -> i32 { return v; }
@@ -170,19 +178,10 @@ const TA_LANES: i32 = ${AWG};
 var<workgroup> ta_red: array<f32, ${AWG}>;
 var<workgroup> ta_red2: array<f32, ${AWG}>;
 var<workgroup> ta_redi: array<i32, ${AWG}>;
-var<private> ta_slice: i32;
-var<private> ta_valid: bool;
-var<private> ta_base: i32;
-var<private> ta_lid: i32;
-fn ta_axis_init(index: i32) {
-  ta_init();
-  ta_lid = i32(localIndex);
-  ta_slice = i32(workgroupId.z * numWorkgroups.x * numWorkgroups.y + workgroupId.y * numWorkgroups.x + workgroupId.x);
-  ta_valid = ta_slice < uniforms.outer * uniforms.inner;
-  let o = ta_slice / max(uniforms.inner, 1);
-  let i = ta_slice - o * uniforms.inner;
-  ta_base = o * uniforms.n * uniforms.inner + i;
-}
+${sliceState(
+  'i32(localIndex)',
+  'i32(workgroupId.z * numWorkgroups.x * numWorkgroups.y + workgroupId.y * numWorkgroups.x + workgroupId.x)',
+)}
 ${treeReduction('Max over the workgroup, NaN propagating.', 'ta_wg_max', 'f32', 'ta_red', (a, b) => `ta_max2(${a}, ${b})`)}
 ${treeReduction('Smallest index over the workgroup.', 'ta_wg_min_index', 'i32', 'ta_redi', (a, b) => `min(${a}, ${b})`)}
 ${treeReduction('Integer sum over the workgroup.', 'ta_wg_isum', 'i32', 'ta_redi', (a, b) => `${a} + ${b}`)}
