@@ -19,15 +19,8 @@ OUT="${1:-$ROOT/test/fixtures/keras2}"
 
 PY="${GOLDEN_PYTHON:-$(command -v python3.11 || command -v python3 || true)}"
 if [ -z "$PY" ]; then echo "keras2: python3.11 not found" >&2; exit 1; fi
-STAMP="$( { sha256sum "$REQ" | cut -d' ' -f1; "$PY" -c 'import platform; print(platform.python_version())'; } | sha256sum | cut -d' ' -f1)"
-if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$VENV/.keras2-stamp" 2>/dev/null || true)" != "$STAMP" ]; then
-  echo "keras2: creating $(basename "$VENV")/ (pinned tf_keras, tensorflow-cpu)" >&2
-  rm -rf "$VENV"
-  "$PY" -m venv "$VENV"
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-input \
-    --only-binary=:all: --no-deps -r "$REQ"
-  echo "$STAMP" > "$VENV/.keras2-stamp"
-fi
+. "$HERE/venv.sh"
+ensure_venv keras2 "$VENV" "$REQ" .keras2-stamp 'pinned tf_keras, tensorflow-cpu'
 
 export CUDA_VISIBLE_DEVICES=""
 export TF_CPP_MIN_LOG_LEVEL=3

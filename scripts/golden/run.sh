@@ -36,17 +36,9 @@ if [ "$PYVER" != "3.11" ]; then
   echo "golden: need Python 3.11 for the pinned wheels, $PY is $PYVER (set GOLDEN_PYTHON)" >&2
   exit 1
 fi
-STAMP="$( { sha256sum "$REQ" | cut -d' ' -f1; "$PY" -c 'import platform; print(platform.python_version())'; } | sha256sum | cut -d' ' -f1)"
-
-if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$VENV/.golden-stamp" 2>/dev/null || true)" != "$STAMP" ]; then
-  echo "golden: creating $(basename "$VENV")/ (pinned keras, jax[cpu], numpy, mpmath)" >&2
-  rm -rf "$VENV"
-  "$PY" -m venv "$VENV"
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-input \
-    --require-hashes --only-binary=:all: --no-deps -r "$REQ"
-  "$VENV/bin/python" -m pip check >/dev/null
-  echo "$STAMP" > "$VENV/.golden-stamp"
-fi
+. "$HERE/venv.sh"
+ensure_venv golden "$VENV" "$REQ" .golden-stamp 'pinned keras, jax[cpu], numpy, mpmath' --require-hashes
+if [ "$VENV_CREATED" = 1 ]; then "$VENV/bin/python" -m pip check >/dev/null; fi
 
 # ---------------------------------------------------------------- environment
 export KERAS_BACKEND=jax
