@@ -11,8 +11,9 @@
  * worked out once.
  *
  * jsfive does not export these; the package's build
- * (scripts/esbuild-jsfive.mjs) adds `__struct`, `__DataView64` and
- * `__setUnpackStructFrom` exports to the bundled copy of jsfive.
+ * (scripts/esbuild-jsfive.mjs) adds `__struct`, `__DataView64`,
+ * `__setUnpackStructFrom` and `__setStructureSize` exports to the bundled
+ * copy of jsfive.
  * Where those are missing (the TypeScript sources run directly, as in the
  * tests) jsfive keeps its own helper and the import gives the same values,
  * only slower.
@@ -110,12 +111,13 @@ function read(view: View, f: Field, at: number, le: boolean): unknown {
 
 /**
  * Replaces `struct.calcsize` and `struct.unpack_from` of jsfive's module by cached equivalents, and its
- * `_unpack_struct_from` when `setUnpackStructFrom` is given.
+ * `_unpack_struct_from` and `_structure_size` when their setters are given.
  */
 export function speedUpJsfiveStruct(
   struct: JsfiveStruct,
   DataView64: new (b: ArrayBuffer, o: number) => DataView,
   setUnpackStructFrom?: (f: UnpackStructFrom) => void,
+  setStructureSize?: (f: (structure: Map<string, string>) => number) => void,
 ): void {
   if (struct.tfaFast) return;
   const formats = new Map<string, Compiled>();
@@ -184,15 +186,32 @@ export function speedUpJsfiveStruct(
     return read(this as View, u64, byteOffset, littleEndian === true) as number;
   };
   if (setUnpackStructFrom !== undefined) {
-    // jsfive's records are Maps it never changes once made; a changed size is still noticed
-    const layouts = new WeakMap<Map<string, string>, Array<[string, Compiled]>>();
-    setUnpackStructFrom((structure, buf, offset = 0) => {
-      let layout = layouts.get(structure);
-      if (layout === undefined || layout.length !== structure.size) {
+    // jsfive's records are Maps it never changes once made; a changed size is still noticed. Some records are
+    // made anew for each object (a class field, as the B-tree node header): those are found by their fields.
+    type Layout = Array<[string, Compiled]> & {size?: number};
+    const layouts = new WeakMap<Map<string, string>, Layout>();
+    const byFields = new Map<string, Layout>();
+    const layoutOf = (structure: Map<string, string>): Layout => {
+      let signature = '';
+      for (const [key, fmt] of structure) signature += key + '\0' + fmt + '\0';
+      let layout = byFields.get(signature);
+      if (layout === undefined) {
         // as jsfive: each field read as '<' + its format, and the offset moved on by the format's size
-        layout = Array.from(structure, ([key, fmt]) => [key, compile('<' + fmt)] as [string, Compiled]);
-        layouts.set(structure, layout);
+        layout = Array.from(structure, ([key, fmt]) => [key, compile('<' + fmt)] as [string, Compiled]) as Layout;
+        // jsfive's `_structure_size`: the size of all formats joined behind one '<'
+        layout.size = compile('<' + Array.from(structure.values()).join('')).size;
+        byFields.set(signature, layout);
       }
+      layouts.set(structure, layout);
+      return layout;
+    };
+    const known = (structure: Map<string, string>): Layout => {
+      const layout = layouts.get(structure);
+      return layout === undefined || layout.length !== structure.size ? layoutOf(structure) : layout;
+    };
+    setStructureSize?.(structure => known(structure).size as number);
+    setUnpackStructFrom((structure, buf, offset = 0) => {
+      const layout = known(structure);
       const out = new Map<string, unknown>();
       let at = offset;
       const view = viewOf(buf);
