@@ -34,6 +34,8 @@ import {shaderBodies, variantOf} from './variants';
 
 /** Elements per thread of the scalar elementwise programs (fewer invocations: SwiftShader pays per invocation). */
 const PER_THREAD = 8;
+/** vec4s per thread of the vec4 elementwise programs (consecutive, unrolled: see vec4Main). */
+const VEC4_PER_THREAD = 4;
 /**
  * Threads per workgroup of the elementwise programs: the most WebGPU allows
  * by default (tfjs's unary programs use 128); on SwiftShader, with fewer
@@ -118,11 +120,30 @@ fn ta_mulsign4(dy: vec4<f32>, f: vec4<f32>, x: vec4<f32>) -> vec4<f32> {
 }
 
 /**
+ * `main` of a vec4 program: thread t handles the vec4s VEC4_PER_THREAD·t + k (k < VEC4_PER_THREAD), each with
+ * `step`, which reads and writes index `i`. Past the end, `i` is clamped to the last vec4, which those threads then
+ * write with the same value as its own thread (a masked store costs more than the extra work on SwiftShader).
+ */
+function vec4Main(step: string): string {
+  const steps = [];
+  for (let k = 0; k < VEC4_PER_THREAD; k++) {
+    steps.push(`  {
+    let i = min(index * ${VEC4_PER_THREAD} + ${k}, uniforms.size - 1);
+    ${step}
+  }`);
+  }
+  return `fn main(index: i32) {
+  ta_init();
+${steps.join('\n')}
+}`;
+}
+
+/**
  * getUserCode of the forward (order 0) or backward (order 1, 2) program.
  * `vec4`: the buffers are read as vec4<f32> (the size is a multiple of 4),
- * one vec4 per thread, as tfjs's vec4 binary programs; SwiftShader pays per
- * invocation and per load, so this halves the time of a cheap body there.
- * Otherwise each thread handles PER_THREAD scalars.
+ * VEC4_PER_THREAD consecutive vec4s per thread (vec4Main); SwiftShader pays
+ * per invocation and per load, so this more than halves the time of a cheap
+ * body there. Otherwise each thread handles PER_THREAD scalars.
  */
 export function elementwiseWgsl(def: ElementwiseActivation, variant: string, order: Order, vec4 = false): string {
   const body = negativeZeros(bodyOf(def, variant, order));
@@ -138,24 +159,14 @@ fn ta_fn(x: f32) -> f32 {
 fn ta_fn4(x: vec4<f32>) -> vec4<f32> {
   ${negativeZeros(forward4)}
 }
-fn main(index: i32) {
-  ta_init();
-  if (index < uniforms.size) {
-    result[index] = ta_fn4(X[index]);
-  }
-}`;
+${vec4Main('result[i] = ta_fn4(X[i]);')}`;
   }
   if (vec4) {
     const f = 'vec4<f32>(ta_fn(x.x), ta_fn(x.y), ta_fn(x.z), ta_fn(x.w))';
     return `${head}
-fn main(index: i32) {
-  ta_init();
-  if (index < uniforms.size) {
-    let x = X[index];
-    let y = ${order === 0 ? f : `ta_mulsign4(Dy[index], ${f}, x)`};
-    result[index] = ${NAN_PASS4};
-  }
-}`;
+${vec4Main(`let x = X[i];
+    let y = ${order === 0 ? f : `ta_mulsign4(Dy[i], ${f}, x)`};
+    result[i] = ${NAN_PASS4};`)}`;
   }
   const y = order === 0 ? 'ta_fn(x)' : 'ta_mulsign(Dy[i], ta_fn(x), x)';
   return `${head}
@@ -189,7 +200,7 @@ function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
       `${def.id}_${variant || 'general'}_${order}${vec4 ? '_v4' : ''}`,
       order === 0 ? ['X'] : ['Dy', 'X'],
       [n],
-      vec4 ? n / 4 : Math.ceil(n / PER_THREAD),
+      vec4 ? Math.ceil(n / 4 / VEC4_PER_THREAD) : Math.ceil(n / PER_THREAD),
       EWG,
       UNIFORM_DECL,
       code(variant, order, vec4),
