@@ -4,7 +4,7 @@
 // loop), next to tfjs's own kernels, soft_shrink's composite and this package's ops (dist/browser), interleaved round
 // by round in one page (8 calls, then a one-element read). Prints the median ms per call; every custom program's
 // output is checked against its reference first.
-//   node scripts/bench-webgpu-floor.mjs [--set report|layouts|heavy|scalar] [--size 1M] [--rounds 15] [--only a,b]
+//   node scripts/bench-webgpu-floor.mjs [--set report|layouts|uniforms|heavy|scalar] [--size 1M] [--rounds 15] [--only a,b]
 // Run it under the shared benchmark lock; `npm run build` first (it loads dist/browser).
 import {createReadStream, existsSync} from 'node:fs';
 import {createServer} from 'node:http';
@@ -82,6 +82,10 @@ fn ta_init() { u = uniforms.u; ul = uniforms.ul; ug = uniforms.ug; ta_z = unifor
     sshrink: `let y = select(select(0.0, (x + u.x) + ul.x, x < -ug.x), (x - u.x) - ul.x, x > ug.x);
       return select(y, x, (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u);`,
     heavy: 'var y = x; for (var k = 0; k < 6; k++) { y = y * tanh(log(1.0 + exp(y * 0.5))); } return y;',
+    // soft_shrink reading the uniforms directly instead of the private copies ta_init makes
+    shrinkU: `let g = vec4<f32>(uniforms.ug.x);
+      let y = select(select(vec4<f32>(0.0), (x + uniforms.u.x) + uniforms.ul.x, x < -g), (x - uniforms.u.x) - uniforms.ul.x, x > g);
+      return select(y, x, (bitcast<vec4<u32>>(x) & vec4<u32>(0x7fffffffu)) > vec4<u32>(0x7f800000u));`,
     shrink: `let g = vec4<f32>(ug.x);
       let y = select(select(vec4<f32>(0.0), (x + u.x) + ul.x, x < -g), (x - u.x) - ul.x, x > g);
       return select(y, x, (bitcast<vec4<u32>>(x) & vec4<u32>(0x7fffffffu)) > vec4<u32>(0x7f800000u));`,
@@ -200,6 +204,12 @@ fn main(index: i32) {
       }
       custom(`${body} grid64x256`, {body, lay: 'grid', groups: 64});
       custom(`${body} grid256x256`, {body, lay: 'grid', groups: 256});
+    }
+  }
+  if (set === 'uniforms') {
+    for (const body of ['shrink', 'shrinkU']) {
+      custom(`${body} p1 check`, {body});
+      custom(`${body} p4 consec clamp`, {body, per: 4, lay: 'consec', check: 'clamp'});
     }
   }
   if (set === 'heavy') {
