@@ -46,10 +46,11 @@ export const hardSigmoid = elementwise({
   note: 'A cheap sigmoid for mobile models (MobileNetV3) and quantised inference.',
   wgsl: {
     forward: `
-      if (x <= -3.0) { return 0.0; }
-      if (x >= 3.0) { return 1.0; }
-      if (x < -1.5) { return (x + 3.0) / 6.0; }
-      return x / 6.0 + 0.5;`,
+      // (x + 3)/6 below −1.5 (no cancellation near −3), x/6 + 0.5 above, one division, as selects: on SwiftShader a
+      // return from a branch costs
+      let lo = x < -1.5;
+      let q = select(x, x + 3.0, lo) / 6.0;
+      return select(select(select(q + 0.5, q, lo), 1.0, x >= 3.0), 0.0, x <= -3.0);`,
     derivative: `
       return select(0.0, 1.0 / 6.0, x > -3.0 && x < 3.0);`,
     second: `

@@ -44,10 +44,10 @@ export const hardSilu = elementwise({
   note: "MobileNetV3's cheap swish: silu's shape with only a clip and a product.",
   wgsl: {
     forward: `
-      if (x <= -3.0) { return -0.0; }
-      if (x >= 3.0) { return x; }
-      if (x < -1.5) { return x * ((x + 3.0) / 6.0); }
-      return x * (x / 6.0 + 0.5);`,
+      // x·(x + 3)/6 below −1.5, x·(x/6 + 0.5) above, as selects (on SwiftShader a return from a branch costs)
+      let lo = x < -1.5;
+      let q = select(x, x + 3.0, lo) / 6.0;
+      return select(select(x * select(q + 0.5, q, lo), x, x >= 3.0), -0.0, x <= -3.0);`,
     derivative: `
       if (x < -3.0) { return 0.0; }
       if (x > 3.0) { return 1.0; }

@@ -114,7 +114,7 @@ export const silu = elementwise({
   note: 'A smooth relu (swish) used in EfficientNet and many LLMs (SwiGLU); a good general default.',
   wgsl: {
     forward: `
-      if (x <= -200.0) { return -0.0; }
+      // −0 below −170 (ta_sigmoid_mul's zero takes the sign of f = x), so no branch for it
       return ta_sigmoid_mul(x, x);`,
     derivative: `
       // below, f′ = s(x)(1 + x·s(−x)) < 0 underflows to −0; cpu's float64 s(x) is 0 below −745.1332 (+0 there)

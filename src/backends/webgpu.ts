@@ -34,6 +34,8 @@ import {shaderBodies, variantOf} from './variants';
 
 /** Elements per thread of the scalar elementwise programs (fewer invocations: SwiftShader pays per invocation). */
 const PER_THREAD = 8;
+/** vec4s per thread of the vec4 elementwise programs with a cheap body (threadWork). */
+const VEC4_PER_THREAD = 4;
 /**
  * Threads per workgroup of the elementwise programs: the most WebGPU allows
  * by default (tfjs's unary programs use 128); on SwiftShader, with fewer
@@ -118,16 +120,60 @@ fn ta_mulsign4(dy: vec4<f32>, f: vec4<f32>, x: vec4<f32>) -> vec4<f32> {
 }
 
 /**
+ * How a thread of the elementwise program works: `per` elements (vec4s in a vec4 program), unrolled or in a loop.
+ * A cheap body (no helper function beyond the basic ones, nothing of its own: the piecewise-linear activations,
+ * softsign, sparse_plus) is bound by SwiftShader's cost per invocation and per load: 4 consecutive vec4s per thread,
+ * unrolled (a loop costs more there), took a vec4 copy from 3.4 to 2.1 ms and soft_shrink from 4.6 to 3.2 ms at 1M.
+ * A body with exp, log or erf is bound by its arithmetic, where the layout changes nothing measurable; it keeps one
+ * vec4 per thread (8 scalars in a loop), so that its long code is compiled once, not 4 or 8 times.
+ */
+function threadWork(def: ElementwiseActivation, variant: string, order: Order, vec4: boolean) {
+  const w = shaderBodies(def, 'wgsl', variant);
+  const cheap = !def.wgsl?.helpers && wgslHelpers(bodyOf(def, variant, order), w.forward4 ?? '') === wgslHelpers('');
+  return {per: vec4 ? (cheap ? VEC4_PER_THREAD : 1) : PER_THREAD, unrolled: cheap};
+}
+
+/**
+ * `main` of an elementwise program: thread t handles `per` elements (vec4s in a vec4 program), each with `step`,
+ * which reads and writes index `i`: consecutive ones (vec4: per·t + k) or strided ones (scalar: t + k·T, T threads,
+ * so that neighbouring threads read neighbouring elements). Past the end, `i` is clamped to the last element, which
+ * those threads then write with the same value as its own thread (every write of i is f(X[i])): on SwiftShader a
+ * bounds check (a masked store) costs more than that extra work.
+ */
+function mainOf(step: string, per: number, strided: boolean, unrolled: boolean): string {
+  const at = (k: string) => `min(${strided ? `index + ${k} * threads` : `index * ${per} + ${k}`}, uniforms.size - 1)`;
+  const steps = [];
+  if (unrolled || per === 1) {
+    for (let k = 0; k < per; k++)
+      steps.push(`  {
+    let i = ${at(String(k))};
+    ${step}
+  }`);
+  } else {
+    steps.push(`  for (var k = 0; k < ${per}; k++) {
+    let i = ${at('k')};
+    ${step}
+  }`);
+  }
+  const threads = strided ? `\n  let threads = (uniforms.size + ${per - 1}) / ${per};` : '';
+  return `fn main(index: i32) {
+  ta_init();${threads}
+${steps.join('\n')}
+}`;
+}
+
+/**
  * getUserCode of the forward (order 0) or backward (order 1, 2) program.
- * `vec4`: the buffers are read as vec4<f32> (the size is a multiple of 4),
- * one vec4 per thread, as tfjs's vec4 binary programs; SwiftShader pays per
- * invocation and per load, so this halves the time of a cheap body there.
- * Otherwise each thread handles PER_THREAD scalars.
+ * `vec4`: the buffers are read as vec4<f32> (the size is a multiple of 4);
+ * SwiftShader pays per invocation and per load, so this halves the time of
+ * a cheap body there. Otherwise the program reads scalars. The elements
+ * each thread handles: threadWork and mainOf.
  */
 export function elementwiseWgsl(def: ElementwiseActivation, variant: string, order: Order, vec4 = false): string {
   const body = negativeZeros(bodyOf(def, variant, order));
   const {finite64, forward4} = shaderBodies(def, 'wgsl', variant);
   const own = negativeZeros(def.wgsl?.helpers ?? '');
+  const {per, unrolled} = threadWork(def, variant, order, vec4);
   const head = `${PRIVATES}
 ${wgslHelpers(body, own, forward4 ?? '')}${own}
 fn ta_fn(x: f32) -> f32 {
@@ -138,61 +184,54 @@ fn ta_fn(x: f32) -> f32 {
 fn ta_fn4(x: vec4<f32>) -> vec4<f32> {
   ${negativeZeros(forward4)}
 }
-fn main(index: i32) {
-  ta_init();
-  if (index < uniforms.size) {
-    result[index] = ta_fn4(X[index]);
-  }
-}`;
+${mainOf('result[i] = ta_fn4(X[i]);', per, false, unrolled)}`;
   }
   if (vec4) {
     const f = 'vec4<f32>(ta_fn(x.x), ta_fn(x.y), ta_fn(x.z), ta_fn(x.w))';
     return `${head}
-fn main(index: i32) {
-  ta_init();
-  if (index < uniforms.size) {
-    let x = X[index];
-    let y = ${order === 0 ? f : `ta_mulsign4(Dy[index], ${f}, x)`};
-    result[index] = ${NAN_PASS4};
-  }
-}`;
+${mainOf(
+  `let x = X[i];
+    let y = ${order === 0 ? f : `ta_mulsign4(Dy[i], ${f}, x)`};
+    result[i] = ${NAN_PASS4};`,
+  per,
+  false,
+  unrolled,
+)}`;
   }
   const y = order === 0 ? 'ta_fn(x)' : 'ta_mulsign(Dy[i], ta_fn(x), x)';
   return `${head}
-fn main(index: i32) {
-  ta_init();
-  // thread t handles t, t + T, t + 2T, ... (T threads): neighbouring threads read neighbouring elements
-  let threads = (uniforms.size + ${PER_THREAD - 1}) / ${PER_THREAD};
-  if (index >= threads) { return; }
-  for (var k = 0; k < ${PER_THREAD}; k++) {
-    let i = index + k * threads;
-    if (i < uniforms.size) {
-      let x = X[i];
-      let y = ${y};  // a select, not a branch: NaN's result is discarded
-      result[i] = select(y, x, ta_isnan(x));
-    }
-  }
-}`;
+${mainOf(
+  `let x = X[i];
+    let y = ${y};  // a select, not a branch: NaN's result is discarded
+    result[i] = select(y, x, ta_isnan(x));`,
+  per,
+  true,
+  unrolled,
+)}`;
 }
 
 function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
-  const codes = new Map<string, string>();
+  const codes = new Map<string, {code: string; per: number}>();
   const code = (variant: string, order: Order, vec4: boolean) => {
     const key = `${variant}|${order}|${vec4}`;
     let c = codes.get(key);
-    if (c === undefined) codes.set(key, (c = elementwiseWgsl(def, variant, order, vec4)));
+    if (c === undefined) {
+      c = {code: elementwiseWgsl(def, variant, order, vec4), per: threadWork(def, variant, order, vec4).per};
+      codes.set(key, c);
+    }
     return c;
   };
   const elementwiseProgram = (variant: string, order: Order, n: number): WebGPUProgram => {
     const vec4 = n % 4 === 0;
+    const c = code(variant, order, vec4);
     const p = program(
       `${def.id}_${variant || 'general'}_${order}${vec4 ? '_v4' : ''}`,
       order === 0 ? ['X'] : ['Dy', 'X'],
       [n],
-      vec4 ? n / 4 : Math.ceil(n / PER_THREAD),
+      Math.ceil((vec4 ? n / 4 : n) / c.per),
       EWG,
       UNIFORM_DECL,
-      code(variant, order, vec4),
+      c.code,
     );
     p.size = true;
     if (vec4) {
