@@ -9,7 +9,7 @@ const {instantiate} = await requireFromSources(
   "export {instantiate} from './src/backends/wasm_module';\n",
   'check-hard-sigmoid',
 );
-const memory = new WebAssembly.Memory({initial: 256});
+const memory = new globalThis.WebAssembly.Memory({initial: 256});
 const loops = instantiate(memory);
 if (loops === null) throw new Error('no WebAssembly SIMD here');
 const N = 1 << 20,
