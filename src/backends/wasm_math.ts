@@ -197,11 +197,9 @@ WM F wm_log1p_unit(F e) {
 WM F wm_softplus(F x) {
   return wm_pmax(x, 0) + wm_log1p_unit(wm_expn(wm_negabs(x)));
 }
-// float32 sigmoid for |x| ≤ 87 (the same): one exp and one division.
-WM F wm_sigmoid(F x) {
-  F e = wm_expn(wm_negabs(x));
-  return (x >= 0 ? F{} + 1 : e) / (1 + e);
-}
+// float32 sigmoid for |x| ≤ 87 (the same): 1/(1 + e^−x), one exp and one division (e^−x ≤ e^87 stays finite, and
+// neither side cancels).
+WM F wm_sigmoid(F x) { return 1 / (1 + wm_expn(-x)); }
 // float32 tanh for the float32 bodies: (1 − e)/(1 + e) with e = exp(−2|x|), as −m/(2 + m), m = expm1(−2|x|) (no
 // cancellation near 0; m = −1 beyond |x| = 43.5, where tanh is ±1), x's sign copied back (±0 kept). NaN stays NaN.
 WM F wm_tanh(F x) {
