@@ -21,6 +21,7 @@ export function op<P extends readonly ParamSpec[]>(def: ActivationDefinition & {
   let last:
     {options: object; entries: Array<[string, unknown]>; params: ReturnType<typeof normalizeParams>} | undefined;
   const normalized = (options: object) => {
+    if (options === null || typeof options !== 'object') return normalizeParams(def, options); // defaults, or an error
     if (last !== undefined && last.options === options && unchanged(options, last.entries)) return last.params;
     const params = normalizeParams(def, options);
     const entries = Object.entries(options);
