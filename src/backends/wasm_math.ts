@@ -118,26 +118,23 @@ WMC D wm_erfc_tail(D a) {
   }
   return wm_exp(-a * a - 0.5625 + q) / a;
 }
-// Each interval's form is evaluated only when some lane is in it (the selects pick the same values as evaluating
-// all of them: the results are the same bits).
-WMC D wm_erfc(D x) {
-  D a = wm_abs(x), small = D{}, r = D{};
+// erfc(x) for |x| ≥ 0.84375 (other lanes get some value: wm_normal_cdf takes erf's central form there). Each
+// interval's form is evaluated only when some lane is in it (the selects pick the same values as evaluating all
+// of them: the results are the same bits).
+WMC D wm_erfc_far(D x) {
+  D a = wm_abs(x), r = D{};
   I64 lo = a < 0.84375, mid = a < 1.25, far = a < 28;
-  if (wm_any(lo)) {
-    D y = wm_erf_small(x * x);
-    small = x < 0.25 ? 1 - (x + x * y) : 0.5 - (x - 0.5 + x * y);
-  }
   if (wm_any(mid & ~lo)) r = 1 - 8.45062911510467529297e-01 - wm_erf_near_one(a);
   if (wm_any(far & ~mid)) r = mid ? r : wm_erfc_tail(a);
   r = far ? r : 0;
-  return lo ? small : (x < 0 ? 2 - r : r);
+  return x < 0 ? 2 - r : r;
 }
 // Φ(x) = erfc(−x/√2)/2, from erf's central rational form where Φ is in [0.2, 0.8].
 WMC D wm_normal_cdf(D x) {
   D t = x * 0.7071067811865476, c = D{};
   I64 lo = wm_abs(t) < 0.84375;
   if (wm_any(lo)) c = 0.5 + 0.5 * (t + t * wm_erf_small(t * t));
-  if (wm_any(~lo)) c = lo ? c : 0.5 * wm_erfc(-t);
+  if (wm_any(~lo)) c = lo ? c : 0.5 * wm_erfc_far(-t);
   return c;
 }
 // (exp(r) − 1)/r for |r| ≤ ln2/2: the degree-5 polynomial interpolating it at the Chebyshev nodes, float32
