@@ -1,7 +1,7 @@
 // Interleaved A/B timings for the WebAssembly SIMD kernels, in one process (the shared-machine noise hits
 // every variant alike): on `wasm`, ours against tf.relu and the stock composite (forward and tf.grad); on
 // `cpu`, ours through the chunked module against the JS loops (setCpuSimd(false)) and a Float32Array copy.
-// Each round runs every variant once (a batch of calls), in a rotating order; medians over the rounds.
+// Each round runs every variant once (a batch of calls), in a new random order; medians over the rounds.
 //
 //   node scripts/bench-wasm-ab.mjs --backend wasm --only relu6,hard_tanh --size 1M,64K --rounds 30
 //
@@ -93,9 +93,17 @@ for (const n of sizes) {
     });
     const calls = Math.max(1, Math.round((1 << 18) / n) * 4);
     const times = Object.fromEntries(keys.map(k => [k, []]));
+    // A new order every round (seeded): a fixed cyclic order would always time one variant right after the same
+    // other one (at 1M, ours right after tf.grad(relu), which evicts the caches, and tf.relu right after ours).
+    let seed = 12345;
+    const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) / (1 << 24);
     for (let r = -10; r < rounds; r++) {
-      for (let j = 0; j < keys.length; j++) {
-        const k = keys[(j + r + 10) % keys.length];
+      const order = [...keys];
+      for (let j = order.length - 1; j > 0; j--) {
+        const i = Math.floor(rand() * (j + 1));
+        [order[i], order[j]] = [order[j], order[i]];
+      }
+      for (const k of order) {
         if (k === 'js') tfa.setCpuSimd(false);
         const t0 = performance.now();
         for (let c = 0; c < calls; c++) {

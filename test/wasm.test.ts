@@ -456,6 +456,44 @@ test('cpu: the SIMD module (chunked) and the JS loops give bit-identical results
   }
 });
 
+test('cpu: hard_sigmoid through the module, (x + 3)·fl(1/6), equals the JS loop (x + 3)/6 on ties and near them', async () => {
+  await tf.setBackend('cpu');
+  const def = tfa.lookup('hardSigmoid') as ElementwiseActivation;
+  const v: number[] = [];
+  // x + 3 = 6m for float32 midpoints m (ties, rounded to even by the division), where x is a float32
+  for (let j = 0; v.length < 40000; j++) {
+    const e = -1 - (j % 24),
+      k = 2 ** 23 + ((j * 2654435761) % 2 ** 23);
+    const x = 6 * (2 * k + 1) * 2 ** (e - 24) - 3;
+    if (Math.fround(x) === x && x > -3 && x < 3) v.push(x);
+  }
+  // runs of consecutive float32 around a few points (both sides of every rounding there)
+  const bits = new Uint32Array(1),
+    f = new Float32Array(bits.buffer);
+  for (const c of [0, 1e-8, -1e-8, 0.1, -0.1, 1.5, -1.5, -2.9999998, 2.9999998, 1, -1]) {
+    f[0] = c;
+    const b0 = bits[0];
+    for (let d = -4000; d < 4000; d++) {
+      bits[0] = b0 + d;
+      v.push(f[0]);
+    }
+  }
+  const xs = Float32Array.from(v);
+  expect(xs.length).toBeGreaterThan(SIMD_MIN_SIZE);
+  setCpuSimd(true);
+  expect(cpuSimdApplies(def, xs.length)).toBe(true);
+  const withSimd = runOrder(def, xs, xs, [], 0);
+  setCpuSimd(false);
+  const withJs = runOrder(def, xs, xs, [], 0);
+  setCpuSimd(true);
+  const i = withSimd.findIndex((y, k) => !Object.is(y, withJs[k]));
+  expect(i === -1 ? 'equal' : `x = ${xs[i]}: ${withSimd[i]} vs ${withJs[i]}`).toBe('equal');
+  // the ties are real: (x + 3)/6 is a float32 midpoint there, and both rounded it to even
+  const x0 = v[0],
+    q = (x0 + 3) / 6;
+  expect(Math.fround(q)).not.toBe(q);
+});
+
 test('a model with new activations fits, saves and loads back bit-identical on wasm, with no leak', async () => {
   await tf.setBackend('wasm');
   const model = tfl.sequential();

@@ -62,8 +62,14 @@ export const hardSigmoid = elementwise({
     second: '0.0',
   },
   wasm: {
+    // (x + 3)·fl(1/6) instead of the division: the same float32 as the JS loop's fround((x + 3)/6). That is the
+    // correctly rounded (x + 3)/6 (x + 3 is exact for |x| ≥ 2^-26, and (x + 3)/6 then lies at least ulp(x)/6 ≥
+    // 2^-51.6 from any float32 midpoint it is not on; below, both give 0.5); the product is within 1.5·2^-53 of it,
+    // and on a midpoint m itself (x + 3 = 6m, m of 25 bits) it is m exactly, since 6·fl(1/6) = 1 − 2^-54: the same
+    // ties to even. Checked for every float32 in (−3.5, 3.5). The product is monotone, +0 at −3 and 1 at 3 (1 − 2^-54
+    // rounds to 1), so clamping it (one f64x2.pmin and one pmax) gives the JS loop's 0 and 1 outside.
     forward: `
-      return x <= -3 ? 0 : (x >= 3 ? 1 : (x + 3) / 6);`,
+      return wm_pmax(wm_pmin((x + 3) * (1.0 / 6), D{} + 1), D{});`,
     derivative: `
       return x > -3 && x < 3 ? 1.0 / 6 : 0.0;`,
     // (x + 3)/6 in float32: two roundings, within 2 ULP (the wasm backend only)

@@ -230,7 +230,8 @@ export const mish = elementwise({
     derivative: `
       D e = wm_exp(x), n = e * (e + 2), d = n + 2;
       D y = n / d + x * (4 * (n + 1) / (d * d)) * (e / (1 + e));
-      D big = 1 + x * (4 * wm_exp(-2 * x)) * wm_sigmoid(x);
-      return x == INF ? 1.0 : (x == -INF ? 0.0 : (x > 40 ? big : y));`,
+      I64 far = x > 40;  // (its two exponentials only when some lane needs them)
+      if (wm_any(far)) y = far ? 1 + x * (4 * wm_exp(-2 * x)) * wm_sigmoid(x) : y;
+      return x == INF ? 1.0 : (x == -INF ? 0.0 : y);`,
   },
 });

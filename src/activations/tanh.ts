@@ -58,5 +58,18 @@ export const tanh = elementwise({
       return wm_tanh(x);`,
     derivative: `
       return wm_sech2(x);`,
+    // float32 lanes (the wasm backend): the float32 tanh, −m/(2 + m) with m = expm1(−2|x|), sign copied back; dy·f′
+    // as (dy·r²)·4e, e = exp(−2|x|), r = 1/(1 + e): no cancellation, nothing rounded alone into the subnormals;
+    // |x| > 43.5 (a subnormal e): the float64 body for f′.
+    float32: {
+      ulp: 2,
+      derivativeUlp: 4,
+      fallback: {derivative: 'wm_negabs(x) < -43.5f'},
+      forward: `
+      return wm_tanh(x);`,
+      derivative: `
+      F e = wm_expn(-2 * wm_abs(x)), r = 1 / (1 + e);
+      return dy * (r * r) * (4 * e);`,
+    },
   },
 });

@@ -91,5 +91,14 @@ fn ta_tanh_shrink_small(x: f32) -> f32 {
     derivative: `
       D t = wm_tanh(x);
       return t * t;`,
+    // float32 lanes for the derivative (the wasm backend): dy·tanh²(x) as (dy·t)·t with the float32 tanh (no
+    // cancellation near 0, no overflow: |t| ≤ 1). The forward keeps float64 (x − tanh x cancels near 0).
+    float32: {
+      ulp: 0,
+      derivativeUlp: 5,
+      derivative: `
+      F t = wm_tanh(x);
+      return dy * t * t;`,
+    },
   },
 });

@@ -96,33 +96,46 @@ WMC D wm_erf_near_one(D a) {
              s * (1.19844998467991074170e-02)))))));
 }
 WMC D wm_erfc_tail(D a) {
-  D s = 1 / (a * a);
+  D s = 1 / (a * a), q = D{};
+  I64 near = a < 1 / 0.35;
+  if (wm_any(near)) {
   D ra = -9.86494403484714822705e-03 + s * (-6.93858572707181764372e-01 + s * (-1.05586262253232909814e+01 +
       s * (-6.23753324503260060396e+01 + s * (-1.62396669462573470355e+02 + s * (-1.84605092906711035994e+02 +
       s * (-8.12874355063065934246e+01 + s * (-9.81432934416914548592e+00)))))));
   D sa = 1 + s * (1.96512716674392571292e+01 + s * (1.37657754143519042600e+02 +
       s * (4.34565877475229228821e+02 + s * (6.45387271733267880336e+02 + s * (4.29008140027567833386e+02 +
       s * (1.08635005541779435134e+02 + s * (6.57024977031928170135e+00 + s * (-6.04244152148580987438e-02))))))));
+  q = ra / sa;
+  }
+  if (wm_any(~near)) {
   D rb = -9.86494292470009928597e-03 + s * (-7.99283237680523006574e-01 + s * (-1.77579549177547519889e+01 +
       s * (-1.60636384855821916062e+02 + s * (-6.37566443368389627722e+02 + s * (-1.02509513161107724954e+03 +
       s * (-4.83519191608651397019e+02))))));
   D sb = 1 + s * (3.03380607434824582924e+01 + s * (3.25792512996573918826e+02 +
       s * (1.53672958608443695994e+03 + s * (3.19985821950859553908e+03 + s * (2.55305040643316442583e+03 +
       s * (4.74528541206955367215e+02 + s * (-2.24409524465858183362e+01)))))));
-  D q = a < 1 / 0.35 ? ra / sa : rb / sb;
+  q = near ? q : rb / sb;
+  }
   return wm_exp(-a * a - 0.5625 + q) / a;
 }
-WMC D wm_erfc(D x) {
-  D a = wm_abs(x), y = wm_erf_small(x * x);
-  D small = x < 0.25 ? 1 - (x + x * y) : 0.5 - (x - 0.5 + x * y);
-  D r = a < 1.25 ? 1 - 8.45062911510467529297e-01 - wm_erf_near_one(a) : (a < 28 ? wm_erfc_tail(a) : 0);
-  return a < 0.84375 ? small : (x < 0 ? 2 - r : r);
+// erfc(x) for |x| ≥ 0.84375 (other lanes get some value: wm_normal_cdf takes erf's central form there). Each
+// interval's form is evaluated only when some lane is in it (the selects pick the same values as evaluating all
+// of them: the results are the same bits).
+WMC D wm_erfc_far(D x) {
+  D a = wm_abs(x), r = D{};
+  I64 lo = a < 0.84375, mid = a < 1.25, far = a < 28;
+  if (wm_any(mid & ~lo)) r = 1 - 8.45062911510467529297e-01 - wm_erf_near_one(a);
+  if (wm_any(far & ~mid)) r = mid ? r : wm_erfc_tail(a);
+  r = far ? r : 0;
+  return x < 0 ? 2 - r : r;
 }
 // Φ(x) = erfc(−x/√2)/2, from erf's central rational form where Φ is in [0.2, 0.8].
 WMC D wm_normal_cdf(D x) {
-  D t = x * 0.7071067811865476;
-  D c = 0.5 + 0.5 * (t + t * wm_erf_small(t * t));
-  return wm_abs(t) < 0.84375 ? c : 0.5 * wm_erfc(-t);
+  D t = x * 0.7071067811865476, c = D{};
+  I64 lo = wm_abs(t) < 0.84375;
+  if (wm_any(lo)) c = 0.5 + 0.5 * (t + t * wm_erf_small(t * t));
+  if (wm_any(~lo)) c = lo ? c : 0.5 * wm_erfc_far(-t);
+  return c;
 }
 // (exp(r) − 1)/r for |r| ≤ ln2/2: the degree-5 polynomial interpolating it at the Chebyshev nodes, float32
 // coefficients (1 + r·q(r) is within 0.18 ULP of exp(r)).
@@ -181,10 +194,14 @@ WM F wm_log1p_unit(F e) {
 WM F wm_softplus(F x) {
   return wm_pmax(x, 0) + wm_log1p_unit(wm_expn(wm_negabs(x)));
 }
-// float32 sigmoid for |x| ≤ 87 (the same): one exp and one division.
-WM F wm_sigmoid(F x) {
-  F e = wm_expn(wm_negabs(x));
-  return (x >= 0 ? F{} + 1 : e) / (1 + e);
+// float32 sigmoid for |x| ≤ 87 (the same): 1/(1 + e^−x), one exp and one division (e^−x ≤ e^87 stays finite, and
+// neither side cancels).
+WM F wm_sigmoid(F x) { return 1 / (1 + wm_expn(-x)); }
+// float32 tanh for the float32 bodies: (1 − e)/(1 + e) with e = exp(−2|x|), as −m/(2 + m), m = expm1(−2|x|) (no
+// cancellation near 0; m = −1 beyond |x| = 43.5, where tanh is ±1), x's sign copied back (±0 kept). NaN stays NaN.
+WM F wm_tanh(F x) {
+  F m = wm_expm1(-2 * wm_abs(x));
+  return (F)((I32)(-m / (2 + m)) | ((I32)x & (I32{} + (int)0x80000000u)));
 }
 WMC D wm_normal_pdf(D x) {
   return 0.3989422804014327 * wm_exp(-0.5 * x * x);

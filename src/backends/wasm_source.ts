@@ -39,7 +39,7 @@ export function wasmExports(def: ElementwiseActivation): WasmExports {
  */
 export function wasmExact(def: ElementwiseActivation): boolean {
   const w = def.wasm;
-  const helper = /\bwm_(?!abs\b|negabs\b|sqrt\b|pmin\b|pmax\b|andnot\b)\w+\s*\(/;
+  const helper = /\bwm_(?!any\b|abs\b|negabs\b|sqrt\b|pmin\b|pmax\b|andnot\b)\w+\s*\(/;
   return w !== undefined && ![w.forward, w.derivative].some(b => helper.test(b));
 }
 
@@ -56,6 +56,9 @@ typedef int I32 __attribute__((vector_size(16)));
 // Shared helpers: one out-of-line copy each, called from the loops.
 #define WMC static __attribute__((noinline))
 WM D wm_abs(D x) { return (D)wasm_f64x2_abs((v128_t)x); }
+// some lane of a comparison's mask is true
+WM bool wm_any(I64 m) { return wasm_v128_any_true((v128_t)m); }
+WM bool wm_any(I32 m) { return wasm_v128_any_true((v128_t)m); }
 WM F wm_abs(F x) { return (F)wasm_f32x4_abs((v128_t)x); }
 WM D wm_sqrt(D x) { return (D)wasm_f64x2_sqrt((v128_t)x); }
 // b < a ? b : a and a < b ? b : a, one instruction each (f32x4.pmin/pmax): x, a bound, or NaN when x is NaN
@@ -212,7 +215,7 @@ interface Float32Loop {
 }
 
 /** Calls a helper other than the one-instruction ones: its loop is not unrolled. */
-const HEAVY = /\bwm_(?!abs\b|negabs\b|sqrt\b|pmin\b|pmax\b|andnot\b|rd32\b)\w+\s*\(/;
+const HEAVY = /\bwm_(?!any\b|abs\b|negabs\b|sqrt\b|pmin\b|pmax\b|andnot\b|rd32\b)\w+\s*\(/;
 
 function loops(def: ElementwiseActivation): string {
   const c = def.keras,
