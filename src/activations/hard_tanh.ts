@@ -45,6 +45,8 @@ export const hardTanh = elementwise({
     forward: 'x < -1 ? -1.0 : (x > 1 ? 1.0 : x)',
     derivative: 'x > -1 && x < 1 ? 1.0 : 0.0',
     second: '0.0',
+    // float32 lanes: the same values (a copy or ±1)
+    forward32: 'x < -1 ? -1.0f : (x > 1 ? 1.0f : x)',
   },
   wasm: {
     forward: `
