@@ -416,15 +416,18 @@ inline double sparsemax_shift(const float* x, int64 n, int64 s, double* z, doubl
     for (int64 j = 0; j < n; j++) z[j] = NAN;
     return NAN;
   }
+  // Only entries with z > −2 can be in the support (τ′ ≥ −1; the scan below stops at the first z ≤ −1, by a margin
+  // of 1 at z ≤ −2, since the maximum's z is 0), so only those are sorted: the same τ′ as sorting the whole slice.
+  int64 c = 0;
   for (int64 j = 0; j < n; j++) {
     const double v = x[j * s];
     z[j] = v == max ? 0 : v - max;
-    t[j] = z[j];
+    if (z[j] > -2) t[c++] = z[j];
   }
-  std::sort(t, t + n);
+  std::sort(t, t + c);
   double cum = 0, tau = -1;
-  for (int64 r = 1; r <= n; r++) {
-    const double zr = t[n - r];
+  for (int64 r = 1; r <= c; r++) {
+    const double zr = t[c - r];
     cum += zr;
     if (1 + r * zr > cum) tau = (cum - 1) / r;
     else break;
