@@ -160,6 +160,11 @@ export interface CppElementwise {
    * call, outside the loop, so each loop vectorises on its own body.
    */
   forward32When?: string;
+  /**
+   * `forward32` returns a NaN input itself (same bits), so the loop needs no
+   * NaN select after it (one compare and one blend less per vector).
+   */
+  forward32KeepsNaN?: boolean;
 }
 
 /**

@@ -91,7 +91,9 @@ function elementwise(def) {
   const f32 = cpp.forward32 !== undefined,
     d32 = cpp.derivative32 !== undefined,
     when = f32 && cpp.forward32When !== undefined;
-  const loop32 = `for (int64 i = 0; i < n; i++) {
+  const loop32 = cpp.forward32KeepsNaN
+    ? `for (int64 i = 0; i < n; i++) ys[i] = f32(xs[i], u, uf);  // (NaN in, the same NaN out)`
+    : `for (int64 i = 0; i < n; i++) {
   const float x = xs[i];
   const float r = f32(x, u, uf);
   ys[i] = x == x ? r : x;
