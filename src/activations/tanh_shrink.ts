@@ -82,6 +82,10 @@ fn ta_tanh_shrink_small(x: f32) -> f32 {
       const double t = tanh_e(x);
       return t * t;`,
     second: '2 * tanh_e(x) * sech2(x)',
+    // f′ = tanh² has no cancellation: libmvec's float32 tanh (tanh's own float32 form), squared in float64
+    derivative32: `
+      const double t = tanhf(x);
+      return t * t;`,
   },
   wasm: {
     forward: `
