@@ -569,6 +569,32 @@ class ElementwiseGradOp : public OpKernel {
   int order_ = 1;
 };
 
+// dx = dy·f′(x) from the forward's output y where the activation allows (cpp.gradientFromOutput): inputs x, y, dy.
+template <class A, int64 Cost>
+class ElementwiseGradFromOutputOp : public OpKernel {
+ public:
+  explicit ElementwiseGradFromOutputOp(OpKernelConstruction* c) : OpKernel(c) { ParseConstants(c, u_, kMaxConstants); }
+  void Compute(OpKernelContext* c) override {
+    const Tensor& x = c->input(0);
+    const Tensor& y = c->input(1);
+    const Tensor& dy = c->input(2);
+    OP_REQUIRES(c, x.shape() == dy.shape() && x.shape() == y.shape(),
+                tensorflow::errors::InvalidArgument("tfjs-activations: x, y and dy shapes differ"));
+    Tensor* dx = nullptr;
+    OP_REQUIRES_OK(c, c->allocate_output(0, x.shape(), &dx));
+    const float* xp = x.flat<float>().data();
+    const float* yp = y.flat<float>().data();
+    const float* dyp = dy.flat<float>().data();
+    float* dxp = dx->flat<float>().data();
+    const double* u = u_;
+    Parallel(c, x.NumElements(), Cost,
+             [=](int64 b, int64 e) { A::from_output(xp + b, yp + b, dyp + b, dxp + b, e - b, u); });
+  }
+
+ private:
+  double u_[kMaxConstants];
+};
+
 // Per-thread scratch of at least n doubles (kept between calls).
 inline double* Scratch(int64 n) {
   thread_local std::vector<double> buffer;

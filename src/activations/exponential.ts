@@ -48,6 +48,12 @@ export const exponential = elementwise({
     // e^x as p·2^k in float64 from float32 lanes (tfa_math32.h): dy·e^x rounded once, over float64's range (finite or
     // nonzero wherever the product is representable; 0·e^x NaN from x = 709.7827, as in float64)
     derivative32: 'exp32_f64(x)',
+    // f′ = f: dy·y rounded once wherever y is a normal float32 (within 1 ULP more than y), as tf.exp's gradient; where
+    // y is 0, subnormal or infinite (x below −87.3 or above 88.7), or NaN, from x as above
+    gradientFromOutput: {
+      when: 'std::fabs(y) >= 0x1p-126f && std::fabs(y) <= 0x1.fffffep127f',
+      value: 'dy * y',
+    },
   },
   wasm: {
     forward: `
