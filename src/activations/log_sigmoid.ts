@@ -46,16 +46,10 @@ export const logSigmoid = elementwise({
     forward: '-softplus(-x)',
     derivative: 'sigmoid(-x)',
     second: '-sigmoid(x) * sigmoid(-x)',
-    // float32 lanes: softplus's float32 forms (src/activations/softplus.ts) at −x
-    forward32: `
-      const float a = std::fabs(x);
-      const float l = log1pf(expf(-a));
-      const float r = static_cast<float>(0.5 * (a - static_cast<double>(x)) + l);
-      return -(a == INFINITY ? (x < 0 ? a : 0.0f) : r);`,
+    // σ(−x) from e = exp(−|x|) as p·2^k in float64 from float32 lanes (exp32_f64, tfa_math32.h: the same results on
+    // every CPU path)
     derivative32: `
-      // σ(−x) from e = exp(−|x|) = exp(−|x|/2)² in float64 (range)
-      const double h = expf(-0.5f * std::fabs(x)), e = h * h;
-      const double r = 1 / (1 + e);
+      const double e = exp32_f64(-std::fabs(x)), r = 1 / (1 + e);
       return x <= 0 ? r : e * r;`,
   },
   wasm: {
