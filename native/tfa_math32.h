@@ -61,6 +61,26 @@ static inline float exp32(float x) {
   return scale2k(1.0f + expm1_reduced(r, rl), k);
 }
 
+// e^x in float64 as the exact product p·2^k of a float32 p = exp(r) (r the reduced argument, within 1 ULP as exp32) and
+// 2^k built in float64: float64's range from float32 lanes, for gradients dy·e^x that the caller rounds once to
+// float32 (dy·p is exact in float64, the power of 2 too). x is clamped to [−700, 709.75] (e^−700 ≈ 1e−304 and
+// e^709.75 ≈ 1.7e308 take every float32 dy·e^x to ±0 and ±inf as e^x would); +inf from x = 709.7827 up, where
+// float64's exp overflows (so that 0·e^x is NaN there, as in float64); NaN for NaN.
+static inline double exp32_f64(float x) {
+  const float xc = x < -700.0f ? -700.0f : (x > 709.75f ? 709.75f : x);  // NaN passes both
+  float k, r, rl;
+  reduce32(xc, &k, &r, &rl);
+  const float p = 1.0f + expm1_reduced(r, rl);
+  const double t = static_cast<double>(k) + 4503599627371518.0;  // 2^52 + 1022 + k: its low bits are (k − 1) + 1023
+  uint64_t bits;
+  __builtin_memcpy(&bits, &t, 8);
+  bits <<= 52;
+  double half_scale;  // 2^(k − 1): a normal float64 for k in [−1009, 1024]
+  __builtin_memcpy(&half_scale, &bits, 8);
+  const double e = (static_cast<double>(p) * 2.0) * half_scale;
+  return x >= 709.7827f ? __builtin_huge_val() : e;
+}
+
 }  // namespace tfa
 
 #endif  // TFA_MATH32_H_

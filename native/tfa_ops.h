@@ -416,15 +416,18 @@ inline double sparsemax_shift(const float* x, int64 n, int64 s, double* z, doubl
     for (int64 j = 0; j < n; j++) z[j] = NAN;
     return NAN;
   }
+  // Only entries with z > −2 can be in the support (τ′ ≥ −1; the scan below stops at the first z ≤ −1, by a margin
+  // of 1 at z ≤ −2, since the maximum's z is 0), so only those are sorted: the same τ′ as sorting the whole slice.
+  int64 c = 0;
   for (int64 j = 0; j < n; j++) {
     const double v = x[j * s];
     z[j] = v == max ? 0 : v - max;
-    t[j] = z[j];
+    if (z[j] > -2) t[c++] = z[j];
   }
-  std::sort(t, t + n);
+  std::sort(t, t + c);
   double cum = 0, tau = -1;
-  for (int64 r = 1; r <= n; r++) {
-    const double zr = t[n - r];
+  for (int64 r = 1; r <= c; r++) {
+    const double zr = t[c - r];
     cum += zr;
     if (1 + r * zr > cum) tau = (cum - 1) / r;
     else break;
@@ -564,6 +567,32 @@ class ElementwiseGradOp : public OpKernel {
  private:
   double u_[kMaxConstants];
   int order_ = 1;
+};
+
+// dx = dy·f′(x) from the forward's output y where the activation allows (cpp.gradientFromOutput): inputs x, y, dy.
+template <class A, int64 Cost>
+class ElementwiseGradFromOutputOp : public OpKernel {
+ public:
+  explicit ElementwiseGradFromOutputOp(OpKernelConstruction* c) : OpKernel(c) { ParseConstants(c, u_, kMaxConstants); }
+  void Compute(OpKernelContext* c) override {
+    const Tensor& x = c->input(0);
+    const Tensor& y = c->input(1);
+    const Tensor& dy = c->input(2);
+    OP_REQUIRES(c, x.shape() == dy.shape() && x.shape() == y.shape(),
+                tensorflow::errors::InvalidArgument("tfjs-activations: x, y and dy shapes differ"));
+    Tensor* dx = nullptr;
+    OP_REQUIRES_OK(c, c->allocate_output(0, x.shape(), &dx));
+    const float* xp = x.flat<float>().data();
+    const float* yp = y.flat<float>().data();
+    const float* dyp = dy.flat<float>().data();
+    float* dxp = dx->flat<float>().data();
+    const double* u = u_;
+    Parallel(c, x.NumElements(), Cost,
+             [=](int64 b, int64 e) { A::from_output(xp + b, yp + b, dyp + b, dxp + b, e - b, u); });
+  }
+
+ private:
+  double u_[kMaxConstants];
 };
 
 // Per-thread scratch of at least n doubles (kept between calls).

@@ -160,6 +160,22 @@ export interface CppElementwise {
    * call, outside the loop, so each loop vectorises on its own body.
    */
   forward32When?: string;
+  /**
+   * `forward32` returns a NaN input itself (same bits), so the loop needs no
+   * NaN select after it (one compare and one blend less per vector).
+   */
+  forward32KeepsNaN?: boolean;
+  /**
+   * The first derivative from the forward's output y where that is as
+   * accurate: tfjs then saves y, and the native gradient op takes x, y and dy.
+   * `value` (float32, over `float y` and `float dy`) is dy·f′(x) wherever
+   * `when` (over `float y`) holds; the other elements (NaN, or where y alone
+   * lost range) are recomputed from x in a second pass over those only, so
+   * the first pass is a vector loop without the activation's math. Only the
+   * native op reads y (it is this library's own forward output there); every
+   * other kernel ignores it.
+   */
+  gradientFromOutput?: {when: string; value: string};
 }
 
 /**

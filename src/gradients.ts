@@ -5,7 +5,7 @@
  * dy·f⁽ᵏ⁾(x), so the gradient of the order-k kernel is the order-(k+1) one
  * and `tf.grad(tf.grad(f))` works wherever the definition has `second`.
  */
-import {engine, mul} from '@tensorflow/tfjs-core';
+import {engine, mul, zerosLike} from '@tensorflow/tfjs-core';
 import type {GradConfig, NamedAttrMap, Tensor} from '@tensorflow/tfjs-core';
 import type {ActivationDefinition} from './definition';
 import {gradKernelName, kernelName} from './catalogue';
@@ -18,11 +18,16 @@ export function gradientConfigs(def: ActivationDefinition): GradConfig[] {
   const fwd = kernelName(def),
     bwd = gradKernelName(def);
   if (def.kind === 'elementwise') {
+    // (with cpp.gradientFromOutput, the forward's output y goes to the gradient kernel too: see src/definition.ts)
+    const fromY = def.cpp?.gradientFromOutput !== undefined;
     return [
       {
         kernelName: fwd,
         inputsToSave: ['x'],
-        gradFunc: (dy, [x], attrs) => ({x: () => run(bwd, {dy: dy as Tensor, x}, {u: attrs.u, order: 1})}),
+        outputsToSave: fromY ? [true] : undefined,
+        gradFunc: (dy, [x, y], attrs) => ({
+          x: () => run(bwd, fromY ? {dy: dy as Tensor, x, y} : {dy: dy as Tensor, x}, {u: attrs.u, order: 1}),
+        }),
       },
       {
         kernelName: bwd,
@@ -32,6 +37,8 @@ export function gradientConfigs(def: ActivationDefinition): GradConfig[] {
           return {
             dy: () => run(bwd, {dy: ddx as Tensor, x}, {u: attrs.u, order}),
             x: () => run(bwd, {dy: mul(ddx as Tensor, dy), x}, {u: attrs.u, order: order + 1}),
+            // y, where given, only stands in for f(x): the dependence on x is all in the x term
+            y: () => zerosLike(ddx as Tensor),
           };
         },
       },

@@ -45,15 +45,15 @@ export const exponential = elementwise({
     derivative: 'exp(x)',
     second: 'exp(x)',
     forward32: 'expf(x)',
-    derivative32: `
-      // exp(x/2)² in float64: dy·exp(x) stays finite or nonzero wherever the product is representable. Above
-      // x = 64 the half is less 16 (exactly) and e^32 goes back in the product, so that h is finite up to x = 200;
-      // beyond it |dy|·exp(x) overflows float32 for every nonzero float32 dy (from x = 192.002), and 1e300 stands
-      // in for exp(x), so that dy = ±0 gives ±0 as cpu's float64 does up to its own overflow at 709.78
-      const bool big = x > 64.0f;
-      const double h = expf(0.5f * x - (big ? 16.0f : 0.0f));
-      const double r = h * h * (big ? 78962960182680.69 : 1.0);
-      return x > 200.0f ? (x >= 709.7827f ? HUGE_VAL : 1e300) : r;`,
+    // e^x as p·2^k in float64 from float32 lanes (tfa_math32.h): dy·e^x rounded once, over float64's range (finite or
+    // nonzero wherever the product is representable; 0·e^x NaN from x = 709.7827, as in float64)
+    derivative32: 'exp32_f64(x)',
+    // f′ = f: dy·y rounded once wherever y is a normal float32 (within 1 ULP more than y), as tf.exp's gradient; where
+    // y is 0, subnormal or infinite (x below −87.3 or above 88.7), or NaN, from x as above
+    gradientFromOutput: {
+      when: 'std::fabs(y) >= 0x1p-126f && std::fabs(y) <= 0x1.fffffep127f',
+      value: 'dy * y',
+    },
   },
   wasm: {
     forward: `

@@ -45,6 +45,11 @@ export const hardTanh = elementwise({
     forward: 'x < -1 ? -1.0 : (x > 1 ? 1.0 : x)',
     derivative: 'x > -1 && x < 1 ? 1.0 : 0.0',
     second: '0.0',
+    // float32 lanes: the same values (a copy or ±1), as one vector max and one min (NaN passes through)
+    forward32: `
+      const float a = -1.0f > x ? -1.0f : x;
+      return 1.0f < a ? 1.0f : a;`,
+    forward32KeepsNaN: true,
   },
   wasm: {
     forward: `

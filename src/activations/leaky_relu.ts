@@ -69,9 +69,12 @@ export const leakyRelu = elementwise({
     forward: 'x >= 0 ? x : (u[0] == 0 ? -0.0 : u[0] * x)',
     derivative: 'x >= 0 ? 1.0 : u[0]',
     second: '0.0',
-    // a float32 slope: the float32 product is the exactly rounded one, as in float64; other slopes in float64
+    // float32 lanes: a float32 slope gives the exactly rounded product, as float64 does; another slope (the default
+    // 0.2) is rounded to float32 first, within 1 ULP of the float64 product (half an ULP from the slope's rounding,
+    // half from the product's; the product in float64 costs twice the time: the conversions are the bottleneck, not
+    // memory). Slopes beyond float32's normal range keep the float64 product.
     forward32: 'x >= 0 ? x : (uf[0] == 0 ? -0.0f : uf[0] * x)',
-    forward32When: 'static_cast<double>(uf[0]) == u[0]',
+    forward32When: 'static_cast<double>(uf[0]) == u[0] || (std::fabs(u[0]) >= 0x1p-100 && std::fabs(u[0]) <= 0x1p100)',
   },
   wasm: {
     // slope 0: −0 below 0, −∞ included (the limit, as the cpu definition)

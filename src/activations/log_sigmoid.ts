@@ -46,6 +46,11 @@ export const logSigmoid = elementwise({
     forward: '-softplus(-x)',
     derivative: 'sigmoid(-x)',
     second: '-sigmoid(x) * sigmoid(-x)',
+    // σ(−x) from e = exp(−|x|) as p·2^k in float64 from float32 lanes (exp32_f64, tfa_math32.h: the same results on
+    // every CPU path)
+    derivative32: `
+      const double e = exp32_f64(-std::fabs(x)), r = 1 / (1 + e);
+      return x <= 0 ? r : e * r;`,
   },
   wasm: {
     forward: `

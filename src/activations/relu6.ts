@@ -49,7 +49,12 @@ export const relu6 = elementwise({
     forward: 'x < 0 ? 0.0 : (x > 6 ? 6.0 : x)',
     derivative: 'x > 0 && x < 6 ? 1.0 : 0.0',
     second: '0.0',
-    forward32: 'x < 0 ? 0.0f : (x > 6 ? 6.0f : x)',
+    // (0 > x ? 0 : x, then 6 < a ? 6 : a: the operand order of the vector max and min, so each is one instruction;
+    // −0 and NaN pass through)
+    forward32: `
+      const float a = 0.0f > x ? 0.0f : x;
+      return 6.0f < a ? 6.0f : a;`,
+    forward32KeepsNaN: true,
   },
   wasm: {
     forward: `

@@ -497,7 +497,8 @@ function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
         const order = attrs!.order as number;
         const b = backend as unknown as NodeBackend;
         const u = attrs!.u as number[];
-        const fused = hasBinding(b) ? nativeElementwise(b, def, order, x, dy, u) : undefined;
+        const y = inputs.y as TensorInfo | undefined; // the forward's output, where the gradient config saves it
+        const fused = hasBinding(b) ? nativeElementwise(b, def, order, x, dy, u, y) : undefined;
         if (fused !== undefined) return fused;
         const comp = def.tensorflow ?? {}; // read per call: tests swap it
         const f = order === 1 ? 'derivative' : order === 2 ? 'second' : undefined;

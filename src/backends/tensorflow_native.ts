@@ -145,14 +145,14 @@ function tryLoad(binding: Binding): Library | null {
   return {file, ops: new Set(lib.ops as string[])};
 }
 
-const opNames = new WeakMap<ActivationDefinition, [string, string]>();
+const opNames = new WeakMap<ActivationDefinition, [string, string, string]>();
 
-/** The forward and gradient op names of a definition. */
-function opsOf(def: ActivationDefinition): [string, string] {
+/** The forward and gradient op names of a definition, and the gradient's from the output (cpp.gradientFromOutput). */
+function opsOf(def: ActivationDefinition): [string, string, string] {
   let names = opNames.get(def);
   if (names === undefined) {
     const base = 'Tfa' + def.id[0].toUpperCase() + def.id.slice(1);
-    opNames.set(def, (names = [base, base + 'Grad']));
+    opNames.set(def, (names = [base, base + 'Grad', base + 'GradY']));
   }
   return names;
 }
@@ -213,6 +213,7 @@ export function nativeElementwise(
   x: TensorInfo,
   dy: TensorInfo | undefined,
   u: Constants,
+  y?: TensorInfo,
 ): TensorInfo | undefined {
   // (an identity forward returns its input, no launch: see ./tensorflow.ts)
   if (def.kind !== 'elementwise' || def.cpp === undefined || (order === 0 && def.identity === true)) return undefined;
@@ -223,6 +224,10 @@ export function nativeElementwise(
   const attrs = [{name: 'u', type: b.binding.TF_ATTR_STRING, value: constantsAttr(u)}];
   if (order === 0) return run(b, op, [x], attrs);
   if (dy === undefined || dy.dtype !== 'float32') return undefined;
+  // the first derivative from the forward's output y (x, y, dy), where the definition has it
+  const fromY = opsOf(def)[2];
+  if (order === 1 && y !== undefined && y.dtype === 'float32' && lib.ops.has(fromY))
+    return run(b, fromY, [x, y, dy], attrs);
   attrs.push({name: 'order', type: b.binding.TF_ATTR_INT, value: order as unknown as string});
   return run(b, op, [x, dy], attrs);
 }
