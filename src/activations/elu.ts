@@ -77,9 +77,10 @@ export const elu = elementwise({
       const float e = expm1f(x);
       return x > 0 ? x : static_cast<float>(u[0] * e);`,
     derivative32: `
-      // exp(x) = exp(x/2)² formed in float64: the float32 exp's range would flush dy·exp(x) for x < −87
-      const double h = expf(0.5f * x);
-      return x > 0 ? 1.0 : u[0] * (h * h);`,
+      // exp(x) as p·2^k in float64 from float32 lanes (exp32_f64, tfa_math32.h: float64's range, so dy·exp(x) is not
+      // flushed for x < −87; the same results on every CPU path)
+      const double e = exp32_f64(x);
+      return x > 0 ? 1.0 : u[0] * e;`,
   },
   wasm: {
     forward: `

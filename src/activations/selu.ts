@@ -80,9 +80,9 @@ export const selu = elementwise({
       const float e = expm1f(x);
       return static_cast<float>(x > 0 ? 1.0507009873554805 * x : (1.0507009873554805 * 1.6732632423543772) * e);`,
     derivative32: `
-      // exp(x) = exp(x/2)² formed in float64 (range)
-      const double h = expf(0.5f * x);
-      return x > 0 ? 1.0507009873554805 : (1.0507009873554805 * 1.6732632423543772) * (h * h);`,
+      // exp(x) as p·2^k in float64 (exp32_f64: range, and the same results on every CPU path)
+      const double e = exp32_f64(x);
+      return x > 0 ? 1.0507009873554805 : (1.0507009873554805 * 1.6732632423543772) * e;`,
   },
   wasm: {
     forward: `

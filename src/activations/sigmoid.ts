@@ -55,8 +55,8 @@ export const sigmoid = elementwise({
       const double r = 1 / (1 + static_cast<double>(e));
       return static_cast<float>(x >= 0 ? r : e * r);`,
     derivative32: `
-      // s(x)·s(−x) = e/(1 + e)², e = exp(−|x|) = exp(−|x|/2)² in float64 (range)
-      const double h = expf(-0.5f * std::fabs(x)), e = h * h;
+      // s(x)·s(−x) = e/(1 + e)², e = exp(−|x|) as p·2^k in float64 (exp32_f64: range, the same results on every path)
+      const double e = exp32_f64(-std::fabs(x));
       const double d = 1 + e;
       return e / (d * d);`,
   },

@@ -48,8 +48,8 @@ export const tanh = elementwise({
     second: '-2 * tanh(x) * sech2(x)',
     forward32: 'tanhf(x)',
     derivative32: `
-      // sech² = 4e/(1 + e)², e = exp(−2|x|) = exp(−|x|)² in float64 (range)
-      const double h = expf(-std::fabs(x)), e = h * h;
+      // sech² = 4e/(1 + e)², e = exp(−2|x|) as p·2^k in float64 (exp32_f64: range, the same results on every path)
+      const double e = exp32_f64(-2 * std::fabs(x));
       const double d = 1 + e;
       return 4 * e / (d * d);`,
   },
