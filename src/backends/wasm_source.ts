@@ -32,6 +32,17 @@ export function wasmExports(def: ElementwiseActivation): WasmExports {
   return {forward: `${def.keras}_f`, derivative: `${def.keras}_d1`};
 }
 
+/** The `wm_*` helpers that are one exact instruction each (|x|, −|x|, √, pmin/pmax, andnot) or a mask test. */
+const ONE_INSTRUCTION = ['any', 'abs', 'negabs', 'sqrt', 'pmin', 'pmax', 'andnot'];
+
+/** A call of a `wm_*` helper other than those named. */
+function helperCall(except: string[]): RegExp {
+  return new RegExp(`\\bwm_(?!${except.map(h => `${h}\\b`).join('|')})\\w+\\s*\\(`);
+}
+
+/** A call of a helper that is not one exact instruction. */
+const INEXACT_CALL = helperCall(ONE_INSTRUCTION);
+
 /**
  * A body that calls no `wm_*` helper uses only IEEE-754 operations that are
  * correctly rounded in float64 (+ − × ÷ √, comparisons, |x|), exactly as the
@@ -39,8 +50,7 @@ export function wasmExports(def: ElementwiseActivation): WasmExports {
  */
 export function wasmExact(def: ElementwiseActivation): boolean {
   const w = def.wasm;
-  const helper = /\bwm_(?!any\b|abs\b|negabs\b|sqrt\b|pmin\b|pmax\b|andnot\b)\w+\s*\(/;
-  return w !== undefined && ![w.forward, w.derivative].some(b => helper.test(b));
+  return w !== undefined && ![w.forward, w.derivative].some(b => INEXACT_CALL.test(b));
 }
 
 const PRELUDE = `// Generated from the activation definitions (src/activations/*.ts, their \`wasm\` bodies).
@@ -215,7 +225,7 @@ interface Float32Loop {
 }
 
 /** Calls a helper other than the one-instruction ones: its loop is not unrolled. */
-const HEAVY = /\bwm_(?!any\b|abs\b|negabs\b|sqrt\b|pmin\b|pmax\b|andnot\b|rd32\b)\w+\s*\(/;
+const HEAVY = helperCall([...ONE_INSTRUCTION, 'rd32']);
 
 function loops(def: ElementwiseActivation): string {
   const c = def.keras,
