@@ -341,17 +341,26 @@ TFA_CLONES __attribute__((noinline)) void scale_row32(float* __restrict y, int64
   for (int64 j = 0; j < n; j++) y[j] = static_cast<float>(static_cast<double>(y[j]) * r);
 }
 
-// Softmax of one contiguous slice with a finite maximum and no NaN, in float32 lanes: the exponentials exp_shift32
-// (≤ 1 ULP) into y, their sum in float64, then y·(1/Σ) rounded once (≤ 2 ULP in all; measured by
-// test/native.test.ts). Returns false (nothing written) for a slice that needs the float64 path (a NaN, an
-// infinite maximum, s ≠ 1).
-inline bool softmax_row32(const float* x, float* y, int64 n, int64 s) {
+// The first pass of the float32 row forms: for a contiguous slice (s = 1, n > 0) with a finite maximum and no NaN,
+// e[j] = exp_shift32(x[j], max) (≤ 1 ULP), the maximum, its index m and rest = Σ_{j≠m} e[j] in float64. Returns
+// false (nothing written) for a slice that needs the float64 path.
+inline bool row_exponentials32(const float* x, float* e, int64 n, int64 s, float* max, int64* m, double* rest) {
   if (s != 1 || n == 0) return false;
   bool nan;
+  *max = row_max_f32(x, n, m, &nan);
+  if (nan || !(std::fabs(*max) < INFINITY)) return false;
+  *rest = exp_shift32_row(x, e, n, *max, *m);
+  return true;
+}
+
+// Softmax of one slice in float32 lanes: the exponentials into y (row_exponentials32), then y·(1/Σ) rounded once
+// (≤ 2 ULP in all; measured by test/native.test.ts). Returns false (nothing written) where the float64 path is
+// needed.
+inline bool softmax_row32(const float* x, float* y, int64 n, int64 s) {
+  float max;
   int64 m;
-  const float max = row_max_f32(x, n, &m, &nan);
-  if (nan || !(std::fabs(max) < INFINITY)) return false;
-  const double rest = exp_shift32_row(x, y, n, max, m);
+  double rest;
+  if (!row_exponentials32(x, y, n, s, &max, &m, &rest)) return false;
   scale_row32(y, n, 1 / (1 + rest));
   return true;
 }
@@ -447,16 +456,14 @@ TFA_CLONES __attribute__((noinline)) void log_softmax_store(const float* __restr
   if (n > 0) y[m * s] = static_cast<float>(-l);
 }
 
-// log_softmax of one contiguous slice with a finite maximum and no NaN: the exponentials in float32 lanes (≤ 1 ULP,
-// into t: n floats of scratch), rest = Σ_{j≠m} of them in float64, y = (x − max) − log1p(rest) (≤ 2 ULP; measured by
-// test/native.test.ts). Returns false (nothing written) where the float64 path is needed.
+// log_softmax of one slice: the exponentials in float32 lanes (row_exponentials32, into t: n floats of scratch),
+// y = (x − max) − log1p(rest) (≤ 2 ULP; measured by test/native.test.ts). Returns false (nothing written) where the
+// float64 path is needed.
 inline bool log_softmax_row32(const float* x, float* y, int64 n, int64 s, float* t) {
-  if (s != 1 || n == 0) return false;
-  bool nan;
+  float max;
   int64 m;
-  const float max = row_max_f32(x, n, &m, &nan);
-  if (nan || !(std::fabs(max) < INFINITY)) return false;
-  const double rest = exp_shift32_row(x, t, n, max, m);
+  double rest;
+  if (!row_exponentials32(x, t, n, s, &max, &m, &rest)) return false;
   log_softmax_store(x, y, n, 1, max, log1p(rest), m);
   return true;
 }
