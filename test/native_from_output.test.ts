@@ -9,17 +9,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfa from '../src';
 import type {ElementwiseActivation} from '../src';
-import {ulp} from './helpers';
+import {nativeOpsDuring, ulp} from './helpers';
 import {constantsFor} from './variants';
 import {nativeOpsStatus, setNativeOps} from '../src/backends/tensorflow_native';
 
 process.env.TF_CPP_MIN_LOG_LEVEL = process.env.TF_CPP_MIN_LOG_LEVEL ?? '2';
 require('@tensorflow/tfjs-node');
 setNativeOps(true);
-
-interface Binding {
-  executeOp(name: string, ...rest: unknown[]): unknown;
-}
 
 const defs = tfa.definitions.filter(
   (d): d is ElementwiseActivation => d.kind === 'elementwise' && d.cpp?.gradientFromOutput !== undefined,
@@ -98,25 +94,10 @@ test('some definition uses it', () => {
 describe.each(defs.map(d => [d.id, d] as const))('%s', (id, def) => {
   test('tf.grad runs one GradY op, within 4 ULP of dy·f′(x), zeros and NaN as float64', () => {
     const {xs, dys} = sweep();
-    // executeOp is a read-only property of the addon's object: record the op names through a wrapper
-    const backend = tf.backend() as unknown as {binding: Binding};
-    const real = backend.binding;
-    const ops: string[] = [];
-    const recording = Object.create(real) as Binding;
-    Object.defineProperty(recording, 'executeOp', {
-      value: (name: string, ...rest: unknown[]) => {
-        ops.push(name);
-        return real.executeOp(name, ...rest);
-      },
-    });
-    backend.binding = recording;
-    let got: Float32Array;
-    try {
-      const op = (tfa as unknown as Record<string, (t: tf.Tensor) => tf.Tensor>)[id];
-      got = tf.tidy(() => tf.grad(op)(tf.tensor1d(xs), tf.tensor1d(dys)).dataSync() as Float32Array);
-    } finally {
-      backend.binding = real;
-    }
+    const op = (tfa as unknown as Record<string, (t: tf.Tensor) => tf.Tensor>)[id];
+    const {result: got, ops} = nativeOpsDuring(() =>
+      tf.tidy(() => tf.grad(op)(tf.tensor1d(xs), tf.tensor1d(dys)).dataSync() as Float32Array),
+    );
     const base = 'Tfa' + def.id[0].toUpperCase() + def.id.slice(1);
     expect(ops.filter(o => o.startsWith('Tfa'))).toEqual([base, base + 'GradY']);
     const u = constantsFor(def, {});

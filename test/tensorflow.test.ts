@@ -20,7 +20,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import * as tfa from '../src';
 import type {AxisActivation, ElementwiseActivation} from '../src';
-import {isSubnormal, MAX_FLOAT, MIN_NORMAL, stepUlp, truthError} from './helpers';
+import {isSubnormal, MAX_FLOAT, MIN_NORMAL, nativeOpsDuring, stepUlp, truthError} from './helpers';
 import {contiguous, layoutOf, resolveAxes} from '../src/layout';
 import {normalizeParams} from '../src/params';
 import {axisCasesOf, constantsFor, kinksOf, variantsOf} from './variants';
@@ -53,48 +53,19 @@ function needBackend(): void {
 // ---------------------------------------------------------------------------
 // Counting libtensorflow op launches: every op goes through binding.executeOp.
 
-interface Binding {
-  executeOp(...args: unknown[]): unknown;
-  getNumOfTensors(): number;
-}
-interface NodeBackendLike {
-  binding: Binding;
-}
-
-let launches = 0;
-let realBinding: Binding | undefined;
-
 function nativeTensors(): number {
-  return (tf.backend() as unknown as NodeBackendLike).binding.getNumOfTensors();
+  return (tf.backend() as unknown as {binding: {getNumOfTensors(): number}}).binding.getNumOfTensors();
 }
 
 /** Native op launches of one call of fn (after a warm-up call, so cached constants exist). */
 function countLaunches(fn: () => tf.Tensor): number {
-  tf.dispose(fn());
-  launches = 0;
-  tf.dispose(fn());
-  return launches;
+  nativeOpsDuring(() => tf.dispose(fn()));
+  return nativeOpsDuring(() => tf.dispose(fn())).ops.length;
 }
 
 beforeAll(async () => {
   if (loadError !== undefined) return;
   await tf.setBackend('tensorflow');
-  const backend = tf.backend() as unknown as NodeBackendLike;
-  realBinding = backend.binding;
-  const real = realBinding;
-  // executeOp is a read-only property of the addon's object: count through a wrapper.
-  const counting = Object.create(real) as Binding;
-  Object.defineProperty(counting, 'executeOp', {
-    value: (...args: unknown[]) => {
-      launches++;
-      return real.executeOp(...args);
-    },
-  });
-  backend.binding = counting;
-});
-
-afterAll(() => {
-  if (realBinding !== undefined) (tf.backend() as unknown as NodeBackendLike).binding = realBinding;
 });
 
 test('tfjs-node loads and the tensorflow backend is active', () => {
