@@ -24,6 +24,13 @@ fn ta_glu_grad(a: f32, b: f32, dy: f32) -> vec2<f32> {
   return vec2<f32>(select(da, b, ta_isnan(b)), select(db, a + b, ta_isnan(a) || ta_isnan(b)));
 }`;
 
+/** webgpu: the element (or vec4) `index` of the output's half-block [o, 1, L] and its a, b in x's [o, 2, L]. */
+const GLU_HALVES_WGSL = `
+    let oi = index / L;
+    let k = index + oi * L;  // (2·oi)·L + (index − oi·L)
+    let a = X[k];
+    let g = X[k + L];`;
+
 /**
  * glu: split the axis in halves a | b and return a·sigmoid(b); the output
  * is half as long on that axis. Backward from the input:
@@ -130,11 +137,7 @@ export const glu = alongAxis({
           'glu_f',
           ['X'],
           (o * n * i) / 2,
-          `
-    let oi = index / L;
-    let k = index + oi * L;  // (2·oi)·L + (index − oi·L)
-    let a = X[k];
-    let g = X[k + L];
+          `${GLU_HALVES_WGSL}
     result[index] = ${vec4 ? `vec4<f32>(${['x', 'y', 'z', 'w'].map(c => f(`a.${c}`, `g.${c}`)).join(', ')})` : f('a', 'g')};`,
           GLU_WGSL,
           vec4,
@@ -153,28 +156,20 @@ export const glu = alongAxis({
           'glu_b',
           ['X', 'D'],
           o * n * i,
-          vec4
-            ? `
-    let oi = index / L;
-    let k = index + oi * L;
-    let a = X[k];
-    let g = X[k + L];
-    let dy = D[index];
+          `${GLU_HALVES_WGSL}
+    let dy = D[index];` +
+            (vec4
+              ? `
     let d0 = ${lane('.x')};
     let d1 = ${lane('.y')};
     let d2 = ${lane('.z')};
     let d3 = ${lane('.w')};
     result[k] = vec4<f32>(d0.x, d1.x, d2.x, d3.x);
     result[k + L] = vec4<f32>(d0.y, d1.y, d2.y, d3.y);`
-            : `
-    let oi = index / L;
-    let k = index + oi * L;
-    let a = X[k];
-    let g = X[k + L];
-    let dy = D[index];
+              : `
     let d = ${lane('')};
     result[k] = d.x;
-    result[k + L] = d.y;`,
+    result[k + L] = d.y;`),
           GLU_WGSL,
           vec4,
           2,
