@@ -18,6 +18,16 @@ export function gradKernelName(def: ActivationDefinition): string {
   return kernelName(def) + 'Grad';
 }
 
+/**
+ * The native TensorFlow op names of an activation (`TfaSquareplus`, `TfaSquareplusGrad`, and `TfaSquareplusGradY`
+ * for the gradient from the forward's output): scripts/native/generate.mjs generates the op library under these
+ * names and src/backends/tensorflow_native.ts runs its ops by them.
+ */
+export function nativeOpNames(def: ActivationDefinition): {forward: string; grad: string; gradFromOutput: string} {
+  const base = 'Tfa' + def.id[0].toUpperCase() + def.id.slice(1);
+  return {forward: base, grad: base + 'Grad', gradFromOutput: base + 'GradY'};
+}
+
 /** `hard_silu` → `hardSilu`. */
 export function snakeToCamel(s: string): string {
   return s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());

@@ -1,9 +1,10 @@
 // Generates the C++ source of the package's native TensorFlow op library
 // from the activation definitions: every definition's `cpp` bodies become
-// one forward op and one gradient op (`Tfa<Id>`, `Tfa<Id>Grad`); the
-// scaffolding they plug into is native/tfa_ops.h. The list of activations is
-// the catalogue itself (src/catalogue.ts, bundled here with esbuild), so
-// there is no second list to keep.
+// one forward op and one gradient op (`Tfa<Id>`, `Tfa<Id>Grad`, and
+// `Tfa<Id>GradY` from the output; the names are src/catalogue.ts's
+// `nativeOpNames`); the scaffolding they plug into is native/tfa_ops.h. The
+// list of activations is the catalogue itself (src/catalogue.ts, bundled
+// here with esbuild), so there is no second list to keep.
 //
 //   node scripts/native/generate.mjs > ops.cc     # print the source
 //   import {generateSource} from './native/generate.mjs'
@@ -16,14 +17,8 @@ import {fileURLToPath} from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** The op names of a definition (src/backends/tensorflow_native.ts runs them by the same rule). */
-export function opNames(def) {
-  const base = 'Tfa' + def.id[0].toUpperCase() + def.id.slice(1);
-  return {forward: base, grad: base + 'Grad', gradFromOutput: base + 'GradY'};
-}
-
-/** The catalogue's definitions, loaded from the TypeScript sources. */
-export async function loadDefinitions() {
+/** The catalogue (src/catalogue.ts) loaded from the TypeScript sources: its `definitions` and `nativeOpNames`. */
+export async function loadCatalogue() {
   const out = await build({
     entryPoints: [join(root, 'src', 'catalogue.ts')],
     bundle: true,
@@ -50,7 +45,7 @@ export async function loadDefinitions() {
     m.filename = file;
     m.paths = Module._nodeModulePaths(root);
     m._compile(out.outputFiles[0].text, file);
-    return m.exports.definitions;
+    return m.exports;
   } finally {
     rmSync(dir, {recursive: true, force: true});
   }
@@ -83,7 +78,7 @@ const indent = (text, pad) =>
     .map(l => pad + l.trim())
     .join('\n');
 
-function elementwise(def) {
+function elementwise(def, opNames) {
   const {forward, grad, gradFromOutput} = opNames(def);
   const ns = `tfa_gen_${def.keras}`;
   const cpp = def.cpp;
@@ -241,7 +236,7 @@ REGISTER_KERNEL_BUILDER(Name("${gradFromOutput}").Device(::tensorflow::DEVICE_CP
 }`;
 }
 
-function axis(def) {
+function axis(def, opNames) {
   const {forward, grad} = opNames(def);
   const ns = `tfa_gen_${def.keras}`;
   const halves = def.halvesAxis === true;
@@ -279,8 +274,8 @@ REGISTER_KERNEL_BUILDER(Name("${grad}").Device(::tensorflow::DEVICE_CPU), ${ns}:
  * entry point (the library is loaded with require()) that reports what it
  * holds. Returns {source, ops: [{id, forward, grad}], missing: [ids]}.
  */
-export async function generateSource(definitions) {
-  const defs = definitions ?? (await loadDefinitions());
+export async function generateSource() {
+  const {definitions: defs, nativeOpNames: opNames} = await loadCatalogue();
   const parts = [],
     ops = [],
     missing = [];
@@ -289,7 +284,7 @@ export async function generateSource(definitions) {
       missing.push(def.id);
       continue;
     }
-    parts.push(def.kind === 'elementwise' ? elementwise(def) : axis(def));
+    parts.push(def.kind === 'elementwise' ? elementwise(def, opNames) : axis(def, opNames));
     const names = opNames(def);
     const fromY = def.kind === 'elementwise' && def.cpp.gradientFromOutput !== undefined;
     ops.push({

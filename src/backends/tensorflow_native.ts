@@ -18,6 +18,7 @@ import type {TensorInfo} from '@tensorflow/tfjs-core';
 import type {TensorMetadata} from '@tensorflow/tfjs-node/dist/tfjs_binding';
 import type {NodeJSKernelBackend} from '@tensorflow/tfjs-node/dist/nodejs_kernel_backend';
 import type {ActivationDefinition, Constants} from '../definition';
+import {nativeOpNames} from '../catalogue';
 
 type Binding = NodeJSKernelBackend['binding'];
 
@@ -151,8 +152,8 @@ const opNames = new WeakMap<ActivationDefinition, [string, string, string]>();
 function opsOf(def: ActivationDefinition): [string, string, string] {
   let names = opNames.get(def);
   if (names === undefined) {
-    const base = 'Tfa' + def.id[0].toUpperCase() + def.id.slice(1);
-    opNames.set(def, (names = [base, base + 'Grad', base + 'GradY']));
+    const n = nativeOpNames(def);
+    opNames.set(def, (names = [n.forward, n.grad, n.gradFromOutput]));
   }
   return names;
 }
