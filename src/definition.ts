@@ -317,9 +317,10 @@ export interface ElementwiseActivation extends ActivationBase {
   /** f''(x); absent when the activation has no second derivative. */
   second?: ScalarFn;
   /**
-   * f(x) = x for every x (linear): a backend may return the input itself as
-   * the output instead of a copy. (Not dy as the gradient: dx is NaN where
-   * x is NaN.)
+   * f(x) = x for every x (linear): on every backend the forward returns the
+   * input itself and the gradient returns dy itself, sharing their data as
+   * tfjs's Identity kernel does (src/register.ts). f′ is the constant 1, NaN
+   * x included, as Keras's autodiff gives it.
    */
   identity?: boolean;
   /**

@@ -6,9 +6,9 @@
  * same for a definition added at run time.
  */
 import {registerGradient, registerKernel} from '@tensorflow/tfjs-core';
-import type {KernelConfig} from '@tensorflow/tfjs-core';
+import type {KernelBackend, KernelConfig, TensorInfo} from '@tensorflow/tfjs-core';
 import type {ActivationDefinition, ParamSpec} from './definition';
-import {addDefinition, definitions} from './catalogue';
+import {addDefinition, definitions, kernelName} from './catalogue';
 import {cpuKernels} from './backends/cpu';
 import {webglKernels} from './backends/webgl';
 import {webgpuKernels} from './backends/webgpu';
@@ -33,9 +33,31 @@ export const backendFactories: Record<string, BackendFactory> = {
 
 let registered = false;
 
+/**
+ * An identity activation (linear) on any backend: the forward returns its input and the gradient (order 1)
+ * returns dy, sharing their data as tfjs's Identity kernel does, so dx = dy also where x is NaN, as Keras's
+ * autodiff gives. Other configs are returned unchanged.
+ */
+function sharingIdentity(def: ActivationDefinition, config: KernelConfig): KernelConfig {
+  if (def.kind !== 'elementwise' || def.identity !== true) return config;
+  const input = config.kernelName === kernelName(def) ? 'x' : 'dy';
+  const kernelFunc = config.kernelFunc;
+  return {
+    ...config,
+    kernelFunc: args => {
+      if (input === 'dy' && args.attrs!.order !== 1) return kernelFunc(args); // dy·f″ = dy·0
+      const t = args.inputs[input] as TensorInfo;
+      (args.backend as KernelBackend).incRef(t.dataId);
+      return {dataId: t.dataId, shape: t.shape.slice(), dtype: t.dtype};
+    },
+  };
+}
+
 /** Kernels of one definition for every backend factory, and its gradients. */
 function registerKernelsOf(def: ActivationDefinition): void {
-  for (const factory of Object.values(backendFactories)) factory(def).forEach(registerKernel);
+  for (const factory of Object.values(backendFactories)) {
+    factory(def).forEach(config => registerKernel(sharingIdentity(def, config)));
+  }
   gradientConfigs(def).forEach(registerGradient);
 }
 

@@ -65,3 +65,11 @@ export function close(a: number, b: number, atol = 1e-6, rtol = 1e-5): boolean {
   if (!Number.isFinite(b)) return a === b;
   return Math.abs(a - b) <= atol + rtol * Math.abs(b);
 }
+
+/**
+ * Whether the order-k result (f for k = 0, dy·f⁽ᵏ⁾ above) is NaN at a NaN x (docs/non-finite.md): always, but
+ * for the gradient of an identity activation (linear), which is dy itself, as Keras's autodiff gives.
+ */
+export function nanAtNaN(def: {identity?: boolean}, order: number): boolean {
+  return order !== 1 || def.identity !== true;
+}

@@ -16,6 +16,7 @@ import {axesLast, layoutOf} from '../src/layout';
 import {transposeInto} from './arrays';
 import {useBackend} from './helpers';
 import {axisCasesOf, variantsOf} from './variants';
+import {loadFixture} from './parity/fixtures';
 
 beforeAll(() => useBackend('cpu'));
 
@@ -172,4 +173,23 @@ describe.each(axisCases)('%s on %j with %j (inputs ×%d)', (id, shape, options, 
     const fd = (gradAt(x.map((xi, i) => xi + h * v[i])) - gradAt(x.map((xi, i) => xi - h * v[i]))) / (2 * h);
     expect(Math.abs(got - fd)).toBeLessThan(2e-3 * Math.max(1, Math.abs(fd)));
   });
+});
+
+test("linear's gradient is dy itself, NaN x included, as Keras's autodiff gives it, sharing dy's data", () => {
+  const c = loadFixture('linear.json.gz').cases[0]; // x has NaN and ±inf; dx32 is Keras's dy·1
+  expect(c.x.some(v => Number.isNaN(v))).toBe(true);
+  const x = tf.tensor1d(c.x),
+    dy = tf.tensor1d(c.dy),
+    dyOdd = tf.tensor1d(c.x.map((_v, i) => [1, -0.5, NaN, -0, 3e38, -Infinity][i % 6]));
+  const before = tf.memory();
+  const dx = tf.grad(t => tfa.linear(t))(x, dy),
+    dxOdd = tf.grad(t => tfa.linear(t))(x, dyOdd);
+  expect(Array.from(dx.dataSync())).toEqual(Array.from(c.dx32));
+  expect(Array.from(dxOdd.dataSync())).toEqual(Array.from(dyOdd.dataSync())); // bit for bit, −0 and NaN included
+  expect(tf.memory().numDataBuffers).toBe(before.numDataBuffers); // no new data: the gradients share dy's
+  // the second derivative stays on the tape (0 where x is finite)
+  const small = tf.tensor1d([-2, 0, 5]);
+  const ddx = tf.grad(t => tf.sum(tf.grad(s => tfa.linear(s))(t, tf.onesLike(t))))(small);
+  expect(Array.from(ddx.dataSync())).toEqual([0, 0, 0]);
+  tf.dispose([x, dy, dyOdd, dx, dxOdd, small, ddx]);
 });

@@ -20,7 +20,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import * as tfa from '../src';
 import type {AxisActivation, ElementwiseActivation} from '../src';
-import {isSubnormal, MAX_FLOAT, MIN_NORMAL, nativeOpsDuring, stepUlp, truthError} from './helpers';
+import {isSubnormal, MAX_FLOAT, MIN_NORMAL, nanAtNaN, nativeOpsDuring, stepUlp, truthError} from './helpers';
 import {contiguous, layoutOf, resolveAxes} from '../src/layout';
 import {normalizeParams} from '../src/params';
 import {axisCasesOf, constantsFor, kinksOf, variantsOf} from './variants';
@@ -240,7 +240,8 @@ describe.each(elementwise)('%s %j', (id, params, ops) => {
     const fwd = worstOf(xs, y.dataSync(), t => truthAt(def.forward, t, c));
     const grad = (order: number, fn: Scalar) => {
       const g = tf.engine().runKernel(tfa.gradKernelName(def), {dy, x}, {u: c, order}) as tf.Tensor;
-      const w = worstOf(xs, g.dataSync(), (t, i) => (t !== t ? NaN : dys[i] * truthAt(fn, t, c)), nearKink);
+      const at = (t: number) => (t !== t && !nanAtNaN(def, order) ? fn(t, c) : truthAt(fn, t, c)); // linear′(NaN) = 1
+      const w = worstOf(xs, g.dataSync(), (t, i) => (t !== t && nanAtNaN(def, order) ? NaN : dys[i] * at(t)), nearKink);
       g.dispose();
       return w;
     };

@@ -420,6 +420,9 @@ ELEMENTWISE = {
     "log_sigmoid": (log_sigmoid_f, log_sigmoid_df),
 }
 
+# activations whose derivative is one constant, also at NaN x
+CONSTANT_DERIVATIVE = {"linear": mpf(1)}
+
 _KINK_TEST_RANGE = 1000  # every breakpoint of every activation lies inside
 _REL_TOL = mpf(10) ** -15
 
@@ -452,7 +455,8 @@ def elementwise(name, params, xs):
         for i, xf in enumerate(xs):
             if math.isnan(xf):
                 ys.append(math.nan)
-                dys.append(math.nan)
+                # f' constant everywhere (linear): Keras's autodiff passes dy through, NaN x included
+                dys.append(to_f64(CONSTANT_DERIVATIVE[name]) if name in CONSTANT_DERIVATIVE else math.nan)
                 continue
             if math.isinf(xf):
                 x = BIG if xf > 0 else -BIG

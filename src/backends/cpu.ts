@@ -16,11 +16,6 @@ function read(backend: MathBackendCPU, t: TensorInfo): Values {
   return backend.data.get(t.dataId).values as Values;
 }
 
-/** The output is the input itself, as tfjs's own Identity kernel returns it: no copy. */
-function shared(cpu: MathBackendCPU, t: TensorInfo): TensorInfo {
-  cpu.incRef(t.dataId);
-  return {dataId: t.dataId, shape: t.shape, dtype: t.dtype};
-}
 
 /** Forward and backward kernels of one activation for a typed-array backend. */
 export function cpuKernels(def: ActivationDefinition, backendName = 'cpu'): KernelConfig[] {
@@ -31,7 +26,6 @@ export function cpuKernels(def: ActivationDefinition, backendName = 'cpu'): Kern
       kernelFunc: ({inputs, backend, attrs}) => {
         const cpu = backend as MathBackendCPU;
         const x = inputs.x as TensorInfo;
-        if (def.kind === 'elementwise' && def.identity) return shared(cpu, x);
         const xs = read(cpu, x);
         // large tensors of the exact activations: the WebAssembly SIMD module, bit-identical to the loops
         const simd = def.kind === 'elementwise' ? simdForward(def, xs, attrs!.u as number[]) : undefined;

@@ -141,10 +141,6 @@ function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
       kernelFunc: ({inputs, backend, attrs}) => {
         const b = backend as BackendWasm;
         const x = inputs.x as TensorInfo;
-        if (def.identity) {
-          b.incRef(x.dataId);
-          return {dataId: x.dataId, shape: x.shape, dtype: x.dtype};
-        }
         const u = attrs!.u as number[];
         const out = b.makeOutput(x.shape, 'float32');
         const n = sizeOf(x.shape);

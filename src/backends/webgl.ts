@@ -216,11 +216,6 @@ function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
     const gl = backend as MathBackendWebGL;
     const x = inputs.x as TensorInfo;
     const u = attrs!.u as number[];
-    if (def.identity) {
-      // linear: the input itself, as tfjs's Identity
-      gl.incRef(x.dataId);
-      return {dataId: x.dataId, shape: x.shape, dtype: x.dtype};
-    }
     if (gl.shouldExecuteOnCPU([x])) return onHost(gl, def, x, attrs!);
     const p = packed();
     const sub = readSubnormalsAsNormal(def, 0, u);

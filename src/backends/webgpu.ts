@@ -246,11 +246,6 @@ function elementwiseKernels(def: ElementwiseActivation): KernelConfig[] {
     const b = backend as WebGPUBackend;
     const x = inputs.x as TensorInfo;
     const u = attrs!.u as number[];
-    if (def.identity) {
-      // linear: the input itself, as tfjs's Identity
-      b.incRef(x.dataId);
-      return {dataId: x.dataId, shape: x.shape, dtype: x.dtype};
-    }
     if (b.shouldExecuteOnCPU([x])) return onHost(b, def, x, attrs!);
     const n = size(x.shape);
     return run(b, elementwiseProgram(variantOf(def, u), 0, n), [flat(x)], x.shape.slice(), uniformOf(u));

@@ -7,6 +7,7 @@
 import type {ActivationDefinition} from '../../src/definition';
 import {constantsOf} from '../../src/params';
 import type {Params} from '../../src/definition';
+import {nanAtNaN} from '../float32';
 
 function rule(xs: number[]): 'nan' | number | undefined {
   if (xs.some(v => Number.isNaN(v))) return 'nan';
@@ -88,7 +89,7 @@ export function reference(
       dx = new Float64Array(x.length);
     for (let i = 0; i < x.length; i++) {
       y[i] = Number.isNaN(x[i]) ? NaN : def.forward(x[i], u); // NaN in, NaN out (docs/non-finite.md)
-      dx[i] = Number.isNaN(x[i]) ? NaN : dy[i] * def.derivative(x[i], u);
+      dx[i] = Number.isNaN(x[i]) && nanAtNaN(def, 1) ? NaN : dy[i] * def.derivative(x[i], u);
     }
     return {y, dx};
   }
