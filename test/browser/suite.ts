@@ -15,7 +15,7 @@ import type {
 } from '../../src/definition';
 import {axesLast, contiguous, layoutOf, resolveAxes, sizeOf} from '../../src/layout';
 import {normalizeParams} from '../../src/params';
-import {MAX_FLOAT, MIN_NORMAL, MIN_SUBNORMAL, stepUlp, ulp as ulpF32} from '../float32';
+import {MAX_FLOAT, MIN_NORMAL, MIN_SUBNORMAL, nanAtNaN, stepUlp, ulp as ulpF32} from '../float32';
 import {axisCasesOf, constantsFor, kinksOf, variantsOf} from '../variants';
 import {throwaway} from '../throwaway';
 import {transposeInto} from '../arrays';
@@ -245,8 +245,8 @@ async function elementwise() {
     const def = defOf(c.id) as ElementwiseActivation;
     const u = constantsFor(def, c.options);
     const xs = inputs(c.kinks);
-    const nan = (f: ScalarFn) => (v: number) => (v === v ? f(v, u) : v);
-    const truths = [nan(def.forward), nan(def.derivative), def.second ? nan(def.second) : null];
+    const nan = (f: ScalarFn, order: number) => (v: number) => (v === v || !nanAtNaN(def, order) ? f(v, u) : v);
+    const truths = [nan(def.forward, 0), nan(def.derivative, 1), def.second ? nan(def.second, 2) : null];
     const row: Record<string, unknown> = {id: c.id, options: c.options, n: xs.length};
     (['forward', 'd1', 'd2'] as const).forEach((what, o) => {
       const truth = truths[o];
