@@ -173,7 +173,8 @@ WM F wm_expn(F x) {
   return wm_exp_poly(r) * (F)((I32)kd << 23);
 }
 // float32 expm1 for x ≤ 88 (bodies name larger x in their fallback): x = k·ln2 + r, expm1(x) = 2^k·(r·q(r)) +
-// (2^k − 1), which is r·q(r) itself for k = 0 (no cancellation near 0); −0 kept; below −87 it is −1.
+// (2^k − 1), which is r·q(r) itself for k = 0 (no cancellation near 0); below −87 it is −1. expm1(x) has x's sign:
+// x's sign bit is or-ed in (one v128.and and one v128.or; it keeps −0, where the sum gives +0).
 WM F wm_expm1(F x) {
   F c = wm_pmax(x, -87.0f);
   const float shift = 12582912.0f + 127;
@@ -182,7 +183,7 @@ WM F wm_expm1(F x) {
   F r = (c - k * 0.693359375f) - k * -2.12194440e-4f;
   F s = (F)((I32)kd << 23);
   F y = s * (r * wm_expq(r)) + (s - 1);
-  return x == 0 ? x : y;
+  return (F)((I32)y | ((I32)x & (I32{} + (int)0x80000000u)));
 }
 // float32 log(1 + e) for 0 ≤ e ≤ 1: 2·atanh(s), s = e/(2 + e) ≤ 1/3, by its odd series to s¹³.
 WM F wm_log1p_unit(F e) {
