@@ -85,6 +85,7 @@ WMC D wm_sech2(D x) {
 // [0, 0.32], relative error 6e-11, far under a float32 ULP: gelu and gelu′ there do not cancel); Φ = T for x < 0,
 // 1 − T for x > 0. One exponential per pair; the tail only when some lane of the pair is in it (the same bits
 // either way). The msun rational forms with their intervals chosen per pair took 24.5 ms per 1M. ±∞: Φ = 0, 1.
+// Coefficients: scripts/wasm/fit-gelu.py.
 WM D wm_gelu_cdf(D x, D &e) {
   D v = x * x, a = wm_abs(x);
   e = wm_exp_i(-0.5 * v);
