@@ -322,6 +322,41 @@ test('results stay correct after the heap grows (the module reads the live memor
   expect(Buffer.from(after.buffer).equals(Buffer.from(before.buffer))).toBe(true);
 });
 
+// The float32 dy·f′ bodies fold dy into a float32 product (elu′ and selu′ as dy·(α·eˣ), with no range test on dy):
+// dy over the whole float32 range, normal and subnormal, both signs, keeps them within their declared bound.
+test.each([
+  ['elu', {}],
+  ['elu', {alpha: 0.5}],
+  ['elu', {alpha: -0.3}],
+  ['elu', {alpha: 1e-9}],
+  ['elu', {alpha: 3e9}],
+  ['selu', {}],
+  ['sigmoid', {}],
+  ['exponential', {}],
+  ['tanh', {}],
+  ['tanh_shrink', {}],
+  ['silu', {}],
+  ['softplus', {}],
+  ['log_sigmoid', {}],
+] as Array<[string, Params]>)(
+  '%s %j: f′·dy for dy from 2^-149 to 2^127 within its declared bound',
+  async (id, params) => {
+    await tf.setBackend('wasm');
+    const def = tfa.lookup(id) as ElementwiseActivation;
+    const u = constantsOf(def, params);
+    const declared = def.wasm!.float32!.derivativeUlp!;
+    const xs = new Float32Array(4096),
+      dys = new Float32Array(4096);
+    for (let i = 0; i < xs.length; i++) {
+      xs[i] = -90 + (95 * ((i * 2654435761) % 4096)) / 4096 + i / 1e4;
+      dys[i] = (i % 2 ? -1 : 1) * 2 ** (-149 + ((i * 40503) % 277)) * (1 + (i % 7) / 8);
+    }
+    const got = runOrder(def, xs, dys, u, 1);
+    const w = worstUlp(x => def.derivative(x, u), xs, dys, got, []);
+    expect(w.ulp).toBeLessThanOrEqual(declared);
+  },
+);
+
 describe('axis activations on wasm along any axis: the module within 4/16 ULP of cpu, the JS loops equal', () => {
   const cases: Array<[string, Params, number[]]> = [
     ['softmax', {}, [3, 4, 5]],

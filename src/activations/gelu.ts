@@ -363,17 +363,28 @@ vec2 ta_gelu_v(float x) {
   wasm: {
     // u0 (approximate) is one scalar for the whole loop: only the form in use is computed
     forward: `
-      D y = u0 != 0 ? x * wm_sigmoid(2 * 0.7978845608028654 * (x + 0.044715 * x * x * x)) : x * wm_normal_cdf(x);
+      D y;
+      if (u0 != 0) {
+        // σ(z) inline (wm_sigmoid's form): a call in the loop would cost the exact form too (V8 then keeps its
+        // constants on the stack)
+        D z = 2 * 0.7978845608028654 * (x + 0.044715 * x * x * x);
+        D e = wm_exp_i(-wm_abs(z)), r = 1 / (1 + e);
+        y = x * (z >= 0 ? r : e * r);
+      } else {
+        D e;
+        y = x * wm_gelu_cdf(x, e);
+      }
       return x == -INF ? -0.0 : y;`,
     derivative: `
       D y;
       if (u0 != 0) {
         D z2 = 2 * 0.7978845608028654 * (x + 0.044715 * x * x * x);
-        D e = wm_exp(-wm_abs(z2)), r = 1 / (1 + e), s = z2 >= 0 ? r : e * r;
+        D e = wm_exp_i(-wm_abs(z2)), r = 1 / (1 + e), s = z2 >= 0 ? r : e * r;
         D dz2 = 2 * 0.7978845608028654 * (1 + 3 * 0.044715 * x * x);
         y = s + x * (e * r * r) * dz2;
       } else {
-        y = wm_normal_cdf(x) + x * wm_normal_pdf(x);
+        D e, c = wm_gelu_cdf(x, e);
+        y = c + x * (0.3989422804014327 * e);
       }
       return x == INF ? 1.0 : (x == -INF ? 0.0 : y);`,
   },

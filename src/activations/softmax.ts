@@ -343,7 +343,12 @@ export const softmax = alongAxis({
       float m = ta_row_max(x, n);
       if (m != m) return 0;
       F iv = F{} + (float)(0x1p-64 / ta_row_exp(x, y, n, m, false));
-      if ((n & 3) == 0) {
+      if ((n & 15) == 0) {
+        for (int j = 0; j < n; j += 16) {
+          F a = ld4(y + j), b = ld4(y + j + 4), c = ld4(y + j + 8), d = ld4(y + j + 12);
+          st4(y + j, a * iv), st4(y + j + 4, b * iv), st4(y + j + 8, c * iv), st4(y + j + 12, d * iv);
+        }
+      } else if ((n & 3) == 0) {
         for (int j = 0; j < n; j += 4) st4(y + j, ld4(y + j) * iv);
       } else {
         ROW_LOOP(j, k) stk(y + j, ldk(y + j, k, 0) * iv, k);
@@ -359,6 +364,14 @@ export const softmax = alongAxis({
       double inv = 1 / (1 + ta_row_exp64(x, dy, dx, n, m, dym, acc, big));
       D iv = D{} + inv * 0x1p-64, dv = D{} + acc * inv, cv = D{} + dym, mv = D{} + (double)m;
       bool exact = big >= 0x1p30f;
+      if ((n & 3) == 0 && !exact) {
+        // (a loop of its own: the selects below would evaluate both sides, exponentials included)
+        for (int j = 0; j < n; j += 4) {
+          F g = ld4(dy + j), e = ld4(dx + j);
+          st4(dx + j, join2(f32(f64(e) * iv * ((f64(g) - cv) + dv)), f32(f64(high(e)) * iv * ((f64(high(g)) - cv) + dv))));
+        }
+        return 1;
+      }
       auto out = [&](F v, F g, F e) __attribute__((always_inline)) {
         D el = exact ? ta_exp64_call(f64(v) - mv) * 0x1p64 : f64(e);
         D eh = exact ? ta_exp64_call(f64(high(v)) - mv) * 0x1p64 : f64(high(e));

@@ -99,11 +99,28 @@ WM F ta_expshift_near(F x, F m) {
 }
 // Σ_j exp(x_j − m) (rest false), or rest = Σ over every j but the first maximum (rest true: the others at the
 // maximum add exactly 1 each), float32 exponentials summed in float64; exp(x_j − m)·2^64 stored into e (float32).
-// Rows of a multiple of 4 whose elements are all within 87 of m take the lean loop (no tails, no clamps);
+// Rows of a multiple of 4 whose elements are all within 87 of m take a lean loop (no tails, no clamps; for a
+// multiple of 16 and no rest, four vectors per iteration, all loaded before any is computed, as the elementwise
+// loops: softmax 1.99 → 1.52 ms per 1M in rows of 256, the same sums; with rest, log_softmax's, it was slower);
 // the others (or when a lane was far) the general one.
 WM double ta_row_exp(const float *x, float *e, int n, float m, bool rest) {
   F mv = F{} + m;
-  if ((n & 3) == 0) {
+  if (!rest && (n & 15) == 0) {
+    D s0 = D{}, s1 = D{};
+    I32 far = I32{};
+    for (int j = 0; j < n; j += 16) {
+      F v[4];
+      _Pragma("clang loop unroll(full)") for (int q = 0; q < 4; q++) v[q] = ld4(x + j + 4 * q);
+      _Pragma("clang loop unroll(full)") for (int q = 0; q < 4; q++) {
+        F w = ta_expshift_near(v[q], mv);
+        far |= v[q] - mv < -87.0f;
+        st4(e + j + 4 * q, w);
+        s0 += f64(w);
+        s1 += f64(high(w));
+      }
+    }
+    if (!wasm_v128_any_true((v128_t)far)) return hsum(s0 + s1) * 0x1p-64;
+  } else if ((n & 3) == 0) {
     D s0 = D{}, s1 = D{};
     I32 far = I32{}, ties = I32{};
     for (int j = 0; j < n; j += 4) {
@@ -169,9 +186,17 @@ WM double ta_row_exp64(const float *x, const float *dy, float *e, int n, float m
     }
     return join2(f32(el * 0x1p64), f32(eh * 0x1p64));
   };
-  ROW_LOOP(j, k) {
-    F ev = step(ldk(x + j, k, -INF), dy ? ldk(dy + j, k, 0) : F{});
-    if (e) stk(e + j, ev, k);
+  if ((n & 3) == 0) {
+    // (no tails: 6.5 → 4.5 ms per 1M for softmax's gradient with the lean output pass, the same sums)
+    for (int j = 0; j < n; j += 4) {
+      F ev = step(ld4(x + j), dy ? ld4(dy + j) : F{});
+      if (e) st4(e + j, ev);
+    }
+  } else {
+    ROW_LOOP(j, k) {
+      F ev = step(ldk(x + j, k, -INF), dy ? ldk(dy + j, k, 0) : F{});
+      if (e) stk(e + j, ev, k);
+    }
   }
   acc = hsum(a);
   g4 = wm_pmax(g4, __builtin_shufflevector(g4, g4, 2, 3, 0, 1));
