@@ -87,13 +87,27 @@ function elementwise(def, opNames) {
     d32 = cpp.derivative32 !== undefined,
     when = f32 && cpp.forward32When !== undefined,
     fromY = cpp.gradientFromOutput;
-  const loop32 = cpp.forward32KeepsNaN
-    ? `for (int64 i = 0; i < n; i++) ys[i] = f32(xs[i], u, uf);  // (NaN in, the same NaN out)`
-    : `for (int64 i = 0; i < n; i++) {
+  const rare = cpp.forward32Rare;
+  const loop32 = (
+    cpp.forward32KeepsNaN && rare === undefined
+      ? `for (int64 i = 0; i < n; i++) ys[i] = f32(xs[i], u, uf);  // (NaN in, the same NaN out)`
+      : `${rare !== undefined ? 'int rare = 0;\n' : ''}for (int64 i = 0; i < n; i++) {
   const float x = xs[i];
   const float r = f32(x, u, uf);
-  ys[i] = x == x ? r : x;
-}`;
+  ys[i] = ${cpp.forward32KeepsNaN ? 'r' : 'x == x ? r : x'};${rare !== undefined ? `\n  rare |= ${rare};` : ''}
+}`
+  ).concat(
+    rare !== undefined
+      ? `
+// the rare elements again, in float64 (a second pass over those only)
+if (rare != 0) {
+  for (int64 i = 0; i < n; i++) {
+    const float x = xs[i];
+    if (${rare}) ys[i] = static_cast<float>(f(x, u));
+  }
+}`
+      : '',
+  );
   const consts = `double u[kMaxConstants];
   float uf[kMaxConstants];
   for (int k = 0; k < kMaxConstants; k++) {

@@ -73,9 +73,12 @@ export const elu = elementwise({
     second: `
       const double e = exp(x);
       return x > 0 ? 0.0 : u[0] * e;`,
+    // float32 lanes for a float32 α ≥ 0 (α·e is then the rounded exact product): expm1 from tfa_math32.h's
+    // expm1_neg32 (1 ULP, the same results on every CPU path; x ≥ 0 is x itself, −0 included)
     forward32: `
-      const float e = expm1f(x);
-      return x > 0 ? x : static_cast<float>(u[0] * e);`,
+      const float e = expm1_neg32(x < -87.0f ? -87.0f : x);
+      return x >= 0 ? x : uf[0] * e;`,
+    forward32When: 'static_cast<double>(uf[0]) == u[0] && u[0] >= 0',
     derivative32: `
       // exp(x) as p·2^k in float64 from float32 lanes (exp32_f64, tfa_math32.h: float64's range, so dy·exp(x) is not
       // flushed for x < −87; the same results on every CPU path)

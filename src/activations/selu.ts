@@ -76,9 +76,11 @@ export const selu = elementwise({
     second: `
       const double e = exp(x);
       return x > 0 ? 0.0 : (1.0507009873554805 * 1.6732632423543772) * e;`,
+    // float32 lanes: expm1 from tfa_math32.h's expm1_neg32 (the same results on every CPU path), the constants
+    // rounded to float32 (2 ULP in all)
     forward32: `
-      const float e = expm1f(x);
-      return static_cast<float>(x > 0 ? 1.0507009873554805 * x : (1.0507009873554805 * 1.6732632423543772) * e);`,
+      const float e = expm1_neg32(x < -87.0f ? -87.0f : x);
+      return x >= 0 ? 1.05070102f * x : 1.75809932f * e;`,
     derivative32: `
       // exp(x) as p·2^k in float64 (exp32_f64: range, and the same results on every CPU path)
       const double e = exp32_f64(x);
