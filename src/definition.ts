@@ -176,6 +176,19 @@ export interface CppElementwise {
    */
   forward32Rare?: string;
   /**
+   * Optional float32 form of the gradient dy·f′(x), used instead of
+   * `derivative`/`derivative32` for the first derivative: a body over
+   * `float x` and `float dy` (with `u`, `uf`) returning the float32 result,
+   * within the gradient budget, where one float32 multiplication by dy
+   * neither flushes nor overflows what float64 would keep. `gradient32Rare`
+   * (over `float x`, false for NaN) marks the inputs it does not handle,
+   * redone with the float64 gradient in a second pass over those only;
+   * `gradient32When` (over the constants) limits it as `forward32When` does.
+   */
+  gradient32?: string;
+  gradient32Rare?: string;
+  gradient32When?: string;
+  /**
    * The first derivative from the forward's output y where that is as
    * accurate: tfjs then saves y, and the native gradient op takes x, y and dy.
    * `value` (float32, over `float y` and `float dy`) is dy·f′(x) wherever

@@ -84,6 +84,13 @@ export const elu = elementwise({
       // flushed for x < −87; the same results on every CPU path)
       const double e = exp32_f64(x);
       return x > 0 ? 1.0 : u[0] * e;`,
+    // dy·f′ in float32 lanes for a float32 α, 0 or in [2^-20, 2^20]: dy·(α·e), e = exp32_fast(x) (≤ 2 ULP with α = 1:
+    // α·e exact; 3 otherwise); x < −64 (where α·e could leave float32's normal range) is redone in float64
+    gradient32: `
+      const float e = exp32_fast(x);
+      return x > 0 ? dy : dy * (uf[0] * e);`,
+    gradient32Rare: 'x < -64.0f',
+    gradient32When: 'static_cast<double>(uf[0]) == u[0] && (u[0] == 0 || (u[0] >= 0x1p-20 && u[0] <= 0x1p20))',
   },
   wasm: {
     forward: `

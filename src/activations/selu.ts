@@ -85,6 +85,11 @@ export const selu = elementwise({
       // exp(x) as p·2^k in float64 (exp32_f64: range, and the same results on every CPU path)
       const double e = exp32_f64(x);
       return x > 0 ? 1.0507009873554805 : (1.0507009873554805 * 1.6732632423543772) * e;`,
+    // dy·f′ in float32 lanes: e = exp32_fast(x), the constants rounded to float32; x < −87 is redone in float64
+    gradient32: `
+      const float e = exp32_fast(x);
+      return x > 0 ? dy * 1.05070102f : dy * (1.75809932f * e);`,
+    gradient32Rare: 'x < -87.0f',
   },
   wasm: {
     forward: `

@@ -61,6 +61,11 @@ export const sigmoid = elementwise({
       const double e = exp32_f64(-std::fabs(x));
       const double d = 1 + e;
       return e / (d * d);`,
+    // dy·f′ in float32 lanes: dy·(e/(1 + e)²), e = exp32_fast(−|x|); |x| > 87 (a subnormal e) is redone in float64
+    gradient32: `
+      const float e = exp32_fast(-std::fabs(x)), d = 1.0f + e;
+      return dy * (e / (d * d));`,
+    gradient32Rare: 'std::fabs(x) > 87.0f',
   },
   wasm: {
     forward: `

@@ -53,6 +53,11 @@ export const tanh = elementwise({
       const double e = exp32_f64(-2 * std::fabs(x));
       const double d = 1 + e;
       return 4 * e / (d * d);`,
+    // dy·f′ in float32 lanes: dy·(4e/(1 + e)²), e = exp32_fast(−2|x|); |x| > 43.5 (a subnormal e) is redone in float64
+    gradient32: `
+      const float e = exp32_fast(-2.0f * std::fabs(x)), d = 1.0f + e;
+      return dy * ((4.0f * e) / (d * d));`,
+    gradient32Rare: 'std::fabs(x) > 43.5f',
   },
   wasm: {
     forward: `
