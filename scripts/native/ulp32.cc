@@ -63,9 +63,9 @@ int main(int argc, char** argv) {
   const uint32_t stride = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 1;
   using namespace tfa;
   Worst e{"exp32"}, ef{"exp32_fast"}, m{"expm1_neg32"}, t{"tanh32"}, l{"log1p_unit32"}, ts{"tanh_shrink32"};
-  // the forward32 bodies of src/activations/{sigmoid,softplus,log_sigmoid,elu,selu}.ts on the inputs they take (the others are
+  // the forward32 bodies of src/activations/{sigmoid,softplus,log_sigmoid,silu,elu,selu}.ts on the inputs they take (the others are
   // redone in float64)
-  Worst sg{"sigmoid"}, sp{"softplus"}, ls{"log_sigmoid"}, el{"elu"}, se{"selu"};
+  Worst sg{"sigmoid"}, sp{"softplus"}, ls{"log_sigmoid"}, sl{"silu"}, el{"elu"}, se{"selu"};
   for (uint64_t b = 0; b < (uint64_t{1} << 32); b += stride) {
     const uint32_t bits = static_cast<uint32_t>(b);
     float x;
@@ -82,6 +82,7 @@ int main(int argc, char** argv) {
       const float en = exp32_fast(-std::fabs(x));
       sg.add(x, (x >= 0 ? 1.0f : en) / (1.0f + en), 1 / (1 + std::exp(-X)));
       sp.add(x, (x > 0 ? x : 0.0f) + log1p_unit32(en), X > 0 ? X + std::log1p(std::exp(-X)) : std::log1p(std::exp(X)));
+      sl.add(x, (x * (x >= 0 ? 1.0f : en)) / (1.0f + en), X / (1 + std::exp(-X)));
       ls.add(x, (x < 0 ? x : 0.0f) - log1p_unit32(en), X < 0 ? X - std::log1p(std::exp(X)) : -std::log1p(std::exp(-X)));
     }
     const float em = expm1_neg32(x < -87.0f ? -87.0f : x);
@@ -89,6 +90,6 @@ int main(int argc, char** argv) {
     se.add(x, x >= 0 ? x * 0x1.0cfabcp+0f + x * 0x1.6a9114p-24f : 1.75809932f * em,
            x > 0 ? 1.0507009873554805 * X : (1.0507009873554805 * 1.6732632423543772) * std::expm1(X));
   }
-  for (const Worst* w : {&e, &ef, &m, &t, &l, &ts, &sg, &sp, &ls, &el, &se}) w->print();
+  for (const Worst* w : {&e, &ef, &m, &t, &l, &ts, &sg, &sp, &ls, &sl, &el, &se}) w->print();
   return 0;
 }
