@@ -9,6 +9,7 @@
 #ifndef TFA_MATH32_H_
 #define TFA_MATH32_H_
 
+#include <cmath>
 #include <cstdint>
 
 namespace tfa {
@@ -79,6 +80,102 @@ static inline double exp32_f64(float x) {
   __builtin_memcpy(&half_scale, &bits, 8);
   const double e = (static_cast<double>(p) * 2.0) * half_scale;
   return x >= 709.7827f ? __builtin_huge_val() : e;
+}
+
+
+// ------------------------------------------------------------ hot-path forms for the elementwise forwards
+// Short, branch-free float32 forms for the forwards of sigmoid, softplus, exponential, elu, selu and tanh: no clamp
+// or two-step scaling where a caller can redo the rare lanes (cpp.forward32Rare: the generated loop ORs a per-lane
+// condition and recomputes those lanes with the float64 body in a second pass), polynomials fitted by minimax
+// (Remez) on the reduced interval, so that they cost fewer operations than libmvec's float32 functions without
+// FMA. Every CPU path computes the same operations and gives the same bits (no FMA contraction, no reciprocal
+// estimates). Measured over every float32 with scripts/native/ulp32.cc (docs/tensorflow-backend.md).
+
+// ln 2 = EXP_L1 + EXP_L2 with EXP_L2 > 0 (k·EXP_L1 exact for |k| < 2^8; x − k·EXP_L1 − k·EXP_L2 keeps −0 for k = 0).
+constexpr float EXP_LOG2E = 1.44269504088896341f, EXP_MAGIC = 12582912.0f;  // 1.5·2^23: adding it rounds to an integer
+constexpr float EXP_L1 = 0.693145751953125f, EXP_L2 = 1.42860676533018704e-06f;
+
+// 2^k for the float32 t = x·log2(e) + 1.5·2^23 (its low mantissa bits hold the integer k), k in [−126, 127].
+static inline float pow2_from_magic(float t) {
+  uint32_t b;
+  __builtin_memcpy(&b, &t, 4);
+  b = (b << 23) + (127u << 23);
+  float s;
+  __builtin_memcpy(&s, &b, 4);
+  return s;
+}
+
+// exp(x) for x in [−87.3, 88.3] (a normal float32 result; NaN gives NaN), within 1 ULP: one Cody–Waite reduction,
+// exp(r) = 1 + (r + r²·q(r)) with q of degree 4 (minimax on |r| ≤ 0.35, relative error 2^-28), times 2^k. Outside
+// that interval the result is wrong: the caller redoes those lanes (sigmoid, softplus, exponential).
+static inline float exp32_fast(float x) {
+  const float t = x * EXP_LOG2E + EXP_MAGIC;
+  const float k = t - EXP_MAGIC;
+  const float r = (x - k * EXP_L1) - k * EXP_L2;
+  const float r2 = r * r;  // q in Estrin's form: a shorter dependency chain than Horner's, the same operation count
+  const float qa = 1.66665148e-01f * r + 4.99999931e-01f, qb = 8.36941883e-03f * r + 4.16684568e-02f;
+  const float q = qa + r2 * (qb + r2 * 1.38131446e-03f);
+  const float p = 1.0f + (r + r2 * q);
+  return p * pow2_from_magic(t);
+}
+
+// expm1(x) for x in [−87, 0] (NaN gives NaN; elsewhere the value is unspecified), within 1 ULP: reduced as in
+// exp32_fast, expm1(r) = r + r²·q(r) (q of degree 4, minimax relative to expm1 on |r| ≤ 0.35, 2^-26), and
+// expm1(x) = 2^k·expm1(r) + (2^k − 1) (both terms exact for k ≥ −24, one rounding). expm1(−0) is +0 here: callers
+// that need −0 select x there.
+static inline float expm1_neg32(float x) {
+  const float t = x * EXP_LOG2E + EXP_MAGIC;
+  const float k = t - EXP_MAGIC;
+  const float r = (x - k * EXP_L1) - k * EXP_L2;
+  const float r2 = r * r;  // Estrin's form, as in exp32_fast
+  const float qa = 1.66665387e-01f * r + 4.99999980e-01f, qb = 8.36718085e-03f * r + 4.16672213e-02f;
+  const float q = qa + r2 * (qb + r2 * 1.38823959e-03f);
+  const float em = r + r2 * q;
+  const float s = pow2_from_magic(t);
+  return s * em + (s - 1.0f);
+}
+
+// tanh(x) = sign(x)·(−m/(2 + m)) with m = expm1(−2|x|) (expm1_neg32; |x| taken up to 9.5, where tanh is 1 in
+// float32): no cancellation near 0, ±0 for ±0. NaN gives a number: callers select x there.
+static inline float tanh32(float x) {
+  const float a = std::fabs(x);
+  const float m = expm1_neg32(-2.0f * (a < 9.5f ? a : 9.5f));
+  return std::copysign(-m / (2.0f + m), x);
+}
+
+// log1p(e) for e in [0, 1] (softplus's log1p(exp(−|x|))): log(1 + e) = j·ln 2 + log(1 + f) with f = e exactly
+// (j = 0, e ≤ 1/2) or f = (e − 1)/2 exactly (j = 1), and log(1 + f) = 2·atanh(s), s = f/(2 + f), written
+// f − s·(f − s²·R(s²)) (2s = f − s·f), so that the rounding of s is damped by s (R of degree 2, minimax on
+// |s| ≤ 0.2, 2^-28 relative).
+static inline float log1p_unit32(float e) {
+  const bool hi = e > 0.5f;
+  const float f = hi ? (e - 1.0f) * 0.5f : e;
+  const float s = f / (2.0f + f);
+  const float z = s * s;
+  float R = 3.03652488e-01f;
+  R = R * z + 3.99576078e-01f;
+  R = R * z + 6.66669495e-01f;
+  const float l = f - s * (f - z * R);
+  return hi ? 6.93147182e-01f + (l + -1.90465421e-09f) : l;
+}
+
+// x − tanh(x): below |x| = 1, x·z·P(z), z = x², P of degree 7 (minimax relative to (x − tanh x)/x³ on z ≤ 1, 2^-27.5;
+// no cancellation); from |x| = 1 on, (|x| − 1) + 2/(1 + e^{2|x|}) with e^{2|x|} from exp32_fast (|x| taken up to 40),
+// where neither term is much larger than the sum; the sign of x. ±0 for ±0, ±inf for ±inf; NaN gives a number:
+// callers select x there.
+static inline float tanh_shrink32(float x) {
+  const float a = std::fabs(x), z = x * x;
+  float p = -1.42823940e-04f;
+  p = p * z + 9.23609198e-04f;
+  p = p * z + -3.20695356e-03f;
+  p = p * z + 8.69795097e-03f;
+  p = p * z + -2.18295855e-02f;
+  p = p * z + 5.39634209e-02f;
+  p = p * z + -1.33333107e-01f;
+  p = (p * z + -1.16960779e-08f) + 3.33333343e-01f;  // 1/3 as a float32 pair
+  const float E = exp32_fast(2.0f * (a < 40.0f ? a : 40.0f));
+  const float big = (a - 1.0f) + 2.0f / (1.0f + E);
+  return a < 1.0f ? x * (z * p) : std::copysign(big, x);
 }
 
 }  // namespace tfa

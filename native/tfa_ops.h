@@ -32,7 +32,9 @@
 // variants, picked with the loop's target clone). glibc declares them itself
 // only under -ffast-math, which this library does not use (it would drop
 // NaN, infinity and signed-zero semantics). expm1, log1p, tanh, erf and erfc
-// have vector variants since glibc 2.35; exp and log since 2.22.
+// have vector variants since glibc 2.35; exp and log since 2.22. Only the float64
+// functions are used: libmvec's float32 variants round differently on its SSE,
+// AVX2 and AVX-512 paths, so the float32 forms use native/tfa_math32.h.
 #if defined(__x86_64__) && defined(__GLIBC__) && !defined(TFA_NO_LIBMVEC)
 #define TFA_SIMD __attribute__((simd("notinbranch")))
 extern "C" {
@@ -44,12 +46,6 @@ TFA_SIMD double log1p(double) noexcept;
 TFA_SIMD double tanh(double) noexcept;
 TFA_SIMD double erf(double) noexcept;
 TFA_SIMD double erfc(double) noexcept;
-#endif
-TFA_SIMD float expf(float) noexcept;
-#if __GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 35)
-TFA_SIMD float expm1f(float) noexcept;
-TFA_SIMD float log1pf(float) noexcept;
-TFA_SIMD float tanhf(float) noexcept;
 #endif
 }
 #endif

@@ -148,9 +148,11 @@ export interface CppElementwise {
    * Optional float32 forms, used instead of `forward` (a body over `float x`
    * returning float, with `u` and `uf`, the constants rounded to float32) and
    * `derivative` (over `float x`, returning double): for activations whose
-   * stock tfjs kernel is one float32 op, where float32 vector math (libmvec's
-   * expf, expm1f, log1pf, tanhf: twice the lanes of float64) keeps the result
-   * within the accuracy rule (4 ULP forward, 16 gradient), or is exact.
+   * stock tfjs kernel is one float32 op, where float32 vector math (the
+   * package's own exp32_fast, expm1_neg32, tanh32, log1p_unit32, exp32_f64 in
+   * native/tfa_math32.h: twice the lanes of float64, the same bits on every
+   * CPU path) keeps the result within the accuracy rule (4 ULP forward, 16
+   * gradient), or is exact.
    */
   forward32?: string;
   derivative32?: string;
@@ -165,6 +167,27 @@ export interface CppElementwise {
    * NaN select after it (one compare and one blend less per vector).
    */
   forward32KeepsNaN?: boolean;
+  /**
+   * A condition over `float x` (false for NaN) marking the rare inputs that
+   * `forward32` does not handle (such as a subnormal or overflowing
+   * exponential): the loop ORs it over the elements and, if any holds,
+   * recomputes those elements with `forward` in float64 in a second pass, so
+   * the hot loop needs no clamps or extra scaling for them.
+   */
+  forward32Rare?: string;
+  /**
+   * Optional float32 form of the gradient dy·f′(x), used instead of
+   * `derivative`/`derivative32` for the first derivative: a body over
+   * `float x` and `float dy` (with `u`, `uf`) returning the float32 result,
+   * within the gradient budget, where one float32 multiplication by dy
+   * neither flushes nor overflows what float64 would keep. `gradient32Rare`
+   * (over `float x`, false for NaN) marks the inputs it does not handle,
+   * redone with the float64 gradient in a second pass over those only;
+   * `gradient32When` (over the constants) limits it as `forward32When` does.
+   */
+  gradient32?: string;
+  gradient32Rare?: string;
+  gradient32When?: string;
   /**
    * The first derivative from the forward's output y where that is as
    * accurate: tfjs then saves y, and the native gradient op takes x, y and dy.

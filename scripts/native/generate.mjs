@@ -78,6 +78,34 @@ const indent = (text, pad) =>
     .map(l => pad + l.trim())
     .join('\n');
 
+/**
+ * The float32 gradient loop (cpp.gradient32): dy·f′ in float32 lanes, its rare inputs (cpp.gradient32Rare) again with
+ * the float64 gradient in a second pass; returns, or falls through to the float64 loop where gradient32When fails.
+ */
+function gradient32Loop(cpp, d32) {
+  const rare = cpp.gradient32Rare;
+  const loop = `${rare !== undefined ? 'int rare = 0;\n' : ''}for (int64 i = 0; i < n; i++) {
+  const float x = xs[i];
+  const float r = g1_32(x, dys[i], u, uf);
+  dxs[i] = x == x ? r : x;${rare !== undefined ? `\n  rare |= ${rare};` : ''}
+}${
+    rare !== undefined
+      ? `
+// the rare elements again, in float64 (a second pass over those only)
+if (rare != 0) {
+  for (int64 i = 0; i < n; i++) {
+    const float x = xs[i];
+    if (${rare}) dxs[i] = static_cast<float>(dys[i] * ${d32 ? 'd1_32(x, u, uf)' : 'd1(x, u)'});
+  }
+}`
+      : ''
+  }`;
+  const when = cpp.gradient32When;
+  return when === undefined
+    ? `\n${loop.replace(/^/gm, '  ')}`
+    : `\n  if (${when}) {\n${loop.replace(/^/gm, '    ')}\n    return;\n  }`;
+}
+
 function elementwise(def, opNames) {
   const {forward, grad, gradFromOutput} = opNames(def);
   const ns = `tfa_gen_${def.keras}`;
@@ -86,14 +114,29 @@ function elementwise(def, opNames) {
   const f32 = cpp.forward32 !== undefined,
     d32 = cpp.derivative32 !== undefined,
     when = f32 && cpp.forward32When !== undefined,
-    fromY = cpp.gradientFromOutput;
-  const loop32 = cpp.forward32KeepsNaN
-    ? `for (int64 i = 0; i < n; i++) ys[i] = f32(xs[i], u, uf);  // (NaN in, the same NaN out)`
-    : `for (int64 i = 0; i < n; i++) {
+    fromY = cpp.gradientFromOutput,
+    g32 = cpp.gradient32 !== undefined;
+  const rare = cpp.forward32Rare;
+  const loop32 = (
+    cpp.forward32KeepsNaN && rare === undefined
+      ? `for (int64 i = 0; i < n; i++) ys[i] = f32(xs[i], u, uf);  // (NaN in, the same NaN out)`
+      : `${rare !== undefined ? 'int rare = 0;\n' : ''}for (int64 i = 0; i < n; i++) {
   const float x = xs[i];
   const float r = f32(x, u, uf);
-  ys[i] = x == x ? r : x;
-}`;
+  ys[i] = ${cpp.forward32KeepsNaN ? 'r' : 'x == x ? r : x'};${rare !== undefined ? `\n  rare |= ${rare};` : ''}
+}`
+  ).concat(
+    rare !== undefined
+      ? `
+// the rare elements again, in float64 (a second pass over those only)
+if (rare != 0) {
+  for (int64 i = 0; i < n; i++) {
+    const float x = xs[i];
+    if (${rare}) ys[i] = static_cast<float>(f(x, u));
+  }
+}`
+      : '',
+  );
   const consts = `double u[kMaxConstants];
   float uf[kMaxConstants];
   for (int k = 0; k < kMaxConstants; k++) {
@@ -130,7 +173,14 @@ ${
 ${indent(body(cpp.derivative32), '  ')}
 }`
     : ''
-}
+}${
+    g32
+      ? `
+static inline float g1_32(float x, float dy, const double* __restrict u, const float* __restrict uf) {
+${indent(body(cpp.gradient32), '  ')}
+}`
+      : ''
+  }
 // The constants are copied to a local array: loads from it cannot trap, so conditional uses of u[k] if-convert.
 TFA_CLONES void forward(const float* __restrict xs, float* __restrict ys, int64 n, const double* __restrict uin) {
   ${consts}${
@@ -157,11 +207,15 @@ ${loop32.replace(/^/gm, '  ')}`
 }
 TFA_CLONES void first(const float* __restrict xs, const float* __restrict dys, float* __restrict dxs, int64 n,
                       const double* __restrict uin) {
-  ${consts}
+  ${consts}${g32 ? gradient32Loop(cpp, d32) : ''}${
+    g32 && cpp.gradient32When === undefined
+      ? ''
+      : `
   for (int64 i = 0; i < n; i++) {
     const double x = xs[i];
     const double r = dys[i] * ${d32 ? 'd1_32(xs[i], u, uf)' : 'd1(x, u)'};
     dxs[i] = x == x ? static_cast<float>(r) : xs[i];
+  }`
   }
 }
 ${

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <initializer_list>
 
 #include "tfa_math32.h"
 
@@ -46,17 +47,49 @@ struct Worst {
   }
 };
 
+// x − tanh(x) in long double: its Taylor series below |x| = 0.1 (eight terms, the next below 2^-64 relative), the
+// difference above (at most 8 of the 64 bits cancel there)
+static double tanh_shrink_truth(float x) {
+  const long double X = x, z = X * X;
+  if (std::fabs(x) >= 0.1f) return static_cast<double>(X - std::tanh(X));
+  const long double c[] = {1.0L / 3, -2.0L / 15, 17.0L / 315, -62.0L / 2835, 1382.0L / 155925, -21844.0L / 6081075,
+                           929569.0L / 638512875, -6404582.0L / 10854718875};
+  long double s = 0;
+  for (int i = 7; i >= 0; i--) s = s * z + c[i];
+  return static_cast<double>(X * z * s);
+}
+
 int main(int argc, char** argv) {
   const uint32_t stride = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 1;
-  Worst e{"exp32"};
+  using namespace tfa;
+  Worst e{"exp32"}, ef{"exp32_fast"}, m{"expm1_neg32"}, t{"tanh32"}, l{"log1p_unit32"}, ts{"tanh_shrink32"};
+  // the forward32 bodies of src/activations/{sigmoid,softplus,log_sigmoid,silu,elu,selu}.ts on the inputs they take (the others are
+  // redone in float64)
+  Worst sg{"sigmoid"}, sp{"softplus"}, ls{"log_sigmoid"}, sl{"silu"}, el{"elu"}, se{"selu"};
   for (uint64_t b = 0; b < (uint64_t{1} << 32); b += stride) {
     const uint32_t bits = static_cast<uint32_t>(b);
     float x;
     std::memcpy(&x, &bits, 4);
     if (std::isnan(x)) continue;
     const double X = x;
-    e.add(x, tfa::exp32(x), std::exp(X));
+    e.add(x, exp32(x), std::exp(X));
+    if (x >= -87.3f && x <= 88.3f) ef.add(x, exp32_fast(x), std::exp(X));
+    if (x <= 0 && x >= -87.0f) m.add(x, expm1_neg32(x), x == 0 ? 0.0 : std::expm1(X));
+    t.add(x, tanh32(x), std::tanh(X));
+    ts.add(x, tanh_shrink32(x), tanh_shrink_truth(x));
+    if (x >= 0 && x <= 1) l.add(x, log1p_unit32(x), std::log1p(X));
+    if (std::fabs(x) <= 87.0f) {
+      const float en = exp32_fast(-std::fabs(x));
+      sg.add(x, (x >= 0 ? 1.0f : en) / (1.0f + en), 1 / (1 + std::exp(-X)));
+      sp.add(x, (x > 0 ? x : 0.0f) + log1p_unit32(en), X > 0 ? X + std::log1p(std::exp(-X)) : std::log1p(std::exp(X)));
+      sl.add(x, (x * (x >= 0 ? 1.0f : en)) / (1.0f + en), X / (1 + std::exp(-X)));
+      ls.add(x, (x < 0 ? x : 0.0f) - log1p_unit32(en), X < 0 ? X - std::log1p(std::exp(X)) : -std::log1p(std::exp(-X)));
+    }
+    const float em = expm1_neg32(x < -87.0f ? -87.0f : x);
+    el.add(x, x >= 0 ? x : em, x > 0 ? X : std::expm1(X));
+    se.add(x, x >= 0 ? x * 0x1.0cfabcp+0f + x * 0x1.6a9114p-24f : 1.75809932f * em,
+           x > 0 ? 1.0507009873554805 * X : (1.0507009873554805 * 1.6732632423543772) * std::expm1(X));
   }
-  e.print();
+  for (const Worst* w : {&e, &ef, &m, &t, &l, &ts, &sg, &sp, &ls, &sl, &el, &se}) w->print();
   return 0;
 }

@@ -73,14 +73,25 @@ export const elu = elementwise({
     second: `
       const double e = exp(x);
       return x > 0 ? 0.0 : u[0] * e;`,
+    // float32 lanes for α ≥ 0: expm1 from tfa_math32.h's expm1_neg32 (1 ULP, the same results on every CPU path; x ≥ 0
+    // is x itself, −0 included); α·e is the rounded exact product for a float32 α, and within 1 ULP more for another
+    // α in [2^-100, 2^100], rounded to float32 first (as leaky_relu's slope)
     forward32: `
-      const float e = expm1f(x);
-      return x > 0 ? x : static_cast<float>(u[0] * e);`,
+      const float e = expm1_neg32(x < -87.0f ? -87.0f : x);
+      return x >= 0 ? x : uf[0] * e;`,
+    forward32When: 'u[0] >= 0 && (static_cast<double>(uf[0]) == u[0] || (u[0] >= 0x1p-100 && u[0] <= 0x1p100))',
     derivative32: `
       // exp(x) as p·2^k in float64 from float32 lanes (exp32_f64, tfa_math32.h: float64's range, so dy·exp(x) is not
       // flushed for x < −87; the same results on every CPU path)
       const double e = exp32_f64(x);
       return x > 0 ? 1.0 : u[0] * e;`,
+    // dy·f′ in float32 lanes for α = 0 or in [2^-20, 2^20] (rounded to float32): dy·(α·e), e = exp32_fast(x) (≤ 2 ULP
+    // with α = 1: α·e exact; 3 otherwise); x < −64 (where α·e could leave float32's normal range) is redone in float64
+    gradient32: `
+      const float e = exp32_fast(x);
+      return x > 0 ? dy : dy * (uf[0] * e);`,
+    gradient32Rare: 'x < -64.0f',
+    gradient32When: 'u[0] == 0 || (u[0] >= 0x1p-20 && u[0] <= 0x1p20)',
   },
   wasm: {
     forward: `

@@ -44,7 +44,10 @@ export const exponential = elementwise({
     forward: 'exp(x)',
     derivative: 'exp(x)',
     second: 'exp(x)',
-    forward32: 'expf(x)',
+    // float32 lanes (tfa_math32.h's exp32_fast: 1 ULP, the same results on every CPU path); x outside [−87, 88]
+    // (subnormal or infinite results) is redone in float64
+    forward32: 'exp32_fast(x)',
+    forward32Rare: '(x < -87.0f) | (x > 88.0f)',
     // e^x as p·2^k in float64 from float32 lanes (tfa_math32.h): dy·e^x rounded once, over float64's range (finite or
     // nonzero wherever the product is representable; 0·e^x NaN from x = 709.7827, as in float64)
     derivative32: 'exp32_f64(x)',

@@ -46,11 +46,21 @@ export const logSigmoid = elementwise({
     forward: '-softplus(-x)',
     derivative: 'sigmoid(-x)',
     second: '-sigmoid(x) * sigmoid(-x)',
+    // float32 lanes: min(x, 0) − log1p(exp(−|x|)) from tfa_math32.h's exp32_fast and log1p_unit32 (softplus's form;
+    // the same results on every CPU path); |x| > 87 (a subnormal exp, ±inf) is redone in float64
+    forward32: `
+      return (x < 0 ? x : 0.0f) - log1p_unit32(exp32_fast(-std::fabs(x)));`,
+    forward32Rare: 'std::fabs(x) > 87.0f',
     // σ(−x) from e = exp(−|x|) as p·2^k in float64 from float32 lanes (exp32_f64, tfa_math32.h: the same results on
     // every CPU path)
     derivative32: `
       const double e = exp32_f64(-std::fabs(x)), r = 1 / (1 + e);
       return x <= 0 ? r : e * r;`,
+    // dy·σ(−x) in float32 lanes: 1/(1 + e) or e/(1 + e), e = exp32_fast(−|x|); |x| > 87 is redone in float64
+    gradient32: `
+      const float e = exp32_fast(-std::fabs(x));
+      return dy * ((x <= 0 ? 1.0f : e) / (1.0f + e));`,
+    gradient32Rare: 'std::fabs(x) > 87.0f',
   },
   wasm: {
     forward: `

@@ -76,13 +76,21 @@ export const selu = elementwise({
     second: `
       const double e = exp(x);
       return x > 0 ? 0.0 : (1.0507009873554805 * 1.6732632423543772) * e;`,
+    // float32 lanes: expm1 from tfa_math32.h's expm1_neg32 (the same results on every CPU path; 2 ULP); the scale as
+    // a float32 pair below it, hi + lo, so that scale·x neither rounds 1 ULP off nor overflows where float64 does not
     forward32: `
-      const float e = expm1f(x);
-      return static_cast<float>(x > 0 ? 1.0507009873554805 * x : (1.0507009873554805 * 1.6732632423543772) * e);`,
+      const float e = expm1_neg32(x < -87.0f ? -87.0f : x);
+      return x >= 0 ? x * 0x1.0cfabcp+0f + x * 0x1.6a9114p-24f : 1.75809932f * e;`,
     derivative32: `
       // exp(x) as p·2^k in float64 (exp32_f64: range, and the same results on every CPU path)
       const double e = exp32_f64(x);
       return x > 0 ? 1.0507009873554805 : (1.0507009873554805 * 1.6732632423543772) * e;`,
+    // dy·f′ in float32 lanes: e = exp32_fast(x), the scale as hi + lo (as forward32), scale·α rounded to float32;
+    // x < −87 is redone in float64
+    gradient32: `
+      const float e = exp32_fast(x);
+      return x > 0 ? dy * 0x1.0cfabcp+0f + dy * 0x1.6a9114p-24f : dy * (1.75809932f * e);`,
+    gradient32Rare: 'x < -87.0f',
   },
   wasm: {
     forward: `

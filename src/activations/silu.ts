@@ -130,6 +130,12 @@ export const silu = elementwise({
     forward: `
       const double r = x * sigmoid(x);
       return x == -INFINITY ? -0.0 : r;`,
+    // float32 lanes: x·σ(x) as (x·1 or x·e)/(1 + e), e = exp32_fast(−|x|) (the same results on every CPU path); |x| > 87
+    // (a subnormal e, ±inf) is redone in float64
+    forward32: `
+      const float e = exp32_fast(-std::fabs(x));
+      return (x * (x >= 0 ? 1.0f : e)) / (1.0f + e);`,
+    forward32Rare: 'std::fabs(x) > 87.0f',
     derivative: `
       const double s = sigmoid(x), r = s + x * s * sigmoid(-x);
       return std::fabs(x) == INFINITY ? (x > 0 ? 1.0 : 0.0) : r;`,

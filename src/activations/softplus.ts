@@ -44,16 +44,21 @@ export const softplus = elementwise({
     forward: 'softplus(x)',
     derivative: 'sigmoid(x)',
     second: 'sigmoid(x) * sigmoid(-x)',
+    // float32 lanes: max(x, 0) + log1p(exp(−|x|)) from tfa_math32.h's exp32_fast and log1p_unit32 (2 ULP, the same
+    // results on every CPU path); |x| > 87 (a subnormal exp, ±inf) is redone in float64
     forward32: `
-      const float a = std::fabs(x);
-      const float l = log1pf(expf(-a));
-      const float r = static_cast<float>(0.5 * (static_cast<double>(x) + a) + l);
-      return a == INFINITY ? (x > 0 ? x : 0.0f) : r;`,
+      return (x > 0 ? x : 0.0f) + log1p_unit32(exp32_fast(-std::fabs(x)));`,
+    forward32Rare: 'std::fabs(x) > 87.0f',
     derivative32: `
       // σ(x) from e = exp(−|x|) as p·2^k in float64 (exp32_f64: range, the same results on every CPU path)
       const double e = exp32_f64(-std::fabs(x));
       const double r = 1 / (1 + e);
       return x >= 0 ? r : e * r;`,
+    // dy·σ(x) in float32 lanes: 1/(1 + e) or e/(1 + e), e = exp32_fast(−|x|); |x| > 87 is redone in float64
+    gradient32: `
+      const float e = exp32_fast(-std::fabs(x));
+      return dy * ((x >= 0 ? 1.0f : e) / (1.0f + e));`,
+    gradient32Rare: 'std::fabs(x) > 87.0f',
   },
   wasm: {
     forward: `

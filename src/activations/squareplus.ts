@@ -120,6 +120,13 @@ float ta_sqrt_sq_plus(float a, float b) {
     forward: `
       const double r = std::sqrt(x * x + u[0]);
       return x < 0 ? u[0] / (2 * (r - x)) : 0.5 * (x + r);`,
+    // float32 lanes for a float32 b in [1e-30, 1e30] (x² + b keeps x² where it matters and neither overflows nor
+    // underflows): the same form, 2 ULP; |x| > 1e18 is redone in float64
+    forward32: `
+      const float r = std::sqrt(x * x + uf[0]);
+      return x < 0 ? uf[0] / (2.0f * (r - x)) : 0.5f * (x + r);`,
+    forward32When: 'static_cast<double>(uf[0]) == u[0] && u[0] >= 1e-30 && u[0] <= 1e30',
+    forward32Rare: 'std::fabs(x) > 1e18f',
     derivative: `
       const double r = std::sqrt(x * x + u[0]);
       return r == 0 ? 0.5 : (x == INFINITY ? 1.0 : (x < 0 ? u[0] / (2 * r * (r - x)) : 0.5 + 0.5 * (x / r)));`,

@@ -46,12 +46,18 @@ export const tanh = elementwise({
     forward: 'tanh(x)',
     derivative: 'sech2(x)',
     second: '-2 * tanh(x) * sech2(x)',
-    forward32: 'tanhf(x)',
+    // float32 lanes: tfa_math32.h's tanh32, −m/(2 + m) from expm1_neg32 (2 ULP, the same results on every CPU path)
+    forward32: 'tanh32(x)',
     derivative32: `
       // sech² = 4e/(1 + e)², e = exp(−2|x|) as p·2^k in float64 (exp32_f64: range, the same results on every path)
       const double e = exp32_f64(-2 * std::fabs(x));
       const double d = 1 + e;
       return 4 * e / (d * d);`,
+    // dy·f′ in float32 lanes: dy·(4e/(1 + e)²), e = exp32_fast(−2|x|); |x| > 43.5 (a subnormal e) is redone in float64
+    gradient32: `
+      const float e = exp32_fast(-2.0f * std::fabs(x)), d = 1.0f + e;
+      return dy * ((4.0f * e) / (d * d));`,
+    gradient32Rare: 'std::fabs(x) > 43.5f',
   },
   wasm: {
     forward: `
