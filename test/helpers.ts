@@ -1,7 +1,18 @@
 /** Shared test helpers: float32 ULP distance (test/float32.ts) and backend setup. */
 import * as tf from '@tensorflow/tfjs-core';
 
-export {close, isNormalF32, isSubnormal, MAX_FLOAT, MIN_NORMAL, nanAtNaN, ordinal, stepUlp, truthError, ulp} from './float32';
+export {
+  close,
+  isNormalF32,
+  isSubnormal,
+  MAX_FLOAT,
+  MIN_NORMAL,
+  nanAtNaN,
+  ordinal,
+  stepUlp,
+  truthError,
+  ulp,
+} from './float32';
 
 export async function useBackend(name: string): Promise<void> {
   const ok = await tf.setBackend(name);

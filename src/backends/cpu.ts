@@ -16,7 +16,6 @@ function read(backend: MathBackendCPU, t: TensorInfo): Values {
   return backend.data.get(t.dataId).values as Values;
 }
 
-
 /** Forward and backward kernels of one activation for a typed-array backend. */
 export function cpuKernels(def: ActivationDefinition, backendName = 'cpu'): KernelConfig[] {
   return [
