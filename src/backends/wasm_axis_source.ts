@@ -111,13 +111,15 @@ WM double ta_row_exp(const float *x, float *e, int n, float m, bool rest) {
     for (int j = 0; j < n; j += 16) {
       F v[4];
       _Pragma("clang loop unroll(full)") for (int q = 0; q < 4; q++) v[q] = ld4(x + j + 4 * q);
+      F w[4];
       _Pragma("clang loop unroll(full)") for (int q = 0; q < 4; q++) {
-        F w = ta_expshift_near(v[q], mv);
+        w[q] = ta_expshift_near(v[q], mv);
         far |= v[q] - mv < -87.0f;
-        st4(e + j + 4 * q, w);
-        s0 += f64(w);
-        s1 += f64(high(w));
+        st4(e + j + 4 * q, w[q]);
       }
+      F p0 = w[0] + w[1], p1 = w[2] + w[3];
+      s0 += f64(p0) + f64(p1);
+      s1 += f64(high(p0)) + f64(high(p1));
     }
     if (!wasm_v128_any_true((v128_t)far)) return hsum(s0 + s1) * 0x1p-64;
   } else if ((n & 3) == 0) {
