@@ -361,7 +361,7 @@ export const softmax = alongAxis({
       float m = ta_row_max(x, n), big;
       if (m != m) return 0;
       double dym = dy[ta_row_first(x, n, m)], acc;
-      double inv = 1 / (1 + ta_row_exp64(x, dy, dx, n, m, dym, acc, big));
+      double inv = 1 / ta_row_exp64(x, dy, dx, n, m, dym, acc, big, true);
       D iv = D{} + inv * 0x1p-64, dv = D{} + acc * inv, cv = D{} + dym, mv = D{} + (double)m;
       bool exact = big >= 0x1p30f;
       if ((n & 3) == 0 && !exact) {

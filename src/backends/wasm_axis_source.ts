@@ -172,17 +172,23 @@ WM D ta_exp64(D d) {
 }
 // The same out of line, for rarely run paths (one copy).
 WMC D ta_exp64_call(D d) { return ta_exp64(d); }
-// The same rest with float64 exponentials; acc = Σ (c − dy_j)·exp(x_j − m) and big = max |dy_j| (dy: null for
-// none); exp(x_j − m)·2^64 stored into e (float32; e: null for none). Inline (acc and big are the caller's).
+// The same rest with float64 exponentials (whole: Σ_j exp(x_j − m) over every j instead, which is 1 + rest and
+// needs no tests of the lanes against m: softmax's gradient, 4.4 → 4.0 ms per 1M); acc = Σ (c − dy_j)·exp(x_j − m)
+// and big = max |dy_j| (dy: null for none); exp(x_j − m)·2^64 stored into e (float32; e: null for none). Inline
+// (acc and big are the caller's).
 WM double ta_row_exp64(const float *x, const float *dy, float *e, int n, float m, double c, double &acc,
-                       float &big) {
+                       float &big, bool whole = false) {
   D mv = D{} + (double)m, cv = D{} + c, s = D{}, a = D{}, ties = D{};
   F g4 = F{};
   auto step = [&](F v, F g) __attribute__((always_inline)) {
     D lo = f64(v), hi = f64(high(v));
     D el = ta_exp64(lo - mv), eh = ta_exp64(hi - mv);
-    s += (lo < mv ? el : 0) + (hi < mv ? eh : 0);
-    ties += (lo == mv ? D{} + 1 : 0) + (hi == mv ? D{} + 1 : 0);
+    if (whole) {
+      s += el + eh;  // exp(0) is exactly 1
+    } else {
+      s += (lo < mv ? el : 0) + (hi < mv ? eh : 0);
+      ties += (lo == mv ? D{} + 1 : 0) + (hi == mv ? D{} + 1 : 0);
+    }
     if (dy) {
       a += (cv - f64(g)) * el + (cv - f64(high(g))) * eh;
       g4 = wm_pmax(g4, wm_abs(g));
@@ -205,7 +211,7 @@ WM double ta_row_exp64(const float *x, const float *dy, float *e, int n, float m
   g4 = wm_pmax(g4, __builtin_shufflevector(g4, g4, 2, 3, 0, 1));
   g4 = wm_pmax(g4, __builtin_shufflevector(g4, g4, 1, 0, 3, 2));
   big = g4[0];
-  return hsum(s) + hsum(ties) - 1;
+  return whole ? hsum(s) : hsum(s) + hsum(ties) - 1;
 }
 // Σ p_j in float64.
 WMC double ta_row_sum(const float *p, int n) {
