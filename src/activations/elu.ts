@@ -108,7 +108,7 @@ export const elu = elementwise({
       when: '__builtin_fabs(u0) >= 0x1p-32 && __builtin_fabs(u0) <= 0x1p32',
       fallback: {derivative: 'x < (__builtin_fabs(u0) >= 1 ? -87.0f : -65.0f)'},
       forward: `
-      return x > 0 ? x : (float)u0 * wm_expm1(x);`,
+      return x > 0 ? x : (float)u0 * wm_expm1_neg(x);`,
       derivative: `
       return x > 0 ? dy : dy * ((float)u0 * wm_expn(x));`,
     },

@@ -107,7 +107,7 @@ export const selu = elementwise({
       // test on dy)
       fallback: {derivative: 'x < -87.0f'},
       forward: `
-      return x > 0 ? 1.05070102f * x : 1.75809932f * wm_expm1(x);`,
+      return x > 0 ? 1.05070102f * x : 1.75809932f * wm_expm1_neg(x);`,
       derivative: `
       return x > 0 ? dy * 1.05070102f : dy * (1.75809932f * wm_expn(x));`,
     },

@@ -83,8 +83,8 @@ export const sigmoid = elementwise({
       forward: `
       return wm_sigmoid(x);`,
       derivative: `
-      F e = wm_expn(wm_negabs(x)), r = 1 / (1 + e);
-      return dy * (r * r) * e;`,
+      F e = wm_expn(wm_negabs(x)), d = 1 + e;
+      return dy * e / (d * d);`,
     },
   },
 });

@@ -340,9 +340,9 @@ export const softmax = alongAxis({
   wasm: {
     // float32 exponentials (within 1 ULP, x − max split exactly, scaled by 2^64) times the rounded 2^-64/Σ
     forward: `
-      float m = ta_row_max(x, n);
+      float mn, m = ta_row_maxmin(x, n, mn);
       if (m != m) return 0;
-      F iv = F{} + (float)(0x1p-64 / ta_row_exp(x, y, n, m, false));
+      F iv = F{} + (float)(0x1p-64 / ta_row_exp(x, y, n, m, false, mn));
       if ((n & 15) == 0) {
         for (int j = 0; j < n; j += 16) {
           F a = ld4(y + j), b = ld4(y + j + 4), c = ld4(y + j + 8), d = ld4(y + j + 12);
@@ -361,7 +361,7 @@ export const softmax = alongAxis({
       float m = ta_row_max(x, n), big;
       if (m != m) return 0;
       double dym = dy[ta_row_first(x, n, m)], acc;
-      double inv = 1 / (1 + ta_row_exp64(x, dy, dx, n, m, dym, acc, big));
+      double inv = 1 / ta_row_exp64(x, dy, dx, n, m, dym, acc, big, true);
       D iv = D{} + inv * 0x1p-64, dv = D{} + acc * inv, cv = D{} + dym, mv = D{} + (double)m;
       bool exact = big >= 0x1p30f;
       if ((n & 3) == 0 && !exact) {
