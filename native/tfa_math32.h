@@ -135,11 +135,25 @@ static inline float expm1_neg32(float x) {
   return s * em + (s - 1.0f);
 }
 
-// tanh(x) = sign(x)·(−m/(2 + m)) with m = expm1(−2|x|) (expm1_neg32; |x| taken up to 9.5, where tanh is 1 in
-// float32): no cancellation near 0, ±0 for ±0. NaN gives a number: callers select x there.
+// tanh(x) = sign(x)·(−m/(2 + m)) with m = expm1(−2|x|) (|x| taken up to 9.5, where tanh is 1 in float32): no
+// cancellation near 0, ±0 for ±0. NaN gives a number: callers select x there. expm1 as in expm1_neg32 but with
+// explicit fused multiply-adds (__builtin_fmaf: one rounding each, the same bits on every CPU path; a hardware
+// instruction in the x86-64-v3 and -v4 clones and on aarch64, glibc's correctly rounded fmaf in the portable x86-64
+// clone, which is therefore several times slower): 7 FMAs instead of 14 operations, about 24 % less time per
+// element than the unfused form on AVX-512 (tf.tanh's Eigen rational function uses FMA too). 2 ULP over every float32.
 static inline float tanh32(float x) {
   const float a = std::fabs(x);
-  const float m = expm1_neg32(-2.0f * (a < 9.5f ? a : 9.5f));
+  const float u = -2.0f * (a < 9.5f ? a : 9.5f);
+  const float t = __builtin_fmaf(u, EXP_LOG2E, EXP_MAGIC);
+  const float k = t - EXP_MAGIC;
+  const float r = __builtin_fmaf(-k, EXP_L2, __builtin_fmaf(-k, EXP_L1, u));
+  const float r2 = r * r;
+  const float qa = __builtin_fmaf(1.66665387e-01f, r, 4.99999980e-01f);
+  const float qb = __builtin_fmaf(8.36718085e-03f, r, 4.16672213e-02f);
+  const float q = __builtin_fmaf(r2, __builtin_fmaf(r2, 1.38823959e-03f, qb), qa);
+  const float em = __builtin_fmaf(r2, q, r);
+  const float s = pow2_from_magic(t);
+  const float m = __builtin_fmaf(s, em, s - 1.0f);
   return std::copysign(-m / (2.0f + m), x);
 }
 
@@ -159,21 +173,35 @@ static inline float log1p_unit32(float e) {
   return hi ? 6.93147182e-01f + (l + -1.90465421e-09f) : l;
 }
 
+// exp32_fast with explicit fused multiply-adds (as tanh32: the same bits on every CPU path, glibc's fmaf in the
+// portable clone): the same reduction and polynomial, 6 FMAs instead of 12 operations. For tanh_shrink32.
+static inline float exp32_fma(float x) {
+  const float t = __builtin_fmaf(x, EXP_LOG2E, EXP_MAGIC);
+  const float k = t - EXP_MAGIC;
+  const float r = __builtin_fmaf(-k, EXP_L2, __builtin_fmaf(-k, EXP_L1, x));
+  const float r2 = r * r;
+  const float qa = __builtin_fmaf(1.66665148e-01f, r, 4.99999931e-01f);
+  const float qb = __builtin_fmaf(8.36941883e-03f, r, 4.16684568e-02f);
+  const float q = __builtin_fmaf(r2, __builtin_fmaf(r2, 1.38131446e-03f, qb), qa);
+  const float p = 1.0f + __builtin_fmaf(r2, q, r);
+  return p * pow2_from_magic(t);
+}
+
 // x − tanh(x): below |x| = 1, x·z·P(z), z = x², P of degree 7 (minimax relative to (x − tanh x)/x³ on z ≤ 1, 2^-27.5;
-// no cancellation); from |x| = 1 on, (|x| − 1) + 2/(1 + e^{2|x|}) with e^{2|x|} from exp32_fast (|x| taken up to 40),
-// where neither term is much larger than the sum; the sign of x. ±0 for ±0, ±inf for ±inf; NaN gives a number:
-// callers select x there.
+// no cancellation), Horner's steps as fused multiply-adds; from |x| = 1 on, (|x| − 1) + 2/(1 + e^{2|x|}) with e^{2|x|}
+// from exp32_fma (|x| taken up to 40), where neither term is much larger than the sum; the sign of x. ±0 for ±0, ±inf
+// for ±inf; NaN gives a number: callers select x there.
 static inline float tanh_shrink32(float x) {
   const float a = std::fabs(x), z = x * x;
   float p = -1.42823940e-04f;
-  p = p * z + 9.23609198e-04f;
-  p = p * z + -3.20695356e-03f;
-  p = p * z + 8.69795097e-03f;
-  p = p * z + -2.18295855e-02f;
-  p = p * z + 5.39634209e-02f;
-  p = p * z + -1.33333107e-01f;
-  p = (p * z + -1.16960779e-08f) + 3.33333343e-01f;  // 1/3 as a float32 pair
-  const float E = exp32_fast(2.0f * (a < 40.0f ? a : 40.0f));
+  p = __builtin_fmaf(p, z, 9.23609198e-04f);
+  p = __builtin_fmaf(p, z, -3.20695356e-03f);
+  p = __builtin_fmaf(p, z, 8.69795097e-03f);
+  p = __builtin_fmaf(p, z, -2.18295855e-02f);
+  p = __builtin_fmaf(p, z, 5.39634209e-02f);
+  p = __builtin_fmaf(p, z, -1.33333107e-01f);
+  p = __builtin_fmaf(p, z, -1.16960779e-08f) + 3.33333343e-01f;  // 1/3 as a float32 pair
+  const float E = exp32_fma(2.0f * (a < 40.0f ? a : 40.0f));
   const float big = (a - 1.0f) + 2.0f / (1.0f + E);
   return a < 1.0f ? x * (z * p) : std::copysign(big, x);
 }

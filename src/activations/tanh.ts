@@ -46,7 +46,7 @@ export const tanh = elementwise({
     forward: 'tanh(x)',
     derivative: 'sech2(x)',
     second: '-2 * tanh(x) * sech2(x)',
-    // float32 lanes: tfa_math32.h's tanh32, −m/(2 + m) from expm1_neg32 (2 ULP, the same results on every CPU path)
+    // float32 lanes: tfa_math32.h's tanh32, −m/(2 + m), m = expm1 with explicit FMAs (2 ULP, the same bits on every path)
     forward32: 'tanh32(x)',
     derivative32: `
       // sech² = 4e/(1 + e)², e = exp(−2|x|) as p·2^k in float64 (exp32_f64: range, the same results on every path)
