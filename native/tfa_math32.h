@@ -105,18 +105,48 @@ static inline float pow2_from_magic(float t) {
   return s;
 }
 
+// Cody–Waite reduction x = k·ln 2 + r for the functions below: returns r, with t = x·log2(e) + 1.5·2^23 (for
+// pow2_from_magic) in *t. reduce_ln2_fma is the same with fused multiply-adds (tanh32, exp32_fma).
+static inline float reduce_ln2(float x, float* t) {
+  *t = x * EXP_LOG2E + EXP_MAGIC;
+  const float k = *t - EXP_MAGIC;
+  return (x - k * EXP_L1) - k * EXP_L2;
+}
+static inline float reduce_ln2_fma(float x, float* t) {
+  *t = __builtin_fmaf(x, EXP_LOG2E, EXP_MAGIC);
+  const float k = *t - EXP_MAGIC;
+  return __builtin_fmaf(-k, EXP_L2, __builtin_fmaf(-k, EXP_L1, x));
+}
+
+// r + r²·q(r) with q(r) = c0 + c1·r + c2·r² + c3·r³ + c4·r⁴ (minimax on |r| ≤ 0.35): q in Estrin's form, a shorter
+// dependency chain than Horner's with the same operation count. Two fits: EXP_Q for exp(r) = 1 + (r + r²·q)
+// (relative to exp, 2^-28) and EXPM1_Q for expm1(r) (relative to expm1, 2^-26). expm1_poly_fma: the same as fused
+// multiply-adds.
+struct ExpPoly {
+  float c0, c1, c2, c3, c4;
+};
+constexpr ExpPoly EXP_Q = {4.99999931e-01f, 1.66665148e-01f, 4.16684568e-02f, 8.36941883e-03f, 1.38131446e-03f};
+constexpr ExpPoly EXPM1_Q = {4.99999980e-01f, 1.66665387e-01f, 4.16672213e-02f, 8.36718085e-03f, 1.38823959e-03f};
+static inline float expm1_poly(float r, const ExpPoly& c) {
+  const float r2 = r * r;
+  const float qa = c.c1 * r + c.c0, qb = c.c3 * r + c.c2;
+  const float q = qa + r2 * (qb + r2 * c.c4);
+  return r + r2 * q;
+}
+static inline float expm1_poly_fma(float r, const ExpPoly& c) {
+  const float r2 = r * r;
+  const float qa = __builtin_fmaf(c.c1, r, c.c0), qb = __builtin_fmaf(c.c3, r, c.c2);
+  const float q = __builtin_fmaf(r2, __builtin_fmaf(r2, c.c4, qb), qa);
+  return __builtin_fmaf(r2, q, r);
+}
+
 // exp(x) for x in [−87.3, 88.3] (a normal float32 result; NaN gives NaN), within 1 ULP: one Cody–Waite reduction,
 // exp(r) = 1 + (r + r²·q(r)) with q of degree 4 (minimax on |r| ≤ 0.35, relative error 2^-28), times 2^k. Outside
 // that interval the result is wrong: the caller redoes those lanes (sigmoid, softplus, exponential).
 static inline float exp32_fast(float x) {
-  const float t = x * EXP_LOG2E + EXP_MAGIC;
-  const float k = t - EXP_MAGIC;
-  const float r = (x - k * EXP_L1) - k * EXP_L2;
-  const float r2 = r * r;  // q in Estrin's form: a shorter dependency chain than Horner's, the same operation count
-  const float qa = 1.66665148e-01f * r + 4.99999931e-01f, qb = 8.36941883e-03f * r + 4.16684568e-02f;
-  const float q = qa + r2 * (qb + r2 * 1.38131446e-03f);
-  const float p = 1.0f + (r + r2 * q);
-  return p * pow2_from_magic(t);
+  float t;
+  const float r = reduce_ln2(x, &t);
+  return (1.0f + expm1_poly(r, EXP_Q)) * pow2_from_magic(t);
 }
 
 // expm1(x) for x in [−87, 0] (NaN gives NaN; elsewhere the value is unspecified), within 1 ULP: reduced as in
@@ -124,13 +154,8 @@ static inline float exp32_fast(float x) {
 // expm1(x) = 2^k·expm1(r) + (2^k − 1) (both terms exact for k ≥ −24, one rounding). expm1(−0) is +0 here: callers
 // that need −0 select x there.
 static inline float expm1_neg32(float x) {
-  const float t = x * EXP_LOG2E + EXP_MAGIC;
-  const float k = t - EXP_MAGIC;
-  const float r = (x - k * EXP_L1) - k * EXP_L2;
-  const float r2 = r * r;  // Estrin's form, as in exp32_fast
-  const float qa = 1.66665387e-01f * r + 4.99999980e-01f, qb = 8.36718085e-03f * r + 4.16672213e-02f;
-  const float q = qa + r2 * (qb + r2 * 1.38823959e-03f);
-  const float em = r + r2 * q;
+  float t;
+  const float em = expm1_poly(reduce_ln2(x, &t), EXPM1_Q);
   const float s = pow2_from_magic(t);
   return s * em + (s - 1.0f);
 }
@@ -144,14 +169,8 @@ static inline float expm1_neg32(float x) {
 static inline float tanh32(float x) {
   const float a = std::fabs(x);
   const float u = -2.0f * (a < 9.5f ? a : 9.5f);
-  const float t = __builtin_fmaf(u, EXP_LOG2E, EXP_MAGIC);
-  const float k = t - EXP_MAGIC;
-  const float r = __builtin_fmaf(-k, EXP_L2, __builtin_fmaf(-k, EXP_L1, u));
-  const float r2 = r * r;
-  const float qa = __builtin_fmaf(1.66665387e-01f, r, 4.99999980e-01f);
-  const float qb = __builtin_fmaf(8.36718085e-03f, r, 4.16672213e-02f);
-  const float q = __builtin_fmaf(r2, __builtin_fmaf(r2, 1.38823959e-03f, qb), qa);
-  const float em = __builtin_fmaf(r2, q, r);
+  float t;
+  const float em = expm1_poly_fma(reduce_ln2_fma(u, &t), EXPM1_Q);
   const float s = pow2_from_magic(t);
   const float m = __builtin_fmaf(s, em, s - 1.0f);
   return std::copysign(-m / (2.0f + m), x);
@@ -176,15 +195,9 @@ static inline float log1p_unit32(float e) {
 // exp32_fast with explicit fused multiply-adds (as tanh32: the same bits on every CPU path, glibc's fmaf in the
 // portable clone): the same reduction and polynomial, 6 FMAs instead of 12 operations. For tanh_shrink32.
 static inline float exp32_fma(float x) {
-  const float t = __builtin_fmaf(x, EXP_LOG2E, EXP_MAGIC);
-  const float k = t - EXP_MAGIC;
-  const float r = __builtin_fmaf(-k, EXP_L2, __builtin_fmaf(-k, EXP_L1, x));
-  const float r2 = r * r;
-  const float qa = __builtin_fmaf(1.66665148e-01f, r, 4.99999931e-01f);
-  const float qb = __builtin_fmaf(8.36941883e-03f, r, 4.16684568e-02f);
-  const float q = __builtin_fmaf(r2, __builtin_fmaf(r2, 1.38131446e-03f, qb), qa);
-  const float p = 1.0f + __builtin_fmaf(r2, q, r);
-  return p * pow2_from_magic(t);
+  float t;
+  const float r = reduce_ln2_fma(x, &t);
+  return (1.0f + expm1_poly_fma(r, EXP_Q)) * pow2_from_magic(t);
 }
 
 // x − tanh(x): below |x| = 1, x·z·P(z), z = x², P of degree 7 (minimax relative to (x − tanh x)/x³ on z ≤ 1, 2^-27.5;
