@@ -520,11 +520,20 @@ constexpr int kMaxConstants = 8;
 // first(x, dy, dx, n, u), second(x, dy, dx, n, u) and bool has_second.
 // Cost: estimated cycles per element.
 
+// The elementwise kernels' base: the constants, parsed once per kernel instance.
+class ConstantsKernel : public OpKernel {
+ public:
+  explicit ConstantsKernel(OpKernelConstruction* c) : OpKernel(c) { ParseConstants(c, u_, kMaxConstants); }
+
+ protected:
+  double u_[kMaxConstants];
+};
+
 // y = f(x) elementwise.
 template <class A, int64 Cost>
-class ElementwiseOp : public OpKernel {
+class ElementwiseOp : public ConstantsKernel {
  public:
-  explicit ElementwiseOp(OpKernelConstruction* c) : OpKernel(c) { ParseConstants(c, u_, kMaxConstants); }
+  using ConstantsKernel::ConstantsKernel;
   void Compute(OpKernelContext* c) override {
     const Tensor& x = c->input(0);
     Tensor* y = nullptr;
@@ -534,17 +543,13 @@ class ElementwiseOp : public OpKernel {
     const double* u = u_;
     Parallel(c, x.NumElements(), Cost, [=](int64 b, int64 e) { A::forward(xp + b, yp + b, e - b, u); });
   }
-
- private:
-  double u_[kMaxConstants];
 };
 
 // dx = dy·f′(x) (order 1) or dy·f″(x) (order 2).
 template <class A, int64 Cost>
-class ElementwiseGradOp : public OpKernel {
+class ElementwiseGradOp : public ConstantsKernel {
  public:
-  explicit ElementwiseGradOp(OpKernelConstruction* c) : OpKernel(c) {
-    ParseConstants(c, u_, kMaxConstants);
+  explicit ElementwiseGradOp(OpKernelConstruction* c) : ConstantsKernel(c) {
     OP_REQUIRES_OK(c, c->GetAttr("order", &order_));
     OP_REQUIRES(c, order_ == 1 || (order_ == 2 && A::has_second),
                 tensorflow::errors::InvalidArgument("tfjs-activations: no derivative of order ", order_));
@@ -568,15 +573,14 @@ class ElementwiseGradOp : public OpKernel {
   }
 
  private:
-  double u_[kMaxConstants];
   int order_ = 1;
 };
 
 // dx = dy·f′(x) from the forward's output y where the activation allows (cpp.gradientFromOutput): inputs x, y, dy.
 template <class A, int64 Cost>
-class ElementwiseGradFromOutputOp : public OpKernel {
+class ElementwiseGradFromOutputOp : public ConstantsKernel {
  public:
-  explicit ElementwiseGradFromOutputOp(OpKernelConstruction* c) : OpKernel(c) { ParseConstants(c, u_, kMaxConstants); }
+  using ConstantsKernel::ConstantsKernel;
   void Compute(OpKernelContext* c) override {
     const Tensor& x = c->input(0);
     const Tensor& y = c->input(1);
@@ -593,9 +597,6 @@ class ElementwiseGradFromOutputOp : public OpKernel {
     Parallel(c, x.NumElements(), Cost,
              [=](int64 b, int64 e) { A::from_output(xp + b, yp + b, dyp + b, dxp + b, e - b, u); });
   }
-
- private:
-  double u_[kMaxConstants];
 };
 
 // Per-thread scratch of at least n doubles (kept between calls).
