@@ -216,8 +216,7 @@ export function nativeElementwise(
   u: Constants,
   y?: TensorInfo,
 ): TensorInfo | undefined {
-  // (an identity forward returns its input, no launch: see ./tensorflow.ts)
-  if (def.kind !== 'elementwise' || def.cpp === undefined || (order === 0 && def.identity === true)) return undefined;
+  if (def.kind !== 'elementwise' || def.cpp === undefined) return undefined;
   if (order === 2 && def.cpp.second === undefined) return undefined;
   const lib = libraryFor(b.binding);
   const op = opsOf(def)[order === 0 ? 0 : 1];
