@@ -43,33 +43,10 @@ WM double hsum(D v) { return v[0] + v[1]; }
 // The row in vectors of four: j the first index, k = n − j the elements left (the last vector: k < 4 of them,
 // through ldk/stk). One copy of the body (the rows' bodies inline their exponentials).
 #define ROW_LOOP(j, k) for (int j = 0, k = n; j < n; j += 4, k -= 4)
-// The row's maximum; NaN when the row holds a NaN or +inf or only −inf (the JS loop does such rows).
-WMC float ta_row_max(const float *x, int n) {
-  F m0 = F{} - INF, m1 = m0;
-  I32 bad = I32{};
-  int j = 0;
-  for (; j + 8 <= n; j += 8) {
-    F a = ld4(x + j), b = ld4(x + j + 4);
-    m0 = wm_pmax(m0, a);
-    m1 = wm_pmax(m1, b);
-    bad |= (a != a) | (b != b);
-  }
-  for (; j + 4 <= n; j += 4) {
-    F a = ld4(x + j);
-    m0 = wm_pmax(m0, a);
-    bad |= a != a;
-  }
-  F a = ldk(x + j, n - j, -INF);
-  m0 = wm_pmax(wm_pmax(m0, a), m1);
-  bad |= a != a;
-  m0 = wm_pmax(m0, __builtin_shufflevector(m0, m0, 2, 3, 0, 1));
-  m0 = wm_pmax(m0, __builtin_shufflevector(m0, m0, 1, 0, 3, 2));
-  float m = m0[0];
-  return wasm_v128_any_true((v128_t)bad) || !(m > -INF && m < INF) ? __builtin_nanf("") : m;
-}
-// The same, and the row's minimum in mn (softmax's forward: which exact split its rows take, and whether a lane is
-// far). Inline: mn is the caller's.
-WM float ta_row_maxmin(const float *x, int n, float &mn) {
+// The row's maximum; NaN when the row holds a NaN or +inf or only −inf (the JS loop does such rows). With Min, also
+// the row's minimum in *mn (softmax's forward: which exact split its rows take, and whether a lane is far).
+template <bool Min>
+WM float ta_row_extremes(const float *x, int n, float *mn) {
   F m0 = F{} - INF, m1 = m0, n0 = F{} + INF, n1 = n0;
   I32 bad = I32{};
   int j = 0;
@@ -77,28 +54,36 @@ WM float ta_row_maxmin(const float *x, int n, float &mn) {
     F a = ld4(x + j), b = ld4(x + j + 4);
     m0 = wm_pmax(m0, a);
     m1 = wm_pmax(m1, b);
-    n0 = wm_pmin(n0, a);
-    n1 = wm_pmin(n1, b);
+    if (Min) {
+      n0 = wm_pmin(n0, a);
+      n1 = wm_pmin(n1, b);
+    }
     bad |= (a != a) | (b != b);
   }
   for (; j + 4 <= n; j += 4) {
     F a = ld4(x + j);
     m0 = wm_pmax(m0, a);
-    n0 = wm_pmin(n0, a);
+    if (Min) n0 = wm_pmin(n0, a);
     bad |= a != a;
   }
-  F a = ldk(x + j, n - j, -INF), b = ldk(x + j, n - j, INF);
+  F a = ldk(x + j, n - j, -INF);
   m0 = wm_pmax(wm_pmax(m0, a), m1);
-  n0 = wm_pmin(wm_pmin(n0, b), n1);
   bad |= a != a;
   m0 = wm_pmax(m0, __builtin_shufflevector(m0, m0, 2, 3, 0, 1));
   m0 = wm_pmax(m0, __builtin_shufflevector(m0, m0, 1, 0, 3, 2));
-  n0 = wm_pmin(n0, __builtin_shufflevector(n0, n0, 2, 3, 0, 1));
-  n0 = wm_pmin(n0, __builtin_shufflevector(n0, n0, 1, 0, 3, 2));
+  if (Min) {
+    F b = ldk(x + j, n - j, INF);
+    n0 = wm_pmin(wm_pmin(n0, b), n1);
+    n0 = wm_pmin(n0, __builtin_shufflevector(n0, n0, 2, 3, 0, 1));
+    n0 = wm_pmin(n0, __builtin_shufflevector(n0, n0, 1, 0, 3, 2));
+    *mn = n0[0];
+  }
   float m = m0[0];
-  mn = n0[0];
   return wasm_v128_any_true((v128_t)bad) || !(m > -INF && m < INF) ? __builtin_nanf("") : m;
 }
+WMC float ta_row_max(const float *x, int n) { return ta_row_extremes<false>(x, n, nullptr); }
+// Inline: mn is the caller's.
+WM float ta_row_maxmin(const float *x, int n, float &mn) { return ta_row_extremes<true>(x, n, &mn); }
 // The first index of m in the row (m is in it).
 WMC int ta_row_first(const float *x, int n, float m) {
   F mv = F{} + m;
