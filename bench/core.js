@@ -5,8 +5,9 @@
  * in `tf` (tfjs with gradients), `tfa` (this package) and the backend name.
  *
  * For every activation and size it measures, interleaving the variants round
- * by round so that drift hits them alike, and keeps the median per call:
- *   forward group:  ours, the stock-tfjs composite, tf.relu, (Node) a Float32Array copy
+ * by round (each round starting one variant later) so that drift and the
+ * previous variant's garbage hit them alike, and keeps the median per call:
+ *   forward group:  ours, the stock-tfjs composite, tf.relu, (cpu) a Float32Array copy and a JS copy loop
  *   backward group: tf.grad of ours, of the composite (autodiff), of tf.relu
  * and once per variant, outside the timed loops: kernels launched (tf.profile),
  * bytes allocated per call (tf.memory().numBytes delta) and, when the caller
@@ -132,7 +133,8 @@
     const minReps = o.slowMinReps && round * o.minReps > 2 * o.budgetMs ? o.slowMinReps : o.minReps;
     const reps = Math.max(minReps, Math.min(o.maxReps, Math.floor(o.budgetMs / Math.max(round, 1e-3))));
     for (let r = 0; r < reps && live.length; r++) {
-      for (const v of live) {
+      for (let j = 0; j < live.length; j++) {
+        const v = live[(j + r) % live.length];
         const t0 = now();
         for (let i = 1; i < v.k; i++) disposeAll(v.run());
         await finish(v.run(), o.sync);

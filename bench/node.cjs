@@ -94,7 +94,9 @@ async function main() {
       sizes,
       quick,
       only,
-      copy: true,
+      // the copy floors only where a target uses them (cpu): elsewhere their 4 MB JS arrays per call
+      // only leave garbage that the next variant's allocations pay for
+      copy: backend === 'cpu',
       countNative,
       log: msg => process.stderr.write(`[bench] ${msg}\n`),
     });

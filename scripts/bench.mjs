@@ -1,6 +1,6 @@
 // Benchmark: every activation, forward and backward, against the same
 // activation composed from stock tfjs ops (autodiff for the backward), tfjs's
-// own tf.relu, and (Node) a plain Float32Array copy, on cpu and tensorflow in
+// own tf.relu, and (cpu) a plain Float32Array copy, on cpu and tensorflow in
 // Node and on webgl in headless Chromium. Prints a table of ratios and checks
 // the targets; a full run writes bench/results.json and docs/benchmarks.md.
 //
@@ -359,19 +359,21 @@ function counts(summary) {
 
 const METHOD = `Each activation runs on a float32 input drawn from N(0, 2²) (axis activations as [rows, 1024],
 along the last axis; glu's output is half as long). Per backend and size the variants of one activation
-are timed in interleaved rounds after a warm-up, each sample being a batch of calls sized to a few
-milliseconds, and the table shows the **median time per call**:
+are timed in interleaved rounds after a warm-up, each round starting one variant later than the last (so that
+no variant always follows the same one, e.g. the JS copies whose garbage the next variant's allocations
+pay for), each sample being a batch of calls sized to a few milliseconds, and the table shows the
+**median time per call**:
 
 - **fwd**: this package's op; **composite**: the same activation from stock tfjs ops (tfjs's own op or
   tfjs-layers activation where there is one: see the list below; \`k\` = kernels it launches);
-  **relu**: \`tf.relu\` on the same input; **copy** (Node): \`Float32Array.prototype.slice\` of the
-  input, the memory floor of any kernel that allocates its output; **loop** (Node): a plain JS
+  **relu**: \`tf.relu\` on the same input; **copy** (cpu): \`Float32Array.prototype.slice\` of the
+  input, the memory floor of any kernel that allocates its output; **loop** (cpu): a plain JS
   element loop copying the input into a fresh Float32Array, the floor of any kernel written in JS.
 - **bwd**: one \`tf.grad(f)(x, dy)\` call, i.e. forward plus backward as training runs them, for this
   package (fused forward and gradient kernels) and for the composite (tfjs autodiff).
 - **×composite** = composite ms / fwd ms and **×autodiff** = autodiff ms / bwd ms (higher is better);
   **×relu** = fwd ms / relu ms, **×copy** = fwd ms / copy ms and **×loop** = fwd ms / loop ms (lower is better).
-- **bytes/fwd**: \`tf.memory().numBytes\` after minus before one forward call: must be the output only (linear returns its input, as tfjs's Identity does: 0).
+- **bytes/fwd**: \`tf.memory().numBytes\` after minus before one forward call: must be the output only (linear's output shares its input's buffer, as tfjs's Identity does, and tfjs counts it as a tensor of its own).
 - **native ops** (tensorflow): launches of libtensorflow ops per call (this package / the composite,
   forward / tf.grad), counted by wrapping the N-API binding's \`executeOp\`, which the tfjs-node
   backend's \`executeSingleOutput\` and \`executeMultipleOutputs\` call and which this package's
