@@ -313,6 +313,29 @@ TFA_ALWAYS_INLINE float gelu_d32(float x) {
   return x > -1.19149995f && x < -0.443388879f ? d * p : direct;
 }
 
+// silu′(x) = σ(x)·(1 + x·σ(−x)) for |x| ≤ 87 (NaN gives a number: callers select x there; |x| > 87, a subnormal
+// e^(−|x|), is the caller's float64 pass): with e = exp32_fast(−|x|) and r = 1/(1 + e), ((1 + e) + x·e)·r² for
+// x ≥ 0 and ((1 + x) + e)·e·r² for x < 0 (1 + x exact near the root, by Sterbenz); near the root of f′ (x ≈ −1.2785,
+// where (1 + x) + e cancels) (x − r)·P(x) instead, with r as a pair and P of degree 7 on [−2.2267, −0.7377] (the GLSL
+// body's fit, src/activations/silu.ts's SILU1; its Horner steps as FMAs). 6 ULP over every float32 with |x| ≤ 87
+// (scripts/native/ulp32.cc).
+TFA_ALWAYS_INLINE float silu_d32(float x) {
+  const float e = exp32_fast(-std::fabs(x)), r = 1.0f / (1.0f + e);
+  const float num = x >= 0 ? (1.0f + e) + x * e : ((1.0f + x) + e) * e;
+  const float direct = (r * r) * num;
+  const float d = (x - -1.27846456f) - 1.29792825e-08f;  // x − r: the first difference is exact (Sterbenz)
+  const float t = (x - -1.4822073f) * 1.34313178f;
+  float p = 2.41317339e-05f;
+  p = __builtin_fmaf(p, t, 8.64261528e-05f);
+  p = __builtin_fmaf(p, t, -1.52572204e-04f);
+  p = __builtin_fmaf(p, t, -1.93492672e-03f);
+  p = __builtin_fmaf(p, t, -4.08993987e-03f);
+  p = __builtin_fmaf(p, t, 1.47130182e-02f);
+  p = __builtin_fmaf(p, t, 1.02212518e-01f);
+  p = __builtin_fmaf(p, t, 2.01996397e-09f) + 1.88833967e-01f;
+  return x > -2.22673583f && x < -0.737678647f ? d * p : direct;
+}
+
 }  // namespace tfa
 
 #endif  // TFA_MATH32_H_
