@@ -199,6 +199,14 @@ export interface CppElementwise {
    * other kernel ignores it.
    */
   gradientFromOutput?: {when: string; value: string};
+  /**
+   * Estimated cycles per element, [forward, gradient], for the split over
+   * TensorFlow's thread pool, where the generic estimate (from the float64
+   * bodies' vector-math calls) overstates what the float32 forms cost: a
+   * tensor the estimate puts above one thread's share is split, and the
+   * hand-off then costs more than the work it saves.
+   */
+  cost?: readonly [number, number];
 }
 
 /**

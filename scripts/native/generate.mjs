@@ -106,6 +106,11 @@ if (rare != 0) {
     : `\n  if (${when}) {\n${loop.replace(/^/gm, '    ')}\n    return;\n  }`;
 }
 
+// The float32 forms' bodies are always inlined into the loops: GCC keeps a large one (gelu's) out of line otherwise,
+// compiled for the baseline target only, outside the loops' target clones (a call per element, and glibc's fmaf
+// instead of the FMA instruction).
+const INLINE32 = 'static inline __attribute__((always_inline))';
+
 function elementwise(def, opNames) {
   const {forward, grad, gradFromOutput} = opNames(def);
   const ns = `tfa_gen_${def.keras}`;
@@ -162,21 +167,21 @@ ${indent(body(cpp.second), '  ')}
 }
 ${
   f32
-    ? `static inline float f32(float x, const double* __restrict u, const float* __restrict uf) {
+    ? `${INLINE32} float f32(float x, const double* __restrict u, const float* __restrict uf) {
 ${indent(body(cpp.forward32), '  ')}
 }`
     : ''
 }
 ${
   d32
-    ? `static inline double d1_32(float x, const double* __restrict u, const float* __restrict uf) {
+    ? `${INLINE32} double d1_32(float x, const double* __restrict u, const float* __restrict uf) {
 ${indent(body(cpp.derivative32), '  ')}
 }`
     : ''
 }${
     g32
       ? `
-static inline float g1_32(float x, float dy, const double* __restrict u, const float* __restrict uf) {
+${INLINE32} float g1_32(float x, float dy, const double* __restrict u, const float* __restrict uf) {
 ${indent(body(cpp.gradient32), '  ')}
 }`
       : ''
@@ -271,8 +276,8 @@ struct Loops {
   }
   static constexpr bool has_second = ${second};
 };
-typedef ElementwiseOp<Loops, ${cost(cpp.forward)}> ForwardOp;
-typedef ElementwiseGradOp<Loops, ${Math.max(cost(cpp.derivative), cost(cpp.second ?? ''))}> GradOp;
+typedef ElementwiseOp<Loops, ${cpp.cost?.[0] ?? cost(cpp.forward)}> ForwardOp;
+typedef ElementwiseGradOp<Loops, ${cpp.cost?.[1] ?? Math.max(cost(cpp.derivative), cost(cpp.second ?? ''))}> GradOp;
 }  // namespace ${ns}
 REGISTER_OP("${forward}").Input("x: float").Output("y: float").Attr("u: string = ''")
     .SetShapeFn(TFA_ELEMENTWISE_SHAPE);

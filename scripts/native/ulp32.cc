@@ -66,6 +66,8 @@ int main(int argc, char** argv) {
   // the forward32 bodies of src/activations/{sigmoid,softplus,log_sigmoid,silu,elu,selu}.ts on the inputs they take (the others are
   // redone in float64)
   Worst sg{"sigmoid"}, sp{"softplus"}, ls{"log_sigmoid"}, sl{"silu"}, el{"elu"}, se{"selu"};
+  // gelu's forward and f′ (gelu32, gelu_d32) where they run (x < −12 is redone in float64)
+  Worst ge{"gelu"}, gd{"gelu'"}, sd{"silu'"};
   for (uint64_t b = 0; b < (uint64_t{1} << 32); b += stride) {
     const uint32_t bits = static_cast<uint32_t>(b);
     float x;
@@ -83,13 +85,20 @@ int main(int argc, char** argv) {
       sg.add(x, (x >= 0 ? 1.0f : en) / (1.0f + en), 1 / (1 + std::exp(-X)));
       sp.add(x, (x > 0 ? x : 0.0f) + log1p_unit32(en), X > 0 ? X + std::log1p(std::exp(-X)) : std::log1p(std::exp(X)));
       sl.add(x, (x * (x >= 0 ? 1.0f : en)) / (1.0f + en), X / (1 + std::exp(-X)));
+      const double s = 1 / (1 + std::exp(-X));
+      sd.add(x, silu_d32(x), s + X * s * (1 - s));
       ls.add(x, (x < 0 ? x : 0.0f) - log1p_unit32(en), X < 0 ? X - std::log1p(std::exp(X)) : -std::log1p(std::exp(-X)));
+    }
+    if (x >= -12.0f) {
+      const double phi = 0.5 * std::erfc(-X * 0.70710678118654752440);
+      ge.add(x, gelu32(x), X * phi);
+      gd.add(x, gelu_d32(x), std::isinf(X) ? 1.0 : phi + X * 0.3989422804014327 * std::exp(-0.5 * X * X));
     }
     const float em = expm1_neg32(x < -87.0f ? -87.0f : x);
     el.add(x, x >= 0 ? x : em, x > 0 ? X : std::expm1(X));
     se.add(x, x >= 0 ? x * 0x1.0cfabcp+0f + x * 0x1.6a9114p-24f : 1.75809932f * em,
            x > 0 ? 1.0507009873554805 * X : (1.0507009873554805 * 1.6732632423543772) * std::expm1(X));
   }
-  for (const Worst* w : {&e, &ef, &m, &t, &l, &ts, &sg, &sp, &ls, &sl, &el, &se}) w->print();
+  for (const Worst* w : {&e, &ef, &m, &t, &l, &ts, &sg, &sp, &ls, &sl, &el, &se, &ge, &gd, &sd}) w->print();
   return 0;
 }

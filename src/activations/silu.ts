@@ -143,6 +143,14 @@ export const silu = elementwise({
       // d/dx [s + x s'] = 2 s' + x s'(1 − 2s), with 1 − 2s = −tanh(x/2)
       const double ds = sigmoid(x) * sigmoid(-x), r = ds * (2 - x * tanh(0.5 * x));
       return std::fabs(x) == INFINITY ? 0.0 : r;`,
+    // dy·f′ in float32 lanes (tfa_math32.h's silu_d32: the wasm body's ((1 + x) + e)·e/(1 + e)² form, the GLSL fit
+    // (x − r)·P(x) around f′'s root at −1.2785, where that form cancels; 6 ULP over every float32 with |x| ≤ 87, the
+    // same results on every CPU path); |x| > 87 (a subnormal e) is redone in float64
+    gradient32: 'dy * silu_d32(x)',
+    gradient32Rare: 'std::fabs(x) > 87.0f',
+    // the float32 gradient costs about what the forward does (the float64 bodies' estimate, 7, split 64K over two
+    // threads)
+    cost: [3, 3],
   },
   wasm: {
     forward: `

@@ -90,6 +90,9 @@ fn ta_tanh_shrink_small(x: f32) -> f32 {
     gradient32: `
       const float t = tanh32(x);
       return (dy * t) * t;`,
+    // the float32 gradient costs about what the forward does (the float64 bodies' estimate, 5, split 64K over two
+    // threads)
+    cost: [3, 3],
   },
   wasm: {
     forward: `
