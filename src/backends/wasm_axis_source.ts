@@ -106,9 +106,9 @@ WM F ta_expshift(F x, F m) {
   return wm_andnot(wm_exp_poly(r) * (F)((I32)kd << 23), far);
 }
 // The same for x − m ≥ −87 only (results normal; other lanes get some value, which the caller flags): no clamps.
-// V = 0: lo by TwoSum (six operations); V = 1, when every |x| ≤ m: by Fast2Sum(−m, x), whose order condition then
-// holds (three operations): the same exact lo, the same bits. (Fast2Sum(x, −m) for rows with m ≤ 0, where every
-// |x| ≥ |m|, would take another 1 KB of loop.)
+// V = 0: lo by TwoSum (six operations); V = 1, when no |x| has a larger exponent than m's (every |x| < 2^(e + 1),
+// 2^e ≤ |m| < 2^(e + 1)): by Fast2Sum(−m, x), exact under that exponent condition (Dekker), in three operations: the
+// same exact lo, the same bits.
 template <int V> WM F ta_expshift_near(F x, F m) {
   F d = x - m, lo;
   if (V == 1) {
@@ -139,9 +139,9 @@ template <int V> WM double ta_row_exp16(const float *x, float *e, int n, F mv) {
       w[q] = ta_expshift_near<V>(v[q], mv);
       st4(e + j + 4 * q, w[q]);
     }
-    F p0 = w[0] + w[1], p1 = w[2] + w[3];
-    s0 += f64(p0) + f64(p1);
-    s1 += f64(high(p0)) + f64(high(p1));
+    F p = (w[0] + w[1]) + (w[2] + w[3]);
+    s0 += f64(p);
+    s1 += f64(high(p));
   }
   return hsum(s0 + s1) * 0x1p-64;
 }
@@ -149,10 +149,11 @@ WM double ta_row_exp(const float *x, float *e, int n, float m, bool rest, float 
   F mv = F{} + m;
   if (!rest && (n & 15) == 0) {
     // no lane far (mn: the row's minimum; the float32 difference is monotonic in x): the lean loop, without a far
-    // test per vector, and with the cheaper exact split where its order condition holds for the whole row (m > 0
-    // and −m ≤ mn: about half the rows of N(0, σ²) data, softmax 1.46 → 1.36 ms per 1M in rows of 256)
+    // test per vector, and with the cheaper exact split where its exponent condition holds for the whole row (every
+    // x > −2^(e + 1): 98 % of the rows of 256 from N(0, 2²), against 50 % for |x| ≤ m; softmax 1.32 → 1.18 ms per 1M)
     if (!(mn - m < -87.0f)) {
-      if (m > 0 && mn >= -m) return ta_row_exp16<1>(x, e, n, mv);
+      float lim = __builtin_bit_cast(float, (__builtin_bit_cast(int, m) & 0x7f800000) + 0x00800000);
+      if (mn > -lim) return ta_row_exp16<1>(x, e, n, mv);
       return ta_row_exp16<0>(x, e, n, mv);
     }
   } else if ((n & 3) == 0) {
