@@ -342,7 +342,9 @@ export const softmax = alongAxis({
     forward: `
       float mn, m = ta_row_maxmin(x, n, mn);
       if (m != m) return 0;
-      F iv = F{} + (float)(0x1p-64 / ta_row_exp(x, y, n, m, false, mn));
+      double s = ta_row_exp(x, y, n, m, false, mn);
+      if (s != s) return 0;  // a NaN in the row
+      F iv = F{} + (float)(0x1p-64 / s);
       if ((n & 15) == 0) {
         for (int j = 0; j < n; j += 16) {
           F a = ld4(y + j), b = ld4(y + j + 4), c = ld4(y + j + 8), d = ld4(y + j + 12);

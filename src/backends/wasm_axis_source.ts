@@ -44,7 +44,8 @@ WM double hsum(D v) { return v[0] + v[1]; }
 // through ldk/stk). One copy of the body (the rows' bodies inline their exponentials).
 #define ROW_LOOP(j, k) for (int j = 0, k = n; j < n; j += 4, k -= 4)
 // The row's maximum; NaN when the row holds a NaN or +inf or only −inf (the JS loop does such rows). With Min, also
-// the row's minimum in *mn (softmax's forward: which exact split its rows take, and whether a lane is far).
+// the row's minimum in *mn (softmax's forward: which exact split its rows take, and whether a lane is far), and a
+// NaN in the row is not looked for (pmax and pmin pass over it): the caller finds it in its sum of exponentials.
 template <bool Min>
 WM float ta_row_extremes(const float *x, int n, float *mn) {
   F m0 = F{} - INF, m1 = m0, n0 = F{} + INF, n1 = n0;
@@ -58,17 +59,17 @@ WM float ta_row_extremes(const float *x, int n, float *mn) {
       n0 = wm_pmin(n0, a);
       n1 = wm_pmin(n1, b);
     }
-    bad |= (a != a) | (b != b);
+    if (!Min) bad |= (a != a) | (b != b);
   }
   for (; j + 4 <= n; j += 4) {
     F a = ld4(x + j);
     m0 = wm_pmax(m0, a);
     if (Min) n0 = wm_pmin(n0, a);
-    bad |= a != a;
+    if (!Min) bad |= a != a;
   }
   F a = ldk(x + j, n - j, -INF);
   m0 = wm_pmax(wm_pmax(m0, a), m1);
-  bad |= a != a;
+  if (!Min) bad |= a != a;
   m0 = wm_pmax(m0, __builtin_shufflevector(m0, m0, 2, 3, 0, 1));
   m0 = wm_pmax(m0, __builtin_shufflevector(m0, m0, 1, 0, 3, 2));
   if (Min) {
