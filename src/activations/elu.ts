@@ -105,12 +105,19 @@ export const elu = elementwise({
       ulp: 2,
       derivativeUlp: 3, // 3 in a random search over dy from 2^-149 to 2^127 and α from 2^-30 to 2^30
       keepsNaN: true,
+      derivativeKeepsNaN: true,
       when: '__builtin_fabs(u0) >= 0x1p-32 && __builtin_fabs(u0) <= 0x1p32',
       fallback: {derivative: 'x < (__builtin_fabs(u0) >= 1 ? -87.0f : -65.0f)'},
       forward: `
       return x > 0 ? x : (float)u0 * wm_expm1_neg(x);`,
       derivative: `
       return x > 0 ? dy : dy * ((float)u0 * wm_expn(x));`,
+      // α = 1 (Keras's default): dy·e^min(x, 0), exactly dy for x > 0, without the select (elu′ 0.89 → 0.79 ms per 1M)
+      derivativeIf: {
+        when: 'u0 == 1',
+        derivative: `
+      return dy * wm_expn(wm_pmin(x, 0));`,
+      },
     },
   },
   // f is continuous at 0 for every alpha; f′ and f″ jump unless alpha is 1 (f′) or 0

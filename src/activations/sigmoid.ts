@@ -79,6 +79,7 @@ export const sigmoid = elementwise({
       ulp: 2,
       derivativeUlp: 4,
       keepsNaN: true,
+      derivativeKeepsNaN: true,
       fallback: 'wm_negabs(x) < -87.0f',
       forward: `
       return wm_sigmoid(x);`,

@@ -235,11 +235,19 @@ function loops(def: ElementwiseActivation): string {
     // An exact body that keeps NaN returns the input itself for NaN: one loop serves both.
     const when = f32?.when;
     const f32body = withDy ? f32!.derivative! : f32!.forward!;
-    const f32loop = loop(f32fn, 'F', withDy, keepsNaN, false, {
-      fallback: typeof f32?.fallback === 'string' ? f32.fallback : f32?.fallback?.[withDy ? 'derivative' : 'forward'],
-      double: fn,
-      usesDy: withDy && /\bdy\b/.test(f32body),
-    });
+    const f32loopOf = (name: string, text: string) =>
+      loop(name, 'F', withDy, keepsNaN, false, {
+        fallback: typeof f32?.fallback === 'string' ? f32.fallback : f32?.fallback?.[withDy ? 'derivative' : 'forward'],
+        double: fn,
+        usesDy: withDy && /\bdy\b/.test(text),
+      });
+    let f32loop = f32loopOf(f32fn, f32body);
+    const special = withDy ? f32?.derivativeIf : undefined;
+    if (special !== undefined) {
+      // a loop of its own while the (loop-invariant) condition holds: a branch inside the body would be evaluated
+      // as a select of both sides
+      f32loop = `if (${special.when}) {\n  ${f32loopOf(`${f32fn}_if`, special.derivative)}\n  } else {\n  ${f32loop}\n  }`;
+    }
     if (f32?.ulp !== undefined) {
       // the cpu kernels (exact = 1) never run a body that calls a helper: with no condition, no float64 loop
       if (when === undefined && !wasmExact(def)) return f32loop;
@@ -258,7 +266,7 @@ function loops(def: ElementwiseActivation): string {
     `EXPORT("${name}") void ${c}_d${order}(const float *xs, const float *dys, float *out, int n, int exact, U) {
   (void)exact;
   if (n <= 0) return;
-  ${body(fn, f32fn, true)}
+  ${body(fn, f32fn, true, f32?.derivativeKeepsNaN === true)}
 }
 `;
   return fwd + back(1, `${c}_df`, f32?.derivative !== undefined ? `${c}_df32` : undefined, e.derivative);
@@ -280,6 +288,9 @@ export function wasmSource(defs: readonly ActivationDefinition[]): string {
     }
     if (w.float32?.forward !== undefined) parts.push(scalar(`${c}_f32`, w.float32.forward, 'F'));
     if (w.float32?.derivative !== undefined) parts.push(scalar(`${c}_df32`, w.float32.derivative, 'F', true));
+    if (w.float32?.derivativeIf !== undefined) {
+      parts.push(scalar(`${c}_df32_if`, w.float32.derivativeIf.derivative, 'F', true));
+    }
     parts.push(loops(def));
   }
   parts.push(wasmAxisSource(defs));
