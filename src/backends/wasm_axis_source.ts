@@ -236,14 +236,14 @@ WM double ta_row_exp64(const float *x, const float *dy, float *e, int n, float m
   };
   if ((n & 7) == 0 && whole) {
     // softmax's gradient: two vectors per iteration, both loaded before either is computed (their exponentials
-    // overlap: 4.07 → 3.74 ms per 1M; four vectors: 4.16, as V8 then spills)
+    // overlap: 4.07 → 3.74 ms per 1M; four vectors: 4.16, as V8 then spills); its other rows take the last loop
     for (int j = 0; j < n; j += 8) {
       F v0 = ld4(x + j), v1 = ld4(x + j + 4);
       F g0 = dy ? ld4(dy + j) : F{}, g1 = dy ? ld4(dy + j + 4) : F{};
       F e0 = step(v0, g0), e1 = step(v1, g1);
       if (e) st4(e + j, e0), st4(e + j + 4, e1);
     }
-  } else if ((n & 3) == 0) {
+  } else if ((n & 3) == 0 && !whole) {
     // (no tails: 6.5 → 4.5 ms per 1M for softmax's gradient with the lean output pass, the same sums)
     for (int j = 0; j < n; j += 4) {
       F ev = step(ld4(x + j), dy ? ld4(dy + j) : F{});
