@@ -151,7 +151,7 @@ function loop(fn: string, type: 'D' | 'F', withDy: boolean, keepsNaN = false, wi
     const dyl = withDy
       ? `F dyv[4];\n    ${UNROLL}\n    for (int j = 0; j < 4; j++) dyv[j] = ld4(dys + i + 4 * j);\n    `
       : '';
-    const main = (mask: string) => `int i = 0;${mask ? '\n  I32 any = I32{};' : ''}
+    const main = (mask: string, decl = '\n  I32 any = I32{};') => `int i = 0;${mask ? decl : ''}
   ${PLAIN}
   do {
     F xv[4], yv[4];
@@ -175,7 +175,15 @@ function loop(fn: string, type: 'D' | 'F', withDy: boolean, keepsNaN = false, wi
       (void)x;
       (void)dy;
       I32 slow = (I32)(${f32.fallback});`;
-    return `${main(`\n    ${mask}\n      any |= slow;\n    }`)}
+    // A mask `g(x) < bound` with g = x or −|x|: the main loop keeps the lanes' least g(x) (one pmin, NaN passed
+    // over, where a compare and an or took two: elu′ and sigmoid′ 3 % faster), compared with the bound once after.
+    const bound = /^(x|wm_negabs\(x\)) < (.+)$/s.exec(f32.fallback);
+    const least = bound !== null && !/\bx\b|\|\||&&/.test(bound[2]) ? bound : null;
+    const first = least
+      ? `${main(`\n      low = wm_pmin(low, ${least[1].replace('x', 'x32')});`, '\n  F low = F{} + INF;')}
+  I32 any = (I32)(low < (${least[2]}));`
+      : main(`\n    ${mask}\n      any |= slow;\n    }`);
+    return `${first}
   if (!wasm_v128_any_true((v128_t)any)) return;
   i = 0;
   ${PLAIN}
