@@ -436,6 +436,10 @@ export interface ElementwiseActivation extends ActivationBase {
       /** the float32 derivative body's bound (dy·f′ against the float64 definition) */
       derivativeUlp?: number;
       keepsNaN?: boolean;
+      /** as keepsNaN, for the float32 derivative body (with `derivativeUlp`): dy·f′ is NaN for a NaN x by itself */
+      derivativeKeepsNaN?: boolean;
+      /** a float32 derivative body run instead of `derivative` (in a loop of its own) while `when` (u0..u3) holds */
+      derivativeIf?: {when: string; derivative: string};
       fallback?: string | {forward?: string; derivative?: string};
     };
     /** false: the cpu kernels keep their JS loops (measured as fast), even for exact bodies. */

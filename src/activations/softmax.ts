@@ -342,7 +342,9 @@ export const softmax = alongAxis({
     forward: `
       float mn, m = ta_row_maxmin(x, n, mn);
       if (m != m) return 0;
-      F iv = F{} + (float)(0x1p-64 / ta_row_exp(x, y, n, m, false, mn));
+      double s = ta_row_exp(x, y, n, m, false, mn);
+      if (s != s) return 0;  // a NaN in the row
+      F iv = F{} + (float)(0x1p-64 / s);
       if ((n & 15) == 0) {
         for (int j = 0; j < n; j += 16) {
           F a = ld4(y + j), b = ld4(y + j + 4), c = ld4(y + j + 8), d = ld4(y + j + 12);
@@ -356,12 +358,14 @@ export const softmax = alongAxis({
       return 1;`,
     // Σ (dy_m − dy_j)·y_j and the bracket cancel: float64 exponentials for them (float32 ones would not do).
     // y_j (not amplified) from their float32 roundings ·2^64, kept in dx; below x − max = −131 those are 0, where
-    // y_j·bracket is under float32's range unless |dy| ≥ 2^30 (such rows recompute y_j in float64)
+    // y_j·bracket is under float32's range unless |dy| ≥ 2^30 (such rows recompute y_j in float64). A NaN in x
+    // makes the sum NaN (the maximum pass does not look for it): the JS loop does that row.
     backward: `
-      float m = ta_row_max(x, n), big;
+      float m = ta_row_max_nonan(x, n), big;
       if (m != m) return 0;
       double dym = dy[ta_row_first(x, n, m)], acc;
-      double inv = 1 / ta_row_exp64(x, dy, dx, n, m, dym, acc, big, true);
+      double sum = ta_row_exp64(x, dy, dx, n, m, dym, acc, big, true), inv = 1 / sum;
+      if (sum != sum) return 0;
       D iv = D{} + inv * 0x1p-64, dv = D{} + acc * inv, cv = D{} + dym, mv = D{} + (double)m;
       bool exact = big >= 0x1p30f;
       if ((n & 3) == 0 && !exact) {

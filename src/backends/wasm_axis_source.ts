@@ -44,8 +44,10 @@ WM double hsum(D v) { return v[0] + v[1]; }
 // through ldk/stk). One copy of the body (the rows' bodies inline their exponentials).
 #define ROW_LOOP(j, k) for (int j = 0, k = n; j < n; j += 4, k -= 4)
 // The row's maximum; NaN when the row holds a NaN or +inf or only −inf (the JS loop does such rows). With Min, also
-// the row's minimum in *mn (softmax's forward: which exact split its rows take, and whether a lane is far).
-template <bool Min>
+// the row's minimum in *mn (softmax's forward: which exact split its rows take, and whether a lane is far). With Min
+// or !Nan, a NaN in the row is not looked for (pmax and pmin pass over it): the caller finds it in its sum of
+// exponentials.
+template <bool Min, bool Nan = !Min>
 WM float ta_row_extremes(const float *x, int n, float *mn) {
   F m0 = F{} - INF, m1 = m0, n0 = F{} + INF, n1 = n0;
   I32 bad = I32{};
@@ -58,17 +60,17 @@ WM float ta_row_extremes(const float *x, int n, float *mn) {
       n0 = wm_pmin(n0, a);
       n1 = wm_pmin(n1, b);
     }
-    bad |= (a != a) | (b != b);
+    if (Nan) bad |= (a != a) | (b != b);
   }
   for (; j + 4 <= n; j += 4) {
     F a = ld4(x + j);
     m0 = wm_pmax(m0, a);
     if (Min) n0 = wm_pmin(n0, a);
-    bad |= a != a;
+    if (Nan) bad |= a != a;
   }
   F a = ldk(x + j, n - j, -INF);
   m0 = wm_pmax(wm_pmax(m0, a), m1);
-  bad |= a != a;
+  if (Nan) bad |= a != a;
   m0 = wm_pmax(m0, __builtin_shufflevector(m0, m0, 2, 3, 0, 1));
   m0 = wm_pmax(m0, __builtin_shufflevector(m0, m0, 1, 0, 3, 2));
   if (Min) {
@@ -82,6 +84,8 @@ WM float ta_row_extremes(const float *x, int n, float *mn) {
   return wasm_v128_any_true((v128_t)bad) || !(m > -INF && m < INF) ? __builtin_nanf("") : m;
 }
 WMC float ta_row_max(const float *x, int n) { return ta_row_extremes<false>(x, n, nullptr); }
+// The same without the test for NaN (the caller's sum of exponentials finds it).
+WM float ta_row_max_nonan(const float *x, int n) { return ta_row_extremes<false, false>(x, n, nullptr); }
 // Inline: mn is the caller's.
 WM float ta_row_maxmin(const float *x, int n, float &mn) { return ta_row_extremes<true>(x, n, &mn); }
 // The first index of m in the row (m is in it).
@@ -106,9 +110,9 @@ WM F ta_expshift(F x, F m) {
   return wm_andnot(wm_exp_poly(r) * (F)((I32)kd << 23), far);
 }
 // The same for x − m ≥ −87 only (results normal; other lanes get some value, which the caller flags): no clamps.
-// V = 0: lo by TwoSum (six operations); V = 1, when every |x| ≤ m: by Fast2Sum(−m, x), whose order condition then
-// holds (three operations): the same exact lo, the same bits. (Fast2Sum(x, −m) for rows with m ≤ 0, where every
-// |x| ≥ |m|, would take another 1 KB of loop.)
+// V = 0: lo by TwoSum (six operations); V = 1, when no |x| has a larger exponent than m's (every |x| < 2^(e + 1),
+// 2^e ≤ |m| < 2^(e + 1)): by Fast2Sum(−m, x), exact under that exponent condition (Dekker), in three operations: the
+// same exact lo, the same bits.
 template <int V> WM F ta_expshift_near(F x, F m) {
   F d = x - m, lo;
   if (V == 1) {
@@ -119,7 +123,8 @@ template <int V> WM F ta_expshift_near(F x, F m) {
   }
   const float shift = 12582912.0f + 127 + 64;
   F kd = d * 1.44269504f + shift, k = kd - shift;
-  F r = ((d - k * 0.693359375f) - k * -2.12194440e-4f) + lo;
+  // d − k·ln2_hi is exact; lo and k·ln2_lo are added first (one dependent step fewer, and r rounded once)
+  F r = (d - k * 0.693359375f) + (lo - k * -2.12194440e-4f);
   return wm_exp_poly(r) * (F)((I32)kd << 23);
 }
 // Σ_j exp(x_j − m) (rest false), or rest = Σ over every j but the first maximum (rest true: the others at the
@@ -127,8 +132,9 @@ template <int V> WM F ta_expshift_near(F x, F m) {
 // Rows of a multiple of 4 whose elements are all within 87 of m take a lean loop (no tails, no clamps; for a
 // multiple of 16 and no rest, four vectors per iteration, all loaded before any is computed, as the elementwise
 // loops: softmax 1.99 → 1.52 ms per 1M in rows of 256, the same sums; with rest, log_softmax's, it was slower;
-// there, the four vectors are added in two float32 pairs before widening: one rounding of a sum of two positive
-// terms, 1.50 → 1.45 ms); the others (or when a lane was far) the general one.
+// there, the four vectors are added in float32, (w0 + w1) + (w2 + w3), before one widening: two roundings of sums
+// of positive terms); the others (or when a lane was far) the general one. Two vectors per iteration, or eight,
+// were 0.86× as fast.
 template <int V> WM double ta_row_exp16(const float *x, float *e, int n, F mv) {
   D s0 = D{}, s1 = D{};
   for (int j = 0; j < n; j += 16) {
@@ -139,9 +145,9 @@ template <int V> WM double ta_row_exp16(const float *x, float *e, int n, F mv) {
       w[q] = ta_expshift_near<V>(v[q], mv);
       st4(e + j + 4 * q, w[q]);
     }
-    F p0 = w[0] + w[1], p1 = w[2] + w[3];
-    s0 += f64(p0) + f64(p1);
-    s1 += f64(high(p0)) + f64(high(p1));
+    F p = (w[0] + w[1]) + (w[2] + w[3]);
+    s0 += f64(p);
+    s1 += f64(high(p));
   }
   return hsum(s0 + s1) * 0x1p-64;
 }
@@ -149,10 +155,11 @@ WM double ta_row_exp(const float *x, float *e, int n, float m, bool rest, float 
   F mv = F{} + m;
   if (!rest && (n & 15) == 0) {
     // no lane far (mn: the row's minimum; the float32 difference is monotonic in x): the lean loop, without a far
-    // test per vector, and with the cheaper exact split where its order condition holds for the whole row (m > 0
-    // and −m ≤ mn: about half the rows of N(0, σ²) data, softmax 1.46 → 1.36 ms per 1M in rows of 256)
+    // test per vector, and with the cheaper exact split where its exponent condition holds for the whole row (every
+    // x > −2^(e + 1): 98 % of the rows of 256 from N(0, 2²), against 50 % for |x| ≤ m; softmax 1.32 → 1.18 ms per 1M)
     if (!(mn - m < -87.0f)) {
-      if (m > 0 && mn >= -m) return ta_row_exp16<1>(x, e, n, mv);
+      float lim = __builtin_bit_cast(float, (__builtin_bit_cast(int, m) & 0x7f800000) + 0x00800000);
+      if (mn > -lim) return ta_row_exp16<1>(x, e, n, mv);
       return ta_row_exp16<0>(x, e, n, mv);
     }
   } else if ((n & 3) == 0) {
@@ -188,8 +195,9 @@ WM double ta_row_exp(const float *x, float *e, int n, float m, bool rest, float 
   return hsum(s) * 0x1p-64 + (rest ? (double)(ties[0] + ties[1] + ties[2] + ties[3] - 1) : 0);
 }
 // exp(d) for d ≤ 0 in float64 lanes, 0 below −700 (exp(d) is under every float32 product the rows form there;
-// exactly 0, as exp(−inf), so that sums and zero signs are cpu's): Taylor to r¹⁰ (error below 2^-42), 2^k in
-// one step.
+// exactly 0, as exp(−inf), so that sums and zero signs are cpu's): 1 + r + r²·P(r), P of degree 7 the minimax fit of
+// scripts/wasm/fit-exp64.mjs (relative error 2^-44.8 on |r| ≤ ln2/2, against 2^-41.6 for the Taylor polynomial to
+// r¹⁰ it replaces, with one multiply-add fewer), 2^k in one step.
 WM D ta_exp64(D d) {
   const double shift = 6755399441055744.0 + 1023;  // 1.5·2^52 + the bias: kd's low bits are k + 1023
   D c = wm_pmax(d, D{} - 700.0);
@@ -197,9 +205,10 @@ WM D ta_exp64(D d) {
   D k = kd - shift;
   D r = (c - k * 0.6931471803691238) - k * 1.9082149292705877e-10;
   D r2 = r * r, r4 = r2 * r2;
-  D p = (1 + r) + r2 * (1.0 / 2 + r * (1.0 / 6)) +
-        r4 * ((1.0 / 24 + r * (1.0 / 120)) + r2 * (1.0 / 720 + r * (1.0 / 5040))) +
-        r4 * r4 * ((1.0 / 40320 + r * (1.0 / 362880)) + r2 * (1.0 / 3628800));
+  D p = (1 + r) + r2 * (((0.49999999999640643 + r * 0.16666666666633947) +
+                         r2 * (0.04166666699571156 + r * 0.0083333333632610723)) +
+                        r4 * ((0.0013888804235343331 + r * 0.00019841192900766047) +
+                              r2 * (2.4884461949081419e-05 + r * 2.7632635149172468e-06)));
   return d < -700.0 ? 0 : p * (D)((I64)kd << 52);
 }
 // The same out of line, for rarely run paths (one copy).
@@ -227,7 +236,16 @@ WM double ta_row_exp64(const float *x, const float *dy, float *e, int n, float m
     }
     return join2(f32(el * 0x1p64), f32(eh * 0x1p64));
   };
-  if ((n & 3) == 0) {
+  if ((n & 7) == 0 && whole) {
+    // softmax's gradient: two vectors per iteration, both loaded before either is computed (their exponentials
+    // overlap: 4.07 → 3.74 ms per 1M; four vectors: 4.16, as V8 then spills); its other rows take the last loop
+    for (int j = 0; j < n; j += 8) {
+      F v0 = ld4(x + j), v1 = ld4(x + j + 4);
+      F g0 = dy ? ld4(dy + j) : F{}, g1 = dy ? ld4(dy + j + 4) : F{};
+      F e0 = step(v0, g0), e1 = step(v1, g1);
+      if (e) st4(e + j, e0), st4(e + j + 4, e1);
+    }
+  } else if ((n & 3) == 0 && !whole) {
     // (no tails: 6.5 → 4.5 ms per 1M for softmax's gradient with the lean output pass, the same sums)
     for (int j = 0; j < n; j += 4) {
       F ev = step(ld4(x + j), dy ? ld4(dy + j) : F{});
