@@ -193,148 +193,18 @@ static inline float log1p_unit32(float e) {
 }
 
 // exp32_fast with explicit fused multiply-adds (as tanh32: the same bits on every CPU path, glibc's fmaf in the
-// portable clone): the same reduction and polynomial, 6 FMAs instead of 12 operations. For tanh_shrink32.
+// portable clone): the same reduction and polynomial, 6 FMAs instead of 12 operations. For tanh_shrink's
+// float32 form (src/activations/tanh_shrink.ts).
 static inline float exp32_fma(float x) {
   float t;
   const float r = reduce_ln2_fma(x, &t);
   return (1.0f + expm1_poly_fma(r, EXP_Q)) * pow2_from_magic(t);
 }
 
-// x − tanh(x): below |x| = 1, x·z·P(z), z = x², P of degree 7 (minimax relative to (x − tanh x)/x³ on z ≤ 1, 2^-27.5;
-// no cancellation), Horner's steps as fused multiply-adds; from |x| = 1 on, (|x| − 1) + 2/(1 + e^{2|x|}) with e^{2|x|}
-// from exp32_fma (|x| taken up to 40), where neither term is much larger than the sum; the sign of x. ±0 for ±0, ±inf
-// for ±inf; NaN gives a number: callers select x there.
-static inline float tanh_shrink32(float x) {
-  const float a = std::fabs(x), z = x * x;
-  float p = -1.42823940e-04f;
-  p = __builtin_fmaf(p, z, 9.23609198e-04f);
-  p = __builtin_fmaf(p, z, -3.20695356e-03f);
-  p = __builtin_fmaf(p, z, 8.69795097e-03f);
-  p = __builtin_fmaf(p, z, -2.18295855e-02f);
-  p = __builtin_fmaf(p, z, 5.39634209e-02f);
-  p = __builtin_fmaf(p, z, -1.33333107e-01f);
-  p = __builtin_fmaf(p, z, -1.16960779e-08f) + 3.33333343e-01f;  // 1/3 as a float32 pair
-  const float E = exp32_fma(2.0f * (a < 40.0f ? a : 40.0f));
-  const float big = (a - 1.0f) + 2.0f / (1.0f + E);
-  return a < 1.0f ? x * (z * p) : std::copysign(big, x);
-}
-
-
-// ------------------------------------------------------------ gelu (exact) in float32 lanes
-// Φ(−a) = E·G for a = |x| ≤ 12: E = e^(−a²/2) and G(a) = erfcx(a/√2)/2, which falls smoothly from 1/2 to 0.033, so
-// that neither the exponential's range nor its argument's rounding reaches G. Explicit fused multiply-adds throughout
-// (rounded once: the same bits on every CPU path, as tanh32). Coefficients: scripts/native/fit-gelu32.py. Always
-// inlined: GCC would otherwise keep these large bodies out of line, compiled for the baseline target only (glibc's
-// fmaf per element) instead of in each target clone of the caller's loop.
+// The activations' own float32 forms (their definitions' cpp.helpers32, emitted into each one's namespace by
+// scripts/native/generate.mjs) are always inlined: GCC would otherwise keep a large body (gelu's) out of line, compiled
+// for the baseline target only (glibc's fmaf per element) instead of in each target clone of the caller's loop.
 #define TFA_ALWAYS_INLINE static inline __attribute__((always_inline))
-
-// e^(−a²/2) for a in [0, 12] (a normal float32; at most 1.2 ULP from the exact value, measured over every float32 in
-// [0, 13]): a² = s + sl exactly (an FMA gives the product's
-// rounding error), e^(−s/2) reduced as in exp32_fma, −sl/2 added to the reduced argument.
-TFA_ALWAYS_INLINE float exp_neg_half_sq32(float a) {
-  const float s = a * a, sl = __builtin_fmaf(a, a, -s);
-  float t;
-  const float r = reduce_ln2_fma(-0.5f * s, &t) - 0.5f * sl;
-  return (1.0f + expm1_poly_fma(r, EXP_Q)) * pow2_from_magic(t);
-}
-
-// G(a) = erfcx(a/√2)/2 for a in [0.75, 12] (the callers take Φ from gelu_q32 below): t·R(τ) with t = 1/(1 + a/4)
-// and τ = 2t − 1, R of degree 9 (relative 1.6e-9). t's rounding would cost up to 3 ULP (G's slope), so t = t0 + dt
-// to twice the precision: d + dl = 1 + a/4 exactly (d − 1 is exact for d in [1, 4], so dl is the sum's rounding
-// error), 1 − t0·d exactly (an FMA), dt = t0·((1 − t0·d) − dl·t0); 2t0 − 1 is exact (Sterbenz).
-TFA_ALWAYS_INLINE float gelu_g32(float a) {
-  const float q = 0.25f * a, d = 1.0f + q;
-  const float dl = q - (d - 1.0f);
-  const float t0 = 1.0f / d;
-  const float dt = t0 * (__builtin_fmaf(-t0, d, 1.0f) - dl * t0);
-  const float tau = (2.0f * t0 - 1.0f) + 2.0f * dt;
-  float p = 4.53776847e-05f;
-  p = __builtin_fmaf(p, tau, 3.43258434e-05f);
-  p = __builtin_fmaf(p, tau, -4.01596306e-04f);
-  p = __builtin_fmaf(p, tau, -8.70528340e-04f);
-  p = __builtin_fmaf(p, tau, 1.88371842e-03f);
-  p = __builtin_fmaf(p, tau, 1.50992433e-02f);
-  p = __builtin_fmaf(p, tau, 4.66305912e-02f);
-  p = __builtin_fmaf(p, tau, 9.67843458e-02f);
-  p = __builtin_fmaf(p, tau, 1.51974156e-01f);
-  p = __builtin_fmaf(p, tau, -3.36525607e-09f) + 1.88821286e-01f;  // the constant as a float32 pair
-  return __builtin_fmaf(t0, p, dt * p);
-}
-
-// Q(z) = erf(√(z/2))/(2√z) for z = x² ≤ 0.5625, so that Φ(x) = 1/2 + x·Q(x²) for |x| ≤ 0.75: degree 4 (Chebyshev fit,
-// 7.6e-9 relative with the constant as a float32 pair).
-TFA_ALWAYS_INLINE float gelu_q32(float z) {
-  float q = 1.02970516e-04f;
-  q = __builtin_fmaf(q, z, -1.18131889e-03f);
-  q = __builtin_fmaf(q, z, 9.97236092e-03f);
-  q = __builtin_fmaf(q, z, -6.64903000e-02f);
-  return __builtin_fmaf(q, z, -1.22765504e-08f) + 3.98942292e-01f;
-}
-
-// gelu(x) = x·Φ(x) for x ≥ −12 (NaN gives a number: callers select x there; x < −12, where the result nears the
-// subnormals, is the caller's float64 pass). |x| < 0.75: x·(1/2 + x·Q(x²)); Φ there is 0.23–0.77, so the sum hardly
-// cancels. Otherwise from the tail: p = x·G·E rounded once (x·G as an exact pair), x·Φ = p for x < 0 and x − p for
-// x > 0 (x from x = 6 on, +inf included: x is capped at 12 in p). ±0 for ±0; a subnormal x gives x/2 rounded once.
-// 3 ULP over every float32 ≥ −12 (scripts/native/ulp32.cc).
-TFA_ALWAYS_INLINE float gelu32(float x) {
-  const float a = std::fabs(x), ac = a < 12.0f ? a : 12.0f, z = x * x;
-  const float xc = x < 12.0f ? x : 12.0f;  // x − xc·T is x from x = 6 on (T < 2^-27), +inf included
-  const float central = x * __builtin_fmaf(x, gelu_q32(z), 0.5f);
-  const float g = gelu_g32(ac), e = exp_neg_half_sq32(ac);
-  const float ph = xc * g, pl = __builtin_fmaf(xc, g, -ph);
-  const float p = __builtin_fmaf(ph, e, pl * e);
-  const float tail = x > 0.0f ? x - p : p;
-  return a < 0.75f ? central : tail;
-}
-
-// gelu′(x) = Φ(x) + x·φ(x) for x ≥ −12 (NaN gives a number, as gelu32): |x| < 0.75: 1/2 + x·(Q(x²) + E/√(2π));
-// otherwise from the tail, Φ(−a) − a·φ(a) = E·(G − a/√(2π)) for x < 0 and 1 − E·(G − a/√(2π)) for x > 0 (1/√(2π) as
-// a float32 pair); near the root of f′ (x ≈ −0.7518, where both forms cancel) (x − r)·P(x) instead, with r as a pair
-// and P of degree 7 on [−1.1915, −0.4434] (the GLSL body's fit, src/activations/gelu.ts's GELU1). 1 for x = +inf.
-// 5 ULP over every float32 ≥ −12 (scripts/native/ulp32.cc).
-TFA_ALWAYS_INLINE float gelu_d32(float x) {
-  const float a = std::fabs(x), ac = a < 12.0f ? a : 12.0f;
-  const float e = exp_neg_half_sq32(ac);
-  const float b = gelu_g32(ac) - __builtin_fmaf(ac, 3.98942292e-01f, ac * -1.13351701e-08f);
-  const float tail = x > 0.0f ? __builtin_fmaf(-e, b, 1.0f) : e * b;
-  // at most a twofold cancellation outside the root's window
-  const float central = __builtin_fmaf(x, __builtin_fmaf(e, 3.98942292e-01f, gelu_q32(x * x)), 0.5f);
-  const float direct = a < 0.75f ? central : tail;
-  const float d = (x - -0.751791537f) - 1.21144499e-08f;  // x − r: the first difference is exact (Sterbenz)
-  const float t = (x - -0.817444384f) * 2.67339993f;
-  float p = -1.83092538e-06f;
-  p = __builtin_fmaf(p, t, 1.43666466e-05f);
-  p = __builtin_fmaf(p, t, 1.27710591e-04f);
-  p = __builtin_fmaf(p, t, -4.07441781e-04f);
-  p = __builtin_fmaf(p, t, -5.72141679e-03f);
-  p = __builtin_fmaf(p, t, 5.34347608e-04f);
-  p = __builtin_fmaf(p, t, 1.45589501e-01f);
-  p = __builtin_fmaf(p, t, -1.03941558e-08f) + 4.05955493e-01f;
-  return x > -1.19149995f && x < -0.443388879f ? d * p : direct;
-}
-
-// silu′(x) = σ(x)·(1 + x·σ(−x)) for |x| ≤ 87 (NaN gives a number: callers select x there; |x| > 87, a subnormal
-// e^(−|x|), is the caller's float64 pass): with e = exp32_fast(−|x|) and r = 1/(1 + e), ((1 + e) + x·e)·r² for
-// x ≥ 0 and ((1 + x) + e)·e·r² for x < 0 (1 + x exact near the root, by Sterbenz); near the root of f′ (x ≈ −1.2785,
-// where (1 + x) + e cancels) (x − r)·P(x) instead, with r as a pair and P of degree 7 on [−2.2267, −0.7377] (the GLSL
-// body's fit, src/activations/silu.ts's SILU1; its Horner steps as FMAs). 6 ULP over every float32 with |x| ≤ 87
-// (scripts/native/ulp32.cc).
-TFA_ALWAYS_INLINE float silu_d32(float x) {
-  const float e = exp32_fast(-std::fabs(x)), r = 1.0f / (1.0f + e);
-  const float num = x >= 0 ? (1.0f + e) + x * e : ((1.0f + x) + e) * e;
-  const float direct = (r * r) * num;
-  const float d = (x - -1.27846456f) - 1.29792825e-08f;  // x − r: the first difference is exact (Sterbenz)
-  const float t = (x - -1.4822073f) * 1.34313178f;
-  float p = 2.41317339e-05f;
-  p = __builtin_fmaf(p, t, 8.64261528e-05f);
-  p = __builtin_fmaf(p, t, -1.52572204e-04f);
-  p = __builtin_fmaf(p, t, -1.93492672e-03f);
-  p = __builtin_fmaf(p, t, -4.08993987e-03f);
-  p = __builtin_fmaf(p, t, 1.47130182e-02f);
-  p = __builtin_fmaf(p, t, 1.02212518e-01f);
-  p = __builtin_fmaf(p, t, 2.01996397e-09f) + 1.88833967e-01f;
-  return x > -2.22673583f && x < -0.737678647f ? d * p : direct;
-}
 
 }  // namespace tfa
 

@@ -207,6 +207,13 @@ export interface CppElementwise {
    * hand-off then costs more than the work it saves.
    */
   cost?: readonly [number, number];
+  /**
+   * C++ functions of this activation's float32 forms only (always inlined:
+   * declare them `TFA_ALWAYS_INLINE`), emitted into its namespace before the
+   * bodies that call them; the building blocks several activations share stay
+   * in native/tfa_math32.h.
+   */
+  helpers32?: string;
 }
 
 /**

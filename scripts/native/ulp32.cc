@@ -1,7 +1,9 @@
-// Standalone accuracy harness for native/tfa_math32.h: every float32 input (or a stride of them), each function
-// against the float64 libm rounded to float32, in float32 ULPs of the truth (subnormal results in units of 2^-149).
+// Standalone accuracy harness for native/tfa_math32.h and the definitions' float32 helpers (cpp.helpers32): every
+// float32 input (or a stride of them), each function against the float64 libm rounded to float32, in float32 ULPs of
+// the truth (subnormal results in units of 2^-149). The helpers header is generated into a scratch directory:
 //
-//   g++ -O2 -ffp-contract=off -fno-math-errno -I native scripts/native/ulp32.cc -o ulp32 && ./ulp32 [stride]
+//   d=$(mktemp -d) && node scripts/native/generate.mjs --helpers32 > $d/tfa_helpers32.h &&
+//   g++ -O2 -ffp-contract=off -fno-math-errno -I native -I $d scripts/native/ulp32.cc -o $d/ulp32 && $d/ulp32 [stride]
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -9,7 +11,7 @@
 #include <cstring>
 #include <initializer_list>
 
-#include "tfa_math32.h"
+#include "tfa_helpers32.h"  // (includes tfa_math32.h)
 
 // Ordinal of a float32 (adjacent floats differ by 1; +0 and −0 are both 0).
 static int64_t ordinal(float f) {
@@ -78,7 +80,7 @@ int main(int argc, char** argv) {
     if (x >= -87.3f && x <= 88.3f) ef.add(x, exp32_fast(x), std::exp(X));
     if (x <= 0 && x >= -87.0f) m.add(x, expm1_neg32(x), x == 0 ? 0.0 : std::expm1(X));
     t.add(x, tanh32(x), std::tanh(X));
-    ts.add(x, tanh_shrink32(x), tanh_shrink_truth(x));
+    ts.add(x, tfa_gen_tanh_shrink::tanh_shrink32(x), tanh_shrink_truth(x));
     if (x >= 0 && x <= 1) l.add(x, log1p_unit32(x), std::log1p(X));
     if (std::fabs(x) <= 87.0f) {
       const float en = exp32_fast(-std::fabs(x));
@@ -86,13 +88,13 @@ int main(int argc, char** argv) {
       sp.add(x, (x > 0 ? x : 0.0f) + log1p_unit32(en), X > 0 ? X + std::log1p(std::exp(-X)) : std::log1p(std::exp(X)));
       sl.add(x, (x * (x >= 0 ? 1.0f : en)) / (1.0f + en), X / (1 + std::exp(-X)));
       const double s = 1 / (1 + std::exp(-X));
-      sd.add(x, silu_d32(x), s + X * s * (1 - s));
+      sd.add(x, tfa_gen_silu::silu_d32(x), s + X * s * (1 - s));
       ls.add(x, (x < 0 ? x : 0.0f) - log1p_unit32(en), X < 0 ? X - std::log1p(std::exp(X)) : -std::log1p(std::exp(-X)));
     }
     if (x >= -12.0f) {
       const double phi = 0.5 * std::erfc(-X * 0.70710678118654752440);
-      ge.add(x, gelu32(x), X * phi);
-      gd.add(x, gelu_d32(x), std::isinf(X) ? 1.0 : phi + X * 0.3989422804014327 * std::exp(-0.5 * X * X));
+      ge.add(x, tfa_gen_gelu::gelu32(x), X * phi);
+      gd.add(x, tfa_gen_gelu::gelu_d32(x), std::isinf(X) ? 1.0 : phi + X * 0.3989422804014327 * std::exp(-0.5 * X * X));
     }
     const float em = expm1_neg32(x < -87.0f ? -87.0f : x);
     el.add(x, x >= 0 ? x : em, x > 0 ? X : std::expm1(X));

@@ -2,6 +2,7 @@ import {elementwise, type NativeOps, type NativeTensor, type ShaderBodies} from 
 import {glslFloat, glslSplit, rootfix, type Root} from '../backends/glsl_math';
 import {normalCdf, normalPdf, sigmoid} from '../math';
 import {wgslRootfix} from '../backends/wgsl_math';
+import {cppRootfix} from '../backends/cpp_math';
 
 const C = 0.7978845608028654; // sqrt(2/pi)
 const K = 0.044715;
@@ -359,7 +360,7 @@ vec2 ta_gelu_v(float x) {
       }
       const double r = normal_pdf(x) * (2 - x * x);
       return inf ? 0.0 : r;`,
-    // The exact form in float32 lanes (tfa_math32.h's gelu32 and gelu_d32: Φ from a fitted erfcx and an exponential
+    // The exact form in float32 lanes (gelu32 and gelu_d32 in helpers32 below: Φ from a fitted erfcx and an exponential
     // of the exactly split −x²/2, 3 ULP forward and 5 ULP f′ over every float32 ≥ −12, the same results on every CPU
     // path); x < −12, where gelu and gelu′ near the subnormals, is redone in float64. The approximate form stays in
     // float64.
@@ -372,6 +373,85 @@ vec2 ta_gelu_v(float x) {
     // about 3 cycles per element in float32 lanes (the float64 bodies' estimate, 5 and 7, split 64K over two threads,
     // which took 0.13 ms against 0.08 ms on one)
     cost: [3, 3],
+    // gelu's float32 forms (the exact form): Φ(−a) = E·G for a = |x| ≤ 12, E = e^(−a²/2) and G(a) = erfcx(a/√2)/2,
+    // which falls smoothly from 1/2 to 0.033, so that neither the exponential's range nor its argument's rounding
+    // reaches G. Explicit fused multiply-adds throughout (rounded once: the same bits on every CPU path).
+    // Coefficients of G and Q: scripts/native/fit-gelu32.py; the root fit is GELU1's numbers as float32 literals.
+    helpers32: `${cppRootfix('gelu1', GELU1)}
+// e^(−a²/2) for a in [0, 12] (a normal float32; at most 1.2 ULP from the exact value, measured over every float32 in
+// [0, 13]): a² = s + sl exactly (an FMA gives the product's
+// rounding error), e^(−s/2) reduced as in exp32_fma, −sl/2 added to the reduced argument.
+TFA_ALWAYS_INLINE float exp_neg_half_sq32(float a) {
+  const float s = a * a, sl = __builtin_fmaf(a, a, -s);
+  float t;
+  const float r = reduce_ln2_fma(-0.5f * s, &t) - 0.5f * sl;
+  return (1.0f + expm1_poly_fma(r, EXP_Q)) * pow2_from_magic(t);
+}
+
+// G(a) = erfcx(a/√2)/2 for a in [0.75, 12] (the callers take Φ from gelu_q32 there): t·R(τ) with t = 1/(1 + a/4)
+// and τ = 2t − 1, R of degree 9 (relative 1.6e-9). t's rounding would cost up to 3 ULP (G's slope), so t = t0 + dt
+// to twice the precision: d + dl = 1 + a/4 exactly (d − 1 is exact for d in [1, 4], so dl is the sum's rounding
+// error), 1 − t0·d exactly (an FMA), dt = t0·((1 − t0·d) − dl·t0); 2t0 − 1 is exact (Sterbenz).
+TFA_ALWAYS_INLINE float gelu_g32(float a) {
+  const float q = 0.25f * a, d = 1.0f + q;
+  const float dl = q - (d - 1.0f);
+  const float t0 = 1.0f / d;
+  const float dt = t0 * (__builtin_fmaf(-t0, d, 1.0f) - dl * t0);
+  const float tau = (2.0f * t0 - 1.0f) + 2.0f * dt;
+  float p = 4.53776847e-05f;
+  p = __builtin_fmaf(p, tau, 3.43258434e-05f);
+  p = __builtin_fmaf(p, tau, -4.01596306e-04f);
+  p = __builtin_fmaf(p, tau, -8.70528340e-04f);
+  p = __builtin_fmaf(p, tau, 1.88371842e-03f);
+  p = __builtin_fmaf(p, tau, 1.50992433e-02f);
+  p = __builtin_fmaf(p, tau, 4.66305912e-02f);
+  p = __builtin_fmaf(p, tau, 9.67843458e-02f);
+  p = __builtin_fmaf(p, tau, 1.51974156e-01f);
+  p = __builtin_fmaf(p, tau, -3.36525607e-09f) + 1.88821286e-01f;  // the constant as a float32 pair
+  return __builtin_fmaf(t0, p, dt * p);
+}
+
+// Q(z) = erf(√(z/2))/(2√z) for z = x² ≤ 0.5625, so that Φ(x) = 1/2 + x·Q(x²) for |x| ≤ 0.75: degree 4 (Chebyshev fit,
+// 7.6e-9 relative with the constant as a float32 pair).
+TFA_ALWAYS_INLINE float gelu_q32(float z) {
+  float q = 1.02970516e-04f;
+  q = __builtin_fmaf(q, z, -1.18131889e-03f);
+  q = __builtin_fmaf(q, z, 9.97236092e-03f);
+  q = __builtin_fmaf(q, z, -6.64903000e-02f);
+  return __builtin_fmaf(q, z, -1.22765504e-08f) + 3.98942292e-01f;
+}
+
+// gelu(x) = x·Φ(x) for x ≥ −12 (NaN gives a number: callers select x there; x < −12, where the result nears the
+// subnormals, is the caller's float64 pass). |x| < 0.75: x·(1/2 + x·Q(x²)); Φ there is 0.23–0.77, so the sum hardly
+// cancels. Otherwise from the tail: p = x·G·E rounded once (x·G as an exact pair), x·Φ = p for x < 0 and x − p for
+// x > 0 (x from x = 6 on, +inf included: x is capped at 12 in p). ±0 for ±0; a subnormal x gives x/2 rounded once.
+// 3 ULP over every float32 ≥ −12 (scripts/native/ulp32.cc).
+TFA_ALWAYS_INLINE float gelu32(float x) {
+  const float a = std::fabs(x), ac = a < 12.0f ? a : 12.0f, z = x * x;
+  const float xc = x < 12.0f ? x : 12.0f;  // x − xc·T is x from x = 6 on (T < 2^-27), +inf included
+  const float central = x * __builtin_fmaf(x, gelu_q32(z), 0.5f);
+  const float g = gelu_g32(ac), e = exp_neg_half_sq32(ac);
+  const float ph = xc * g, pl = __builtin_fmaf(xc, g, -ph);
+  const float p = __builtin_fmaf(ph, e, pl * e);
+  const float tail = x > 0.0f ? x - p : p;
+  return a < 0.75f ? central : tail;
+}
+
+// gelu′(x) = Φ(x) + x·φ(x) for x ≥ −12 (NaN gives a number, as gelu32): |x| < 0.75: 1/2 + x·(Q(x²) + E/√(2π));
+// otherwise from the tail, Φ(−a) − a·φ(a) = E·(G − a/√(2π)) for x < 0 and 1 − E·(G − a/√(2π)) for x > 0 (1/√(2π) as
+// a float32 pair); near the root of f′ (x ≈ −0.7518, where both forms cancel) (x − r)·P(x) instead, with r as a pair
+// and P of degree 7 on [−1.1915, −0.4434] (GELU1 above, the GLSL body's fit). 1 for x = +inf.
+// 5 ULP over every float32 ≥ −12 (scripts/native/ulp32.cc).
+TFA_ALWAYS_INLINE float gelu_d32(float x) {
+  const float a = std::fabs(x), ac = a < 12.0f ? a : 12.0f;
+  const float e = exp_neg_half_sq32(ac);
+  const float b = gelu_g32(ac) - __builtin_fmaf(ac, 3.98942292e-01f, ac * -1.13351701e-08f);
+  const float tail = x > 0.0f ? __builtin_fmaf(-e, b, 1.0f) : e * b;
+  // at most a twofold cancellation outside the root's window
+  const float central = __builtin_fmaf(x, __builtin_fmaf(e, 3.98942292e-01f, gelu_q32(x * x)), 0.5f);
+  const float direct = a < 0.75f ? central : tail;
+  return rootfix_gelu1(x, direct);
+}`,
   },
   wasm: {
     // u0 (approximate) is one scalar for the whole loop: only the form in use is computed

@@ -2,6 +2,7 @@ import {elementwise} from '../definition';
 import {rootfix, type Root} from '../backends/glsl_math';
 import {sigmoid} from '../math';
 import {wgslRootfix} from '../backends/wgsl_math';
+import {cppRootfix} from '../backends/cpp_math';
 
 /** silu′ and silu″ near their roots, f = (x − r)·Q(x) (test/browser/tools/glsl_coefficients.py). */
 const SILU1: Root[] = [
@@ -143,7 +144,7 @@ export const silu = elementwise({
       // d/dx [s + x s'] = 2 s' + x s'(1 − 2s), with 1 − 2s = −tanh(x/2)
       const double ds = sigmoid(x) * sigmoid(-x), r = ds * (2 - x * tanh(0.5 * x));
       return std::fabs(x) == INFINITY ? 0.0 : r;`,
-    // dy·f′ in float32 lanes (tfa_math32.h's silu_d32: the wasm body's ((1 + x) + e)·e/(1 + e)² form, the GLSL fit
+    // dy·f′ in float32 lanes (silu_d32 in helpers32 below: the wasm body's ((1 + x) + e)·e/(1 + e)² form, the GLSL fit
     // (x − r)·P(x) around f′'s root at −1.2785, where that form cancels; 6 ULP over every float32 with |x| ≤ 87, the
     // same results on every CPU path); |x| > 87 (a subnormal e) is redone in float64
     gradient32: 'dy * silu_d32(x)',
@@ -151,6 +152,20 @@ export const silu = elementwise({
     // the float32 gradient costs about what the forward does (the float64 bodies' estimate, 7, split 64K over two
     // threads)
     cost: [3, 3],
+    // silu′ in float32 lanes; the root fit is SILU1's numbers as float32 literals
+    helpers32: `${cppRootfix('silu1', SILU1)}
+// silu′(x) = σ(x)·(1 + x·σ(−x)) for |x| ≤ 87 (NaN gives a number: callers select x there; |x| > 87, a subnormal
+// e^(−|x|), is the caller's float64 pass): with e = exp32_fast(−|x|) and r = 1/(1 + e), ((1 + e) + x·e)·r² for
+// x ≥ 0 and ((1 + x) + e)·e·r² for x < 0 (1 + x exact near the root, by Sterbenz); near the root of f′ (x ≈ −1.2785,
+// where (1 + x) + e cancels) (x − r)·P(x) instead, with r as a pair and P of degree 7 on [−2.2267, −0.7377] (SILU1
+// above, the GLSL body's fit; its Horner steps as FMAs). 6 ULP over every float32 with |x| ≤ 87
+// (scripts/native/ulp32.cc).
+TFA_ALWAYS_INLINE float silu_d32(float x) {
+  const float e = exp32_fast(-std::fabs(x)), r = 1.0f / (1.0f + e);
+  const float num = x >= 0 ? (1.0f + e) + x * e : ((1.0f + x) + e) * e;
+  const float direct = (r * r) * num;
+  return rootfix_silu1(x, direct);
+}`,
   },
   wasm: {
     forward: `
