@@ -527,7 +527,9 @@ export interface AxisActivation extends ActivationBase {
    * (src/backends/wasm_axis_source.ts): `forward` over `const float *x`,
    * `float *y`, `int n`; `backward` over `x`, `const float *dy`, `float *dx`,
    * `n`. They return 1, or 0 where the JS loop must do this row (a NaN or
-   * +inf in it, or only −inf), using the `ta_row_*` helpers.
+   * +inf in it, or only −inf), using the `ta_row_*` helpers. `forward` may
+   * leave its row's last scaling to `Pending &later` (done in the next row's
+   * pass or at the end of the rows).
    */
   wasm?: {forward: string; backward: string};
 }

@@ -590,3 +590,42 @@ test('sizes 0 to 40 on wasm (JS loops below 16, an overlapping last block above)
     }
   }
 });
+
+test('outputs at every 16-byte alignment on the heap (the first block apart, then aligned) match cpu', async () => {
+  const skews = new Set<number>();
+  for (const id of ['relu', 'hardTanh', 'hardShrink', 'silu']) {
+    const op = (tfa as unknown as Record<string, (x: tf.Tensor) => tf.Tensor>)[id];
+    for (const n of [16, 17, 19, 35, 1001]) {
+      const xs = Float32Array.from({length: n}, (_v, i) => Math.sin(i * 1.3) * 4);
+      xs[n - 1] = NaN;
+      xs[0] = -0;
+      await tf.setBackend('cpu');
+      const want = tf.tidy(() =>
+        [op(tf.tensor1d(xs)), tf.grad(op)(tf.tensor1d(xs))].map(t => Array.from(t.dataSync())),
+      );
+      await tf.setBackend('wasm');
+      const b = tf.backend() as unknown as BackendWasm;
+      for (let pad = 1; pad <= 6; pad++) {
+        const spacer = tf.zeros([pad]); // moves the next allocations by 8-byte steps
+        const x = tf.tensor1d(xs);
+        const y = op(x),
+          g = tf.grad(op)(x);
+        skews.add(b.dataIdMap.get(y.dataId)!.memoryOffset & 15);
+        const got = [y, g].map(t => Array.from(t.dataSync()));
+        const def = tfa.lookup(id) as ElementwiseActivation;
+        const f32 = def.wasm?.float32;
+        for (const k of [0, 1]) {
+          const allowed = (k === 1 && f32?.derivative !== undefined ? f32.derivativeUlp : f32?.ulp) ?? 0;
+          got[k].forEach((v, i) => {
+            const w = want[k][i];
+            if (Number.isNaN(w) !== Number.isNaN(v) || (w === 0 && !Object.is(w, v)) || ulp(v, w) > allowed) {
+              throw new Error(`${id} n = ${n} pad ${pad} ${k ? 'gradient' : 'forward'} [${i}]: ${v}, cpu ${w}`);
+            }
+          });
+        }
+        tf.dispose([spacer, x, y, g]);
+      }
+    }
+  }
+  expect([...skews].some(s => s !== 0)).toBe(true); // the misaligned path ran
+});

@@ -249,7 +249,7 @@ export const relu = elementwise({
       when: 'u0 == 0 && u2 == 0 && u1 != u1',
       keepsNaN: true, // NaN <= 0 is false: NaN out
       forward: `
-      return x <= 0 ? 0 : x;`,
+      return wm_andnot(x, x <= 0);`,
       derivative: `
       return x > 0 ? 1.0f : 0.0f;`,
     },

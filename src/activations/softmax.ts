@@ -342,19 +342,10 @@ export const softmax = alongAxis({
     forward: `
       float mn, m = ta_row_maxmin(x, n, mn);
       if (m != m) return 0;
-      double s = ta_row_exp(x, y, n, m, false, mn);
+      double s = ta_row_exp(x, y, n, m, false, mn, &later);
       if (s != s) return 0;  // a NaN in the row
-      F iv = F{} + (float)(0x1p-64 / s);
-      if ((n & 15) == 0) {
-        for (int j = 0; j < n; j += 16) {
-          F a = ld4(y + j), b = ld4(y + j + 4), c = ld4(y + j + 8), d = ld4(y + j + 12);
-          st4(y + j, a * iv), st4(y + j + 4, b * iv), st4(y + j + 8, c * iv), st4(y + j + 12, d * iv);
-        }
-      } else if ((n & 3) == 0) {
-        for (int j = 0; j < n; j += 4) st4(y + j, ld4(y + j) * iv);
-      } else {
-        ROW_LOOP(j, k) stk(y + j, ldk(y + j, k, 0) * iv, k);
-      }
+      // y·(the rounded 2^-64/Σ): in the next row's exponential pass, or at the end of the rows
+      later = {y, F{} + (float)(0x1p-64 / s)};
       return 1;`,
     // Σ (dy_m − dy_j)·y_j and the bracket cancel: float64 exponentials for them (float32 ones would not do).
     // y_j (not amplified) from their float32 roundings ·2^64, kept in dx; below x − max = −131 those are 0, where

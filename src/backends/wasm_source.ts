@@ -32,8 +32,8 @@ export function wasmExports(def: ElementwiseActivation): WasmExports {
   return {forward: `${def.keras}_f`, derivative: `${def.keras}_d1`};
 }
 
-/** The `wm_*` helpers that are one exact instruction each (|x|, −|x|, √, pmin/pmax, andnot) or a mask test. */
-const ONE_INSTRUCTION = ['any', 'abs', 'negabs', 'sqrt', 'pmin', 'pmax', 'andnot'];
+/** The `wm_*` helpers that are one exact instruction each (|x|, −|x|, √, pmin/pmax, and, andnot) or a mask test. */
+const ONE_INSTRUCTION = ['any', 'abs', 'negabs', 'sqrt', 'pmin', 'pmax', 'and', 'andnot'];
 
 /** A call of a `wm_*` helper other than those named. */
 function helperCall(except: string[]): RegExp {
@@ -81,6 +81,12 @@ WM D wm_pmax(D a, D b) { return (D)wasm_f64x2_pmax((v128_t)a, (v128_t)b); }
 WM F wm_andnot(F x, I32 m) {
   v128_t r;  // in assembly: clang 14 would turn it into a select against a zero constant (longer code)
   __asm__("local.get %1\\n\\tlocal.get %2\\n\\tv128.andnot\\n\\tlocal.set %0" : "=r"(r) : "r"((v128_t)x), "r"((v128_t)m));
+  return (F)r;
+}
+// x where the lane mask m is true, +0 where false (one v128.and; clang would make it a select: four x64 instructions)
+WM F wm_and(F x, I32 m) {
+  v128_t r;
+  __asm__("local.get %1\\n\\tlocal.get %2\\n\\tv128.and\\n\\tlocal.set %0" : "=r"(r) : "r"((v128_t)x), "r"((v128_t)m));
   return (F)r;
 }
 WM F wm_pmin(F a, float b) { return wm_pmin(a, F{} + b); }
