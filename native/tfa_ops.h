@@ -497,6 +497,37 @@ TFA_CLONES __attribute__((noinline)) double exp_shift32_sum(const float* __restr
   return sum;
 }
 
+// Σ_{j≠m} exp(x[j] − M) in float64 (16 partial sums) from exp32_fma(d)·(1 + dl), d + dl = x − M exactly (TwoSum):
+// terms with d below −87.3 (a float32 exponential below the normal range, under 1.2e-38) are left out, so the caller
+// redoes a row whose sum is below n·2^-90 with exp_shift32_sum (their share is then under 2^-36 of the sum).
+TFA_CLONES __attribute__((noinline)) double exp_shift32_sum_fast(const float* __restrict x, int64 n, float M,
+                                                                 int64 m) {
+  double acc[16] = {};
+  int64 j = 0;
+  for (; j + 16 <= n; j += 16) {
+    for (int k = 0; k < 16; k++) {
+      const float a = x[j + k], d = a - M;
+      const float bv = d - a, av = d - bv;
+      const float dl = (a - av) + (-M - bv);
+      const bool ok = d >= -87.3f;
+      const float e = exp32_fma(ok ? d : 0.0f);
+      const float p = ok ? __builtin_fmaf(e, dl, e) : 0.0f;
+      acc[k] += j + k == m ? 0.0 : static_cast<double>(p);
+    }
+  }
+  double sum = 0;
+  for (int k = 0; k < 16; k++) sum += acc[k];
+  for (; j < n; j++) {
+    const float a = x[j], d = a - M;
+    const float bv = d - a, av = d - bv;
+    const float dl = (a - av) + (-M - bv);
+    const bool ok = d >= -87.3f;
+    const float e = exp32_fma(ok ? d : 0.0f);
+    sum += j == m || !ok ? 0.0 : static_cast<double>(__builtin_fmaf(e, dl, e));
+  }
+  return sum;
+}
+
 // log_softmax's store in float32 lanes (contiguous, finite M): x − M split exactly (TwoSum, d + dl) and
 // l = lh + ll (float32 head and tail), y = (d − lh) + (dl − ll). y ≤ d ≤ 0 and y ≤ −l, so nothing cancels: two
 // roundings, each within half an ULP of y; −inf where x − M is. −lh at the maximum m.
@@ -520,7 +551,9 @@ inline bool log_softmax_row32(const float* x, float* y, int64 n, int64 s, float*
   int64 m;
   const float max = row_max_f32(x, n, &m, &nan);
   if (nan || !(std::fabs(max) < INFINITY)) return false;
-  const double l = log1p(exp_shift32_sum(x, n, max, m));
+  double rest = exp_shift32_sum_fast(x, n, max, m);
+  if (rest < static_cast<double>(n) * 0x1p-90) rest = exp_shift32_sum(x, n, max, m);
+  const double l = log1p(rest);
   const float lh = static_cast<float>(l);
   log_softmax_store32(x, y, n, max, lh, static_cast<float>(l - lh), m);
   return true;
