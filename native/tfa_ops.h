@@ -452,15 +452,110 @@ TFA_CLONES __attribute__((noinline)) void log_softmax_store(const float* __restr
   if (n > 0) y[m * s] = static_cast<float>(-l);
 }
 
-// log_softmax of one slice: the exponentials in float32 lanes (row_exponentials32, into t: n floats of scratch),
-// y = (x − max) − log1p(rest) (≤ 2 ULP; measured by test/native.test.ts). Returns false (nothing written) where the
-// float64 path is needed.
-inline bool log_softmax_row32(const float* x, float* y, int64 n, int64 s, float* t) {
-  float max;
+// exp(a − M) for float32 a ≤ M (M finite) as a float64 for a sum: exp_shift32's exact split, reduction and polynomial
+// with explicit fused multiply-adds (rounded once on every CPU path), p·2^k formed exactly in float64 (no subnormal
+// rounding); 0 for a − M below −104, also for a = −inf.
+static inline double exp_shift32_f64(float a, float M) {
+  const float d0 = a - M;
+  const float bv = d0 - a, av = d0 - bv;
+  const float dl0 = (a - av) + (-M - bv);
+  const bool ok = d0 >= -104.0f;
+  const float d = ok ? d0 : -104.0f, dl = ok ? dl0 : 0.0f;
+  const float LOG2E = 1.44269504088896341f, MAGIC = 12582912.0f;  // as reduce32
+  const float L1 = 0.693359375f, L2 = -2.12194440e-4f;
+  const float k = __builtin_fmaf(d, LOG2E, MAGIC) - MAGIC;
+  const float r0 = d - k * L1;  // exact (as reduce32)
+  const float c = -(k * L2);
+  const float r = r0 + c, rl = (r0 - r) + c;
+  float q = 1.98412698e-04f;  // expm1_reduced's Taylor terms
+  q = __builtin_fmaf(q, r, 1.38888889e-03f);
+  q = __builtin_fmaf(q, r, 8.33333333e-03f);
+  q = __builtin_fmaf(q, r, 4.16666667e-02f);
+  q = __builtin_fmaf(q, r, 1.66666667e-01f);
+  q = __builtin_fmaf(q, r, 0.5f);
+  const float p0 = 1.0f + (r + __builtin_fmaf(r * r, q, rl));
+  const float p = ok ? __builtin_fmaf(p0, dl, p0) : 0.0f;  // exp(r)·(1 + dl)
+  const uint64_t b = static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(k)) + 1023) << 52;
+  double s;
+  __builtin_memcpy(&s, &b, 8);
+  return static_cast<double>(p) * s;
+}
+
+// Σ_{j≠m} exp(x[j] − M) in float64 (16 partial sums) from exp_shift32_f64, without storing the exponentials.
+TFA_CLONES __attribute__((noinline)) double exp_shift32_sum(const float* __restrict x, int64 n, float M, int64 m) {
+  double acc[16] = {};
+  int64 j = 0;
+  for (; j + 16 <= n; j += 16) {
+    for (int k = 0; k < 16; k++) {
+      const double e = exp_shift32_f64(x[j + k], M);
+      acc[k] += j + k == m ? 0.0 : e;
+    }
+  }
+  double sum = 0;
+  for (int k = 0; k < 16; k++) sum += acc[k];
+  for (; j < n; j++) sum += j == m ? 0.0 : exp_shift32_f64(x[j], M);
+  return sum;
+}
+
+// Σ_{j≠m} exp(x[j] − M) in float64 (16 partial sums) from exp32_fma(d)·(1 + dl), d + dl = x − M exactly (TwoSum):
+// terms with d below −87.3 (a float32 exponential below the normal range, under 1.2e-38) are left out, so the caller
+// redoes a row whose sum is below n·2^-90 with exp_shift32_sum (their share is then under 2^-36 of the sum).
+TFA_CLONES __attribute__((noinline)) double exp_shift32_sum_fast(const float* __restrict x, int64 n, float M,
+                                                                 int64 m) {
+  double acc[16] = {};
+  int64 j = 0;
+  for (; j + 16 <= n; j += 16) {
+    for (int k = 0; k < 16; k++) {
+      const float a = x[j + k], d = a - M;
+      const float bv = d - a, av = d - bv;
+      const float dl = (a - av) + (-M - bv);
+      const bool ok = d >= -87.3f;
+      const float e = exp32_fma(ok ? d : 0.0f);
+      const float p = ok ? __builtin_fmaf(e, dl, e) : 0.0f;
+      acc[k] += j + k == m ? 0.0 : static_cast<double>(p);
+    }
+  }
+  double sum = 0;
+  for (int k = 0; k < 16; k++) sum += acc[k];
+  for (; j < n; j++) {
+    const float a = x[j], d = a - M;
+    const float bv = d - a, av = d - bv;
+    const float dl = (a - av) + (-M - bv);
+    const bool ok = d >= -87.3f;
+    const float e = exp32_fma(ok ? d : 0.0f);
+    sum += j == m || !ok ? 0.0 : static_cast<double>(__builtin_fmaf(e, dl, e));
+  }
+  return sum;
+}
+
+// log_softmax's store in float32 lanes (contiguous, finite M): x − M split exactly (TwoSum, d + dl) and
+// l = lh + ll (float32 head and tail), y = (d − lh) + (dl − ll). y ≤ d ≤ 0 and y ≤ −l, so nothing cancels: two
+// roundings, each within half an ULP of y; −inf where x − M is. −lh at the maximum m.
+TFA_CLONES __attribute__((noinline)) void log_softmax_store32(const float* __restrict x, float* __restrict y, int64 n,
+                                                              float M, float lh, float ll, int64 m) {
+  for (int64 j = 0; j < n; j++) {
+    const float a = x[j], d = a - M;
+    const float bv = d - a, av = d - bv;
+    const float dl = (a - av) + (-M - bv);
+    y[j] = (d - lh) + ((d >= -3.40282347e38f ? dl : 0.0f) - ll);  // d = −inf (x = −inf or overflow): no NaN from dl
+  }
+  y[m] = -lh;
+}
+
+// log_softmax of one slice in float32 lanes for a contiguous slice (s = 1) with a finite maximum and no NaN: the
+// exponentials' sum (exp_shift32_sum), then y = (x − max) − log1p(rest) (log_softmax_store32; ≤ 2 ULP, measured by
+// test/native.test.ts). Returns false (nothing written) where the float64 path is needed.
+inline bool log_softmax_row32(const float* x, float* y, int64 n, int64 s, float*) {
+  if (s != 1 || n == 0) return false;
+  bool nan;
   int64 m;
-  double rest;
-  if (!row_exponentials32(x, t, n, s, &max, &m, &rest)) return false;
-  log_softmax_store(x, y, n, 1, max, log1p(rest), m);
+  const float max = row_max_f32(x, n, &m, &nan);
+  if (nan || !(std::fabs(max) < INFINITY)) return false;
+  double rest = exp_shift32_sum_fast(x, n, max, m);
+  if (rest < static_cast<double>(n) * 0x1p-90) rest = exp_shift32_sum(x, n, max, m);
+  const double l = log1p(rest);
+  const float lh = static_cast<float>(l);
+  log_softmax_store32(x, y, n, max, lh, static_cast<float>(l - lh), m);
   return true;
 }
 

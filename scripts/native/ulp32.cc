@@ -70,6 +70,8 @@ int main(int argc, char** argv) {
   Worst sg{"sigmoid"}, sp{"softplus"}, ls{"log_sigmoid"}, sl{"silu"}, el{"elu"}, se{"selu"};
   // gelu's forward and f′ (gelu32, gelu_d32) where they run (x < −12 is redone in float64)
   Worst ge{"gelu"}, gd{"gelu'"}, sd{"silu'"};
+  // softsign's forward32 (src/activations/softsign.ts) on every float32
+  Worst ss{"softsign"};
   for (uint64_t b = 0; b < (uint64_t{1} << 32); b += stride) {
     const uint32_t bits = static_cast<uint32_t>(b);
     float x;
@@ -96,11 +98,13 @@ int main(int argc, char** argv) {
       ge.add(x, tfa_gen_gelu::gelu32(x), X * phi);
       gd.add(x, tfa_gen_gelu::gelu_d32(x), std::isinf(X) ? 1.0 : phi + X * 0.3989422804014327 * std::exp(-0.5 * X * X));
     }
+    ss.add(x, std::fabs(x) == INFINITY ? (x > 0 ? 1.0f : -1.0f) : x / (1.0f + std::fabs(x)),
+           std::isinf(X) ? (X > 0 ? 1.0 : -1.0) : X / (1 + std::fabs(X)));
     const float em = expm1_neg32(x < -87.0f ? -87.0f : x);
     el.add(x, x >= 0 ? x : em, x > 0 ? X : std::expm1(X));
     se.add(x, x >= 0 ? x * 0x1.0cfabcp+0f + x * 0x1.6a9114p-24f : 1.75809932f * em,
            x > 0 ? 1.0507009873554805 * X : (1.0507009873554805 * 1.6732632423543772) * std::expm1(X));
   }
-  for (const Worst* w : {&e, &ef, &m, &t, &l, &ts, &sg, &sp, &ls, &sl, &el, &se, &ge, &gd, &sd}) w->print();
+  for (const Worst* w : {&e, &ef, &m, &t, &l, &ts, &sg, &sp, &ls, &sl, &el, &se, &ge, &gd, &sd, &ss}) w->print();
   return 0;
 }
