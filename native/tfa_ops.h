@@ -295,14 +295,24 @@ inline const float* slice_stats(const float* x, int64 n, int64 s, double* e, dou
   return v;
 }
 
-// exp(a − M) for float32 a ≤ M (M finite) in float32, within 1 ULP: a − M split exactly (TwoSum, d + dl), d reduced
-// as in exp32, times 1 + dl; 0 for a − M below −104, also for a = −inf.
-static inline float exp_shift32(float a, float M) {
+// a − M for float32 a ≤ M (M finite) as an exact float32 sum d + dl (TwoSum: a float32 a − M is not exact); below
+// −104 (a = −inf included) d = −104 and dl = 0, and false is returned (the exponential is 0 there). For exp_shift32 and
+// exp_shift32_f64.
+static inline bool split_shift32(float a, float M, float* d, float* dl) {
   const float d0 = a - M;
   const float bv = d0 - a, av = d0 - bv;
   const float dl0 = (a - av) + (-M - bv);
   const bool ok = d0 >= -104.0f;
-  const float d = ok ? d0 : -104.0f, dl = ok ? dl0 : 0.0f;
+  *d = ok ? d0 : -104.0f;
+  *dl = ok ? dl0 : 0.0f;
+  return ok;
+}
+
+// exp(a − M) for float32 a ≤ M (M finite) in float32, within 1 ULP: a − M split exactly (TwoSum, d + dl), d reduced
+// as in exp32, times 1 + dl; 0 for a − M below −104, also for a = −inf.
+static inline float exp_shift32(float a, float M) {
+  float d, dl;
+  split_shift32(a, M, &d, &dl);
   float k, r, rl;
   reduce32(d, &k, &r, &rl);
   const float p0 = 1.0f + expm1_reduced(r, rl);
@@ -456,11 +466,8 @@ TFA_CLONES __attribute__((noinline)) void log_softmax_store(const float* __restr
 // with explicit fused multiply-adds (rounded once on every CPU path), p·2^k formed exactly in float64 (no subnormal
 // rounding); 0 for a − M below −104, also for a = −inf.
 static inline double exp_shift32_f64(float a, float M) {
-  const float d0 = a - M;
-  const float bv = d0 - a, av = d0 - bv;
-  const float dl0 = (a - av) + (-M - bv);
-  const bool ok = d0 >= -104.0f;
-  const float d = ok ? d0 : -104.0f, dl = ok ? dl0 : 0.0f;
+  float d, dl;
+  const bool ok = split_shift32(a, M, &d, &dl);
   const float LOG2E = 1.44269504088896341f, MAGIC = 12582912.0f;  // as reduce32
   const float L1 = 0.693359375f, L2 = -2.12194440e-4f;
   const float k = __builtin_fmaf(d, LOG2E, MAGIC) - MAGIC;
