@@ -16,14 +16,18 @@ namespace tfa {
 
 // exp(r) − 1 for float32 |r| ≤ ln 2/2 plus a tiny rl (|rl| ≤ 2^-24·|r|): r + (r²·q(r) + rl) with q the Taylor
 // series of (exp(r) − 1 − r)/r², so exp(r) to r⁷ (the first term left out, r⁸/8!, is below 2^-27 relative).
+// expm1_reduced_fma: the same with fused multiply-adds (exp_shift32_f64 in tfa_ops.h).
+constexpr float EXPM1_TAYLOR[6] = {1.98412698e-04f, 1.38888889e-03f, 8.33333333e-03f,
+                                   4.16666667e-02f, 1.66666667e-01f, 0.5f};  // 1/7!, ..., 1/2!
 static inline float expm1_reduced(float r, float rl) {
-  float q = 1.98412698e-04f;  // 1/7!
-  q = q * r + 1.38888889e-03f;
-  q = q * r + 8.33333333e-03f;
-  q = q * r + 4.16666667e-02f;
-  q = q * r + 1.66666667e-01f;
-  q = q * r + 0.5f;
+  float q = EXPM1_TAYLOR[0];
+  for (int i = 1; i < 6; i++) q = q * r + EXPM1_TAYLOR[i];
   return r + ((r * r) * q + rl);
+}
+static inline float expm1_reduced_fma(float r, float rl) {
+  float q = EXPM1_TAYLOR[0];
+  for (int i = 1; i < 6; i++) q = __builtin_fmaf(q, r, EXPM1_TAYLOR[i]);
+  return r + __builtin_fmaf(r * r, q, rl);
 }
 
 // p·2^k for an integral float32 k in [−150, 129]: 2^k applied in two exact halves (integer exponent arithmetic), so
@@ -39,17 +43,32 @@ static inline float scale2k(float p, float k) {
 }
 
 // The reduction x = k·ln 2 + r + rl, |r| ≤ ln 2/2: k·L1 is exact (L1 has 9 bits, |k| < 2^11), x − k·L1 is exact
-// (Sterbenz), and rl is the rounding error of r + k·L2 (Fast2Sum). For |x| ≤ 710.
-static inline void reduce32(float x, float* k, float* r, float* rl) {
-  const float LOG2E = 1.44269504088896341f, MAGIC = 12582912.0f;  // 1.5·2^23: adding it rounds to an integer
-  const float L1 = 0.693359375f, L2 = -2.12194440e-4f;              // ln 2 = L1 + L2 (to 2^-35)
-  const float kk = (x * LOG2E + MAGIC) - MAGIC;
-  const float r0 = x - kk * L1;
-  const float c = -(kk * L2);
+// (Sterbenz), and rl is the rounding error of r + k·L2 (Fast2Sum). For |x| ≤ 710. reduce32_fma: k from a fused
+// multiply-add (exp_shift32_f64 in tfa_ops.h), the rest the same.
+constexpr float R32_LOG2E = 1.44269504088896341f, R32_MAGIC = 12582912.0f;  // 1.5·2^23: adding it rounds to an integer
+constexpr float R32_L1 = 0.693359375f, R32_L2 = -2.12194440e-4f;            // ln 2 = L1 + L2 (to 2^-35)
+static inline void reduce32_from_k(float x, float kk, float* k, float* r, float* rl) {
+  const float r0 = x - kk * R32_L1;
+  const float c = -(kk * R32_L2);
   const float s = r0 + c;
   *k = kk;
   *r = s;
   *rl = (r0 - s) + c;
+}
+static inline void reduce32(float x, float* k, float* r, float* rl) {
+  reduce32_from_k(x, (x * R32_LOG2E + R32_MAGIC) - R32_MAGIC, k, r, rl);
+}
+static inline void reduce32_fma(float x, float* k, float* r, float* rl) {
+  reduce32_from_k(x, __builtin_fmaf(x, R32_LOG2E, R32_MAGIC) - R32_MAGIC, k, r, rl);
+}
+
+// d + dl = a − b exactly (TwoSum): d the rounded difference, dl its rounding error (a float32 a − b is not exact).
+// Inf or NaN operands give a NaN dl. For the shifted exponentials exp(a − max) of the softmax rows (tfa_ops.h).
+static inline float two_diff32(float a, float b, float* dl) {
+  const float d = a - b;
+  const float bv = d - a, av = d - bv;
+  *dl = (a - av) + (-b - bv);
+  return d;
 }
 
 // exp(x) in float32, within 1 ULP, subnormal results rounded once (2^k applied in two exact halves), +inf above
@@ -147,6 +166,13 @@ static inline float exp32_fast(float x) {
   float t;
   const float r = reduce_ln2(x, &t);
   return (1.0f + expm1_poly(r, EXP_Q)) * pow2_from_magic(t);
+}
+
+// σ(x) for |x| ≤ 87 (e = exp32_fast(−|x|) a normal float32; NaN gives NaN), within 2 ULP: 1/(1 + e) or e/(1 + e),
+// one division. For sigmoid's forward, softplus′, log_sigmoid′ (σ(−x)) and glu.
+static inline float sigmoid32(float x) {
+  const float e = exp32_fast(-std::fabs(x));
+  return (x >= 0 ? 1.0f : e) / (1.0f + e);
 }
 
 // expm1(x) for x in [−87, 0] (NaN gives NaN; elsewhere the value is unspecified), within 1 ULP: reduced as in

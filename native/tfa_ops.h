@@ -216,9 +216,8 @@ TFA_CLONES __attribute__((noinline)) double row_sum(const double* __restrict a, 
 static inline double exp_shift(float a, float M) {
   const float LOG2E = 1.44269504088896341f, MAGIC = 12582912.0f;  // 1.5·2^23: adding it rounds to an integer
   const float L1 = 0.693145751953125f, L2 = 1.42860676533018704e-06f;  // ln 2 = L1 + L2, k·L1 exact for |k| < 2^8
-  float d = a - M;
-  const float bv = d - a, av = d - bv;
-  float dl = (a - av) + (-M - bv);  // d + dl = a − M exactly (TwoSum)
+  float dl;
+  float d = two_diff32(a, M, &dl);  // d + dl = a − M exactly
   const bool ok = d >= -104.0f;
   d = ok ? d : 0.0f;
   dl = ok ? dl : 0.0f;
@@ -295,13 +294,12 @@ inline const float* slice_stats(const float* x, int64 n, int64 s, double* e, dou
   return v;
 }
 
-// a − M for float32 a ≤ M (M finite) as an exact float32 sum d + dl (TwoSum: a float32 a − M is not exact); below
+// a − M for float32 a ≤ M (M finite) as an exact float32 sum d + dl (two_diff32); below
 // −104 (a = −inf included) d = −104 and dl = 0, and false is returned (the exponential is 0 there). For exp_shift32 and
 // exp_shift32_f64.
 static inline bool split_shift32(float a, float M, float* d, float* dl) {
-  const float d0 = a - M;
-  const float bv = d0 - a, av = d0 - bv;
-  const float dl0 = (a - av) + (-M - bv);
+  float dl0;
+  const float d0 = two_diff32(a, M, &dl0);
   const bool ok = d0 >= -104.0f;
   *d = ok ? d0 : -104.0f;
   *dl = ok ? dl0 : 0.0f;
@@ -468,19 +466,9 @@ TFA_CLONES __attribute__((noinline)) void log_softmax_store(const float* __restr
 static inline double exp_shift32_f64(float a, float M) {
   float d, dl;
   const bool ok = split_shift32(a, M, &d, &dl);
-  const float LOG2E = 1.44269504088896341f, MAGIC = 12582912.0f;  // as reduce32
-  const float L1 = 0.693359375f, L2 = -2.12194440e-4f;
-  const float k = __builtin_fmaf(d, LOG2E, MAGIC) - MAGIC;
-  const float r0 = d - k * L1;  // exact (as reduce32)
-  const float c = -(k * L2);
-  const float r = r0 + c, rl = (r0 - r) + c;
-  float q = 1.98412698e-04f;  // expm1_reduced's Taylor terms
-  q = __builtin_fmaf(q, r, 1.38888889e-03f);
-  q = __builtin_fmaf(q, r, 8.33333333e-03f);
-  q = __builtin_fmaf(q, r, 4.16666667e-02f);
-  q = __builtin_fmaf(q, r, 1.66666667e-01f);
-  q = __builtin_fmaf(q, r, 0.5f);
-  const float p0 = 1.0f + (r + __builtin_fmaf(r * r, q, rl));
+  float k, r, rl;
+  reduce32_fma(d, &k, &r, &rl);
+  const float p0 = 1.0f + expm1_reduced_fma(r, rl);
   const float p = ok ? __builtin_fmaf(p0, dl, p0) : 0.0f;  // exp(r)·(1 + dl)
   const uint64_t b = static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(k)) + 1023) << 52;
   double s;
@@ -504,7 +492,17 @@ TFA_CLONES __attribute__((noinline)) double exp_shift32_sum(const float* __restr
   return sum;
 }
 
-// Σ_{j≠m} exp(x[j] − M) in float64 (16 partial sums) from exp32_fma(d)·(1 + dl), d + dl = x − M exactly (TwoSum):
+// exp(a − M) as exp32_fma(d)·(1 + dl), d + dl = a − M exactly (two_diff32), for a − M ≥ −87.3 (a normal float32);
+// 0 below (a = −inf included).
+static inline float exp_shift32_fast(float a, float M) {
+  float dl;
+  const float d = two_diff32(a, M, &dl);
+  const bool ok = d >= -87.3f;
+  const float e = exp32_fma(ok ? d : 0.0f);
+  return ok ? __builtin_fmaf(e, dl, e) : 0.0f;
+}
+
+// Σ_{j≠m} exp(x[j] − M) in float64 (16 partial sums) from exp_shift32_fast:
 // terms with d below −87.3 (a float32 exponential below the normal range, under 1.2e-38) are left out, so the caller
 // redoes a row whose sum is below n·2^-90 with exp_shift32_sum (their share is then under 2^-36 of the sum).
 TFA_CLONES __attribute__((noinline)) double exp_shift32_sum_fast(const float* __restrict x, int64 n, float M,
@@ -513,37 +511,23 @@ TFA_CLONES __attribute__((noinline)) double exp_shift32_sum_fast(const float* __
   int64 j = 0;
   for (; j + 16 <= n; j += 16) {
     for (int k = 0; k < 16; k++) {
-      const float a = x[j + k], d = a - M;
-      const float bv = d - a, av = d - bv;
-      const float dl = (a - av) + (-M - bv);
-      const bool ok = d >= -87.3f;
-      const float e = exp32_fma(ok ? d : 0.0f);
-      const float p = ok ? __builtin_fmaf(e, dl, e) : 0.0f;
-      acc[k] += j + k == m ? 0.0 : static_cast<double>(p);
+      acc[k] += j + k == m ? 0.0 : static_cast<double>(exp_shift32_fast(x[j + k], M));
     }
   }
   double sum = 0;
   for (int k = 0; k < 16; k++) sum += acc[k];
-  for (; j < n; j++) {
-    const float a = x[j], d = a - M;
-    const float bv = d - a, av = d - bv;
-    const float dl = (a - av) + (-M - bv);
-    const bool ok = d >= -87.3f;
-    const float e = exp32_fma(ok ? d : 0.0f);
-    sum += j == m || !ok ? 0.0 : static_cast<double>(__builtin_fmaf(e, dl, e));
-  }
+  for (; j < n; j++) sum += j == m ? 0.0 : static_cast<double>(exp_shift32_fast(x[j], M));
   return sum;
 }
 
-// log_softmax's store in float32 lanes (contiguous, finite M): x − M split exactly (TwoSum, d + dl) and
+// log_softmax's store in float32 lanes (contiguous, finite M): x − M split exactly (two_diff32, d + dl) and
 // l = lh + ll (float32 head and tail), y = (d − lh) + (dl − ll). y ≤ d ≤ 0 and y ≤ −l, so nothing cancels: two
 // roundings, each within half an ULP of y; −inf where x − M is. −lh at the maximum m.
 TFA_CLONES __attribute__((noinline)) void log_softmax_store32(const float* __restrict x, float* __restrict y, int64 n,
                                                               float M, float lh, float ll, int64 m) {
   for (int64 j = 0; j < n; j++) {
-    const float a = x[j], d = a - M;
-    const float bv = d - a, av = d - bv;
-    const float dl = (a - av) + (-M - bv);
+    float dl;
+    const float d = two_diff32(x[j], M, &dl);
     y[j] = (d - lh) + ((d >= -3.40282347e38f ? dl : 0.0f) - ll);  // d = −inf (x = −inf or overflow): no NaN from dl
   }
   y[m] = -lh;

@@ -65,8 +65,8 @@ int main(int argc, char** argv) {
   const uint32_t stride = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 1;
   using namespace tfa;
   Worst e{"exp32"}, ef{"exp32_fast"}, m{"expm1_neg32"}, t{"tanh32"}, l{"log1p_unit32"}, ts{"tanh_shrink32"};
-  // the forward32 bodies of src/activations/{sigmoid,softplus,log_sigmoid,silu,elu,selu}.ts on the inputs they take (the others are
-  // redone in float64)
+  // sigmoid32 and the forward32 bodies of src/activations/{softplus,log_sigmoid,silu,elu,selu}.ts on the inputs they
+  // take (the others are redone in float64)
   Worst sg{"sigmoid"}, sp{"softplus"}, ls{"log_sigmoid"}, sl{"silu"}, el{"elu"}, se{"selu"};
   // gelu's forward and f′ (gelu32, gelu_d32) where they run (x < −12 is redone in float64)
   Worst ge{"gelu"}, gd{"gelu'"}, sd{"silu'"};
@@ -86,7 +86,7 @@ int main(int argc, char** argv) {
     if (x >= 0 && x <= 1) l.add(x, log1p_unit32(x), std::log1p(X));
     if (std::fabs(x) <= 87.0f) {
       const float en = exp32_fast(-std::fabs(x));
-      sg.add(x, (x >= 0 ? 1.0f : en) / (1.0f + en), 1 / (1 + std::exp(-X)));
+      sg.add(x, sigmoid32(x), 1 / (1 + std::exp(-X)));
       sp.add(x, (x > 0 ? x : 0.0f) + log1p_unit32(en), X > 0 ? X + std::log1p(std::exp(-X)) : std::log1p(std::exp(X)));
       sl.add(x, (x * (x >= 0 ? 1.0f : en)) / (1.0f + en), X / (1 + std::exp(-X)));
       const double s = 1 / (1 + std::exp(-X));

@@ -209,13 +209,12 @@ export const glu = alongAxis({
     forward: `
       const int64 h = n / 2;
       if (s == 1) {
-        // float32 lanes: a·σ(b), σ(b) = (1 or e)/(1 + e), e = exp32_fast(−|b|) (3 ULP in all; the same results on every
-        // CPU path); |b| > 86 (σ near float32's normal limit, ±inf) again in float64, in a second pass over those only
+        // float32 lanes: a·σ(b) with tfa_math32.h's sigmoid32 (3 ULP in all; the same results on every CPU path);
+        // |b| > 86 (σ near float32's normal limit, ±inf) again in float64, in a second pass over those only
         int rare = 0;
         for (int64 j = 0; j < h; j++) {
           const float a = x[j], b = x[h + j];
-          const float e = exp32_fast(-std::fabs(b));
-          y[j] = a * ((b >= 0 ? 1.0f : e) / (1.0f + e));
+          y[j] = a * sigmoid32(b);
           rare |= std::fabs(b) > 86.0f;
         }
         if (rare != 0) {

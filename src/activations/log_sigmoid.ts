@@ -56,10 +56,8 @@ export const logSigmoid = elementwise({
     derivative32: `
       const double e = exp32_f64(-std::fabs(x)), r = 1 / (1 + e);
       return x <= 0 ? r : e * r;`,
-    // dy·σ(−x) in float32 lanes: 1/(1 + e) or e/(1 + e), e = exp32_fast(−|x|); |x| > 87 is redone in float64
-    gradient32: `
-      const float e = exp32_fast(-std::fabs(x));
-      return dy * ((x <= 0 ? 1.0f : e) / (1.0f + e));`,
+    // dy·σ(−x) in float32 lanes (tfa_math32.h's sigmoid32); |x| > 87 is redone in float64
+    gradient32: 'dy * sigmoid32(-x)',
     gradient32Rare: 'std::fabs(x) > 87.0f',
   },
   wasm: {

@@ -50,11 +50,9 @@ export const sigmoid = elementwise({
     forward: 'sigmoid(x)',
     derivative: 'sigmoid(x) * sigmoid(-x)',
     second: '-sigmoid(x) * sigmoid(-x) * tanh(0.5 * x)',
-    // float32 lanes (tfa_math32.h's exp32_fast: the same results on every CPU path; 2 ULP): 1/(1 + e) or e/(1 + e),
-    // e = exp(−|x|), one division; |x| > 87 (a subnormal e, ±inf) is redone in float64
-    forward32: `
-      const float e = exp32_fast(-std::fabs(x));
-      return (x >= 0 ? 1.0f : e) / (1.0f + e);`,
+    // float32 lanes (tfa_math32.h's sigmoid32: 1/(1 + e) or e/(1 + e), e = exp32_fast(−|x|), one division; the same
+    // results on every CPU path; 2 ULP); |x| > 87 (a subnormal e, ±inf) is redone in float64
+    forward32: 'sigmoid32(x)',
     forward32Rare: 'std::fabs(x) > 87.0f',
     derivative32: `
       // s(x)·s(−x) = e/(1 + e)², e = exp(−|x|) as p·2^k in float64 (exp32_f64: range, the same results on every path)
