@@ -139,21 +139,23 @@ WM F wm_exp(F x) { return wm_exp(x, F{} + 1); }
 // float32 exp where the result is a normal float32 (−87 ≤ x ≤ 88): 2^k in one step (the exponent bias is in the
 // rounding constant), no clamps. Other lanes get some value (never a trap): bodies using it name those lanes in
 // their fallback mask, where the float64 bodies run. NaN stays NaN.
-WM F wm_expn(F x) {
-  const float shift = 12582912.0f + 127;  // 1.5·2^23 + the bias: kd's low bits are k + 127
-  F kd = x * 1.44269504f + shift;
+// x = k·ln2 + r (ln2 split in two, k·ln2_hi exact) for wm_expn, wm_expn_d and wm_expm1: returns r, with kd, whose
+// low bits are k + 127, in kd (2^k is (F)((I32)kd << 23) for a normal 2^k).
+WM F wm_reduce_ln2(F x, F &kd) {
+  const float shift = 12582912.0f + 127;  // 1.5·2^23 + the bias
+  kd = x * 1.44269504f + shift;
   F k = kd - shift;
-  F r = (x - k * 0.693359375f) - k * -2.12194440e-4f;
+  return (x - k * 0.693359375f) - k * -2.12194440e-4f;
+}
+WM F wm_expn(F x) {
+  F kd, r = wm_reduce_ln2(x, kd);
   return wm_exp_poly(r) * (F)((I32)kd << 23);
 }
 // wm_expn for derivative bodies (16 ULP budget): 1 + r + r²·(c2 + c3·r + c4·r² + c5·r³), the degree-5 minimax fit of
 // scripts/wasm/fit-exp64.mjs 5 (relative error 2^-22.7 before rounding, against 2^-26.5 for wm_exp_poly's), two
 // operations and one step of the chain fewer.
 WM F wm_expn_d(F x) {
-  const float shift = 12582912.0f + 127;
-  F kd = x * 1.44269504f + shift;
-  F k = kd - shift;
-  F r = (x - k * 0.693359375f) - k * -2.12194440e-4f, r2 = r * r;
+  F kd, r = wm_reduce_ln2(x, kd), r2 = r * r;
   F p = (1 + r) + r2 * ((0.49998995f + r * 0.16666523f) + r2 * (0.04191753f + r * 0.0083691510f));
   return p * (F)((I32)kd << 23);
 }
@@ -161,11 +163,7 @@ WM F wm_expn_d(F x) {
 // (2^k − 1), which is r·q(r) itself for k = 0 (no cancellation near 0); below −87 it is −1. expm1(x) has x's sign:
 // x's sign bit is or-ed in (one v128.and and one v128.or; it keeps −0, where the sum gives +0).
 WM F wm_expm1(F x) {
-  F c = wm_pmax(x, -87.0f);
-  const float shift = 12582912.0f + 127;
-  F kd = c * 1.44269504f + shift;
-  F k = kd - shift;
-  F r = (c - k * 0.693359375f) - k * -2.12194440e-4f;
+  F kd, r = wm_reduce_ln2(wm_pmax(x, -87.0f), kd);
   F s = (F)((I32)kd << 23);
   F y = s * (r * wm_expq(r)) + (s - 1);
   return (F)((I32)y | ((I32)x & (I32{} + (int)0x80000000u)));
